@@ -1,0 +1,156 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { UpOptions } from './config/options.js';
+import { DEFAULT_HOST_NAMES, KeylessNames } from './config/names.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import { StartupError } from './shared/errors.js';
+import { prepareDataDir } from './runtime/data-dir.js';
+import { acquireLock, type DataDirLock } from './runtime/lock.js';
+import { ensureCertificates } from './runtime/tls.js';
+import { removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './runtime/runtime-file.js';
+import { openDatabase } from './store/database.js';
+import { Store } from './store/store.js';
+import { ReadModel } from './store/read-model.js';
+import { loadKek } from './setup/kek.js';
+import { bootstrap } from './setup/bootstrap.js';
+import { ensureAdminCredential } from './setup/admin-credential.js';
+import { DirectoryService } from './directory/service.js';
+import { KeyService } from './keys/service.js';
+import { ResourceService } from './resources/service.js';
+import { RoleAssignmentService } from './rbac/assignments.js';
+import { Keyring } from './tokens/signing-keys.js';
+import { TokenService } from './tokens/service.js';
+import { ARM_AUDIENCES, COGNITIVE_SERVICES, KnownResources } from './tokens/resources.js';
+import { createServer } from './surfaces/http/server.js';
+import { registerEntraRoutes } from './surfaces/entra/routes.js';
+import { registerArmRoutes } from './surfaces/arm/routes.js';
+import { registerFormParser } from './surfaces/http/form.js';
+import { registerGraphRoutes } from './surfaces/graph/routes.js';
+
+export interface RunningKeyless {
+  readonly info: RuntimeInfo;
+  stop(): Promise<void>;
+}
+
+/** How often a process re-reads the change log for writes made by other instances on the same database. */
+const SYNC_INTERVAL_MS = 1000;
+
+/**
+ * The composition root: data folder → store → core services → surfaces →
+ * listeners. The only module that knows them all.
+ */
+export async function startKeyless(options: UpOptions, clock: Clock = systemClock): Promise<RunningKeyless> {
+  // The database and the CLI's credential hold secrets too (sealed or digested, but still not for others to read).
+  prepareDataDir(options.dataDir, { secretNames: ['admin-credential.json', 'keyless.db', 'runtime.json'] });
+  const lock = acquireLock(options.dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
+  };
+  try {
+    return await start(options, clock, lock, cleanups, cleanup);
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+async function start(
+  options: UpOptions,
+  clock: Clock,
+  _lock: DataDirLock,
+  cleanups: (() => Promise<void> | void)[],
+  cleanup: () => Promise<void>,
+): Promise<RunningKeyless> {
+  const certificates = await ensureCertificates(options.dataDir);
+  const kek = loadKek(options.dataDir, options.kekFile);
+  const handle = await openDatabase({ url: options.database ?? path.join(options.dataDir, 'keyless.db') });
+  const store = new Store(handle);
+  cleanups.push(() => store.close());
+
+  const identity = await bootstrap(store, kek, clock);
+  const model = new ReadModel(store);
+  const keyring = new Keyring(kek);
+  model.on('signingKey', () => keyring.rebuild(model.signingKeys.values()));
+  await model.load();
+  keyring.rebuild(model.signingKeys.values());
+
+  const tenantId = () => identity.tenantId;
+  const subscriptionId = () => identity.subscriptionId;
+  const pepper = () => identity.pepper;
+  const names = new KeylessNames(DEFAULT_HOST_NAMES, tenantId);
+  const directory = new DirectoryService(model, clock, pepper);
+  const keys = new KeyService(model, clock, kek, pepper);
+  const resources = new ResourceService(store, model, directory, keys, clock, { subscriptionId, tenantId });
+  const rbac = new RoleAssignmentService(store, model, clock, subscriptionId, tenantId);
+  const tokens = new TokenService(keyring, clock, tenantId, () => names.issuers);
+  const knownResources = new KnownResources([COGNITIVE_SERVICES, ...ARM_AUDIENCES]);
+  await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
+
+  const main = createServer({ tls: { key: certificates.keyPem, cert: certificates.certPem }, logLevel: options.logLevel });
+  const identityServer = createServer({ logLevel: options.logLevel });
+  cleanups.push(() => identityServer.close());
+  cleanups.push(() => main.close());
+
+  main.get('/healthz', async () => ({ status: 'ok' }));
+  await main.register(async (scope: FastifyInstance) => {
+    registerFormParser(scope);
+    registerEntraRoutes(scope, {
+      names, tenantId, directory, keyring, tokens, resources: knownResources, appTokenLifetime: options.appTokenLifetime,
+    });
+  });
+  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory }));
+  await main.register(async (scope: FastifyInstance) => registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model }));
+
+  identityServer.get('/healthz', async () => ({ status: 'ok' }));
+  // The client libraries retry 404 for up to a minute; the identity port never answers 404.
+  identityServer.setNotFoundHandler((_request, reply) =>
+    reply.code(400).send({ error: 'invalid_request', error_description: 'Unknown identity endpoint.' }),
+  );
+
+  const port = await listen(main, options.host, options.port, '--port');
+  if (options.identityHostExplicit && !isLoopback(options.identityHost)) {
+    process.stderr.write(`warning: the managed identity endpoint listens on ${options.identityHost}; anything that reaches it can ask for tokens of hosts whose secrets it knows.\n`);
+  }
+  names.bind(port);
+  const identityPort = await listen(identityServer, options.identityHost, options.identityPort, '--identity-port');
+
+  const poll = setInterval(() => void model.catchUp().catch(() => undefined), SYNC_INTERVAL_MS);
+  poll.unref();
+  cleanups.push(() => clearInterval(poll));
+
+  const info: RuntimeInfo = {
+    pid: process.pid,
+    startedAt: new Date(clock.now()).toISOString(),
+    dataDir: options.dataDir,
+    baseUrl: names.origin,
+    port,
+    identityUrl: `http://${urlHost(options.identityHost)}:${identityPort}`,
+    identityPort,
+    host: options.host,
+    tenantId: identity.tenantId,
+    subscriptionId: identity.subscriptionId,
+    caPath: certificates.caPath,
+  };
+  writeRuntimeFile(options.dataDir, info);
+  cleanups.push(() => void removeRuntimeFile(options.dataDir, process.pid));
+  return { info, stop: cleanup };
+}
+
+async function listen(server: FastifyInstance, host: string, port: number, flag: string): Promise<number> {
+  try {
+    await server.listen({ host, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new StartupError('PortInUse', `Port ${port} on ${host} is already in use; choose another with ${flag} (0 picks a free one).`);
+    if (code === 'EADDRNOTAVAIL') throw new StartupError('HostUnavailable', `Cannot listen on ${host}: no such local address.`);
+    if (code === 'EACCES') throw new StartupError('PortDenied', `Not allowed to listen on port ${port}; choose a port above 1023 with ${flag}.`);
+    throw error;
+  }
+  const address = server.server.address();
+  if (address === null || typeof address === 'string') throw new StartupError('ListenFailed', `Could not listen on ${host}:${port}.`);
+  return address.port;
+}
+
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.');
+const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { isProcessAlive, readRuntimeFile } from '../runtime/runtime-file.js';
+import type { RuntimeInfo } from '../runtime/runtime-file.js';
+import { ADMIN_CREDENTIAL_FILE, readCredential } from '../setup/admin-credential.js';
+import { CliError, armErrorFrom } from './errors.js';
+
+export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+
+export interface ArmResult {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+interface RawResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+const TIMEOUT_MS = 30_000;
+
+export function notRunningError(dir: string): CliError {
+  return new CliError(`Keyless is not running with data folder ${dir} (start it with \`keyless up\`).`, 1, true);
+}
+
+/**
+ * Talks to a running Keyless over HTTPS, trusting only the Keyless CA, and
+ * signs in as the admin service principal. The secret and token never leave
+ * this object (no logging, never in error messages).
+ */
+export class KeylessClient {
+  private token: string | undefined;
+  private readonly baseUrl: string;
+
+  private constructor(
+    readonly runtime: RuntimeInfo,
+    private readonly dataDir: string,
+    private readonly agent: https.Agent,
+  ) {
+    this.baseUrl = runtime.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** Finds the server through the runtime file in `dataDir`; throws when it is not running. */
+  static connect(dataDir: string): KeylessClient {
+    let runtime: RuntimeInfo | undefined;
+    try {
+      runtime = readRuntimeFile(dataDir);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    if (!runtime || !isProcessAlive(runtime.pid)) throw notRunningError(dataDir);
+    let ca: string;
+    try {
+      ca = fs.readFileSync(runtime.caPath, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new CliError(`Cannot read the Keyless CA certificate ${runtime.caPath} (${code}).`);
+    }
+    return new KeylessClient(runtime, dataDir, new https.Agent({ keepAlive: true, ca }));
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** Checks that the server answers at all (no sign-in needed). */
+  async health(): Promise<void> {
+    const res = await this.send('GET', '/healthz', {});
+    if (res.status !== 200) throw armErrorFrom(res.status, res.body);
+  }
+
+  /** One ARM call: adds api-version and the bearer token; a 401 gets one fresh token and one retry. */
+  async request(method: HttpMethod, armPath: string, apiVersion: string, body?: unknown): Promise<ArmResult> {
+    const sep = armPath.includes('?') ? '&' : '?';
+    const target = `${armPath}${sep}api-version=${encodeURIComponent(apiVersion)}`;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    let res = await this.send(method, target, await this.headers(false), payload);
+    if (res.status === 401) res = await this.send(method, target, await this.headers(true), payload);
+    if (res.status < 200 || res.status >= 300) throw armErrorFrom(res.status, res.body);
+    return res;
+  }
+
+  private async headers(fresh: boolean): Promise<Record<string, string>> {
+    if (fresh || this.token === undefined) this.token = await this.signIn();
+    return { authorization: `Bearer ${this.token}` };
+  }
+
+  /** Client-credentials sign-in with the admin secret the server keeps in the data folder. */
+  private async signIn(): Promise<string> {
+    const file = path.join(this.dataDir, ADMIN_CREDENTIAL_FILE);
+    const credential = readCredential(file);
+    if (!credential) {
+      throw new CliError(`The admin credential ${file} is missing or unreadable; restart Keyless with \`keyless up\` to recreate it.`);
+    }
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: credential.clientId,
+      client_secret: credential.clientSecret,
+      scope: `${this.baseUrl}/.default`,
+    }).toString();
+    const res = await this.send('POST', `/${encodeURIComponent(credential.tenantId)}/oauth2/v2.0/token`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    }, form);
+    const token = (res.body as { access_token?: unknown } | null)?.access_token;
+    if (res.status !== 200) throw armErrorFrom(res.status, res.body);
+    if (typeof token !== 'string') throw new CliError('The Keyless token endpoint answered without an access token.');
+    return token;
+  }
+
+  private send(method: HttpMethod, pathAndQuery: string, headers: Record<string, string>, payload?: string): Promise<RawResponse> {
+    const url = new URL(`${this.baseUrl}${pathAndQuery}`);
+    const all: Record<string, string> = { accept: 'application/json', ...headers };
+    if (payload !== undefined) {
+      all['content-type'] ??= 'application/json';
+      all['content-length'] = String(Buffer.byteLength(payload));
+    }
+    return new Promise((resolve, reject) => {
+      const req = https.request(url, { method, headers: all, agent: this.agent, timeout: TIMEOUT_MS }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) => reject(this.networkError(error)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString('utf8')) }));
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', (error) => reject(this.networkError(error)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  private networkError(error: Error): CliError {
+    const code = (error as NodeJS.ErrnoException).code ?? error.message;
+    if (/CERT|SELF_SIGNED|SSL|TLS/i.test(code)) {
+      return new CliError(`Keyless at ${this.baseUrl} did not present a certificate from the Keyless CA ${this.runtime.caPath} (${code}).`);
+    }
+    return new CliError(`Cannot reach Keyless at ${this.baseUrl} (${code}); is it still running? Start it with \`keyless up\`.`);
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The az-shaped client commands of `keyless`. Each talks to the running
+ * server found through the data folder's runtime file.
+ */
+import type { Command } from 'commander';
+import { registerAccountCommands } from './commands/account.js';
+import { registerGroupCommands } from './commands/group.js';
+import { registerIdentityCommands } from './commands/identity.js';
+import { registerOpenAiCommands } from './commands/openai.js';
+import { registerRoleCommands } from './commands/role.js';
+import { registerVmCommands } from './commands/vm.js';
+import { registerWebappCommands } from './commands/webapp.js';
+
+export function registerClientCommands(program: Command): void {
+  registerAccountCommands(program);
+  registerGroupCommands(program);
+  registerIdentityCommands(program);
+  registerOpenAiCommands(program);
+  registerWebappCommands(program);
+  registerVmCommands(program);
+  registerRoleCommands(program);
+}

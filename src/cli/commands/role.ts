@@ -1,0 +1,124 @@
+/** `keyless role definition list` and `keyless role assignment create|list|delete`. */
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import type { Json } from '../arm.js';
+import { API_VERSIONS, asObject, listValue, pick } from '../arm.js';
+import type { CommandContext } from '../context.js';
+import { nounCommand, run, withNoWait } from '../context.js';
+import { CliError, UsageError } from '../errors.js';
+import { requireArmPath } from '../flags.js';
+import type { Column } from '../output.js';
+import { printResult } from '../output.js';
+import { leaf, subscriptionOf } from '../resources.js';
+import { findRoleByName, parseRoleReference, roleDefinitionsPath, roleNameFilter, roleNameFor, roleNamesById } from '../role-ref.js';
+
+const API = API_VERSIONS.authorization;
+const ASSIGNMENTS = '/providers/Microsoft.Authorization/roleAssignments';
+
+const DEFINITION_COLUMNS: readonly Column<Json>[] = [
+  { header: 'RoleName', value: (d) => pick(d, 'properties', 'roleName') },
+  { header: 'Name', value: (d) => d['name'] },
+  { header: 'Type', value: (d) => pick(d, 'properties', 'type') },
+];
+
+async function listDefinitions(ctx: CommandContext, query = ''): Promise<Json[]> {
+  const path = `${roleDefinitionsPath(subscriptionOf(ctx))}${query ? `?${query}` : ''}`;
+  return listValue((await ctx.client().request('GET', path, API)).body);
+}
+
+/** `--role`: a GUID or full id is used as given; a name is looked up (the server's $filter, then any case). */
+async function resolveRoleId(ctx: CommandContext, role: string): Promise<string> {
+  const ref = parseRoleReference(role, subscriptionOf(ctx));
+  if (ref.kind === 'id') return ref.id;
+  const found = findRoleByName(await listDefinitions(ctx, roleNameFilter(ref.name)), ref.name)
+    ?? findRoleByName(await listDefinitions(ctx), ref.name);
+  const id = found?.['id'];
+  if (typeof id !== 'string') throw new CliError(`Role '${ref.name}' doesn't exist.`);
+  return id;
+}
+
+/** Assignments as a table: role names resolved through the definitions list, principals through the directory. */
+async function printAssignments(ctx: CommandContext, json: unknown, rows: readonly Json[]): Promise<void> {
+  const names = ctx.format === 'table' ? roleNamesById(await listDefinitions(ctx)) : new Map<string, string>();
+  const principals = ctx.format === 'table' ? await principalNames(ctx, rows) : new Map<string, string>();
+  printResult(ctx.format, json, rows, [
+    { header: 'Principal', value: (a: Json) => pick(a, 'properties', 'principalId') },
+    { header: 'PrincipalName', value: (a: Json) => principals.get(String(pick(a, 'properties', 'principalId')).toLowerCase()) ?? '(unknown principal)' },
+    { header: 'Role', value: (a: Json) => roleNameFor(pick(a, 'properties', 'roleDefinitionId'), names) },
+    { header: 'Scope', value: (a: Json) => pick(a, 'properties', 'scope') },
+  ]);
+}
+
+/** Display names of the assignments' principals; a deleted principal (an orphaned assignment) is simply absent. */
+async function principalNames(ctx: CommandContext, rows: readonly Json[]): Promise<Map<string, string>> {
+  const ids = [...new Set(rows.map((a) => String(pick(a, 'properties', 'principalId'))))];
+  if (ids.length === 0) return new Map();
+  const res = await ctx.client().request('POST', '/v1.0/directoryObjects/getByIds', 'v1.0', { ids, types: ['servicePrincipal'] });
+  const found = listValue(res.body);
+  return new Map(found.map((p) => [String(p['id']).toLowerCase(), String(p['displayName'])]));
+}
+
+const assignee = (o: { assignee?: string; assigneeObjectId?: string }): string | undefined => o.assignee ?? o.assigneeObjectId;
+
+export function registerRoleCommands(program: Command): void {
+  const role = nounCommand(program, 'role', 'Role definitions and role assignments (RBAC).');
+  const definition = nounCommand(role, 'definition', 'Role definitions.');
+  const assignment = nounCommand(role, 'assignment', 'Role assignments.');
+
+  leaf(definition, 'list', 'List role definitions.')
+    .option('--name <role>', 'only the role with this name')
+    .action(
+      run(async (ctx, o: { name?: string }) => {
+        const defs = await listDefinitions(ctx, o.name === undefined ? '' : roleNameFilter(o.name));
+        printResult(ctx.format, defs, defs, DEFINITION_COLUMNS);
+      }),
+    );
+
+  withNoWait(leaf(assignment, 'create', 'Grant a role to a principal at a scope.'))
+    .option('--assignee <principal-id>', 'object id of the principal')
+    .option('--assignee-object-id <principal-id>', 'same as --assignee')
+    .option('--assignee-principal-type <type>', 'ServicePrincipal, User or Group', 'ServicePrincipal')
+    .requiredOption('--role <name-or-id>', 'role name, role definition GUID, or full role definition id')
+    .requiredOption('--scope <scope>', 'ARM id of the scope (subscription, group or resource)')
+    .action(
+      run(async (ctx, o: { assignee?: string; assigneeObjectId?: string; assigneePrincipalType: string; role: string; scope: string }) => {
+        const principalId = assignee(o);
+        if (principalId === undefined) throw new UsageError('the following arguments are required: --assignee');
+        const scope = requireArmPath('--scope', o.scope);
+        const roleDefinitionId = await resolveRoleId(ctx, o.role);
+        const body = { properties: { roleDefinitionId, principalId, principalType: o.assigneePrincipalType } };
+        const res = await ctx.client().request('PUT', `${scope}${ASSIGNMENTS}/${randomUUID()}`, API, body);
+        const created = asObject(res.body);
+        await printAssignments(ctx, created, [created]);
+      }),
+    );
+
+  leaf(assignment, 'list', 'List role assignments (at the subscription and below unless --scope is given).')
+    .option('--assignee <principal-id>', 'only this principal\'s assignments')
+    .option('--assignee-object-id <principal-id>', 'same as --assignee')
+    .option('--scope <scope>', 'ARM id of the scope to list at')
+    .option('--all', 'every assignment in the subscription')
+    .action(
+      run(async (ctx, o: { assignee?: string; assigneeObjectId?: string; scope?: string; all?: boolean }) => {
+        if (o.all && o.scope !== undefined) throw new UsageError('--all cannot be used with --scope.');
+        const scope = o.scope === undefined ? `/subscriptions/${subscriptionOf(ctx)}` : requireArmPath('--scope', o.scope);
+        const principalId = assignee(o);
+        const filter = principalId === undefined ? '' : `?$filter=${encodeURIComponent(`principalId eq '${principalId.replace(/'/g, "''")}'`)}`;
+        const list = listValue((await ctx.client().request('GET', `${scope}${ASSIGNMENTS}${filter}`, API)).body);
+        await printAssignments(ctx, list, list);
+      }),
+    );
+
+  withNoWait(leaf(assignment, 'delete', 'Delete role assignments by id.'))
+    .requiredOption('--ids <ids...>', 'full ids of the role assignments')
+    .option('-y, --yes', 'accepted for az compatibility; never prompts')
+    .action(
+      run(async (ctx, o: { ids: string[] }) => {
+        const ids = o.ids.map((id) => requireArmPath('--ids', id));
+        for (const id of ids) {
+          if (!id.toLowerCase().includes(ASSIGNMENTS.toLowerCase())) throw new UsageError(`--ids '${id}' is not a role assignment id.`);
+        }
+        for (const id of ids) await ctx.client().request('DELETE', id, API);
+      }),
+    );
+}

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { Option } from 'commander';
+import type { Command, CommanderError } from 'commander';
+import { defaultDataDir } from '../runtime/data-dir.js';
+import { KeylessClient } from './client.js';
+import { ArmResponseError, CliError } from './errors.js';
+import type { OutputFormat } from './output.js';
+import { renderJson } from './output.js';
+
+/** What every client command's action gets: the output format, the data folder, and a lazily connected client. */
+export interface CommandContext {
+  readonly format: OutputFormat;
+  readonly dataDir: string;
+  client(): KeylessClient;
+}
+
+/**
+ * A top-level noun (`group`, `openai`, …). Its subcommands inherit the exit
+ * override: flag errors are one line and exit 2 as az's do (commander would
+ * exit 1); help exits 0.
+ */
+export function nounCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .showHelpAfterError(false)
+    .exitOverride((error: CommanderError) => {
+      // Commander exits right after this callback; only the code changes.
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    });
+}
+
+/** Adds `-o/--output` and `--data` to a leaf command. */
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'table']).default('table'))
+    .option('--data <dir>', 'data folder of the running Keyless (default: $KEYLESS_DATA, else ~/.local/share/keyless)');
+}
+
+/** Adds the accepted-but-inert `--no-wait` (the server finishes synchronously). */
+export function withNoWait(cmd: Command): Command {
+  return cmd.option('--no-wait', 'accepted for az compatibility; operations complete before the response');
+}
+
+/**
+ * Wraps an async action: builds the context, prints errors as one line,
+ * and sets process.exitCode (1 for server and network failures, 2 for usage).
+ */
+export function run<O>(handler: (ctx: CommandContext, opts: O) => Promise<void>): (opts: O, cmd: Command) => Promise<void> {
+  return async (_opts: O, cmd: Command) => {
+    const format = resolveOutput(cmd);
+    let client: KeylessClient | undefined;
+    const ctx: CommandContext = {
+      format,
+      dataDir: resolveDataDir(cmd),
+      client: () => (client ??= KeylessClient.connect(ctx.dataDir)),
+    };
+    try {
+      await handler(ctx, cmd.opts() as O);
+    } catch (error) {
+      reportError(error, format);
+    } finally {
+      client?.close();
+    }
+  };
+}
+
+function reportError(error: unknown, format: OutputFormat): void {
+  if (error instanceof ArmResponseError && format === 'json' && typeof error.body === 'object' && error.body !== null) {
+    process.stdout.write(renderJson(error.body));
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`${error.plain ? '' : 'ERROR: '}${oneLine(error.message)}\n`);
+  } else {
+    process.stderr.write(`ERROR: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+  }
+  process.exitCode = error instanceof CliError ? error.exitCode : 1;
+}
+
+const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ');
+
+/** The command's own --data, else one given to an ancestor (e.g. the program's global option), else the default. */
+function resolveDataDir(cmd: Command): string {
+  const given = fromChain(cmd, 'data');
+  return typeof given === 'string' && given.length > 0 ? path.resolve(given) : defaultDataDir();
+}
+
+function resolveOutput(cmd: Command): OutputFormat {
+  return fromChain(cmd, 'output') === 'json' ? 'json' : 'table';
+}
+
+/** The first value set on the command line or by env, walking leaf to root; else the first default found. */
+function fromChain(cmd: Command, key: string): unknown {
+  let fallback: unknown;
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    const value: unknown = c.opts()[key];
+    if (value === undefined) continue;
+    const source = c.getOptionValueSource(key);
+    if (source === 'cli' || source === 'env') return value;
+    fallback ??= value;
+  }
+  return fallback;
+}

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import type { RawUpOptions } from '../config/options.js';
+import { KeylessError } from '../shared/errors.js';
+
+/** How long a clean shutdown may take before the process exits anyway. */
+const STOP_DEADLINE_MS = 10_000;
+
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description('Run Keyless: the authority, the control plane and the data plane (HTTPS), and the managed identity endpoints (HTTP, loopback)')
+    .option('--data <dir>', 'data folder (default $KEYLESS_DATA, else ${XDG_DATA_HOME:-~/.local/share}/keyless)')
+    .option('--host <host>', 'address of the HTTPS listener', '127.0.0.1')
+    .option('--port <port>', 'HTTPS port (0 picks a free one)', '8443')
+    .option('--identity-port <port>', 'managed identity endpoint port, plain HTTP on loopback (0 picks a free one)', '8080')
+    .option('--identity-host <host>', 'move the managed identity listener off loopback (not recommended)')
+    .option('--database <url>', 'keep state in PostgreSQL (postgres://…) instead of SQLite in the data folder')
+    .option('--kek-file <file>', 'key-encryption key file (default: KEYLESS_KEK, else DIR/kek)')
+    .option('--app-token-lifetime <seconds>', 'fixed lifetime of application tokens (default: random 60–90 minutes, as Entra)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
+    .action(async (raw: RawUpOptions) => {
+      try {
+        await up(raw);
+      } catch (error) {
+        process.stderr.write(`keyless: ${error instanceof KeylessError ? error.message : String((error as Error)?.message ?? error)}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+async function up(raw: RawUpOptions): Promise<void> {
+  // Loaded here, not at the top: the client commands should not pay for the server's modules.
+  const { parseUpOptions } = await import('../config/options.js');
+  const { startKeyless } = await import('../app.js');
+  const options = parseUpOptions(raw);
+  const running = await startKeyless(options);
+  const { info } = running;
+  const out = process.stdout;
+  out.write(`Keyless ready (pid ${info.pid})\n`);
+  out.write(`  authority, control plane, data plane: ${info.baseUrl}\n`);
+  out.write(`  managed identity endpoints:           ${info.identityUrl}\n`);
+  out.write(`  tenant:       ${info.tenantId}\n`);
+  out.write(`  subscription: ${info.subscriptionId}\n`);
+  out.write(`  data folder:  ${info.dataDir}\n`);
+  out.write(`export NODE_EXTRA_CA_CERTS=${info.caPath}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const deadline = setTimeout(() => {
+      process.stderr.write(`keyless: did not stop within ${STOP_DEADLINE_MS / 1000} s after ${signal}; exiting.\n`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    running.stop().then(
+      () => {
+        process.stderr.write(`Keyless stopped (${signal}).\n`);
+        process.exitCode = 0;
+      },
+      (error: unknown) => {
+        process.stderr.write(`keyless: error while stopping: ${String(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,73 @@
+/**
+ * The names Keyless answers to. Issuers and endpoints are derived from the
+ * host a client used (MSAL requires the issuer to share the authority's
+ * scheme, host and port), but only among these names; anything else gets the
+ * canonical origin.
+ */
+export class KeylessNames {
+  private port = 0;
+  private originSet = new Set<string>();
+  private issuerSet = new Set<string>();
+  private managementAudiences = new Set<string>();
+
+  constructor(
+    private readonly hostNames: readonly string[],
+    private readonly tenantId: () => string,
+  ) {}
+
+  /** Called once the HTTPS listener has its port. */
+  bind(port: number): void {
+    this.port = port;
+    this.originSet = new Set(this.hostNames.map((h) => `https://${formatHost(h)}:${port}`));
+    this.rebuild();
+  }
+
+  rebuild(): void {
+    const tid = this.tenantId();
+    const issuers = new Set<string>();
+    for (const origin of this.originSet) {
+      issuers.add(`${origin}/${tid}/`);
+      issuers.add(`${origin}/${tid}/v2.0`);
+    }
+    this.issuerSet = issuers;
+    const audiences = new Set<string>();
+    for (const base of [...this.originSet, 'https://management.azure.com', 'https://management.core.windows.net']) {
+      audiences.add(base);
+      audiences.add(`${base}/`);
+    }
+    this.managementAudiences = audiences;
+  }
+
+  /** The canonical origin, e.g. https://localhost:8443. */
+  get origin(): string {
+    return `https://localhost:${this.port}`;
+  }
+
+  /** The origin matching a request's Host header, or the canonical one. */
+  originFor(hostHeader: string | undefined): string {
+    if (hostHeader) {
+      const candidate = `https://${hostHeader.toLowerCase()}`;
+      if (this.originSet.has(candidate)) return candidate;
+    }
+    return this.origin;
+  }
+
+  isOwnOrigin(origin: string): boolean {
+    return this.originSet.has(origin.toLowerCase().replace(/\/+$/, ''));
+  }
+
+  get issuers(): ReadonlySet<string> {
+    return this.issuerSet;
+  }
+
+  /** Audiences accepted by the control plane: Keyless's own URL and ARM's, with or without the trailing slash. */
+  get controlPlaneAudiences(): ReadonlySet<string> {
+    return this.managementAudiences;
+  }
+}
+
+export function formatHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+export const DEFAULT_HOST_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { InvalidInputError } from '../shared/errors.js';
+import { defaultDataDir } from '../runtime/data-dir.js';
+
+/** Everything `keyless up` can be told, validated once at boot. */
+export interface UpOptions {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly identityHost: string;
+  readonly identityHostExplicit: boolean;
+  readonly identityPort: number;
+  /** A postgres:// URL, or undefined for SQLite in the data folder. */
+  readonly database: string | undefined;
+  readonly kekFile: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Fixed lifetime of application tokens in seconds; undefined = random 60–90 minutes as Entra. */
+  readonly appTokenLifetime: number | undefined;
+}
+
+export interface RawUpOptions {
+  data?: string;
+  host?: string;
+  port?: string;
+  identityHost?: string;
+  identityPort?: string;
+  database?: string;
+  kekFile?: string;
+  logLevel?: string;
+  appTokenLifetime?: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = process.env): UpOptions {
+  const logLevel = raw.logLevel ?? env['KEYLESS_LOG_LEVEL'] ?? 'warn';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new InvalidInputError('InvalidOption', `--log-level must be one of ${LOG_LEVELS.join(', ')}.`);
+  }
+  const database = raw.database ?? env['KEYLESS_DATABASE'];
+  if (database !== undefined && !/^postgres(ql)?:\/\//i.test(database)) {
+    throw new InvalidInputError('InvalidOption', '--database must be a postgres:// URL (SQLite in the data folder is the default).');
+  }
+  return {
+    dataDir: path.resolve(raw.data ?? defaultDataDir(env)),
+    host: raw.host ?? '127.0.0.1',
+    port: port(raw.port ?? '8443', '--port'),
+    identityHost: raw.identityHost ?? '127.0.0.1',
+    identityHostExplicit: raw.identityHost !== undefined,
+    identityPort: port(raw.identityPort ?? '8080', '--identity-port'),
+    database,
+    kekFile: raw.kekFile,
+    logLevel: logLevel as UpOptions['logLevel'],
+    appTokenLifetime: raw.appTokenLifetime === undefined ? undefined : seconds(raw.appTokenLifetime, '--app-token-lifetime'),
+  };
+}
+
+function port(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidInputError('InvalidOption', `${flag} must be a port number from 0 to 65535.`);
+  return n;
+}
+
+function seconds(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 60 || n > 86400 * 7) throw new InvalidInputError('InvalidOption', `${flag} must be a number of seconds from 60 to 604800.`);
+  return n;
+}

@@ -1,0 +1,3 @@
+export type { Principal, PrincipalKind, ClientSecret } from './model.js';
+export { DirectoryService } from './service.js';
+export { ClientAuthenticationError, type ClientFailure } from './errors.js';

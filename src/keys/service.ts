@@ -1,0 +1,67 @@
+import type { Clock } from '../shared/clock.js';
+import { keyedDigest, open, randomHex, seal } from '../shared/crypto.js';
+import type { Writer } from '../store/store.js';
+import type { ReadModel } from '../store/read-model.js';
+import { KEY_NAMES, type AccountKey, type KeyName } from './model.js';
+
+const PURPOSE = 'account-key';
+const context = (accountKey: string, keyName: KeyName): string => `accountKey:${accountKey}|${keyName}`;
+
+/** The account that a presented key belongs to, and which of its keys matched. */
+export interface KeyMatch {
+  readonly accountKey: string;
+  readonly keyName: KeyName;
+}
+
+/**
+ * Account keys key1/key2: 64 hex characters of CSPRNG output, sealed
+ * at rest, found by keyed digest so that verification is one map lookup
+ * whose key is a MAC (the digest itself reveals nothing about the key).
+ */
+export class KeyService {
+  constructor(
+    private readonly model: ReadModel,
+    private readonly clock: Clock,
+    private readonly kek: Buffer,
+    private readonly pepper: () => Buffer,
+  ) {}
+
+  async createKeys(writer: Writer, accountKey: string): Promise<void> {
+    for (const keyName of KEY_NAMES) await this.putNewKey(writer, accountKey, keyName);
+  }
+
+  async regenerate(writer: Writer, accountKey: string, keyName: KeyName): Promise<void> {
+    await this.putNewKey(writer, accountKey, keyName);
+  }
+
+  /** Both keys in clear text, for listKeys. Reads the transaction's view. */
+  async list(writer: Writer, accountKey: string): Promise<Record<KeyName, string>> {
+    const keys = await writer.accountKeys(accountKey);
+    const result: Record<string, string> = {};
+    for (const k of keys) result[k.keyName] = open(this.kek, k.sealed, context(accountKey, k.keyName)).toString('utf8');
+    return result as Record<KeyName, string>;
+  }
+
+  /** Which account key the presented value is, if any. The hot path: no SQL, no decryption. */
+  match(presented: string): KeyMatch | undefined {
+    const found = this.model.accountKeysByDigest.get(keyedDigest(this.pepper(), PURPOSE, presented));
+    return found && { accountKey: found.accountKey, keyName: found.keyName };
+  }
+
+  private async putNewKey(writer: Writer, accountKey: string, keyName: KeyName): Promise<void> {
+    const value = newAccountKey();
+    const record: AccountKey = {
+      accountKey,
+      keyName,
+      sealed: seal(this.kek, value, context(accountKey, keyName)),
+      digest: keyedDigest(this.pepper(), PURPOSE, value),
+      createdAt: new Date(this.clock.now()).toISOString(),
+    };
+    await writer.putAccountKey(record);
+  }
+}
+
+/** 256 bits of CSPRNG output as 64 hex characters (Azure's classic keys are 32 hex characters: same alphabet, twice the entropy). */
+function newAccountKey(): string {
+  return randomHex(32);
+}

@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { registerUpCommand } from './cli/up.js';
+import { registerClientCommands } from './cli/commands.js';
+
+/** Entry point of the `keyless` executable: the server (`up`) and the az-shaped client commands. */
+const program = new Command('keyless')
+  .description('Keyless: Azure OpenAI-style authentication and access (Entra ID, managed identities, RBAC, API keys), runnable anywhere')
+  .showHelpAfterError()
+  .exitOverride((error) => {
+    // Usage errors exit 2 as az does; help and version exit 0.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  });
+registerUpCommand(program);
+registerClientCommands(program);
+await program.parseAsync(process.argv);

@@ -1,0 +1,131 @@
+import type { Clock } from '../shared/clock.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.js';
+import { isGuid } from '../shared/ids.js';
+import type { Store } from '../store/store.js';
+import type { ReadModel } from '../store/read-model.js';
+import type { ActionKind, Decision, PrincipalType, RoleAssignment, RoleDefinition } from './model.js';
+import { findRoleDefinition } from './builtin-roles.js';
+import { canonicalScope } from './scope.js';
+import { authorize } from './authorize.js';
+
+export interface AssignmentBody {
+  readonly roleDefinitionId?: unknown;
+  readonly principalId?: unknown;
+  readonly principalType?: unknown;
+}
+
+const PRINCIPAL_TYPES: readonly PrincipalType[] = ['ServicePrincipal', 'User', 'Group'];
+
+/**
+ * Role assignments: validated writes, and the one place where callers ask
+ * whether a principal may do something. Assignments of deleted principals
+ * are left alone, as Azure leaves them (orphans).
+ */
+export class RoleAssignmentService {
+  constructor(
+    private readonly store: Store,
+    private readonly model: ReadModel,
+    private readonly clock: Clock,
+    private readonly subscriptionId: () => string,
+    private readonly tenantId: () => string,
+  ) {}
+
+  authorize(principalId: string, action: string, kind: ActionKind, scope: string): Decision {
+    return authorize({ principalId, action, kind, scope }, this.model.assignments, this.role);
+  }
+
+  readonly role = (roleDefinitionId: string): RoleDefinition | undefined => findRoleDefinition(roleDefinitionId);
+
+  roleDefinitionId(role: RoleDefinition): string {
+    return `/subscriptions/${this.subscriptionId()}/providers/Microsoft.Authorization/roleDefinitions/${role.name}`;
+  }
+
+  /** Creates an assignment named `name` at `scope` (which the caller has checked exists). */
+  async create(scope: string, name: string, body: AssignmentBody): Promise<{ assignment: RoleAssignment; created: boolean }> {
+    if (!isGuid(name)) {
+      throw new InvalidInputError('InvalidRoleAssignmentId', `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
+    }
+    const roleRef = body.roleDefinitionId;
+    const role = typeof roleRef === 'string' ? this.role(roleRef) : undefined;
+    if (!role) {
+      const shown = typeof roleRef === 'string' ? roleRef.slice(roleRef.lastIndexOf('/') + 1) : String(roleRef);
+      throw new InvalidInputError('RoleDefinitionDoesNotExist', `The specified role definition with ID '${shown}' does not exist.`);
+    }
+    const principalId = body.principalId;
+    if (typeof principalId !== 'string' || !isGuid(principalId)) {
+      throw new InvalidInputError('InvalidPrincipalId', `A valid principal ID must be provided for role assignment.`);
+    }
+    if (!this.model.principals.has(principalId.toLowerCase())) {
+      throw new InvalidInputError(
+        'PrincipalNotFound',
+        `Principal ${principalId.replace(/-/g, '')} does not exist in the directory ${this.tenantId()}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
+      );
+    }
+    const principalType = body.principalType ?? 'ServicePrincipal';
+    if (typeof principalType !== 'string' || !PRINCIPAL_TYPES.includes(principalType as PrincipalType)) {
+      throw new InvalidInputError('InvalidPrincipalType', `The principal type '${String(principalType)}' is invalid. Allowed values: ${PRINCIPAL_TYPES.join(', ')}.`);
+    }
+    const canonical = canonicalScope(scope);
+    const id = `${canonical === '/' ? '' : canonical}/providers/Microsoft.Authorization/roleAssignments/${name.toLowerCase()}`;
+    const assignment: RoleAssignment = {
+      id,
+      name: name.toLowerCase(),
+      scope: canonical,
+      roleDefinitionId: this.roleDefinitionId(role),
+      principalId: principalId.toLowerCase(),
+      principalType: principalType as PrincipalType,
+      createdOn: new Date(this.clock.now()).toISOString(),
+    };
+    const { value, revision } = await this.store.write(async (writer) => {
+      const existing = await writer.assignment(id.toLowerCase());
+      if (existing) {
+        if (existing.principalId !== assignment.principalId || existing.roleDefinitionId.toLowerCase() !== assignment.roleDefinitionId.toLowerCase()) {
+          throw new InvalidInputError('RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
+        }
+        return { assignment: existing, created: false };
+      }
+      const duplicate = (await writer.assignmentsOf(assignment.principalId)).find(
+        (a) => a.scope.toLowerCase() === canonical.toLowerCase() && a.roleDefinitionId.toLowerCase() === assignment.roleDefinitionId.toLowerCase(),
+      );
+      if (duplicate) throw new ConflictError('RoleAssignmentExists', 'The role assignment already exists.', { existingId: duplicate.id });
+      await writer.putAssignment(assignment);
+      return { assignment, created: true };
+    });
+    await this.model.reach(revision);
+    return value;
+  }
+
+  get(id: string): RoleAssignment {
+    const assignment = this.model.assignments.get(id);
+    if (!assignment) throw new NotFoundError('RoleAssignmentNotFound', 'The role assignment does not exist.');
+    return assignment;
+  }
+
+  /** Deletes by full id; undefined when it did not exist (ARM answers 204). */
+  async delete(id: string): Promise<RoleAssignment | undefined> {
+    const { value, revision } = await this.store.write(async (writer) => {
+      const existing = await writer.assignment(id.toLowerCase());
+      if (existing) await writer.deleteAssignment(id.toLowerCase());
+      return existing;
+    });
+    await this.model.reach(revision);
+    return value;
+  }
+
+  /**
+   * Assignments as ARM lists them for a scope: those that apply there (at or
+   * above) and those beneath it; `atScope` keeps only the first kind.
+   */
+  list(filter: { scope?: string; principalId?: string; atScope?: boolean }): RoleAssignment[] {
+    const base = { ...(filter.principalId !== undefined ? { principalId: filter.principalId } : {}) };
+    if (filter.scope === undefined) return sortAssignments(this.model.assignments.list(base));
+    const above = this.model.assignments.list({ ...base, scope: filter.scope, scopeMatch: 'atOrAbove' });
+    if (filter.atScope) return sortAssignments(above);
+    const below = this.model.assignments.list({ ...base, scope: filter.scope, scopeMatch: 'atOrBelow' });
+    return sortAssignments([...new Map([...above, ...below].map((a) => [a.id.toLowerCase(), a])).values()]);
+  }
+}
+
+function sortAssignments(list: readonly RoleAssignment[]): RoleAssignment[] {
+  return [...list].sort((a, b) => a.scope.localeCompare(b.scope) || a.createdOn.localeCompare(b.createdOn));
+}

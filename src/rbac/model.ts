@@ -1,0 +1,40 @@
+/** A role definition as Azure models it (one permission block is enough for built-ins). */
+export interface RoleDefinition {
+  /** The role definition GUID, e.g. 5e0bd9bd-7b93-4f28-af87-19fc36ad61bd. */
+  readonly name: string;
+  readonly roleName: string;
+  readonly description: string;
+  readonly roleType: 'BuiltInRole' | 'CustomRole';
+  readonly permissions: readonly Permission[];
+  readonly assignableScopes: readonly string[];
+}
+
+export interface Permission {
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+  readonly dataActions: readonly string[];
+  readonly notDataActions: readonly string[];
+}
+
+export type PrincipalType = 'ServicePrincipal' | 'User' | 'Group';
+
+/** A role assignment. `scope` is an ARM scope: "/subscriptions/{s}[/resourceGroups/{rg}[/providers/…]]". */
+export interface RoleAssignment {
+  /** Full ARM id: {scope}/providers/Microsoft.Authorization/roleAssignments/{name}. */
+  readonly id: string;
+  /** The assignment GUID. */
+  readonly name: string;
+  readonly scope: string;
+  /** Full ARM id of the role definition: /subscriptions/{s}/providers/Microsoft.Authorization/roleDefinitions/{guid}. */
+  readonly roleDefinitionId: string;
+  readonly principalId: string;
+  readonly principalType: PrincipalType;
+  readonly createdOn: string;
+}
+
+/** Whether an action string is a control-plane action or a data action. */
+export type ActionKind = 'action' | 'dataAction';
+
+export type Decision =
+  | { readonly allowed: true; readonly grantedBy: { readonly assignmentId: string; readonly roleName: string; readonly scope: string } }
+  | { readonly allowed: false; readonly reason: string };

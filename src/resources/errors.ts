@@ -1,0 +1,42 @@
+import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.js';
+
+/** Errors of the resources context, with Azure Resource Manager's codes and messages. */
+export const resourceErrors = {
+  subscriptionNotFound: (subscription: string) =>
+    new NotFoundError('SubscriptionNotFound', `The subscription '${subscription}' could not be found.`),
+  groupNotFound: (group: string) =>
+    new NotFoundError('ResourceGroupNotFound', `Resource group '${group}' could not be found.`),
+  resourceNotFound: (type: string, name: string, group: string) =>
+    new NotFoundError(
+      'ResourceNotFound',
+      `The Resource '${type}/${name}' under resource group '${group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    ),
+  parentNotFound: (type: string, parentId: string) =>
+    new NotFoundError(
+      'ParentResourceNotFound',
+      `Failed to perform 'write' on resource(s) of type '${type}', because the parent resource '${parentId}' could not be found.`,
+    ),
+  invalidName: (kind: string, name: string, rule: string) =>
+    new InvalidInputError('InvalidResourceName', `Resource name '${name}' is invalid for ${kind}. ${rule}`),
+  invalidGroupName: (name: string) =>
+    new InvalidInputError(
+      'InvalidResourceGroup',
+      `The provided resource group name '${name}' has these invalid characters or is too long. Resource group names may contain alphanumeric characters, underscores, parentheses, hyphens and periods (not at the end), up to 90 characters.`,
+    ),
+  invalidContent: (message: string) => new InvalidInputError('InvalidRequestContent', message),
+  locationRequired: () =>
+    new InvalidInputError('LocationRequired', 'The location property is required for this definition.'),
+  invalidIdentity: (message: string) => new InvalidInputError('InvalidIdentity', message),
+  identityNotFound: (id: string) =>
+    new InvalidInputError(
+      'FailedIdentityOperation',
+      `Identity operation for resource failed: the user-assigned identity '${id}' could not be found.`,
+    ),
+  localAuthDisabled: () =>
+    new InvalidInputError('BadRequest', 'Failed to list key. disableLocalAuth is set to be true'),
+  localAuthDisabledRegenerate: () =>
+    new InvalidInputError('BadRequest', 'Failed to regenerate key. disableLocalAuth is set to be true'),
+  invalidKeyName: (keyName: string) =>
+    new InvalidInputError('InvalidKeyName', `The key name '${keyName}' is invalid. It must be Key1 or Key2.`),
+  conflict: (message: string) => new ConflictError('Conflict', message),
+};

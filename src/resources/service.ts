@@ -1,0 +1,269 @@
+import type { Clock } from '../shared/clock.js';
+import type { Store, Writer } from '../store/store.js';
+import type { ReadModel } from '../store/read-model.js';
+import type { DirectoryService } from '../directory/service.js';
+import type { KeyService } from '../keys/service.js';
+import type { KeyName } from '../keys/model.js';
+import type { Resource, ResourceGroup } from './model.js';
+import { RESOURCE_TYPES } from './model.js';
+import { groupId, idKey, resourceId } from './arm-id.js';
+import { resourceErrors } from './errors.js';
+import { checkGroupName, checkResourceName, normaliseLocation } from './names.js';
+import { applyIdentity, parseIdentityRequest } from './identity.js';
+import { handlerFor, type ResourceTypeHandler, type TypeContext } from './types.js';
+
+export interface ResourceBody {
+  readonly location?: unknown;
+  readonly tags?: unknown;
+  readonly kind?: unknown;
+  readonly sku?: unknown;
+  readonly properties?: unknown;
+  readonly identity?: unknown;
+}
+
+/** A resource address: type, group, and one name per type segment. */
+export interface ResourceAddress {
+  readonly type: string;
+  readonly group: string;
+  readonly names: readonly string[];
+}
+
+/**
+ * Subscriptions' resource groups and resources, with Azure's lifecycles:
+ * a system-assigned identity lives and dies with its host, a user-assigned
+ * identity outlives every host it is attached to, and deleting a group
+ * deletes everything in it, all in one transaction.
+ */
+export class ResourceService {
+  constructor(
+    private readonly store: Store,
+    private readonly model: ReadModel,
+    private readonly directory: DirectoryService,
+    private readonly keys: KeyService,
+    private readonly clock: Clock,
+    private readonly ids: { readonly subscriptionId: () => string; readonly tenantId: () => string },
+  ) {}
+
+  // Resource groups
+
+  async putGroup(name: string, body: ResourceBody): Promise<{ group: ResourceGroup; created: boolean }> {
+    checkGroupName(name);
+    const location = normaliseLocation(body.location);
+    const tags = parseTags(body.tags);
+    const { value, revision } = await this.store.write(async (writer) => {
+      const key = idKey(groupId(this.ids.subscriptionId(), name));
+      const existing = await writer.group(key);
+      if (existing && existing.location !== location) {
+        throw resourceErrors.invalidContent(
+          `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
+        );
+      }
+      const group: ResourceGroup = {
+        id: existing?.id ?? groupId(this.ids.subscriptionId(), name),
+        key,
+        name: existing?.name ?? name,
+        location,
+        tags: tags ?? existing?.tags ?? {},
+        createdAt: existing?.createdAt ?? this.now(),
+      };
+      await writer.putGroup(group);
+      return { key, created: !existing };
+    });
+    await this.model.reach(revision);
+    return { group: this.getGroup(name), created: value.created };
+  }
+
+  getGroup(name: string): ResourceGroup {
+    const group = this.model.groups.get(idKey(groupId(this.ids.subscriptionId(), name)));
+    if (!group) throw resourceErrors.groupNotFound(name);
+    return group;
+  }
+
+  listGroups(): ResourceGroup[] {
+    return [...this.model.groups.values()].sort(byName);
+  }
+
+  async deleteGroup(name: string): Promise<boolean> {
+    const { value, revision } = await this.store.write(async (writer) => {
+      const key = idKey(groupId(this.ids.subscriptionId(), name));
+      if (!(await writer.group(key))) return false;
+      const resources = await writer.resourcesInGroup(key);
+      // Children first, so that a parent's onDelete finds nothing left to do twice.
+      resources.sort((a, b) => Number(b.parentKey !== null) - Number(a.parentKey !== null));
+      for (const resource of resources) await this.deleteInWrite(writer, resource);
+      await writer.deleteGroup(key);
+      return true;
+    });
+    await this.model.reach(revision);
+    return value;
+  }
+
+  // Resources
+
+  async put(address: ResourceAddress, body: ResourceBody, mode: 'put' | 'patch'): Promise<{ resource: Resource; created: boolean }> {
+    const handler = this.handler(address.type);
+    const name = address.names[address.names.length - 1] ?? '';
+    checkResourceName(handler.type, name);
+    const tags = parseTags(body.tags);
+    const identityRequest = body.identity === undefined || body.identity === null || !handler.hasIdentity
+      ? undefined : parseIdentityRequest(body.identity);
+    const id = this.idOf(address);
+    const { value, revision } = await this.store.write(async (writer) => {
+      const group = await writer.group(idKey(groupId(this.ids.subscriptionId(), address.group)));
+      if (!group) throw resourceErrors.groupNotFound(address.group);
+      const parentKey = handler.parentType ? idKey(id.slice(0, id.lastIndexOf('/', id.lastIndexOf('/') - 1))) : null;
+      const parent = parentKey === null ? undefined : await writer.resource(parentKey);
+      if (parentKey !== null && !parent) {
+        throw resourceErrors.parentNotFound(handler.type.split('/').slice(1).join('/'), id.slice(0, id.lastIndexOf('/', id.lastIndexOf('/') - 1)));
+      }
+      const existing = await writer.resource(idKey(id));
+      if (mode === 'patch' && !existing) throw resourceErrors.resourceNotFound(handler.type, name, address.group);
+      const prepared = handler.prepare({ kind: body.kind, sku: body.sku, properties: body.properties }, existing, mode);
+      const location = parent
+        ? parent.location
+        : body.location === undefined || body.location === null
+          ? (existing?.location ?? group.location)
+          : normaliseLocation(body.location);
+      const canonicalId = existing?.id ?? id;
+      const identity = identityRequest
+        ? await applyIdentity(writer, this.directory, { id: canonicalId, name }, existing?.identity ?? null, identityRequest, mode)
+        : (existing?.identity ?? null);
+      let resource: Resource = {
+        id: canonicalId,
+        key: idKey(id),
+        groupKey: group.key,
+        parentKey,
+        type: handler.type,
+        name: existing?.name ?? name,
+        location,
+        kind: prepared.kind,
+        sku: prepared.sku,
+        tags: tags ?? existing?.tags ?? {},
+        properties: existing ? { ...pickAssigned(existing), ...prepared.properties } : prepared.properties,
+        identity: handler.hasIdentity ? identity : null,
+        createdAt: existing?.createdAt ?? this.now(),
+      };
+      if (!existing) {
+        const added = await handler.onCreate(this.typeContext(), writer, resource);
+        resource = { ...resource, properties: { ...resource.properties, ...added } };
+      }
+      await writer.putResource(resource);
+      return { key: resource.key, created: !existing };
+    });
+    await this.model.reach(revision);
+    return { resource: this.model.resources.get(value.key) as Resource, created: value.created };
+  }
+
+  get(address: ResourceAddress): Resource {
+    const handler = this.handler(address.type);
+    const resource = this.model.resources.get(idKey(this.idOf(address)));
+    if (!resource) {
+      if (!this.model.groups.has(idKey(groupId(this.ids.subscriptionId(), address.group)))) throw resourceErrors.groupNotFound(address.group);
+      throw resourceErrors.resourceNotFound(handler.type, address.names.join('/'), address.group);
+    }
+    return resource;
+  }
+
+  /** Resources of a type, in a group or the whole subscription; for child types, under one parent. */
+  list(type: string, group?: string, parentNames?: readonly string[]): Resource[] {
+    const handler = this.handler(type);
+    let groupKey: string | undefined;
+    if (group !== undefined) groupKey = this.getGroup(group).key;
+    let parentKey: string | undefined;
+    if (handler.parentType && parentNames && group !== undefined) {
+      parentKey = idKey(this.idOf({ type: handler.parentType, group, names: parentNames }));
+      if (!this.model.resources.has(parentKey)) {
+        throw resourceErrors.resourceNotFound(handler.parentType, parentNames.join('/'), group);
+      }
+    }
+    return [...this.model.resources.values()]
+      .filter((r) => r.type === handler.type && (groupKey === undefined || r.groupKey === groupKey) && (parentKey === undefined || r.parentKey === parentKey))
+      .sort(byName);
+  }
+
+  /** Deletes a resource; false when there was nothing to delete (ARM answers 204). */
+  async delete(address: ResourceAddress): Promise<boolean> {
+    this.handler(address.type);
+    const { value, revision } = await this.store.write(async (writer) => {
+      if (!(await writer.group(idKey(groupId(this.ids.subscriptionId(), address.group))))) throw resourceErrors.groupNotFound(address.group);
+      const resource = await writer.resource(idKey(this.idOf(address)));
+      if (!resource) return false;
+      await this.deleteInWrite(writer, resource);
+      return true;
+    });
+    await this.model.reach(revision);
+    return value;
+  }
+
+  // Account keys
+
+  async listKeys(group: string, name: string): Promise<Record<KeyName, string>> {
+    const address = { type: RESOURCE_TYPES.account, group, names: [name] };
+    const account = this.get(address);
+    if (account.properties['disableLocalAuth'] === true) throw resourceErrors.localAuthDisabled();
+    const { value } = await this.store.write((writer) => this.keys.list(writer, account.key));
+    return value;
+  }
+
+  async regenerateKey(group: string, name: string, keyName: string): Promise<Record<KeyName, string>> {
+    const normalised = keyName.toLowerCase();
+    if (normalised !== 'key1' && normalised !== 'key2') throw resourceErrors.invalidKeyName(keyName);
+    const account = this.get({ type: RESOURCE_TYPES.account, group, names: [name] });
+    if (account.properties['disableLocalAuth'] === true) throw resourceErrors.localAuthDisabledRegenerate();
+    const { value, revision } = await this.store.write(async (writer) => {
+      await this.keys.regenerate(writer, account.key, normalised);
+      return this.keys.list(writer, account.key);
+    });
+    await this.model.reach(revision);
+    return value;
+  }
+
+  idOf(address: ResourceAddress): string {
+    return resourceId(this.ids.subscriptionId(), address.group, this.handler(address.type).type, address.names);
+  }
+
+  private async deleteInWrite(writer: Writer, resource: Resource): Promise<void> {
+    const handler = this.handler(resource.type);
+    await handler.onDelete(this.typeContext(), writer, resource);
+    if (resource.identity?.systemPrincipalId) await writer.deletePrincipal(resource.identity.systemPrincipalId);
+    await writer.deleteResource(resource.key);
+  }
+
+  private handler(type: string): ResourceTypeHandler {
+    const handler = handlerFor(type);
+    if (!handler) throw resourceErrors.invalidContent(`The resource type '${type}' is not served by Keyless.`);
+    return handler;
+  }
+
+  private typeContext(): TypeContext {
+    return { directory: this.directory, keys: this.keys, tenantId: this.ids.tenantId() };
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}
+
+/** Properties Keyless assigned at creation, which a later PUT must not drop. */
+function pickAssigned(existing: Resource): Record<string, unknown> {
+  const assigned: Record<string, unknown> = {};
+  for (const name of ['tenantId', 'principalId', 'clientId']) {
+    if (existing.properties[name] !== undefined) assigned[name] = existing.properties[name];
+  }
+  return assigned;
+}
+
+function parseTags(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw resourceErrors.invalidContent("The 'tags' property must be an object of strings.");
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > 50) throw resourceErrors.invalidContent('A resource can have at most 50 tags.');
+  for (const [name, tag] of entries) {
+    if (typeof tag !== 'string' || name.length > 512 || tag.length > 256) {
+      throw resourceErrors.invalidContent(`The tag '${name}' is invalid: tag values are strings of at most 256 characters, names at most 512.`);
+    }
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);

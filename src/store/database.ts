@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Database } from './schema.js';
+import { migrationProvider } from './migrations.js';
+import { StartupError } from '../shared/errors.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Where the data lives, without credentials (for messages). */
+  readonly description: string;
+}
+
+// int8 (bigserial revisions) as numbers: revisions stay far below 2^53.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export interface OpenOptions {
+  /** `postgres://…` or a SQLite file path. */
+  readonly url: string;
+  /** PostgreSQL schema to use (created if missing); lets tests run side by side. */
+  readonly schema?: string;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  const handle = isPostgresUrl(options.url) ? await openPostgres(options.url, options.schema) : openSqlite(options.url);
+  // On PostgreSQL the migration tables live in our own schema: Kysely's existence check would
+  // otherwise find another schema's tables and skip creating ours.
+  const migrationTableSchema = handle.dialect === 'postgres' ? (options.schema ?? (await currentSchema(handle.db))) : undefined;
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: migrationProvider(handle.dialect),
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await handle.db.destroy();
+    throw new StartupError('DatabaseMigrationFailed', `Could not migrate the database at ${handle.description}: ${String((error as Error).message ?? error)}`);
+  }
+  return handle;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+function openSqlite(path: string): DatabaseHandle {
+  let database: BetterSqlite3.Database;
+  try {
+    // Created 0600 first: SQLite gives its -wal and -shm files the database file's mode.
+    if (!fs.existsSync(path)) fs.closeSync(fs.openSync(path, 'a', 0o600));
+    database = new BetterSqlite3(path);
+  } catch (error) {
+    throw new StartupError('DatabaseUnreachable', `Could not open the SQLite database ${path}: ${(error as Error).message}`);
+  }
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', description: path };
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<DatabaseHandle> {
+  const description = redactUrl(url);
+  const config: pg.PoolConfig = { connectionString: url, max: 10, connectionTimeoutMillis: 5000 };
+  if (schema !== undefined) config.options = `-c search_path=${quoteIdentifier(schema)}`;
+  const pool = new pg.Pool(config);
+  // An idle client's network error must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema !== undefined) await client.query(`create schema if not exists ${quoteIdentifier(schema)}`);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new StartupError('DatabaseUnreachable', `Could not connect to the database at ${description}: ${(error as Error).message}`);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(db);
+  return { db, dialect: 'postgres', description };
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the configured database URL';
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? 'public';
+}

@@ -1,0 +1,48 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './database.js';
+
+/**
+ * Versioned migrations, in code so that the compiled package carries them.
+ * DDL differs only in the auto-increment column, so each migration is
+ * written once and given the dialect.
+ */
+function initial(dialect: Dialect): Migration {
+  const serial = dialect === 'postgres' ? sql`bigserial primary key` : sql`integer primary key autoincrement`;
+  return {
+    async up(db: Kysely<unknown>) {
+      const statements = [
+        sql`create table meta (key text primary key, value text not null)`,
+        sql`create table principals (object_id text primary key, app_id text not null unique, kind text not null,
+              display_name text not null, resource_id text, created_at text not null)`,
+        sql`create table client_secrets (id text primary key, object_id text not null, digest text not null unique,
+              hint text not null, expires_at text not null, created_at text not null)`,
+        sql`create table resource_groups (key text primary key, id text not null, name text not null,
+              location text not null, tags text not null, created_at text not null)`,
+        sql`create table resources (key text primary key, id text not null, group_key text not null, parent_key text,
+              type text not null, name text not null, location text not null, kind text, sku text, tags text not null,
+              properties text not null, identity text, created_at text not null)`,
+        sql`create index resources_group on resources (group_key)`,
+        sql`create index resources_parent on resources (parent_key)`,
+        sql`create table account_keys (account_key text not null, key_name text not null, sealed text not null,
+              digest text not null unique, created_at text not null, primary key (account_key, key_name))`,
+        sql`create table role_assignments (key text primary key, id text not null, name text not null, scope text not null,
+              role_definition_id text not null, principal_id text not null, principal_type text not null, created_at text not null)`,
+        sql`create index role_assignments_principal on role_assignments (principal_id)`,
+        sql`create table signing_keys (kid text primary key, status text not null, sealed_private text not null,
+              public_jwk text not null, created_at text not null, retired_at text)`,
+        sql`create table revisions (rev ${serial}, at text not null)`,
+        sql`create table changes (rev bigint not null, entity text not null, key text not null)`,
+        sql`create index changes_rev on changes (rev)`,
+      ];
+      for (const statement of statements) await statement.execute(db);
+    },
+  };
+}
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      return { '0001_initial': initial(dialect) };
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import type { EntityValue, FullState, Store } from './store.js';
+import type { Entity } from './schema.js';
+import type { ClientSecret, Principal } from '../directory/model.js';
+import type { Resource, ResourceGroup } from '../resources/model.js';
+import type { AccountKey } from '../keys/model.js';
+import type { RoleAssignment } from '../rbac/model.js';
+import type { SigningKeyRecord } from '../tokens/model.js';
+import { AssignmentIndex } from '../rbac/assignment-index.js';
+import { accountKeyId } from './store.js';
+
+type Listener = (change: EntityValue) => void;
+
+/**
+ * The in-memory indexes that serve every read. They are rebuilt from the
+ * change log: after a local write, `catchUp()` applies it before the write is
+ * acknowledged; other processes sharing the database apply it on their next
+ * poll. Entries are replaced, never mutated, so readers need no locks.
+ */
+export class ReadModel {
+  revision = 0;
+  readonly meta = new Map<string, string>();
+  readonly principals = new Map<string, Principal>();
+  readonly principalsByAppId = new Map<string, Principal>();
+  readonly secrets = new Map<string, ClientSecret>();
+  readonly secretsByDigest = new Map<string, ClientSecret>();
+  readonly groups = new Map<string, ResourceGroup>();
+  readonly resources = new Map<string, Resource>();
+  readonly accountKeys = new Map<string, AccountKey>();
+  readonly accountKeysByDigest = new Map<string, AccountKey>();
+  readonly assignments = new AssignmentIndex();
+  readonly signingKeys = new Map<string, SigningKeyRecord>();
+  private readonly listeners = new Map<Entity, Listener[]>();
+  private catching: Promise<void> = Promise.resolve();
+
+  constructor(private readonly store: Store) {}
+
+  async load(): Promise<void> {
+    const state = await this.store.loadAll();
+    this.replaceAll(state);
+  }
+
+  /** Applies every change committed since the last one applied. Calls are serialised. */
+  catchUp(): Promise<void> {
+    const next = this.catching.then(() => this.applyPending());
+    this.catching = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Waits until at least `revision` is applied. */
+  async reach(revision: number): Promise<void> {
+    if (this.revision >= revision) return;
+    await this.catchUp();
+  }
+
+  on(entity: Entity, listener: Listener): void {
+    const list = this.listeners.get(entity) ?? [];
+    list.push(listener);
+    this.listeners.set(entity, list);
+  }
+
+  private async applyPending(): Promise<void> {
+    const changes = await this.store.changesSince(this.revision);
+    if (changes.length === 0) return;
+    const seen = new Set<string>();
+    for (const change of changes) {
+      const id = `${change.entity}\0${change.key}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      this.apply(await this.store.load(change.entity, change.key));
+    }
+    this.revision = changes.reduce((max, c) => Math.max(max, c.rev), this.revision);
+  }
+
+  private replaceAll(state: FullState): void {
+    this.revision = state.revision;
+    for (const [key, value] of state.meta) this.apply({ entity: 'meta', key, value });
+    for (const p of state.principals) this.apply({ entity: 'principal', key: p.objectId, value: p });
+    for (const s of state.secrets) this.apply({ entity: 'secret', key: s.id, value: s });
+    for (const g of state.groups) this.apply({ entity: 'group', key: g.key, value: g });
+    for (const r of state.resources) this.apply({ entity: 'resource', key: r.key, value: r });
+    for (const k of state.accountKeys) this.apply({ entity: 'accountKey', key: accountKeyId(k.accountKey, k.keyName), value: k });
+    for (const a of state.assignments) this.apply({ entity: 'assignment', key: a.id.toLowerCase(), value: a });
+    for (const k of state.signingKeys) this.apply({ entity: 'signingKey', key: k.kid, value: k });
+  }
+
+  private apply(change: EntityValue): void {
+    switch (change.entity) {
+      case 'meta':
+        setOrDelete(this.meta, change.key, change.value);
+        break;
+      case 'principal': {
+        const old = this.principals.get(change.key);
+        if (old) deleteIfSame(this.principalsByAppId, old.appId.toLowerCase(), old);
+        setOrDelete(this.principals, change.key, change.value);
+        if (change.value) this.principalsByAppId.set(change.value.appId.toLowerCase(), change.value);
+        break;
+      }
+      case 'secret': {
+        const old = this.secrets.get(change.key);
+        if (old) deleteIfSame(this.secretsByDigest, old.digest, old);
+        setOrDelete(this.secrets, change.key, change.value);
+        if (change.value) this.secretsByDigest.set(change.value.digest, change.value);
+        break;
+      }
+      case 'group':
+        setOrDelete(this.groups, change.key, change.value);
+        break;
+      case 'resource':
+        setOrDelete(this.resources, change.key, change.value);
+        break;
+      case 'accountKey': {
+        const old = this.accountKeys.get(change.key);
+        if (old) deleteIfSame(this.accountKeysByDigest, old.digest, old);
+        setOrDelete(this.accountKeys, change.key, change.value);
+        if (change.value) this.accountKeysByDigest.set(change.value.digest, change.value);
+        break;
+      }
+      case 'assignment':
+        if (change.value) this.assignments.upsert(change.value);
+        else this.assignments.remove(change.key);
+        break;
+      case 'signingKey':
+        setOrDelete(this.signingKeys, change.key, change.value);
+        break;
+    }
+    for (const listener of this.listeners.get(change.entity) ?? []) listener(change);
+  }
+}
+
+function setOrDelete<V>(map: Map<string, V>, key: string, value: V | undefined): void {
+  if (value === undefined) map.delete(key);
+  else map.set(key, value);
+}
+
+/** Removes a secondary-index entry only if it still points at this entity (another may have taken the value since). */
+function deleteIfSame<V>(map: Map<string, V>, key: string, entity: V): void {
+  if (map.get(key) === entity) map.delete(key);
+}

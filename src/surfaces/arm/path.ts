@@ -1,0 +1,68 @@
+/** What an ARM request path addresses, parsed once; the router acts on this. */
+export type ArmTarget =
+  | { kind: 'subscriptions' }
+  | { kind: 'subscription'; subscription: string }
+  | { kind: 'groups'; subscription: string }
+  | { kind: 'group'; subscription: string; group: string }
+  | { kind: 'subscriptionResources'; subscription: string; type: string }
+  | { kind: 'resources'; subscription: string; group: string; type: string; parentNames: string[] }
+  | { kind: 'resource'; subscription: string; group: string; type: string; names: string[] }
+  | { kind: 'resourceAction'; subscription: string; group: string; type: string; names: string[]; action: string }
+  | { kind: 'roleAssignments'; scope: string; name: string | undefined }
+  | { kind: 'roleDefinitions'; scope: string; name: string | undefined };
+
+/** Splits a path into segments, tolerating the double leading slash some SDKs send (client-libraries.md §5). */
+export function pathSegments(url: string): string[] {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  return path.split('/').filter((s) => s.length > 0).map((s) => decodeURIComponent(s));
+}
+
+export function parseArmPath(segments: readonly string[]): ArmTarget | undefined {
+  const lower = segments.map((s) => s.toLowerCase());
+  const authz = lastIndexOfPair(lower, 'providers', 'microsoft.authorization');
+  if (authz !== -1) {
+    const scope = `/${segments.slice(0, authz).join('/')}`;
+    const rest = lower.slice(authz + 2);
+    const name = segments[authz + 3];
+    if (rest.length > 2) return undefined;
+    if (rest[0] === 'roleassignments') return { kind: 'roleAssignments', scope, name };
+    if (rest[0] === 'roledefinitions') return { kind: 'roleDefinitions', scope, name };
+    return undefined;
+  }
+  if (lower[0] !== 'subscriptions') return undefined;
+  const subscription = segments[1];
+  if (subscription === undefined) return { kind: 'subscriptions' };
+  if (segments.length === 2) return { kind: 'subscription', subscription };
+  if (lower[2] === 'providers' && segments.length === 5) {
+    return { kind: 'subscriptionResources', subscription, type: `${segments[3]}/${segments[4]}` };
+  }
+  if (lower[2] !== 'resourcegroups') return undefined;
+  const group = segments[3];
+  if (group === undefined) return { kind: 'groups', subscription };
+  if (segments.length === 4) return { kind: 'group', subscription, group };
+  if (lower[4] !== 'providers' || segments.length < 7) return undefined;
+  const namespace = segments[5] as string;
+  const rest = segments.slice(6);
+  const types: string[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < rest.length; i += 2) {
+    types.push(rest[i] as string);
+    if (rest[i + 1] !== undefined) names.push(rest[i + 1] as string);
+  }
+  // An odd tail is either a collection (…/accounts/a/deployments) or an action (…/accounts/a/listKeys).
+  if (rest.length % 2 === 1 && names.length >= 1) {
+    const last = (types[types.length - 1] as string).toLowerCase();
+    if (last === 'listkeys' || last === 'regeneratekey') {
+      return { kind: 'resourceAction', subscription, group, type: `${namespace}/${types.slice(0, -1).join('/')}`, names, action: last };
+    }
+  }
+  const type = `${namespace}/${types.join('/')}`;
+  if (rest.length % 2 === 1) return { kind: 'resources', subscription, group, type, parentNames: names };
+  return { kind: 'resource', subscription, group, type, names };
+}
+
+function lastIndexOfPair(list: readonly string[], first: string, second: string): number {
+  for (let i = list.length - 2; i >= 0; i--) if (list[i] === first && list[i + 1] === second) return i;
+  return -1;
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type { Resource, ResourceGroup } from '../../resources/model.js';
+import { RESOURCE_TYPES } from '../../resources/model.js';
+import { identityType } from '../../resources/identity.js';
+import { idKey } from '../../resources/arm-id.js';
+import type { RoleAssignment, RoleDefinition } from '../../rbac/model.js';
+
+export interface RenderContext {
+  /** The HTTPS origin the caller used, e.g. https://localhost:8443. */
+  readonly origin: string;
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly resource: (key: string) => Resource | undefined;
+}
+
+/** The account's data-plane base URL: a path per account on the Keyless port (Azure: a subdomain per account). */
+export function accountEndpoint(origin: string, account: Resource): string {
+  return `${origin}/accounts/${accountSubdomain(account)}/`;
+}
+
+export function accountSubdomain(account: Resource): string {
+  const custom = account.properties['customSubDomainName'];
+  return (typeof custom === 'string' ? custom : account.name).toLowerCase();
+}
+
+export function renderGroup(group: ResourceGroup): Record<string, unknown> {
+  return {
+    id: group.id,
+    name: group.name,
+    type: 'Microsoft.Resources/resourceGroups',
+    location: group.location,
+    tags: group.tags,
+    properties: { provisioningState: 'Succeeded' },
+  };
+}
+
+export function renderResource(resource: Resource, ctx: RenderContext): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: resource.id, name: resource.name, type: resource.type };
+  if (resource.parentKey === null) out['location'] = resource.location;
+  if (resource.kind !== null) out['kind'] = resource.kind;
+  if (resource.sku !== null) out['sku'] = resource.sku;
+  if (resource.parentKey === null) out['tags'] = resource.tags;
+  out['properties'] = renderProperties(resource, ctx);
+  if (resource.type !== RESOURCE_TYPES.userAssignedIdentity && resource.type !== RESOURCE_TYPES.deployment) {
+    out['identity'] = renderIdentity(resource, ctx);
+  }
+  out['systemData'] = { createdAt: resource.createdAt, createdByType: 'Application', lastModifiedAt: resource.createdAt };
+  return out;
+}
+
+function renderProperties(resource: Resource, ctx: RenderContext): Record<string, unknown> {
+  const p = resource.properties;
+  switch (resource.type) {
+    case RESOURCE_TYPES.userAssignedIdentity:
+      return { isolationScope: 'None', tenantId: p['tenantId'], principalId: p['principalId'], clientId: p['clientId'] };
+    case RESOURCE_TYPES.account: {
+      const endpoint = accountEndpoint(ctx.origin, resource);
+      const out: Record<string, unknown> = {
+        endpoint,
+        endpoints: { 'OpenAI Language Model Instance API': endpoint, 'Token Endpoint': `${ctx.origin}/${ctx.tenantId}/oauth2/v2.0/token` },
+        provisioningState: 'Succeeded',
+        internalId: createHash('sha256').update(idKey(resource.id)).digest('hex').slice(0, 32),
+        dateCreated: resource.createdAt,
+        disableLocalAuth: p['disableLocalAuth'] === true,
+        publicNetworkAccess: 'Enabled',
+      };
+      if (p['customSubDomainName'] !== undefined) out['customSubDomainName'] = p['customSubDomainName'];
+      return out;
+    }
+    case RESOURCE_TYPES.deployment:
+      return { ...p, provisioningState: 'Succeeded' };
+    case RESOURCE_TYPES.site:
+      return { ...p, state: 'Running', enabled: true, defaultHostName: `${resource.name.toLowerCase()}.keyless.local` };
+    default:
+      return { ...p, provisioningState: 'Succeeded' };
+  }
+}
+
+/** Azure's identity block: type, principalId/tenantId for system-assigned, {principalId, clientId} per user-assigned id. */
+export function renderIdentity(resource: Resource, ctx: RenderContext): Record<string, unknown> {
+  const state = resource.identity;
+  const out: Record<string, unknown> = { type: identityType(state) };
+  if (!state) return out;
+  if (state.systemPrincipalId !== null) {
+    out['principalId'] = state.systemPrincipalId;
+    out['tenantId'] = ctx.tenantId;
+  }
+  if (state.userAssigned.length > 0) {
+    const entries: Record<string, unknown> = {};
+    for (const id of state.userAssigned) {
+      const identity = ctx.resource(idKey(id));
+      // A deleted identity stays listed, as in Azure; its ids are then unknown.
+      entries[id] = identity ? { principalId: identity.properties['principalId'], clientId: identity.properties['clientId'] } : {};
+    }
+    out['userAssignedIdentities'] = entries;
+  }
+  return out;
+}
+
+export function renderAssignment(a: RoleAssignment): Record<string, unknown> {
+  return {
+    id: a.id,
+    name: a.name,
+    type: 'Microsoft.Authorization/roleAssignments',
+    properties: {
+      roleDefinitionId: a.roleDefinitionId,
+      principalId: a.principalId,
+      principalType: a.principalType,
+      scope: a.scope,
+      condition: null,
+      conditionVersion: null,
+      createdOn: a.createdOn,
+      updatedOn: a.createdOn,
+      createdBy: null,
+      updatedBy: null,
+      delegatedManagedIdentityResourceId: null,
+      description: null,
+    },
+  };
+}
+
+export function renderRoleDefinition(role: RoleDefinition, scopeId: string): Record<string, unknown> {
+  return {
+    id: `${scopeId === '/' ? '' : scopeId}/providers/Microsoft.Authorization/roleDefinitions/${role.name}`,
+    name: role.name,
+    type: 'Microsoft.Authorization/roleDefinitions',
+    properties: {
+      roleName: role.roleName,
+      type: role.roleType,
+      description: role.description,
+      assignableScopes: role.assignableScopes,
+      permissions: role.permissions,
+      createdOn: '2015-02-02T21:55:09.8806423Z',
+      updatedOn: '2025-01-01T00:00:00.0000000Z',
+      createdBy: null,
+      updatedBy: null,
+    },
+  };
+}

@@ -1,0 +1,846 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { openDatabase } from '../../src/store/database.js';
+import type { Writer } from '../../src/store/store.js';
+import type { ClientSecret, Principal } from '../../src/directory/model.js';
+import type { Resource, ResourceGroup } from '../../src/resources/model.js';
+import type { AccountKey } from '../../src/keys/model.js';
+import type { RoleAssignment } from '../../src/rbac/model.js';
+import type { SigningKeyRecord } from '../../src/tokens/model.js';
+import { describeEachDialect, type Core } from '../fixtures/core.js';
+import { increment, type WriterConfig, type WriterOutcome } from './store-writer.js';
+
+const WRITER_SCRIPT = fileURLToPath(new URL('./store-writer.js', import.meta.url));
+
+/** Starts store-writer.js on the core's database and resolves once it is ready; `go()` starts its writes. */
+async function startWriter(core: Core, config: Omit<WriterConfig, 'url' | 'schema'>): Promise<{ go(): void; done: Promise<WriterOutcome> }> {
+  const full: WriterConfig = { ...config, url: core.target.url, ...(core.target.schema !== undefined ? { schema: core.target.schema } : {}) };
+  const child = spawn(process.execPath, [WRITER_SCRIPT, JSON.stringify(full)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`store-writer did not become ready in 20 s: ${out}${err}`));
+    }, 20_000);
+    child.stdout.on('data', () => {
+      if (out.includes('ready\n')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`store-writer exited with ${code} before it was ready: ${out}${err}`));
+    });
+  });
+  const done = exited.then((code) => {
+    const last = out.trim().split('\n').pop() ?? '';
+    if (code !== 0 || !last.startsWith('{')) throw new Error(`store-writer exited with ${code}: ${out}${err}`);
+    return JSON.parse(last) as WriterOutcome;
+  });
+  done.catch(() => undefined); // awaited later by the test; an early failure is not an unhandled rejection
+  return { go: () => child.stdin.write('go\n'), done };
+}
+
+const now = (): string => new Date().toISOString();
+const hex = (bytes = 8): string => randomBytes(bytes).toString('hex');
+
+function principal(overrides: Partial<Principal> = {}): Principal {
+  return {
+    objectId: randomUUID(),
+    appId: randomUUID(),
+    kind: 'Application',
+    displayName: `app "quoted" ü ${hex(2)}`,
+    resourceId: null,
+    createdAt: now(),
+    ...overrides,
+  };
+}
+
+function secret(objectId: string, overrides: Partial<ClientSecret> = {}): ClientSecret {
+  return { id: randomUUID(), objectId, digest: hex(32), hint: 'abc', expiresAt: now(), createdAt: now(), ...overrides };
+}
+
+function group(core: Core, name = `rg-${hex(4)}`, overrides: Partial<ResourceGroup> = {}): ResourceGroup {
+  const id = `/subscriptions/${core.subscriptionId}/resourceGroups/${name}`;
+  return { id, key: id.toLowerCase(), name, location: 'eastus', tags: { env: 'test', 'ü-name': 'välue' }, createdAt: now(), ...overrides };
+}
+
+function resource(g: ResourceGroup, overrides: Partial<Resource> = {}): Resource {
+  const name = `Site-${hex(3)}`;
+  const id = `${g.id}/providers/Microsoft.Web/sites/${name}`;
+  return {
+    id,
+    key: id.toLowerCase(),
+    groupKey: g.key,
+    parentKey: null,
+    type: 'Microsoft.Web/sites',
+    name,
+    location: 'eastus',
+    kind: 'app,linux',
+    sku: { name: 'S0', capacity: 2, nested: { list: [1, 'two', null, true] } },
+    tags: { a: 'b' },
+    properties: { deep: { array: [{ x: 1 }, { y: 'z' }], nothing: null, flag: false }, text: 'line\nbreak "q"' },
+    identity: { systemPrincipalId: randomUUID(), userAssigned: [`${g.id}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/Id-One`] },
+    createdAt: now(),
+    ...overrides,
+  };
+}
+
+function accountKey(accountKeyValue: string, keyName: 'key1' | 'key2', overrides: Partial<AccountKey> = {}): AccountKey {
+  return { accountKey: accountKeyValue, keyName, sealed: `sealed-${hex()}`, digest: hex(32), createdAt: now(), ...overrides };
+}
+
+function assignment(core: Core, principalId: string, scope?: string): RoleAssignment {
+  const name = randomUUID();
+  const at = scope ?? `/subscriptions/${core.subscriptionId}/resourceGroups/RG-Mixed-Case`;
+  return {
+    id: `${at}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    name,
+    scope: at,
+    roleDefinitionId: `/subscriptions/${core.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd`,
+    principalId,
+    principalType: 'ServicePrincipal',
+    createdOn: now(),
+  };
+}
+
+function signingKey(overrides: Partial<SigningKeyRecord> = {}): SigningKeyRecord {
+  const kid = hex(16);
+  return {
+    kid,
+    status: 'next',
+    sealedPrivate: `sealed-${hex()}`,
+    publicJwk: { kty: 'RSA', use: 'sig', kid, n: hex(64), e: 'AQAB' },
+    createdAt: now(),
+    retiredAt: null,
+    ...overrides,
+  };
+}
+
+/** A write through the store, then the local read model brought up to it. */
+async function write<T>(core: Core, work: (writer: Writer) => Promise<T>): Promise<{ value: T; revision: number }> {
+  const result = await core.store.write(work);
+  await core.model.reach(result.revision);
+  return result;
+}
+
+/** A comparable picture of everything a read model holds. */
+function snapshot(core: Core): Record<string, unknown> {
+  const sorted = <V>(map: ReadonlyMap<string, V>): [string, V][] => [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+  return {
+    revision: core.model.revision,
+    meta: sorted(core.model.meta),
+    principals: sorted(core.model.principals),
+    principalsByAppId: sorted(core.model.principalsByAppId),
+    secrets: sorted(core.model.secrets),
+    secretsByDigest: sorted(core.model.secretsByDigest),
+    groups: sorted(core.model.groups),
+    resources: sorted(core.model.resources),
+    accountKeys: sorted(core.model.accountKeys),
+    accountKeysByDigest: sorted(core.model.accountKeysByDigest),
+    assignments: [...core.model.assignments.list()].sort((a, b) => a.id.localeCompare(b.id)),
+    signingKeys: sorted(core.model.signingKeys),
+  };
+}
+
+/** The same, read from the database in one go. */
+async function stored(core: Core): Promise<Record<string, unknown>> {
+  const state = await core.store.loadAll();
+  const by = <V>(list: readonly V[], key: (v: V) => string): V[] => [...list].sort((a, b) => key(a).localeCompare(key(b)));
+  return {
+    revision: state.revision,
+    meta: [...state.meta.entries()].sort(([a], [b]) => a.localeCompare(b)),
+    principals: by(state.principals, (p) => p.objectId),
+    secrets: by(state.secrets, (s) => s.id),
+    groups: by(state.groups, (g) => g.key),
+    resources: by(state.resources, (r) => r.key),
+    accountKeys: by(state.accountKeys, (k) => `${k.accountKey}|${k.keyName}`),
+    assignments: by(state.assignments, (a) => a.id),
+    signingKeys: by(state.signingKeys, (k) => k.kid),
+  };
+}
+
+describeEachDialect('store contract', (open, dialect) => {
+  describe('migrations', () => {
+    test('run on a fresh database, then again on the migrated one without error or a second set-up', async () => {
+      const first = await open();
+      try {
+        assert.ok(first.model.revision > 0, 'bootstrap wrote the first revision');
+        const before = await stored(first);
+        const second = await open({ join: first });
+        try {
+          assert.equal(second.tenantId, first.tenantId);
+          assert.equal(second.subscriptionId, first.subscriptionId);
+          assert.equal(second.adminObjectId, first.adminObjectId);
+          assert.deepEqual(await stored(second), before, 'opening again changes nothing');
+        } finally {
+          await second.close();
+        }
+        // A third open straight through openDatabase, and the migration table holds the one migration once.
+        const handle = await openDatabase({ url: first.target.url, ...(first.target.schema !== undefined ? { schema: first.target.schema } : {}) });
+        try {
+          const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(handle.db);
+          assert.deepEqual(rows.rows.map((r) => r.name), ['0001_initial']);
+        } finally {
+          await handle.db.destroy();
+        }
+      } finally {
+        await first.close();
+      }
+    });
+
+    test('two Keyless databases side by side (another schema or file) each migrate', async () => {
+      // On PostgreSQL each core has its own schema in the same database.
+      const a = await open();
+      try {
+        const b = await open();
+        try {
+          assert.notEqual(b.tenantId, a.tenantId);
+          assert.ok(b.model.revision > 0);
+        } finally {
+          await b.close();
+        }
+      } finally {
+        await a.close();
+      }
+    });
+  });
+
+  describe('entities, revisions and rollback', () => {
+    let core: Core;
+    before(async () => {
+      core = await open();
+    });
+    after(async () => {
+      await core?.close();
+    });
+
+    test('meta round-trips and updates', async () => {
+      const key = `test:${hex()}`;
+      await write(core, (w) => w.putMeta(key, 'first ü'));
+      assert.deepEqual(await core.store.load('meta', key), { entity: 'meta', key, value: 'first ü' });
+      assert.equal(core.model.meta.get(key), 'first ü');
+      await write(core, (w) => w.putMeta(key, 'second'));
+      assert.equal((await core.store.load('meta', key)).value, 'second');
+      assert.equal((await core.store.loadAll()).meta.get(key), 'second');
+      assert.equal(core.model.meta.get(key), 'second');
+    });
+
+    test('principal and secret round-trip; updating and deleting keep the indexes right; deleting a principal deletes its secrets', async () => {
+      const p = principal();
+      const hosted = principal({ kind: 'SystemAssignedIdentity', resourceId: '/subscriptions/x/resourceGroups/y/providers/Microsoft.Web/sites/z' });
+      const s = secret(p.objectId);
+      await write(core, async (w) => {
+        await w.putPrincipal(p);
+        await w.putPrincipal(hosted);
+        await w.putSecret(s);
+      });
+      assert.deepEqual((await core.store.load('principal', p.objectId)).value, p);
+      assert.deepEqual((await core.store.load('principal', hosted.objectId)).value, hosted);
+      assert.deepEqual((await core.store.load('secret', s.id)).value, s);
+      const all = await core.store.loadAll();
+      assert.deepEqual(all.principals.find((x) => x.objectId === p.objectId), p);
+      assert.deepEqual(all.secrets.find((x) => x.id === s.id), s);
+      assert.deepEqual(core.model.principals.get(p.objectId), p);
+      assert.deepEqual(core.model.principalsByAppId.get(p.appId), p);
+      assert.deepEqual(core.model.principals.get(hosted.objectId), hosted);
+      assert.deepEqual(core.model.secrets.get(s.id), s);
+      assert.deepEqual(core.model.secretsByDigest.get(s.digest), s);
+      assert.deepEqual(core.directory.principal(p.objectId), p);
+
+      // Update: a new app id and digest replace the old index entries.
+      const p2 = { ...p, appId: randomUUID(), displayName: 'renamed' };
+      const s2 = { ...s, digest: hex(32), hint: 'xyz' };
+      await write(core, async (w) => {
+        await w.putPrincipal(p2);
+        await w.putSecret(s2);
+      });
+      assert.deepEqual((await core.store.load('principal', p.objectId)).value, p2);
+      assert.deepEqual(core.model.principals.get(p.objectId), p2);
+      assert.equal(core.model.principalsByAppId.get(p.appId), undefined);
+      assert.deepEqual(core.model.principalsByAppId.get(p2.appId), p2);
+      assert.equal(core.model.secretsByDigest.get(s.digest), undefined);
+      assert.deepEqual(core.model.secretsByDigest.get(s2.digest), s2);
+
+      // A secret alone can go.
+      const other = secret(hosted.objectId);
+      await write(core, (w) => w.putSecret(other));
+      await write(core, (w) => w.deleteSecret(other.id));
+      assert.equal((await core.store.load('secret', other.id)).value, undefined);
+      assert.equal(core.model.secrets.get(other.id), undefined);
+      assert.equal(core.model.secretsByDigest.get(other.digest), undefined);
+
+      // Deleting the principal takes its secrets with it, in the DB and in the model.
+      await write(core, (w) => w.deletePrincipal(p.objectId));
+      assert.equal((await core.store.load('principal', p.objectId)).value, undefined);
+      assert.equal((await core.store.load('secret', s.id)).value, undefined);
+      assert.equal(core.model.principals.get(p.objectId), undefined);
+      assert.equal(core.model.principalsByAppId.get(p2.appId), undefined);
+      assert.equal(core.model.secrets.get(s.id), undefined);
+      assert.equal(core.model.secretsByDigest.get(s2.digest), undefined);
+      assert.deepEqual(core.model.principals.get(hosted.objectId), hosted, 'the other principal stays');
+    });
+
+    test('group round-trips with its tags, updates and deletes', async () => {
+      const g = group(core);
+      await write(core, (w) => w.putGroup(g));
+      assert.deepEqual((await core.store.load('group', g.key)).value, g);
+      assert.deepEqual((await core.store.loadAll()).groups.find((x) => x.key === g.key), g);
+      assert.deepEqual(core.model.groups.get(g.key), g);
+      const g2 = { ...g, tags: {}, location: 'westus' };
+      await write(core, (w) => w.putGroup(g2));
+      assert.deepEqual((await core.store.load('group', g.key)).value, g2);
+      assert.deepEqual(core.model.groups.get(g.key), g2);
+      await write(core, (w) => w.deleteGroup(g.key));
+      assert.equal((await core.store.load('group', g.key)).value, undefined);
+      assert.equal(core.model.groups.has(g.key), false);
+    });
+
+    test('resource round-trips with JSON fields, identity block, nulls and a parent', async () => {
+      const g = group(core);
+      const parent = resource(g);
+      const childId = `${parent.id}/slots/Blue`;
+      const child = resource(g, {
+        id: childId, key: childId.toLowerCase(), parentKey: parent.key, name: 'Blue', kind: null, sku: null, identity: null, tags: {}, properties: {},
+      });
+      const emptyIdentity = resource(g, { identity: { systemPrincipalId: null, userAssigned: [] } });
+      await write(core, async (w) => {
+        await w.putGroup(g);
+        await w.putResource(parent);
+        await w.putResource(child);
+        await w.putResource(emptyIdentity);
+      });
+      for (const r of [parent, child, emptyIdentity]) {
+        assert.deepEqual((await core.store.load('resource', r.key)).value, r);
+        assert.deepEqual(core.model.resources.get(r.key), r);
+      }
+      const all = await core.store.loadAll();
+      assert.deepEqual(all.resources.find((x) => x.key === parent.key), parent);
+      const w2 = { ...parent, identity: null, properties: { replaced: true }, sku: null };
+      await write(core, (w) => w.putResource(w2));
+      assert.deepEqual((await core.store.load('resource', parent.key)).value, w2);
+      assert.deepEqual(core.model.resources.get(parent.key), w2);
+      await write(core, async (w) => {
+        for (const r of [parent, child, emptyIdentity]) await w.deleteResource(r.key);
+        await w.deleteGroup(g.key);
+      });
+      for (const r of [parent, child, emptyIdentity]) {
+        assert.equal((await core.store.load('resource', r.key)).value, undefined);
+        assert.equal(core.model.resources.has(r.key), false);
+      }
+    });
+
+    test('account keys round-trip, update by (account, name) and delete per account', async () => {
+      const account = `/subscriptions/${core.subscriptionId}/resourcegroups/rg/providers/microsoft.cognitiveservices/accounts/${hex(3)}`;
+      const k1 = accountKey(account, 'key1');
+      const k2 = accountKey(account, 'key2');
+      await write(core, async (w) => {
+        await w.putAccountKey(k1);
+        await w.putAccountKey(k2);
+      });
+      assert.deepEqual((await core.store.load('accountKey', `${account}|key1`)).value, k1);
+      assert.deepEqual((await core.store.load('accountKey', `${account}|key2`)).value, k2);
+      assert.deepEqual(core.model.accountKeys.get(`${account}|key1`), k1);
+      assert.deepEqual(core.model.accountKeysByDigest.get(k2.digest), k2);
+      const all = await core.store.loadAll();
+      assert.equal(all.accountKeys.filter((k) => k.accountKey === account).length, 2);
+
+      const k1b = accountKey(account, 'key1');
+      await write(core, (w) => w.putAccountKey(k1b));
+      assert.deepEqual((await core.store.load('accountKey', `${account}|key1`)).value, k1b);
+      assert.equal(core.model.accountKeysByDigest.get(k1.digest), undefined, 'the old digest no longer matches');
+      assert.deepEqual(core.model.accountKeysByDigest.get(k1b.digest), k1b);
+
+      await write(core, (w) => w.deleteAccountKeys(account));
+      assert.equal((await core.store.load('accountKey', `${account}|key1`)).value, undefined);
+      assert.equal((await core.store.load('accountKey', `${account}|key2`)).value, undefined);
+      assert.equal(core.model.accountKeys.has(`${account}|key1`), false);
+      assert.equal(core.model.accountKeys.has(`${account}|key2`), false);
+      assert.equal(core.model.accountKeysByDigest.get(k1b.digest), undefined);
+      assert.equal(core.model.accountKeysByDigest.get(k2.digest), undefined);
+    });
+
+    test('role assignment round-trips (keyed by lowercased id), updates and deletes', async () => {
+      const p = principal();
+      const a = assignment(core, p.objectId);
+      await write(core, async (w) => {
+        await w.putPrincipal(p);
+        await w.putAssignment(a);
+      });
+      const key = a.id.toLowerCase();
+      assert.deepEqual((await core.store.load('assignment', key)).value, a);
+      assert.deepEqual((await core.store.loadAll()).assignments.find((x) => x.id === a.id), a);
+      assert.deepEqual(core.model.assignments.get(a.id), a);
+      assert.deepEqual(core.model.assignments.byPrincipal(p.objectId), [a]);
+
+      const a2 = { ...a, principalType: 'Group' as const, createdOn: now() };
+      await write(core, (w) => w.putAssignment(a2));
+      assert.deepEqual((await core.store.load('assignment', key)).value, a2);
+      assert.deepEqual(core.model.assignments.get(a.id), a2);
+      assert.equal(core.model.assignments.byPrincipal(p.objectId).length, 1);
+
+      await write(core, (w) => w.deleteAssignment(key));
+      assert.equal((await core.store.load('assignment', key)).value, undefined);
+      assert.equal(core.model.assignments.get(a.id), undefined);
+      assert.deepEqual(core.model.assignments.byPrincipal(p.objectId), []);
+    });
+
+    test('signing key round-trips and updates (bootstrap made current and next)', async () => {
+      const initial = [...core.model.signingKeys.values()].map((k) => k.status).sort();
+      assert.deepEqual(initial, ['current', 'next']);
+      const k = signingKey();
+      await write(core, (w) => w.putSigningKey(k));
+      assert.deepEqual((await core.store.load('signingKey', k.kid)).value, k);
+      assert.deepEqual(core.model.signingKeys.get(k.kid), k);
+      const retired = { ...k, status: 'retired' as const, retiredAt: now() };
+      await write(core, (w) => w.putSigningKey(retired));
+      assert.deepEqual((await core.store.load('signingKey', k.kid)).value, retired);
+      assert.deepEqual((await core.store.loadAll()).signingKeys.find((x) => x.kid === k.kid), retired);
+      assert.deepEqual(core.model.signingKeys.get(k.kid), retired);
+    });
+
+    test('load of a missing key answers undefined for every entity', async () => {
+      for (const entity of ['meta', 'principal', 'secret', 'group', 'resource', 'accountKey', 'assignment', 'signingKey'] as const) {
+        const missing = entity === 'accountKey' ? `nothing-${hex()}|key1` : `nothing-${hex()}`;
+        assert.deepEqual(await core.store.load(entity, missing), { entity, key: missing, value: undefined });
+      }
+    });
+
+    test('the read model matches the database after all of the above', async () => {
+      await core.model.catchUp();
+      const fromDb = await stored(core);
+      const fresh = await open({ join: core });
+      try {
+        assert.deepEqual(snapshot(fresh), snapshot(core), 'a freshly loaded model equals the incrementally maintained one');
+        assert.equal(core.model.revision, fromDb['revision']);
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    test('each write gets one new, strictly increasing revision; a write that changes nothing gets 0', async () => {
+      const start = await core.store.revision();
+      assert.equal(core.model.revision, start);
+      const revisions: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const g = group(core);
+        const { revision } = await write(core, async (w) => {
+          await w.putGroup(g);
+          await w.putMeta(`rev:${i}`, String(i));
+          await w.putPrincipal(principal());
+        });
+        revisions.push(revision);
+        assert.equal(await core.store.revision(), revision);
+        const changes = await core.store.changesSince(revision - 1);
+        assert.deepEqual(changes.map((c) => c.rev), [revision, revision, revision], 'three changes, all under one revision');
+        assert.deepEqual(changes.map((c) => c.entity).sort(), ['group', 'meta', 'principal']);
+      }
+      assert.ok(revisions[0]! > start);
+      for (let i = 1; i < revisions.length; i++) assert.ok(revisions[i]! > revisions[i - 1]!, `revision ${revisions[i]} after ${revisions[i - 1]}`);
+      const last = revisions[revisions.length - 1]!;
+
+      const reading = await core.store.write(async (w) => (await w.meta('rev:0')) ?? 'none');
+      assert.deepEqual(reading, { value: '0', revision: 0 });
+      const nothing = await core.store.write(async () => 42);
+      assert.deepEqual(nothing, { value: 42, revision: 0 });
+      assert.equal(await core.store.revision(), last);
+      assert.deepEqual(await core.store.changesSince(last), []);
+      await core.model.catchUp();
+      assert.equal(core.model.revision, last);
+    });
+
+    test('a write with many changes commits, under one revision', async () => {
+      // Above what one statement can bind if the change log is written in one INSERT
+      // (SQLite: 32,766 variables = 10,922 changes of 3 columns; PostgreSQL: 65,535 parameters = 21,845 changes).
+      const count = dialect === 'sqlite' ? 11_000 : 22_000;
+      const prefix = `bulk:${hex()}`;
+      const { revision } = await write(core, async (w) => {
+        for (let i = 0; i < count; i++) await w.putMeta(`${prefix}:${i}`, String(i));
+      });
+      assert.ok(revision > 0);
+      const changes = await core.store.changesSince(revision - 1);
+      assert.equal(changes.filter((c) => c.rev === revision).length, count);
+      assert.equal(core.model.meta.get(`${prefix}:${count - 1}`), String(count - 1));
+    });
+
+    test('a write whose callback throws leaves nothing behind', async () => {
+      await core.model.catchUp();
+      const revision = await core.store.revision();
+      const modelBefore = snapshot(core);
+      const dbBefore = await stored(core);
+      const g = group(core);
+      const p = principal();
+      const s = secret(p.objectId);
+      const existing = [...core.model.signingKeys.values()][0]!;
+      await assert.rejects(
+        core.store.write(async (w) => {
+          await w.putGroup(g);
+          await w.putPrincipal(p);
+          await w.putSecret(s);
+          await w.putMeta('tenantId', 'changed');
+          await w.putSigningKey({ ...existing, status: 'revoked' });
+          await w.putResource(resource(g));
+          throw new Error('boom after writing');
+        }),
+        /boom after writing/,
+      );
+      assert.equal((await core.store.load('group', g.key)).value, undefined);
+      assert.equal((await core.store.load('principal', p.objectId)).value, undefined);
+      assert.equal((await core.store.load('secret', s.id)).value, undefined);
+      assert.equal((await core.store.load('meta', 'tenantId')).value, core.tenantId, 'the overwritten meta value is back');
+      assert.equal(await core.store.revision(), revision, 'no new revision');
+      assert.deepEqual(await core.store.changesSince(revision), [], 'no change logged');
+      assert.deepEqual(await stored(core), dbBefore);
+      await core.model.catchUp();
+      assert.deepEqual(snapshot(core), modelBefore, 'the read model is unchanged');
+
+      // The next write works and gets a revision above the last one.
+      const after = await write(core, (w) => w.putGroup(g));
+      assert.ok(after.revision > revision);
+      assert.deepEqual(core.model.groups.get(g.key), g);
+    });
+
+    test('unique constraints hold and a violation rolls back the whole write', async () => {
+      const p = principal();
+      const account = `/subscriptions/${core.subscriptionId}/resourcegroups/rg/providers/microsoft.cognitiveservices/accounts/${hex(3)}`;
+      const k = accountKey(account, 'key1');
+      const s = secret(p.objectId);
+      await write(core, async (w) => {
+        await w.putPrincipal(p);
+        await w.putAccountKey(k);
+        await w.putSecret(s);
+      });
+      const revision = await core.store.revision();
+      const modelBefore = snapshot(core);
+      const dbBefore = await stored(core);
+
+      // Another principal with the same app id.
+      const g1 = group(core);
+      const clash = principal({ appId: p.appId });
+      await assert.rejects(
+        core.store.write(async (w) => {
+          await w.putGroup(g1);
+          await w.putPrincipal(clash);
+        }),
+      );
+      assert.equal((await core.store.load('group', g1.key)).value, undefined);
+      assert.equal((await core.store.load('principal', clash.objectId)).value, undefined);
+
+      // Another account key with the same digest.
+      const g2 = group(core);
+      const other = accountKey(`${account}-other`, 'key2', { digest: k.digest });
+      await assert.rejects(
+        core.store.write(async (w) => {
+          await w.putGroup(g2);
+          await w.putAccountKey(other);
+        }),
+      );
+      assert.equal((await core.store.load('group', g2.key)).value, undefined);
+      assert.equal((await core.store.load('accountKey', `${other.accountKey}|key2`)).value, undefined);
+
+      // Another client secret with the same digest.
+      const g3 = group(core);
+      const twin = secret(p.objectId, { digest: s.digest });
+      await assert.rejects(
+        core.store.write(async (w) => {
+          await w.putGroup(g3);
+          await w.putSecret(twin);
+        }),
+      );
+      assert.equal((await core.store.load('secret', twin.id)).value, undefined);
+
+      assert.equal(await core.store.revision(), revision);
+      assert.deepEqual(await core.store.changesSince(revision), []);
+      assert.deepEqual(await stored(core), dbBefore);
+      await core.model.catchUp();
+      assert.deepEqual(snapshot(core), modelBefore);
+    });
+  });
+
+  describe('two instances on the same database', () => {
+    // Two SQLite connections in one Node thread cannot interleave write transactions: better-sqlite3 is
+    // synchronous, so one connection's busy wait blocks the thread that would commit the other's. On SQLite,
+    // concurrency between instances is tested with a second process (store-writer.js) instead.
+    const inProcessConcurrency = {
+      skip: dialect === 'sqlite' ? 'SQLite: two connections in one thread cannot both write; see the two-process test' : false,
+    };
+    let a: Core;
+    let b: Core;
+    before(async () => {
+      a = await open();
+      b = await open({ join: a });
+    });
+    after(async () => {
+      await b?.close();
+      await a?.close();
+    });
+
+    test('share the set-up and start at the same revision', () => {
+      assert.equal(b.tenantId, a.tenantId);
+      assert.equal(b.subscriptionId, a.subscriptionId);
+      assert.deepEqual(b.pepper, a.pepper);
+      assert.equal(b.model.revision, a.model.revision);
+      assert.deepEqual(snapshot(b), snapshot(a));
+    });
+
+    test("a write through one is applied by the other's catchUp(), deletions included", async () => {
+      const seen: string[] = [];
+      b.model.on('group', (change) => seen.push(`${change.key}:${change.value ? 'put' : 'deleted'}`));
+      const g = group(a);
+      const p = principal();
+      const s = secret(p.objectId);
+      const { revision } = await write(a, async (w) => {
+        await w.putGroup(g);
+        await w.putPrincipal(p);
+        await w.putSecret(s);
+      });
+      assert.equal(b.model.groups.has(g.key), false, 'not applied before catching up');
+      await b.model.catchUp();
+      assert.equal(b.model.revision, revision);
+      assert.deepEqual(b.model.groups.get(g.key), g);
+      assert.deepEqual(b.directory.principal(p.objectId), p);
+      assert.deepEqual(b.directory.principalByAppId(p.appId), p);
+      assert.deepEqual(b.model.secretsByDigest.get(s.digest), s);
+      assert.deepEqual(seen, [`${g.key}:put`]);
+
+      const deleted = await write(a, async (w) => {
+        await w.deletePrincipal(p.objectId);
+        await w.deleteGroup(g.key);
+      });
+      await b.model.catchUp();
+      assert.equal(b.model.revision, deleted.revision);
+      assert.equal(b.model.groups.has(g.key), false);
+      assert.equal(b.directory.principal(p.objectId), undefined);
+      assert.equal(b.directory.principalByAppId(p.appId), undefined);
+      assert.equal(b.model.secrets.has(s.id), false);
+      assert.deepEqual(seen, [`${g.key}:put`, `${g.key}:deleted`]);
+      assert.deepEqual(snapshot(b), snapshot(a));
+    });
+
+    test('reach(rev) catches up only when behind', async () => {
+      const g = group(b);
+      const { revision } = await b.store.write((w) => w.putGroup(g));
+      await a.model.reach(revision);
+      assert.equal(a.model.revision, revision);
+      assert.deepEqual(a.model.groups.get(g.key), g);
+      await a.model.reach(revision);
+      await a.model.reach(revision - 1);
+      assert.equal(a.model.revision, revision);
+      await b.model.reach(revision);
+      assert.deepEqual(snapshot(a), snapshot(b));
+    });
+
+    test('services on one instance see the other instance\'s resources, keys and assignments', async () => {
+      const rg = `rg-shared-${hex(3)}`;
+      await a.resources.putGroup(rg, { location: 'eastus' });
+      const { resource: account } = await a.resources.put(
+        { type: 'Microsoft.CognitiveServices/accounts', group: rg, names: ['shared-aoai'] },
+        { location: 'eastus', kind: 'OpenAI', sku: { name: 'S0' } },
+        'put',
+      );
+      const { resource: uai } = await a.resources.put(
+        { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', group: rg, names: ['shared-id'] },
+        { location: 'eastus' },
+        'put',
+      );
+      const keys = await a.resources.listKeys(rg, 'shared-aoai');
+      await b.model.catchUp();
+      assert.deepEqual(b.resources.getGroup(rg), a.resources.getGroup(rg));
+      assert.deepEqual(b.model.resources.get(account.key), account);
+      assert.deepEqual(b.keys.match(keys.key1), { accountKey: account.key, keyName: 'key1' });
+      const principalId = String(uai.properties['principalId']);
+      assert.equal(b.directory.principal(principalId)?.kind, 'UserAssignedIdentity');
+
+      // A role assignment made through b is honoured by a.
+      const { assignment } = await b.rbac.create(a.resources.getGroup(rg).id, randomUUID(), {
+        roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd',
+        principalId,
+      });
+      await a.model.catchUp();
+      assert.deepEqual(a.rbac.get(assignment.id), assignment);
+      const decision = a.rbac.authorize(principalId, 'Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action', 'dataAction', account.id);
+      assert.equal(decision.allowed, true);
+
+      // Deleting the group on a is seen by b.
+      await a.resources.deleteGroup(rg);
+      await b.model.catchUp();
+      assert.throws(() => b.resources.getGroup(rg), { code: 'ResourceGroupNotFound' });
+      assert.equal(b.keys.match(keys.key1), undefined);
+      assert.equal(b.directory.principal(principalId), undefined);
+      assert.deepEqual(snapshot(b), snapshot(a));
+    });
+
+    test('concurrent read-modify-write transactions from two processes are serialised', async () => {
+      const counterKey = `counter:${hex()}`;
+      const count = 25;
+      const childPrefix = `child:${hex()}`;
+      const parentPrefix = `parent:${hex()}`;
+      const child = await startWriter(a, { counterKey, prefix: childPrefix, count });
+      child.go();
+      const settled = await Promise.allSettled(
+        Array.from({ length: count }, (_, i) => increment(a.store, counterKey, `${parentPrefix}:${i}`)),
+      );
+      const outcome = await child.done;
+      const parentErrors = settled.flatMap((s) => (s.status === 'rejected' ? [String((s.reason as Error).message)] : []));
+      assert.deepEqual(
+        { parent: parentErrors, child: outcome.errors },
+        { parent: [], child: [] },
+        `${parentErrors.length} + ${outcome.errors.length} of ${2 * count} writes failed`,
+      );
+      const revisions = [...settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])), ...outcome.revisions];
+      assert.equal(new Set(revisions).size, 2 * count, 'every write has its own revision');
+      assert.equal((await a.store.load('meta', counterKey)).value, String(2 * count), 'no lost update');
+      await Promise.all([a.model.catchUp(), b.model.catchUp()]);
+      for (const core of [a, b]) {
+        assert.equal(core.model.meta.get(counterKey), String(2 * count));
+        for (let i = 0; i < count; i++) {
+          assert.equal(core.model.meta.get(`${childPrefix}:${i}`), 'written');
+          assert.equal(core.model.meta.get(`${parentPrefix}:${i}`), 'written');
+        }
+      }
+      assert.deepEqual(snapshot(b), snapshot(a));
+    });
+
+    test('20 concurrent writes from both instances all land, with distinct revisions, and both models converge', inProcessConcurrency, async () => {
+      const start = await a.store.revision();
+      const groups = Array.from({ length: 20 }, () => group(a));
+      const results = await Promise.all(
+        groups.map((g, i) =>
+          (i % 2 === 0 ? a : b).store.write(async (w) => {
+            // Read, then write: the shape of every service write.
+            assert.equal(await w.group(g.key), undefined);
+            await w.putGroup(g);
+            await w.putMeta(`concurrent:${i}`, g.key);
+            return i;
+          }),
+        ),
+      );
+      const revisions = results.map((r) => r.revision);
+      assert.equal(new Set(revisions).size, 20, `distinct revisions: ${revisions.join(',')}`);
+      for (const rev of revisions) assert.ok(rev > start);
+      assert.equal(await a.store.revision(), Math.max(...revisions));
+      const changes = await a.store.changesSince(start);
+      assert.equal(changes.length, 40);
+      for (const rev of revisions) assert.equal(changes.filter((c) => c.rev === rev).length, 2);
+      await Promise.all([a.model.catchUp(), b.model.catchUp()]);
+      for (const g of groups) {
+        assert.deepEqual(a.model.groups.get(g.key), g);
+        assert.deepEqual(b.model.groups.get(g.key), g);
+      }
+      assert.equal(a.model.revision, Math.max(...revisions));
+      assert.deepEqual(snapshot(b), snapshot(a));
+    });
+
+    test('read-modify-write from both instances is serialised (no lost update, no failure)', inProcessConcurrency, async () => {
+      const key = `counter:${hex()}`;
+      await write(a, (w) => w.putMeta(key, '0'));
+      const settled = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 === 0 ? a : b).store.write(async (w) => {
+            const current = Number(await w.meta(key));
+            await w.putMeta(key, String(current + 1));
+          }),
+        ),
+      );
+      const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+      assert.deepEqual(
+        failures.map((f) => String((f.reason as Error).message)),
+        [],
+        `${failures.length} of 20 concurrent writes failed`,
+      );
+      assert.equal((await a.store.load('meta', key)).value, '20');
+      await Promise.all([a.model.catchUp(), b.model.catchUp()]);
+      assert.equal(a.model.meta.get(key), '20');
+      assert.equal(b.model.meta.get(key), '20');
+    });
+
+    test(`concurrent service writes from both instances (${dialect}) converge`, inProcessConcurrency, async () => {
+      const rg = `rg-race-${hex(3)}`;
+      await a.resources.putGroup(rg, { location: 'eastus' });
+      await b.model.catchUp();
+      const names = Array.from({ length: 10 }, (_, i) => `id-race-${i}`);
+      await Promise.all(
+        names.map((name, i) =>
+          (i % 2 === 0 ? a : b).resources.put(
+            { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', group: rg, names: [name] },
+            { location: 'eastus' },
+            'put',
+          ),
+        ),
+      );
+      await Promise.all([a.model.catchUp(), b.model.catchUp()]);
+      const listed = (core: Core) => core.resources.list('Microsoft.ManagedIdentity/userAssignedIdentities', rg).map((r) => r.name);
+      assert.deepEqual(listed(a), names);
+      assert.deepEqual(listed(b), names);
+      assert.deepEqual(snapshot(b), snapshot(a));
+    });
+  });
+
+  describe('read model catch-up', () => {
+    test('catching up over several writes at once leaves the same lookup indexes as applying each write', async () => {
+      // A client id, a secret digest and an account-key digest each move from one entity to another,
+      // in writes that b applies in one catchUp(): b's indexes must end as a's, which applied each write.
+      // Its own pair of instances, so that a failure here does not spill into the other tests.
+      const a = await open();
+      const b = await open({ join: a });
+      try {
+        const p1 = principal();
+        const p2 = principal();
+        const s1 = secret(p1.objectId);
+        const s2 = secret(p2.objectId);
+        const account = `/subscriptions/${a.subscriptionId}/resourcegroups/rg/providers/microsoft.cognitiveservices/accounts/${hex(3)}`;
+        const k1 = accountKey(account, 'key1');
+        const k2 = accountKey(account, 'key2');
+        await write(a, async (w) => {
+          await w.putPrincipal(p1);
+          await w.putSecret(s1);
+          await w.putAccountKey(k1);
+        });
+        await b.model.catchUp();
+        // 1: the second entities appear, with values of their own.
+        await write(a, async (w) => {
+          await w.putPrincipal(p2);
+          await w.putSecret(s2);
+          await w.putAccountKey(k2);
+        });
+        // 2: the first entities give up their values.
+        await write(a, async (w) => {
+          await w.putPrincipal({ ...p1, appId: randomUUID() });
+          await w.putSecret({ ...s1, digest: hex(32) });
+          await w.putAccountKey({ ...k1, digest: hex(32) });
+        });
+        // 3: the second entities take them.
+        await write(a, async (w) => {
+          await w.putPrincipal({ ...p2, appId: p1.appId });
+          await w.putSecret({ ...s2, digest: s1.digest });
+          await w.putAccountKey({ ...k2, digest: k1.digest });
+        });
+        assert.equal(a.model.principalsByAppId.get(p1.appId)?.objectId, p2.objectId);
+        await b.model.catchUp();
+        assert.equal(b.model.revision, a.model.revision);
+        assert.deepEqual(
+          {
+            clientId: b.directory.principalByAppId(p1.appId)?.objectId,
+            secretDigest: b.model.secretsByDigest.get(s1.digest)?.id,
+            accountKeyDigest: b.model.accountKeysByDigest.get(k1.digest)?.keyName,
+          },
+          { clientId: p2.objectId, secretDigest: s2.id, accountKeyDigest: 'key2' },
+          'lookups by moved values after a batched catch-up',
+        );
+        assert.deepEqual(snapshot(b), snapshot(a));
+      } finally {
+        await b.close();
+        await a.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,386 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Resource, ResourceAddress, ResourceBody } from '../../src/resources/index.js';
+import { describeEachDialect, type Core } from '../fixtures/core.js';
+
+const UAI = 'Microsoft.ManagedIdentity/userAssignedIdentities';
+const ACCOUNT = 'Microsoft.CognitiveServices/accounts';
+const DEPLOYMENT = 'Microsoft.CognitiveServices/accounts/deployments';
+const SITE = 'Microsoft.Web/sites';
+const VM = 'Microsoft.Compute/virtualMachines';
+
+const ROLE = {
+  openAiUser: '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd',
+  owner: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+};
+const CHAT = 'Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action';
+
+describeEachDialect('resource and RBAC lifecycles', (open) => {
+  let core: Core;
+  before(async () => {
+    core = await open();
+  });
+  after(async () => {
+    await core?.close();
+  });
+
+  const at = (type: string, group: string, ...names: string[]): ResourceAddress => ({ type, group, names });
+  const put = (address: ResourceAddress, body: ResourceBody) => core.resources.put(address, body, 'put');
+  const patch = (address: ResourceAddress, body: ResourceBody) => core.resources.put(address, body, 'patch');
+  const group = (name: string, location = 'eastus') => core.resources.putGroup(name, { location });
+  const roleId = (guid: string) => `/subscriptions/${core.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+  const uai = async (rg: string, name: string): Promise<{ resource: Resource; principalId: string }> => {
+    const { resource } = await put(at(UAI, rg, name), { location: 'eastus' });
+    return { resource, principalId: String(resource.properties['principalId']) };
+  };
+  /** Whether the principal exists in the database itself, not only in the read model. */
+  const storedPrincipal = async (objectId: string) => (await core.store.load('principal', objectId)).value;
+
+  test('resource groups: create, again, location mismatch, invalid names', async () => {
+    const first = await core.resources.putGroup('rg-Life', { location: 'East US', tags: { team: 'a' } });
+    assert.equal(first.created, true);
+    assert.equal(first.group.location, 'eastus');
+    assert.equal(first.group.id, `/subscriptions/${core.subscriptionId}/resourceGroups/rg-Life`);
+    assert.deepEqual(first.group.tags, { team: 'a' });
+
+    const again = await core.resources.putGroup('rg-life', { location: 'eastus' });
+    assert.equal(again.created, false);
+    assert.equal(again.group.name, 'rg-Life', 'the first spelling stays');
+    assert.deepEqual(again.group.tags, { team: 'a' }, 'tags kept when not given');
+
+    await assert.rejects(core.resources.putGroup('rg-life', { location: 'westus' }), { code: 'InvalidRequestContent' });
+    assert.equal(core.resources.getGroup('rg-life').location, 'eastus');
+
+    for (const bad of ['rg/slash', 'ends-with-dot.', 'a'.repeat(91), '', 'has space', 'star*']) {
+      await assert.rejects(core.resources.putGroup(bad, { location: 'eastus' }), { code: 'InvalidResourceGroup' }, `group name ${JSON.stringify(bad)}`);
+    }
+    await assert.rejects(core.resources.putGroup('rg-noloc', {}), { code: 'LocationRequired' });
+
+    for (const [type, name] of [
+      [UAI, 'ab'],
+      [UAI, '-starts-with-hyphen'],
+      [ACCOUNT, 'ends-with-hyphen-'],
+      [ACCOUNT, 'under_score'],
+      [SITE, 'under_score'],
+      [VM, 'ends.'],
+    ] as const) {
+      await assert.rejects(put(at(type, 'rg-life', name), { location: 'eastus', kind: 'OpenAI' }), { code: 'InvalidResourceName' }, `${type} ${name}`);
+    }
+    assert.deepEqual(core.resources.list(UAI, 'rg-life'), []);
+    await assert.rejects(put(at(UAI, 'rg-missing', 'id-x'), { location: 'eastus' }), { code: 'ResourceGroupNotFound' });
+  });
+
+  test('user-assigned identity: its principal, its properties, and a PUT again keeps them', async () => {
+    await group('rg-uai');
+    const created = await put(at(UAI, 'rg-uai', 'id-one'), { location: 'eastus' });
+    assert.equal(created.created, true);
+    const id = created.resource;
+    const { principalId, clientId, tenantId } = id.properties as Record<string, string>;
+    assert.equal(tenantId, core.tenantId);
+    assert.ok(principalId && clientId);
+    const principal = core.directory.principal(principalId);
+    assert.equal(principal?.kind, 'UserAssignedIdentity');
+    assert.equal(principal?.resourceId, id.id);
+    assert.equal(principal?.appId, clientId);
+    assert.deepEqual(core.directory.principalByAppId(clientId), principal);
+    assert.deepEqual(await storedPrincipal(principalId), principal);
+
+    const again = await put(at(UAI, 'rg-uai', 'id-one'), { location: 'eastus', tags: { v: '2' } });
+    assert.equal(again.created, false);
+    assert.equal(again.resource.properties['principalId'], principalId);
+    assert.equal(again.resource.properties['clientId'], clientId);
+    assert.equal(again.resource.properties['tenantId'], core.tenantId);
+    assert.deepEqual(again.resource.tags, { v: '2' });
+    assert.equal([...core.model.principals.values()].filter((p) => p.resourceId === id.id).length, 1, 'no second principal');
+
+    assert.equal(await core.resources.delete(at(UAI, 'rg-uai', 'id-one')), true);
+    assert.equal(core.directory.principal(principalId), undefined, 'deleting the identity deletes its principal');
+    assert.equal(await storedPrincipal(principalId), undefined);
+  });
+
+  test('system-assigned identity: lives with its host, disabled deletes it, enabling again makes a new one', async () => {
+    await group('rg-sys');
+    const site = at(SITE, 'rg-sys', 'web-sys');
+    const { resource } = await put(site, { location: 'eastus', identity: { type: 'SystemAssigned' } });
+    const first = resource.identity?.systemPrincipalId;
+    assert.ok(first);
+    assert.deepEqual(resource.identity?.userAssigned, []);
+    const principal = core.directory.principal(first);
+    assert.equal(principal?.kind, 'SystemAssignedIdentity');
+    assert.equal(principal?.resourceId, resource.id);
+
+    const again = await put(site, { location: 'eastus', identity: { type: 'SystemAssigned' } });
+    assert.equal(again.resource.identity?.systemPrincipalId, first, 'a PUT again keeps the principal');
+    const tagged = await patch(site, { tags: { only: 'tags' } });
+    assert.equal(tagged.resource.identity?.systemPrincipalId, first, 'a PATCH without an identity block keeps it');
+
+    const disabled = await patch(site, { identity: { type: 'None' } });
+    assert.equal(disabled.resource.identity, null);
+    assert.equal(core.directory.principal(first), undefined);
+    assert.equal(await storedPrincipal(first), undefined);
+
+    const enabled = await patch(site, { identity: { type: 'SystemAssigned' } });
+    const second = enabled.resource.identity?.systemPrincipalId;
+    assert.ok(second);
+    assert.notEqual(second, first);
+    assert.equal(core.directory.principal(second)?.resourceId, resource.id);
+
+    assert.equal(await core.resources.delete(site), true);
+    assert.equal(core.directory.principal(second), undefined);
+    assert.equal(await storedPrincipal(second), undefined);
+    assert.throws(() => core.resources.get(site), { code: 'ResourceNotFound' });
+    assert.equal(await core.resources.delete(site), false, 'deleting again finds nothing');
+  });
+
+  test('a user-assigned identity on two hosts outlives both; unknown identities and empty lists are refused', async () => {
+    await group('rg-ids');
+    await group('rg-hosts');
+    const { resource: identity, principalId } = await uai('rg-ids', 'id-shared');
+    const web = at(SITE, 'rg-hosts', 'web-shared');
+    const vm = at(VM, 'rg-hosts', 'vm-shared');
+    const onWeb = await put(web, {
+      location: 'eastus',
+      identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [identity.id]: {} } },
+    });
+    const onVm = await put(vm, { location: 'eastus', identity: { type: 'UserAssigned', userAssignedIdentities: { [identity.id]: {} } } });
+    assert.deepEqual(onWeb.resource.identity?.userAssigned, [identity.id]);
+    assert.ok(onWeb.resource.identity?.systemPrincipalId);
+    assert.deepEqual(onVm.resource.identity, { systemPrincipalId: null, userAssigned: [identity.id] });
+
+    const webPrincipal = onWeb.resource.identity.systemPrincipalId;
+    await core.resources.delete(web);
+    await core.resources.delete(vm);
+    assert.equal(core.directory.principal(webPrincipal), undefined, "the web app's own identity goes");
+    assert.deepEqual(core.resources.get(at(UAI, 'rg-ids', 'id-shared')), identity);
+    assert.equal(core.directory.principal(principalId)?.resourceId, identity.id);
+    assert.ok(await storedPrincipal(principalId));
+
+    const missing = `/subscriptions/${core.subscriptionId}/resourceGroups/rg-ids/providers/${UAI}/id-not-there`;
+    await assert.rejects(
+      put(vm, { location: 'eastus', identity: { type: 'UserAssigned', userAssignedIdentities: { [missing]: {} } } }),
+      { code: 'FailedIdentityOperation' },
+    );
+    await assert.rejects(put(vm, { location: 'eastus', identity: { type: 'UserAssigned' } }), { code: 'InvalidIdentity' });
+    await assert.rejects(put(vm, { location: 'eastus', identity: { type: 'UserAssigned', userAssignedIdentities: {} } }), { code: 'InvalidIdentity' });
+    // A refused system+user request does not leave a system principal behind either.
+    const before = core.model.principals.size;
+    await assert.rejects(
+      put(vm, { location: 'eastus', identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [missing]: {} } } }),
+      { code: 'FailedIdentityOperation' },
+    );
+    assert.equal(core.model.principals.size, before);
+    assert.throws(() => core.resources.get(vm), { code: 'ResourceNotFound' });
+  });
+
+  test('PATCH merges user-assigned identities and a null entry removes one; PUT replaces the list', async () => {
+    await group('rg-patch');
+    const { resource: one } = await uai('rg-patch', 'id-p1');
+    const { resource: two } = await uai('rg-patch', 'id-p2');
+    const vm = at(VM, 'rg-patch', 'vm-patch');
+    await put(vm, { location: 'eastus', identity: { type: 'UserAssigned', userAssignedIdentities: { [one.id]: {} } } });
+
+    const merged = await patch(vm, { identity: { type: 'UserAssigned', userAssignedIdentities: { [two.id]: {} } } });
+    assert.deepEqual([...(merged.resource.identity?.userAssigned ?? [])].sort(), [one.id, two.id].sort());
+
+    const removed = await patch(vm, { identity: { type: 'UserAssigned', userAssignedIdentities: { [one.id]: null } } });
+    assert.deepEqual(removed.resource.identity?.userAssigned, [two.id]);
+
+    // Ids compare case-insensitively: removing with another spelling works.
+    await patch(vm, { identity: { type: 'UserAssigned', userAssignedIdentities: { [one.id]: {} } } });
+    const upper = await patch(vm, { identity: { type: 'UserAssigned', userAssignedIdentities: { [one.id.toUpperCase()]: null } } });
+    assert.deepEqual(upper.resource.identity?.userAssigned, [two.id]);
+
+    await assert.rejects(
+      patch(vm, { identity: { type: 'UserAssigned', userAssignedIdentities: { [two.id]: null } } }),
+      { code: 'InvalidIdentity' },
+      'removing the last one of a UserAssigned list is refused',
+    );
+
+    await patch(vm, { identity: { type: 'UserAssigned', userAssignedIdentities: { [one.id]: {} } } });
+    const replaced = await put(vm, { location: 'eastus', identity: { type: 'UserAssigned', userAssignedIdentities: { [one.id]: {} } } });
+    assert.deepEqual(replaced.resource.identity?.userAssigned, [one.id], 'PUT replaces the list');
+    assert.equal(core.resources.get(vm).identity?.userAssigned.length, 1);
+  });
+
+  test('OpenAI account: keys, regenerate, disableLocalAuth, deployments, and deletion', async () => {
+    await group('rg-aoai');
+    const account = at(ACCOUNT, 'rg-aoai', 'aoai-life');
+    const { resource, created } = await put(account, { location: 'eastus', kind: 'OpenAI', sku: { name: 'S0' } });
+    assert.equal(created, true);
+    assert.equal(resource.kind, 'OpenAI');
+    assert.deepEqual(resource.sku, { name: 'S0' });
+    assert.equal(resource.properties['disableLocalAuth'], false);
+
+    const keys = await core.resources.listKeys('rg-aoai', 'aoai-life');
+    assert.match(keys.key1, /^[0-9a-f]{64}$/);
+    assert.match(keys.key2, /^[0-9a-f]{64}$/);
+    assert.notEqual(keys.key1, keys.key2);
+    assert.deepEqual(core.keys.match(keys.key1), { accountKey: resource.key, keyName: 'key1' });
+    assert.deepEqual(core.keys.match(keys.key2), { accountKey: resource.key, keyName: 'key2' });
+    assert.deepEqual(await core.resources.listKeys('rg-aoai', 'aoai-life'), keys, 'listing again gives the same keys');
+    const putAgain = await put(account, { location: 'eastus', kind: 'OpenAI', sku: { name: 'S0' } });
+    assert.equal(putAgain.created, false);
+    assert.deepEqual(await core.resources.listKeys('rg-aoai', 'aoai-life'), keys, 'a PUT again keeps the keys');
+
+    const regenerated = await core.resources.regenerateKey('rg-aoai', 'aoai-life', 'Key1');
+    assert.notEqual(regenerated.key1, keys.key1);
+    assert.equal(regenerated.key2, keys.key2);
+    assert.equal(core.keys.match(keys.key1), undefined, 'the old key1 no longer matches');
+    assert.deepEqual(core.keys.match(regenerated.key1), { accountKey: resource.key, keyName: 'key1' });
+    assert.deepEqual(core.keys.match(keys.key2), { accountKey: resource.key, keyName: 'key2' });
+    assert.deepEqual(await core.resources.listKeys('rg-aoai', 'aoai-life'), regenerated);
+    await assert.rejects(core.resources.regenerateKey('rg-aoai', 'aoai-life', 'Key3'), { code: 'InvalidKeyName' });
+
+    const deployment = await put(at(DEPLOYMENT, 'rg-aoai', 'aoai-life', 'chat'), {
+      properties: { model: { format: 'OpenAI', name: 'gpt-4o', version: '2024-08-06' } },
+    });
+    assert.equal(deployment.created, true);
+    assert.equal(deployment.resource.parentKey, resource.key);
+    assert.equal(deployment.resource.id, `${resource.id}/deployments/chat`);
+    assert.equal(deployment.resource.location, resource.location);
+    assert.deepEqual(core.resources.list(DEPLOYMENT, 'rg-aoai', ['aoai-life']).map((d) => d.name), ['chat']);
+    await assert.rejects(
+      put(at(DEPLOYMENT, 'rg-aoai', 'no-such-account', 'chat'), { properties: { model: { name: 'gpt-4o' } } }),
+      { code: 'ParentResourceNotFound' },
+    );
+
+    const disabled = await patch(account, { properties: { disableLocalAuth: true } });
+    assert.equal(disabled.resource.properties['disableLocalAuth'], true);
+    await assert.rejects(core.resources.listKeys('rg-aoai', 'aoai-life'), {
+      code: 'BadRequest',
+      message: 'Failed to list key. disableLocalAuth is set to be true',
+    });
+    await assert.rejects(core.resources.regenerateKey('rg-aoai', 'aoai-life', 'key2'), { code: 'BadRequest' });
+
+    assert.equal(await core.resources.delete(account), true);
+    assert.throws(() => core.resources.get(account), { code: 'ResourceNotFound' });
+    assert.equal(core.model.resources.has(deployment.resource.key), false, 'the deployment went with its account');
+    assert.throws(() => core.resources.list(DEPLOYMENT, 'rg-aoai', ['aoai-life']), { code: 'ResourceNotFound' });
+    assert.equal((await core.store.load('resource', deployment.resource.key)).value, undefined);
+    assert.equal(core.keys.match(regenerated.key1), undefined);
+    assert.equal(core.keys.match(keys.key2), undefined);
+    assert.equal([...core.model.accountKeys.values()].filter((k) => k.accountKey === resource.key).length, 0);
+    assert.equal((await core.store.load('accountKey', `${resource.key}|key2`)).value, undefined);
+  });
+
+  test('deleting a group deletes what is in it, but not identities of other groups; orphaned assignments stay', async () => {
+    await group('rg-gone');
+    await group('rg-keep');
+    const { resource: kept, principalId: keptPrincipal } = await uai('rg-keep', 'id-keep');
+    const { resource: inside, principalId: insidePrincipal } = await uai('rg-gone', 'id-inside');
+    const site = await put(at(SITE, 'rg-gone', 'web-gone'), {
+      location: 'eastus',
+      identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [kept.id]: {}, [inside.id]: {} } },
+    });
+    const sitePrincipal = site.resource.identity?.systemPrincipalId;
+    assert.ok(sitePrincipal);
+    const vm = await put(at(VM, 'rg-gone', 'vm-gone'), {
+      location: 'eastus',
+      identity: { type: 'UserAssigned', userAssignedIdentities: { [kept.id]: {} } },
+    });
+    const account = await put(at(ACCOUNT, 'rg-gone', 'aoai-gone'), {
+      location: 'eastus',
+      kind: 'OpenAI',
+      sku: { name: 'S0' },
+      identity: { type: 'SystemAssigned' },
+    });
+    const accountPrincipal = account.resource.identity?.systemPrincipalId;
+    assert.ok(accountPrincipal);
+    const deployment = await put(at(DEPLOYMENT, 'rg-gone', 'aoai-gone', 'chat'), { properties: { model: { name: 'gpt-4o' } } });
+    const keys = await core.resources.listKeys('rg-gone', 'aoai-gone');
+    const scope = core.resources.getGroup('rg-gone').id;
+    const orphan = await core.rbac.create(scope, randomUUID(), { roleDefinitionId: roleId(ROLE.openAiUser), principalId: sitePrincipal });
+    const keptAssignment = await core.rbac.create(scope, randomUUID(), { roleDefinitionId: roleId(ROLE.openAiUser), principalId: keptPrincipal });
+
+    const gone = [site.resource, vm.resource, account.resource, deployment.resource, inside];
+    assert.equal(await core.resources.deleteGroup('rg-gone'), true);
+
+    assert.throws(() => core.resources.getGroup('rg-gone'), { code: 'ResourceGroupNotFound' });
+    for (const r of gone) {
+      assert.equal(core.model.resources.has(r.key), false, `${r.id} is gone from the model`);
+      assert.equal((await core.store.load('resource', r.key)).value, undefined, `${r.id} is gone from the database`);
+    }
+    assert.equal([...core.model.resources.values()].filter((r) => r.groupKey === scope.toLowerCase()).length, 0);
+    for (const p of [sitePrincipal, accountPrincipal, insidePrincipal]) {
+      assert.equal(core.directory.principal(p), undefined);
+      assert.equal(await storedPrincipal(p), undefined);
+    }
+    assert.equal(core.keys.match(keys.key1), undefined);
+    assert.equal(core.keys.match(keys.key2), undefined);
+
+    assert.deepEqual(core.resources.get(at(UAI, 'rg-keep', 'id-keep')), kept, 'the other group keeps its identity');
+    assert.equal(core.directory.principal(keptPrincipal)?.resourceId, kept.id);
+
+    const listed = core.rbac.list({});
+    assert.ok(listed.some((a) => a.id === orphan.assignment.id), 'the orphaned assignment is still listed');
+    assert.ok(listed.some((a) => a.id === keptAssignment.assignment.id));
+    assert.deepEqual(core.rbac.list({ principalId: sitePrincipal }), [orphan.assignment]);
+    assert.deepEqual((await core.store.load('assignment', orphan.assignment.id.toLowerCase())).value, orphan.assignment);
+
+    assert.equal(await core.resources.deleteGroup('rg-gone'), false, 'deleting again finds nothing');
+  });
+
+  test('role assignments: validation, idempotence, duplicates', async () => {
+    await group('rg-rbac');
+    const scope = core.resources.getGroup('rg-rbac').id;
+    const { principalId } = await uai('rg-rbac', 'id-rbac');
+    const body = { roleDefinitionId: roleId(ROLE.openAiUser), principalId };
+
+    await assert.rejects(core.rbac.create(scope, randomUUID(), { ...body, roleDefinitionId: roleId(randomUUID()) }), { code: 'RoleDefinitionDoesNotExist' });
+    await assert.rejects(core.rbac.create(scope, randomUUID(), { ...body, principalId: randomUUID() }), { code: 'PrincipalNotFound' });
+    await assert.rejects(core.rbac.create(scope, 'not-a-guid', body), { code: 'InvalidRoleAssignmentId' });
+    assert.deepEqual(core.rbac.list({ principalId }), []);
+
+    const name = randomUUID();
+    const first = await core.rbac.create(scope, name, body);
+    assert.equal(first.created, true);
+    assert.equal(first.assignment.id, `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`);
+    assert.equal(first.assignment.principalId, principalId);
+    assert.equal(first.assignment.scope, scope);
+    assert.deepEqual(core.rbac.get(first.assignment.id), first.assignment);
+
+    const again = await core.rbac.create(scope, name, body);
+    assert.equal(again.created, false);
+    assert.deepEqual(again.assignment, first.assignment);
+    const upper = await core.rbac.create(scope, name.toUpperCase(), body);
+    assert.equal(upper.created, false, 'names compare case-insensitively');
+
+    await assert.rejects(core.rbac.create(scope, randomUUID(), body), { code: 'RoleAssignmentExists' });
+    await assert.rejects(
+      core.rbac.create(scope, name, { ...body, roleDefinitionId: roleId(ROLE.owner) }),
+      { code: 'RoleAssignmentUpdateNotPermitted' },
+    );
+    assert.deepEqual(core.rbac.list({ principalId }), [first.assignment]);
+
+    assert.deepEqual(await core.rbac.delete(first.assignment.id), first.assignment);
+    assert.throws(() => core.rbac.get(first.assignment.id), { code: 'RoleAssignmentNotFound' });
+    assert.equal(await core.rbac.delete(first.assignment.id), undefined);
+  });
+
+  test('authorize: OpenAI User at a group allows chat completions there only; Owner grants no data actions', async () => {
+    await group('rg-authz');
+    await group('rg-authz-other');
+    const { resource: account } = await put(at(ACCOUNT, 'rg-authz', 'aoai-authz'), { location: 'eastus', kind: 'OpenAI', sku: { name: 'S0' } });
+    const { resource: otherAccount } = await put(at(ACCOUNT, 'rg-authz-other', 'aoai-other'), { location: 'eastus', kind: 'OpenAI', sku: { name: 'S0' } });
+    const { resource: chat } = await put(at(DEPLOYMENT, 'rg-authz', 'aoai-authz', 'chat'), { properties: { model: { name: 'gpt-4o' } } });
+    const { principalId: user } = await uai('rg-authz', 'id-user');
+    const { principalId: owner } = await uai('rg-authz', 'id-owner');
+    const scope = core.resources.getGroup('rg-authz').id;
+    await core.rbac.create(scope, randomUUID(), { roleDefinitionId: roleId(ROLE.openAiUser), principalId: user });
+    await core.rbac.create(scope, randomUUID(), { roleDefinitionId: roleId(ROLE.owner), principalId: owner });
+
+    const allowed = core.rbac.authorize(user, CHAT, 'dataAction', account.id);
+    assert.equal(allowed.allowed, true);
+    if (allowed.allowed) assert.equal(allowed.grantedBy.roleName, 'Cognitive Services OpenAI User');
+    assert.equal(core.rbac.authorize(user, CHAT, 'dataAction', chat.id).allowed, true, 'and on its deployments');
+    assert.equal(core.rbac.authorize(user.toUpperCase(), CHAT, 'dataAction', account.id.toUpperCase()).allowed, true, 'ids compare case-insensitively');
+    assert.equal(core.rbac.authorize(user, CHAT, 'dataAction', otherAccount.id).allowed, false, 'not in another group');
+    assert.equal(core.rbac.authorize(user, 'Microsoft.CognitiveServices/accounts/listKeys/action', 'action', account.id).allowed, false);
+
+    assert.equal(core.rbac.authorize(owner, CHAT, 'dataAction', account.id).allowed, false, 'Owner has no data actions');
+    assert.equal(core.rbac.authorize(owner, 'Microsoft.CognitiveServices/accounts/listKeys/action', 'action', account.id).allowed, true);
+    assert.equal(core.rbac.authorize(core.adminObjectId, CHAT, 'dataAction', account.id).allowed, false, 'nor the admin (Owner on the subscription)');
+    assert.equal(core.rbac.authorize(core.adminObjectId, 'Microsoft.CognitiveServices/accounts/write', 'action', otherAccount.id).allowed, true);
+  });
+});
