@@ -83,7 +83,7 @@ async function start(
   const keys = new KeyService(model, clock, kek, pepper);
   const resources = new ResourceService(store, model, directory, keys, clock, { subscriptionId, tenantId });
   const rbac = new RoleAssignmentService(store, model, clock, subscriptionId, tenantId);
-  const tokens = new TokenService(keyring, clock, tenantId, () => names.issuers);
+  const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss));
   const knownResources = new KnownResources([COGNITIVE_SERVICES, ...ARM_AUDIENCES]);
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 

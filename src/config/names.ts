@@ -60,6 +60,29 @@ export class KeylessNames {
     return this.issuerSet;
   }
 
+  /**
+   * Whether `iss` names this tenant at one of Keyless's host names, in the v1
+   * or v2 form. Any port: instances sharing a database share their signing
+   * keys and each other's tokens, but each listens on its own port.
+   */
+  isOwnIssuer(iss: string): boolean {
+    if (this.issuerSet.has(iss)) return true;
+    let url: URL;
+    try {
+      url = new URL(iss);
+    } catch {
+      return false;
+    }
+    const tid = this.tenantId();
+    return (
+      url.protocol === 'https:' &&
+      this.hostNames.includes(url.hostname) &&
+      url.search === '' &&
+      url.hash === '' &&
+      (url.pathname === `/${tid}/` || url.pathname === `/${tid}/v2.0`)
+    );
+  }
+
   /** Audiences accepted by the control plane: Keyless's own URL and ARM's, with or without the trailing slash. */
   get controlPlaneAudiences(): ReadonlySet<string> {
     return this.managementAudiences;

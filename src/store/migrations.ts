@@ -39,10 +39,29 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/** Per-host identity endpoint secrets, and the audit trail of authentication and authorization decisions. */
+function hostSecretsAndAudit(dialect: Dialect): Migration {
+  const serial = dialect === 'postgres' ? sql`bigserial primary key` : sql`integer primary key autoincrement`;
+  return {
+    async up(db: Kysely<unknown>) {
+      const statements = [
+        sql`create table host_secrets (resource_key text primary key, sealed text not null, digest text not null unique,
+              created_at text not null)`,
+        sql`create table audit_records (seq ${serial}, at text not null, surface text not null, operation text not null,
+              account text, principal_id text, principal_type text, key_name text, decision text not null,
+              reason text not null, request_id text)`,
+        sql`create index audit_records_at on audit_records (at)`,
+        sql`create index audit_records_principal on audit_records (principal_id)`,
+      ];
+      for (const statement of statements) await statement.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial': initial(dialect) };
+      return { '0001_initial': initial(dialect), '0002_host_secrets_and_audit': hostSecretsAndAudit(dialect) };
     },
   };
 }

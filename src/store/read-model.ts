@@ -6,6 +6,7 @@ import type { AccountKey } from '../keys/model.js';
 import type { RoleAssignment } from '../rbac/model.js';
 import type { SigningKeyRecord } from '../tokens/model.js';
 import { AssignmentIndex } from '../rbac/assignment-index.js';
+import type { HostSecret } from '../resources/host-secret.js';
 import { accountKeyId } from './store.js';
 
 type Listener = (change: EntityValue) => void;
@@ -29,6 +30,8 @@ export class ReadModel {
   readonly accountKeysByDigest = new Map<string, AccountKey>();
   readonly assignments = new AssignmentIndex();
   readonly signingKeys = new Map<string, SigningKeyRecord>();
+  readonly hostSecrets = new Map<string, HostSecret>();
+  readonly hostSecretsByDigest = new Map<string, HostSecret>();
   private readonly listeners = new Map<Entity, Listener[]>();
   private catching: Promise<void> = Promise.resolve();
 
@@ -81,6 +84,7 @@ export class ReadModel {
     for (const k of state.accountKeys) this.apply({ entity: 'accountKey', key: accountKeyId(k.accountKey, k.keyName), value: k });
     for (const a of state.assignments) this.apply({ entity: 'assignment', key: a.id.toLowerCase(), value: a });
     for (const k of state.signingKeys) this.apply({ entity: 'signingKey', key: k.kid, value: k });
+    for (const h of state.hostSecrets) this.apply({ entity: 'hostSecret', key: h.resourceKey, value: h });
   }
 
   private apply(change: EntityValue): void {
@@ -122,6 +126,13 @@ export class ReadModel {
       case 'signingKey':
         setOrDelete(this.signingKeys, change.key, change.value);
         break;
+      case 'hostSecret': {
+        const old = this.hostSecrets.get(change.key);
+        if (old) deleteIfSame(this.hostSecretsByDigest, old.digest, old);
+        setOrDelete(this.hostSecrets, change.key, change.value);
+        if (change.value) this.hostSecretsByDigest.set(change.value.digest, change.value);
+        break;
+      }
     }
     for (const listener of this.listeners.get(change.entity) ?? []) listener(change);
   }

@@ -5,6 +5,7 @@ import type { IdentityState, Resource, ResourceGroup } from '../resources/model.
 import type { AccountKey, KeyName } from '../keys/model.js';
 import type { RoleAssignment, PrincipalType } from '../rbac/model.js';
 import type { SigningKeyRecord, SigningKeyStatus } from '../tokens/model.js';
+import type { HostSecret } from '../resources/host-secret.js';
 
 /** Mapping between table rows and the contexts' models, in one place per entity. */
 type Row<T extends keyof Database> = Selectable<Database[T]>;
@@ -83,4 +84,9 @@ export const signingKeyRow = {
     kid: k.kid, status: k.status, sealed_private: k.sealedPrivate, public_jwk: JSON.stringify(k.publicJwk),
     created_at: k.createdAt, retired_at: k.retiredAt,
   }),
+};
+
+export const hostSecretRow = {
+  from: (r: Row<'host_secrets'>): HostSecret => ({ resourceKey: r.resource_key, sealed: r.sealed, digest: r.digest, createdAt: r.created_at }),
+  to: (h: HostSecret): Row<'host_secrets'> => ({ resource_key: h.resourceKey, sealed: h.sealed, digest: h.digest, created_at: h.createdAt }),
 };

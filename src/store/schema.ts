@@ -67,9 +67,23 @@ export interface Database {
     created_at: string;
     retired_at: string | null;
   };
+  host_secrets: { resource_key: string; sealed: string; digest: string; created_at: string };
+  audit_records: {
+    seq: Generated<number>;
+    at: string;
+    surface: string;
+    operation: string;
+    account: string | null;
+    principal_id: string | null;
+    principal_type: string | null;
+    key_name: string | null;
+    decision: string;
+    reason: string;
+    request_id: string | null;
+  };
   revisions: { rev: Generated<number>; at: string };
   changes: { rev: number; entity: string; key: string };
 }
 
 /** The entity names that appear in the change log; each maps to one table. */
-export type Entity = 'meta' | 'principal' | 'secret' | 'group' | 'resource' | 'accountKey' | 'assignment' | 'signingKey';
+export type Entity = 'meta' | 'principal' | 'secret' | 'group' | 'resource' | 'accountKey' | 'assignment' | 'signingKey' | 'hostSecret';

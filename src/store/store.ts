@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Entity } from './schema.js';
 import type { DatabaseHandle } from './database.js';
-import { accountKeyRow, assignmentRow, groupRow, principalRow, resourceRow, secretRow, signingKeyRow } from './rows.js';
+import { accountKeyRow, assignmentRow, groupRow, hostSecretRow, principalRow, resourceRow, secretRow, signingKeyRow } from './rows.js';
+import type { HostSecret } from '../resources/host-secret.js';
 import type { ClientSecret, Principal } from '../directory/model.js';
 import type { Resource, ResourceGroup } from '../resources/model.js';
 import type { AccountKey } from '../keys/model.js';
@@ -25,6 +26,7 @@ export interface FullState {
   readonly accountKeys: readonly AccountKey[];
   readonly assignments: readonly RoleAssignment[];
   readonly signingKeys: readonly SigningKeyRecord[];
+  readonly hostSecrets: readonly HostSecret[];
 }
 
 /** One entity as it now is in the database, or undefined when deleted. */
@@ -36,7 +38,8 @@ export type EntityValue =
   | { entity: 'resource'; key: string; value: Resource | undefined }
   | { entity: 'accountKey'; key: string; value: AccountKey | undefined }
   | { entity: 'assignment'; key: string; value: RoleAssignment | undefined }
-  | { entity: 'signingKey'; key: string; value: SigningKeyRecord | undefined };
+  | { entity: 'signingKey'; key: string; value: SigningKeyRecord | undefined }
+  | { entity: 'hostSecret'; key: string; value: HostSecret | undefined };
 
 /**
  * The one persistent store. Every write runs in a transaction that also
@@ -122,6 +125,7 @@ export class Store {
         accountKeys: (await trx.selectFrom('account_keys').selectAll().execute()).map(accountKeyRow.from),
         assignments: (await trx.selectFrom('role_assignments').selectAll().execute()).map(assignmentRow.from),
         signingKeys: (await trx.selectFrom('signing_keys').selectAll().execute()).map(signingKeyRow.from),
+        hostSecrets: (await trx.selectFrom('host_secrets').selectAll().execute()).map(hostSecretRow.from),
       };
     });
   }
@@ -199,6 +203,11 @@ export class Reader {
     return (await this.db.selectFrom('signing_keys').selectAll().execute()).map(signingKeyRow.from);
   }
 
+  async hostSecret(resourceKey: string): Promise<HostSecret | undefined> {
+    const row = await this.db.selectFrom('host_secrets').selectAll().where('resource_key', '=', resourceKey).executeTakeFirst();
+    return row && hostSecretRow.from(row);
+  }
+
   async load(entity: Entity, key: string): Promise<EntityValue> {
     const db = this.db;
     switch (entity) {
@@ -226,6 +235,8 @@ export class Reader {
         const row = await db.selectFrom('signing_keys').selectAll().where('kid', '=', key).executeTakeFirst();
         return { entity, key, value: row && signingKeyRow.from(row) };
       }
+      case 'hostSecret':
+        return { entity, key, value: await this.hostSecret(key) };
     }
   }
 }
@@ -328,6 +339,17 @@ export class Writer extends Reader {
   async deleteAssignment(key: string): Promise<void> {
     await this.trx.deleteFrom('role_assignments').where('key', '=', key).execute();
     this.touch('assignment', key);
+  }
+
+  async putHostSecret(h: HostSecret): Promise<void> {
+    const row = hostSecretRow.to(h);
+    await this.trx.insertInto('host_secrets').values(row).onConflict((oc) => oc.column('resource_key').doUpdateSet(row)).execute();
+    this.touch('hostSecret', h.resourceKey);
+  }
+
+  async deleteHostSecret(resourceKey: string): Promise<void> {
+    await this.trx.deleteFrom('host_secrets').where('resource_key', '=', resourceKey).execute();
+    this.touch('hostSecret', resourceKey);
   }
 
   async putSigningKey(k: SigningKeyRecord): Promise<void> {

@@ -50,8 +50,8 @@ export class TokenService {
     private readonly keyring: Keyring,
     private readonly clock: Clock,
     private readonly tenantId: () => string,
-    /** Every issuer Keyless answers to (v1 and v2 forms of every host name). */
-    private readonly issuers: () => ReadonlySet<string>,
+    /** Whether an issuer is Keyless's own (v1 and v2 forms of every host name). */
+    private readonly isOwnIssuer: (iss: string) => boolean,
   ) {}
 
   issue(request: IssueRequest): IssuedToken {
@@ -94,7 +94,7 @@ export class TokenService {
     if (!verifyRs256(jwt, key)) throw new TokenRejectedError('TokenSignatureInvalid', 'The token signature is invalid.');
     const claims = jwt.payload;
     const tid = this.tenantId();
-    if (typeof claims['iss'] !== 'string' || !this.issuers().has(claims['iss']) || claims['tid'] !== tid) {
+    if (typeof claims['iss'] !== 'string' || !this.isOwnIssuer(claims['iss']) || claims['tid'] !== tid) {
       throw new TokenRejectedError('TokenIssuerInvalid', 'The token was not issued by this tenant.');
     }
     const aud = claims['aud'];
