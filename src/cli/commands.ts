@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerOpenAiCommands } from './commands/openai.js';
@@ -19,4 +20,5 @@ export function registerClientCommands(program: Command): void {
   registerWebappCommands(program);
   registerVmCommands(program);
   registerRoleCommands(program);
+  registerAuditCommands(program);
 }

@@ -32,7 +32,8 @@ export interface ResourceAddress {
  * Subscriptions' resource groups and resources, with Azure's lifecycles:
  * a system-assigned identity lives and dies with its host, a user-assigned
  * identity outlives every host it is attached to, and deleting a group
- * deletes everything in it, all in one transaction.
+ * deletes everything in it (role assignments at those scopes included), all
+ * in one transaction.
  */
 export class ResourceService {
   constructor(
@@ -91,6 +92,7 @@ export class ResourceService {
       // Children first, so that a parent's onDelete finds nothing left to do twice.
       resources.sort((a, b) => Number(b.parentKey !== null) - Number(a.parentKey !== null));
       for (const resource of resources) await this.deleteInWrite(writer, resource);
+      await writer.deleteAssignmentsUnder(key);
       await writer.deleteGroup(key);
       return true;
     });
@@ -226,6 +228,9 @@ export class ResourceService {
     const handler = this.handler(resource.type);
     await handler.onDelete(this.typeContext(), writer, resource);
     if (resource.identity?.systemPrincipalId) await writer.deletePrincipal(resource.identity.systemPrincipalId);
+    // Role assignments are extension resources of their scope: they go with it (those of a deleted principal elsewhere stay, as orphans).
+    await writer.deleteAssignmentsUnder(resource.key);
+    await writer.deleteHostSecret(resource.key);
     await writer.deleteResource(resource.key);
   }
 

@@ -352,6 +352,18 @@ export class Writer extends Reader {
     this.touch('hostSecret', resourceKey);
   }
 
+  /** Deletes every role assignment at `scopeKey` (a lowercased resource or group id) or beneath it. */
+  async deleteAssignmentsUnder(scopeKey: string): Promise<void> {
+    const prefix = `${scopeKey}/`;
+    // substr, not LIKE: names may contain LIKE's wildcards.
+    const rows = await this.trx
+      .selectFrom('role_assignments')
+      .select('key')
+      .where(sql<boolean>`substr(key, 1, ${prefix.length}) = ${prefix}`)
+      .execute();
+    for (const row of rows) await this.deleteAssignment(row.key);
+  }
+
   async putSigningKey(k: SigningKeyRecord): Promise<void> {
     const row = signingKeyRow.to(k);
     await this.trx.insertInto('signing_keys').values(row).onConflict((oc) => oc.column('kid').doUpdateSet(row)).execute();

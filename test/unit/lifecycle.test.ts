@@ -264,7 +264,7 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     assert.equal((await core.store.load('accountKey', `${resource.key}|key2`)).value, undefined);
   });
 
-  test('deleting a group deletes what is in it, but not identities of other groups; orphaned assignments stay', async () => {
+  test('deleting a group deletes what is in it and the role assignments at its scopes; other groups\' identities and orphans elsewhere stay', async () => {
     await group('rg-gone');
     await group('rg-keep');
     const { resource: kept, principalId: keptPrincipal } = await uai('rg-keep', 'id-keep');
@@ -290,8 +290,13 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     const deployment = await put(at(DEPLOYMENT, 'rg-gone', 'aoai-gone', 'chat'), { properties: { model: { name: 'gpt-4o' } } });
     const keys = await core.resources.listKeys('rg-gone', 'aoai-gone');
     const scope = core.resources.getGroup('rg-gone').id;
-    const orphan = await core.rbac.create(scope, randomUUID(), { roleDefinitionId: roleId(ROLE.openAiUser), principalId: sitePrincipal });
-    const keptAssignment = await core.rbac.create(scope, randomUUID(), { roleDefinitionId: roleId(ROLE.openAiUser), principalId: keptPrincipal });
+    const keepScope = core.resources.getGroup('rg-keep').id;
+    // An assignment elsewhere whose principal dies with the group: it stays, as an orphan.
+    const orphan = await core.rbac.create(keepScope, randomUUID(), { roleDefinitionId: roleId(ROLE.openAiUser), principalId: sitePrincipal });
+    // Assignments at the deleted scopes (the group, a resource in it) go with them, whoever they name.
+    const atGroup = await core.rbac.create(scope, randomUUID(), { roleDefinitionId: roleId(ROLE.openAiUser), principalId: keptPrincipal });
+    const atAccount = await core.rbac.create(account.resource.id, randomUUID(), { roleDefinitionId: roleId(ROLE.openAiUser), principalId: keptPrincipal });
+    const keptAssignment = await core.rbac.create(keepScope, randomUUID(), { roleDefinitionId: roleId(ROLE.openAiUser), principalId: keptPrincipal });
 
     const gone = [site.resource, vm.resource, account.resource, deployment.resource, inside];
     assert.equal(await core.resources.deleteGroup('rg-gone'), true);
@@ -315,6 +320,9 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     const listed = core.rbac.list({});
     assert.ok(listed.some((a) => a.id === orphan.assignment.id), 'the orphaned assignment is still listed');
     assert.ok(listed.some((a) => a.id === keptAssignment.assignment.id));
+    assert.ok(!listed.some((a) => a.id === atGroup.assignment.id), 'the assignment at the deleted group is gone');
+    assert.ok(!listed.some((a) => a.id === atAccount.assignment.id), 'the assignment at the deleted account is gone');
+    assert.equal((await core.store.load('assignment', atAccount.assignment.id.toLowerCase())).value, undefined);
     assert.deepEqual(core.rbac.list({ principalId: sitePrincipal }), [orphan.assignment]);
     assert.deepEqual((await core.store.load('assignment', orphan.assignment.id.toLowerCase())).value, orphan.assignment);
 

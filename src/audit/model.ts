@@ -1,0 +1,51 @@
+import type { KeyName } from '../keys/model.js';
+
+/** Which emulated surface made the decision. */
+export type AuditSurface = 'openai' | 'identity';
+
+export type AuditDecision = 'allowed' | 'denied';
+
+/** One authentication or authorization decision on the data plane. */
+export interface AuditRecord {
+  /** ISO-8601 time (`Date#toISOString`). */
+  readonly at: string;
+  readonly surface: AuditSurface;
+  /** Method and route template, e.g. "GET /msi/token". */
+  readonly operation: string;
+  /** ARM id of the account, when known. */
+  readonly account: string | null;
+  readonly principalId: string | null;
+  /** 'ServicePrincipal', 'ManagedIdentity', … */
+  readonly principalType: string | null;
+  /** Set when the caller used an account key instead of a token. */
+  readonly keyName: KeyName | null;
+  readonly decision: AuditDecision;
+  readonly reason: string;
+  readonly requestId: string | null;
+}
+
+/** Filters for reading the trail; results are newest first. */
+export interface AuditQuery {
+  /** ISO time; records at or after it. */
+  readonly since?: string;
+  readonly principalId?: string;
+  /** Only denials when true. */
+  readonly denied?: boolean;
+  /** Default 100, at most 1000. */
+  readonly limit?: number;
+}
+
+/** Where an AuditLog writes its batches, and reads them back. */
+export interface AuditSink {
+  append(records: readonly AuditRecord[]): Promise<void>;
+  query(q: AuditQuery): Promise<AuditRecord[]>;
+}
+
+export const AUDIT_DEFAULT_LIMIT = 100;
+export const AUDIT_MAX_LIMIT = 1000;
+
+/** The query's limit as a whole number in 1..1000 (default 100). */
+export function auditLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return AUDIT_DEFAULT_LIMIT;
+  return Math.min(AUDIT_MAX_LIMIT, Math.max(1, Math.floor(limit)));
+}

@@ -1,0 +1,75 @@
+/** `keyless audit list`: the data plane's authentication and authorization decisions, newest first. */
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import type { Json } from '../arm.js';
+import { listValue, subscriptionPath } from '../arm.js';
+import { nounCommand, run } from '../context.js';
+import { parsePositiveInt } from '../flags.js';
+import type { Column } from '../output.js';
+import { printResult } from '../output.js';
+import { leaf, subscriptionOf } from '../resources.js';
+
+const API = '2026-01-01';
+
+const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--since`: a duration back from `now` (30s, 15m, 2h, 1d) or an ISO time; either way an ISO time. */
+export function parseSince(value: string, now: number = Date.now()): string {
+  const v = value.trim();
+  const duration = /^(\d+)\s*([smhd])$/i.exec(v);
+  if (duration) {
+    const unit = UNIT_MS[(duration[2] ?? '').toLowerCase()] ?? 0;
+    return new Date(now - Number(duration[1]) * unit).toISOString();
+  }
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v) : Number.NaN;
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(`expected an ISO time or a duration such as 15m, 2h or 1d, got '${value}'.`);
+  return new Date(ms).toISOString();
+}
+
+/** The Principal cell: the principal id, or `key1@account` for a key-authenticated call. */
+export function principalCell(r: Json): string {
+  const keyName = r['keyName'];
+  if (typeof keyName === 'string' && keyName.length > 0) {
+    const account = typeof r['account'] === 'string' ? r['account'].replace(/\/+$/, '').split('/').pop() : undefined;
+    return account ? `${keyName}@${account}` : keyName;
+  }
+  return typeof r['principalId'] === 'string' ? r['principalId'] : '';
+}
+
+const COLUMNS: readonly Column<Json>[] = [
+  { header: 'Time', value: (r) => r['at'] },
+  { header: 'Decision', value: (r) => r['decision'] },
+  { header: 'Surface', value: (r) => r['surface'] },
+  { header: 'Operation', value: (r) => r['operation'] },
+  { header: 'Principal', value: principalCell },
+  { header: 'Reason', value: (r) => r['reason'] },
+];
+
+interface ListOptions {
+  since?: string;
+  principal?: string;
+  denied?: boolean;
+  top?: number;
+}
+
+export function registerAuditCommands(program: Command): void {
+  const audit = nounCommand(program, 'audit', 'The audit trail of data-plane authentication and authorization decisions.');
+  leaf(audit, 'list', 'List audit records, newest first.')
+    .option('--since <time>', 'only records from this ISO time, or this long ago (e.g. 15m, 2h, 1d)', (v: string) => parseSince(v))
+    .option('--principal <id>', 'only records of this principal (object id)')
+    .option('--denied', 'only denials')
+    .option('--top <n>', 'at most this many records (server default 100, at most 1000)', parsePositiveInt)
+    .action(
+      run(async (ctx, o: ListOptions) => {
+        const query = new URLSearchParams();
+        if (o.since !== undefined) query.set('since', o.since);
+        if (o.principal !== undefined) query.set('principalId', o.principal);
+        if (o.denied) query.set('denied', 'true');
+        if (o.top !== undefined) query.set('top', String(o.top));
+        const qs = query.toString();
+        const path = `${subscriptionPath(subscriptionOf(ctx))}/providers/Keyless/auditRecords${qs ? `?${qs}` : ''}`;
+        const records = listValue((await ctx.client().request('GET', path, API)).body);
+        printResult(ctx.format, records, records, COLUMNS);
+      }),
+    );
+}

@@ -1,0 +1,81 @@
+import { createRequire } from 'node:module';
+import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
+
+export type EncodingName = 'o200k_base' | 'cl100k_base';
+
+/** Model families tokenised with o200k_base; everything else uses cl100k_base. */
+const O200K_MODELS = /^(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|o1|o3|o4|gpt-5)/i;
+
+export function encodingForModel(modelName: string): EncodingName {
+  return O200K_MODELS.test(modelName) ? 'o200k_base' : 'cl100k_base';
+}
+
+const COUNT_CACHE_MAX = 1024;
+const COUNT_CACHE_MAX_CHARS = 2048;
+const UNIT_CACHE_MAX = 8192;
+
+/**
+ * One BPE encoder with two small caches: token counts of recent short strings
+ * (system prompts repeat) and token ids of the simulator's vocabulary units.
+ * Special-token text is encoded as plain text, as the service does for content.
+ */
+export class Tokenizer {
+  private readonly counts = new Map<string, number>();
+  private readonly units = new Map<string, readonly number[]>();
+
+  constructor(
+    readonly name: EncodingName,
+    private readonly bpe: Tiktoken,
+  ) {}
+
+  encode(text: string): number[] {
+    return text === '' ? [] : this.bpe.encode(text, [], []);
+  }
+
+  decode(ids: readonly number[]): string {
+    return this.bpe.decode(ids as number[]);
+  }
+
+  /** Number of tokens in `text`. */
+  count(text: string): number {
+    if (text === '') return 0;
+    if (text.length > COUNT_CACHE_MAX_CHARS) return this.encode(text).length;
+    let n = this.counts.get(text);
+    if (n === undefined) {
+      n = this.encode(text).length;
+      if (this.counts.size >= COUNT_CACHE_MAX) this.counts.clear();
+      this.counts.set(text, n);
+    }
+    return n;
+  }
+
+  /** Token ids of a vocabulary unit (bounded set of strings), cached. */
+  unitIds(text: string): readonly number[] {
+    let ids = this.units.get(text);
+    if (ids === undefined) {
+      ids = this.encode(text);
+      if (this.units.size >= UNIT_CACHE_MAX) this.units.clear();
+      this.units.set(text, ids);
+    }
+    return ids;
+  }
+}
+
+// The rank tables are large (1-2 MB of source, ~1 s to build): load and build
+// each on first use only, through require so the load stays synchronous.
+const load = createRequire(import.meta.url);
+const tokenizers = new Map<EncodingName, Tokenizer>();
+
+export function tokenizer(name: EncodingName): Tokenizer {
+  let found = tokenizers.get(name);
+  if (found === undefined) {
+    const ranks = load(`js-tiktoken/ranks/${name}`) as TiktokenBPE;
+    found = new Tokenizer(name, new Tiktoken(ranks));
+    tokenizers.set(name, found);
+  }
+  return found;
+}
+
+export function tokenizerForModel(modelName: string): Tokenizer {
+  return tokenizer(encodingForModel(modelName));
+}

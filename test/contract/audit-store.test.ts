@@ -1,0 +1,113 @@
+import { after, before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
+import { AuditStore } from '../../src/store/audit-store.js';
+import { AuditLog, type AuditRecord } from '../../src/audit/index.js';
+import { describeEachDialect, type Core } from '../fixtures/core.js';
+
+const ACCOUNT = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct1';
+
+const at = (second: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+
+const record = (n: number, over: Partial<AuditRecord> = {}): AuditRecord => ({
+  at: at(n % 3600),
+  surface: 'openai',
+  operation: 'POST /openai/deployments/{deployment-id}/chat/completions',
+  account: ACCOUNT,
+  principalId: null,
+  principalType: null,
+  keyName: null,
+  decision: 'allowed',
+  reason: `reason ${n}`,
+  requestId: `req-${n}`,
+  ...over,
+});
+
+const reqs = (records: readonly AuditRecord[]): string[] => records.map((r) => r.requestId ?? '');
+
+describeEachDialect('audit store', (open) => {
+  let core: Core;
+  let handle: DatabaseHandle;
+  let store: AuditStore;
+  before(async () => {
+    core = await open();
+    // A second handle on the core's database, as the server would give the audit store its own.
+    handle = await openDatabase({ url: core.target.url, ...(core.target.schema !== undefined ? { schema: core.target.schema } : {}) });
+    store = new AuditStore(handle);
+  });
+  after(async () => {
+    await handle?.db.destroy();
+    await core?.close();
+  });
+  beforeEach(async () => {
+    await handle.db.deleteFrom('audit_records').execute();
+  });
+
+  test('appends and reads back every field, newest first', async () => {
+    const principalId = randomUUID();
+    const full = record(1, {
+      surface: 'identity',
+      operation: 'GET /msi/token',
+      principalId,
+      principalType: 'ManagedIdentity',
+      decision: 'denied',
+      reason: 'no role assignment grants the data action',
+    });
+    const bare = record(2, { account: null, keyName: 'key2', requestId: null });
+    await store.append([]);
+    await store.append([full, bare]);
+    assert.deepEqual(await store.query({}), [bare, full]);
+  });
+
+  test('filters: since, principal (any case), denied; combined', async () => {
+    const alice = randomUUID();
+    const bob = randomUUID();
+    await store.append([
+      record(10, { principalId: alice }),
+      record(20, { principalId: bob, decision: 'denied' }),
+      record(30, { principalId: alice.toUpperCase(), decision: 'denied' }),
+      record(40, { keyName: 'key1' }),
+    ]);
+    assert.deepEqual(reqs(await store.query({ since: at(20) })), ['req-40', 'req-30', 'req-20']);
+    assert.deepEqual(reqs(await store.query({ since: '2026-01-01T02:00:30+02:00' })), ['req-40', 'req-30']);
+    assert.deepEqual(reqs(await store.query({ principalId: alice.toUpperCase() })), ['req-30', 'req-10']);
+    assert.equal((await store.query({ principalId: alice }))[0]?.principalId, alice, 'stored lowercased');
+    assert.deepEqual(reqs(await store.query({ denied: true })), ['req-30', 'req-20']);
+    assert.deepEqual(reqs(await store.query({ denied: false })), ['req-40', 'req-30', 'req-20', 'req-10']);
+    assert.deepEqual(reqs(await store.query({ denied: true, principalId: bob, since: at(15) })), ['req-20']);
+    assert.deepEqual(await store.query({ principalId: randomUUID() }), []);
+  });
+
+  test('newest first by insertion order; limit defaults to 100 and stops at 1000', async () => {
+    // 1205 records in one append: three chunks in one transaction.
+    await store.append(Array.from({ length: 1205 }, (_, i) => record(i)));
+    const newest = await store.query({});
+    assert.equal(newest.length, 100);
+    assert.equal(newest[0]?.requestId, 'req-1204');
+    assert.equal(newest[99]?.requestId, 'req-1105');
+    assert.equal((await store.query({ limit: 5000 })).length, 1000);
+    assert.deepEqual(reqs(await store.query({ limit: 2 })), ['req-1204', 'req-1203']);
+    assert.equal((await store.query({ limit: 0 })).length, 1);
+  });
+
+  test('an append is all or nothing, across chunks', async () => {
+    const records = Array.from({ length: 700 }, (_, i) => record(i));
+    records[650] = { ...record(650), reason: null as unknown as string }; // NOT NULL violation in the second chunk
+    await assert.rejects(store.append(records));
+    assert.deepEqual(await store.query({}), []);
+  });
+
+  test('through an AuditLog: a record is visible to the query right after it is made', async () => {
+    const log = new AuditLog(store, { flushIntervalMs: 60_000 });
+    try {
+      const principalId = randomUUID();
+      for (let i = 0; i < 3; i++) log.record(record(i, { principalId }));
+      assert.deepEqual(reqs(await log.query({ principalId })), ['req-2', 'req-1', 'req-0']);
+      log.record(record(3, { principalId, decision: 'denied' }));
+    } finally {
+      await log.close();
+    }
+    assert.deepEqual(reqs(await store.query({ denied: true })), ['req-3']);
+  });
+});
