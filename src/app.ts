@@ -17,6 +17,7 @@ import { ensureAdminCredential } from './setup/admin-credential.js';
 import { DirectoryService } from './directory/service.js';
 import { KeyService } from './keys/service.js';
 import { ResourceService } from './resources/service.js';
+import { HostSecretService } from './resources/host-secrets.js';
 import { RoleAssignmentService } from './rbac/assignments.js';
 import { Keyring } from './tokens/signing-keys.js';
 import { TokenService } from './tokens/service.js';
@@ -26,6 +27,16 @@ import { registerEntraRoutes } from './surfaces/entra/routes.js';
 import { registerArmRoutes } from './surfaces/arm/routes.js';
 import { registerFormParser } from './surfaces/http/form.js';
 import { registerGraphRoutes } from './surfaces/graph/routes.js';
+import { AuditLog } from './audit/log.js';
+import { AuditStore } from './store/audit-store.js';
+import { ManagedIdentityTokens } from './tokens/managed-identity.js';
+import { HostThrottle } from './surfaces/identity-endpoints/throttle.js';
+import { registerAppServiceSource } from './surfaces/identity-endpoints/app-service.js';
+import { registerImdsSource } from './surfaces/identity-endpoints/imds.js';
+import { registerDataPlaneRoutes } from './surfaces/openai/routes.js';
+import { AccountIndex } from './surfaces/openai/accounts.js';
+import { VerifiedTokenCache } from './surfaces/openai/verified-tokens.js';
+import { createSimulator } from './models/index.js';
 
 export interface RunningKeyless {
   readonly info: RuntimeInfo;
@@ -81,12 +92,29 @@ async function start(
   const names = new KeylessNames(DEFAULT_HOST_NAMES, tenantId);
   const directory = new DirectoryService(model, clock, pepper);
   const keys = new KeyService(model, clock, kek, pepper);
-  const resources = new ResourceService(store, model, directory, keys, clock, { subscriptionId, tenantId });
+  const hostSecrets = new HostSecretService(store, model, clock, kek, pepper);
+  const resources = new ResourceService(store, model, directory, keys, hostSecrets, clock, { subscriptionId, tenantId });
   const rbac = new RoleAssignmentService(store, model, clock, subscriptionId, tenantId);
   const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss));
   const knownResources = new KnownResources([COGNITIVE_SERVICES, ...ARM_AUDIENCES]);
+  const miTokens = new ManagedIdentityTokens(tokens, clock, options.identityTokenLifetime);
+  // Cached tokens of a deleted identity, or signed by keys that changed, are never handed out again.
+  model.on('principal', (change) => {
+    if (change.value === undefined) miTokens.forget(change.key);
+  });
+  const verifiedTokens = new VerifiedTokenCache(tokens, () => clock.now());
+  model.on('signingKey', () => {
+    miTokens.clear();
+    verifiedTokens.clear();
+  });
+  const audit = new AuditLog(new AuditStore(handle), {
+    onError: (error) => process.stderr.write(`keyless: audit records not written yet (will retry): ${String(error)}\n`),
+  });
+  // Flushed before the store closes (cleanups run in reverse).
+  cleanups.push(() => audit.close());
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
+  let identityUrl = '';
   const main = createServer({ tls: { key: certificates.keyPem, cert: certificates.certPem }, logLevel: options.logLevel });
   const identityServer = createServer({ logLevel: options.logLevel });
   cleanups.push(() => identityServer.close());
@@ -99,10 +127,39 @@ async function start(
       names, tenantId, directory, keyring, tokens, resources: knownResources, appTokenLifetime: options.appTokenLifetime,
     });
   });
+  await main.register(async (scope: FastifyInstance) =>
+    registerDataPlaneRoutes(scope, {
+      accounts: new AccountIndex(model),
+      rbac,
+      model: createSimulator(),
+      audit,
+      keys,
+      tokens: verifiedTokens,
+      directory,
+      strictRevocation: options.strictRevocation,
+    }),
+  );
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory }));
-  await main.register(async (scope: FastifyInstance) => registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model }));
+  await main.register(async (scope: FastifyInstance) =>
+    registerArmRoutes(scope, {
+      names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, audit, identityUrl: () => identityUrl,
+    }),
+  );
 
   identityServer.get('/healthz', async () => ({ status: 'ok' }));
+  const identityDeps = {
+    hostSecrets,
+    directory,
+    resource: (key: string) => model.resources.get(key),
+    tokens: miTokens,
+    knownResources,
+    origin: () => names.origin,
+    tenantId,
+    audit,
+    throttle: options.identityThrottle ? new HostThrottle() : undefined,
+  };
+  registerAppServiceSource(identityServer, identityDeps);
+  registerImdsSource(identityServer, identityDeps);
   // The client libraries retry 404 for up to a minute; the identity port never answers 404.
   identityServer.setNotFoundHandler((_request, reply) =>
     reply.code(400).send({ error: 'invalid_request', error_description: 'Unknown identity endpoint.' }),
@@ -114,6 +171,7 @@ async function start(
   }
   names.bind(port);
   const identityPort = await listen(identityServer, options.identityHost, options.identityPort, '--identity-port');
+  identityUrl = `http://${urlHost(options.identityHost)}:${identityPort}`;
 
   const poll = setInterval(() => void model.catchUp().catch(() => undefined), SYNC_INTERVAL_MS);
   poll.unref();
@@ -125,7 +183,7 @@ async function start(
     dataDir: options.dataDir,
     baseUrl: names.origin,
     port,
-    identityUrl: `http://${urlHost(options.identityHost)}:${identityPort}`,
+    identityUrl,
     identityPort,
     host: options.host,
     tenantId: identity.tenantId,

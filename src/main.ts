@@ -6,6 +6,8 @@ import { registerClientCommands } from './cli/commands.js';
 const program = new Command('keyless')
   .description('Keyless: Azure OpenAI-style authentication and access (Entra ID, managed identities, RBAC, API keys), runnable anywhere')
   .showHelpAfterError()
+  // `keyless run --as X -- cmd --flags` passes the command's own flags through untouched.
+  .enablePositionalOptions()
   .exitOverride((error) => {
     // Usage errors exit 2 as az does; help and version exit 0.
     process.exit(error.exitCode === 0 ? 0 : 2);

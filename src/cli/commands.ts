@@ -9,6 +9,7 @@ import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerOpenAiCommands } from './commands/openai.js';
 import { registerRoleCommands } from './commands/role.js';
+import { registerRunCommands } from './commands/run.js';
 import { registerVmCommands } from './commands/vm.js';
 import { registerWebappCommands } from './commands/webapp.js';
 
@@ -21,4 +22,5 @@ export function registerClientCommands(program: Command): void {
   registerVmCommands(program);
   registerRoleCommands(program);
   registerAuditCommands(program);
+  registerRunCommands(program);
 }

@@ -17,6 +17,9 @@ export function registerUpCommand(program: Command): void {
     .option('--database <url>', 'keep state in PostgreSQL (postgres://…) instead of SQLite in the data folder')
     .option('--kek-file <file>', 'key-encryption key file (default: KEYLESS_KEK, else DIR/kek)')
     .option('--app-token-lifetime <seconds>', 'fixed lifetime of application tokens (default: random 60–90 minutes, as Entra)')
+    .option('--identity-token-lifetime <seconds>', 'lifetime of managed identity tokens (default 86400, about 24 h as Azure)')
+    .option('--identity-throttle', "apply Azure's managed identity limits: 20 requests/s and 5 concurrent per host, then 429")
+    .option('--strict-revocation', 'refuse tokens of deleted identities at once (Azure honours them until they expire)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
     .action(async (raw: RawUpOptions) => {
       try {

@@ -16,6 +16,12 @@ export interface UpOptions {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Fixed lifetime of application tokens in seconds; undefined = random 60–90 minutes as Entra. */
   readonly appTokenLifetime: number | undefined;
+  /** Lifetime of managed identity tokens in seconds (Azure: about 24 h). */
+  readonly identityTokenLifetime: number;
+  /** Apply Azure's managed identity request limits (20/s and 5 concurrent per host). */
+  readonly identityThrottle: boolean;
+  /** Refuse tokens of deleted principals at once (Azure honours them until they expire). */
+  readonly strictRevocation: boolean;
 }
 
 export interface RawUpOptions {
@@ -28,6 +34,9 @@ export interface RawUpOptions {
   kekFile?: string;
   logLevel?: string;
   appTokenLifetime?: string;
+  identityTokenLifetime?: string;
+  identityThrottle?: boolean;
+  strictRevocation?: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -52,6 +61,9 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
     kekFile: raw.kekFile,
     logLevel: logLevel as UpOptions['logLevel'],
     appTokenLifetime: raw.appTokenLifetime === undefined ? undefined : seconds(raw.appTokenLifetime, '--app-token-lifetime'),
+    identityTokenLifetime: seconds(raw.identityTokenLifetime ?? '86400', '--identity-token-lifetime'),
+    identityThrottle: raw.identityThrottle === true,
+    strictRevocation: raw.strictRevocation === true,
   };
 }
 

@@ -1,4 +1,4 @@
-import { compose } from './compose.js';
+import { compose, quotePhrase } from './compose.js';
 import { CONTENT_FILTER_SAFE, promptFilterChunk, promptFilterResults } from './content-filter.js';
 import { unsupportedParameter } from './errors.js';
 import { countPromptTokens, readMessages } from './messages.js';
@@ -32,11 +32,11 @@ function planChat(raw: unknown, modelName: string): ChatPlan {
 
   const tok = tokenizerForModel(modelName);
   const hash = digest(['chat', prompt.canonical, `t=${temperature}`, `s=${seed}`, `n=${n}`, `m=${limit}`]);
+  const style = { conversational: true, leadingSpace: false, quote: quotePhrase(prompt.lastUserText) };
   const choices: Generated[] = [];
   let completionTokens = 0;
   for (let i = 0; i < n; i++) {
-    const rng = new Rng(hash, i);
-    const generated = realize(compose(rng, { conversational: true, leadingSpace: false, quoteSource: prompt.lastUserText }), tok, limit);
+    const generated = realize(compose(new Rng(hash, i), style), tok, limit);
     choices.push(generated);
     completionTokens += generated.tokens;
   }

@@ -50,6 +50,7 @@ function planCompletion(raw: unknown, modelName: string): CompletionPlan {
   const temperature = optionalNumber(body, 'temperature', { min: 0, max: 2 });
   const seed = optionalInteger(body, 'seed');
 
+  const style = { conversational: false, leadingSpace: true, quote: '' };
   const choices: Generated[] = [];
   let promptTokens = 0;
   let completionTokens = 0;
@@ -57,7 +58,7 @@ function planCompletion(raw: unknown, modelName: string): CompletionPlan {
     promptTokens += prompt.tokens;
     const hash = digest(['completion', prompt.canonical, `t=${temperature}`, `s=${seed}`, `n=${n}`, `m=${limit}`]);
     for (let i = 0; i < n; i++) {
-      const generated = realize(compose(new Rng(hash, i), { conversational: false, leadingSpace: true }), tok, limit);
+      const generated = realize(compose(new Rng(hash, i), style), tok, limit);
       choices.push(generated);
       completionTokens += generated.tokens;
     }

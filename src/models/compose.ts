@@ -1,23 +1,12 @@
 import type { Rng } from './rng.js';
 import { BODY_TEMPLATES, CLOSERS, OPENERS, QUOTE_TEMPLATES, SLOTS } from './vocabulary.js';
 
-/**
- * A reply as a list of units: the first starts without a space (unless
- * `leadingSpace`), every other one is " " + a word or a quoted phrase.
- * No unit ends in whitespace, so each unit boundary is also a boundary of the
- * BPE pre-tokeniser: the reply's token ids are the concatenation of its units'.
- */
-export interface Composition {
-  readonly units: string[];
-  /** The unit holding user text (not cacheable), or -1. */
-  readonly quoteIndex: number;
-}
-
 export interface ComposeOptions {
-  /** Chat style: opener, optional quote of `quoteSource`, closer. */
+  /** Chat style: opener, optional quote, closer. */
   readonly conversational: boolean;
   readonly leadingSpace: boolean;
-  readonly quoteSource?: string | undefined;
+  /** A phrase from the user's message (see `quotePhrase`), or ''. */
+  readonly quote: string;
 }
 
 interface Word {
@@ -41,9 +30,10 @@ const BODY_WORDS = BODY_TEMPLATES.map(parse);
 const QUOTE_MAX_WORDS = 8;
 const QUOTE_MAX_CHARS = 60;
 
-/** A short single-line phrase from user text, without double quotes, or ''. */
-export function quotePhrase(text: string): string {
-  const words = text.replace(/"/g, '').trim().split(/\s+/, QUOTE_MAX_WORDS);
+/** A short single-line phrase from the start of user text, without double quotes, or ''. */
+export function quotePhrase(text: string | undefined): string {
+  if (text === undefined) return '';
+  const words = text.trimStart().slice(0, 256).replace(/"/g, '').trim().split(/\s+/, QUOTE_MAX_WORDS);
   let phrase = words.join(' ');
   if (phrase.length > QUOTE_MAX_CHARS) {
     const cut = phrase.lastIndexOf(' ', QUOTE_MAX_CHARS);
@@ -52,9 +42,14 @@ export function quotePhrase(text: string): string {
   return phrase;
 }
 
-export function compose(rng: Rng, options: ComposeOptions): Composition {
+/**
+ * A reply as a list of units: the first starts without a space (unless
+ * `leadingSpace`), every other one is " " + a word (punctuation attached).
+ * No unit ends in whitespace, so each unit boundary is also a boundary of the
+ * BPE pre-tokeniser: the reply's token ids are the concatenation of its units'.
+ */
+export function compose(rng: Rng, options: ComposeOptions): string[] {
   const units: string[] = [];
-  let quoteIndex = -1;
   const push = (text: string): void => {
     units.push(units.length === 0 && !options.leadingSpace ? text : ` ${text}`);
   };
@@ -64,14 +59,12 @@ export function compose(rng: Rng, options: ComposeOptions): Composition {
 
   if (options.conversational) {
     if (rng.chance(0.7)) sentence(rng.pick(OPENER_WORDS));
-    const quote = options.quoteSource === undefined ? '' : quotePhrase(options.quoteSource);
-    if (quote !== '' && rng.chance(0.6)) {
-      quoteIndex = units.length;
-      push(rng.pick(QUOTE_TEMPLATES)(quote));
+    if (options.quote !== '' && rng.chance(0.6)) {
+      for (const word of rng.pick(QUOTE_TEMPLATES)(options.quote).split(' ')) push(word);
     }
   }
   const bodyCount = rng.int(1, 4);
   for (let i = 0; i < bodyCount; i++) sentence(rng.pick(BODY_WORDS));
   if (options.conversational && rng.chance(0.5)) sentence(rng.pick(CLOSER_WORDS));
-  return { units, quoteIndex };
+  return units;
 }

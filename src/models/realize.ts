@@ -1,4 +1,3 @@
-import type { Composition } from './compose.js';
 import type { Tokenizer } from './tokenizer.js';
 
 export type FinishReason = 'stop' | 'length';
@@ -6,19 +5,18 @@ export type FinishReason = 'stop' | 'length';
 /** A generated text, cut to the token limit. */
 export interface Generated {
   readonly content: string;
-  /** Stream deltas, one per unit (a word or a quoted phrase); they concatenate to `content`. */
+  /** Stream deltas, one per unit (a word with its leading space); they concatenate to `content`. */
   readonly deltas: readonly string[];
   readonly tokens: number;
   readonly finishReason: FinishReason;
 }
 
-/** Counts the composition's tokens unit by unit, stopping at exactly `limit` tokens. */
-export function realize(composition: Composition, tok: Tokenizer, limit: number | undefined): Generated {
-  const { units, quoteIndex } = composition;
+/** Counts the composed units' tokens one by one, stopping at exactly `limit` tokens. */
+export function realize(units: readonly string[], tok: Tokenizer, limit: number | undefined): Generated {
   let tokens = 0;
   for (let i = 0; i < units.length; i++) {
     const unit = units[i] ?? '';
-    const ids = i === quoteIndex ? tok.encode(unit) : tok.unitIds(unit);
+    const ids = tok.unitIds(unit);
     if (limit !== undefined && tokens + ids.length > limit) {
       const deltas = units.slice(0, i);
       const partial = decodePrefix(tok, ids.slice(0, limit - tokens), unit);

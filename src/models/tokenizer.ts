@@ -15,8 +15,9 @@ const COUNT_CACHE_MAX_CHARS = 2048;
 const UNIT_CACHE_MAX = 8192;
 
 /**
- * One BPE encoder with two small caches: token counts of recent short strings
- * (system prompts repeat) and token ids of the simulator's vocabulary units.
+ * One BPE encoder with two bounded caches (emptied when full): token counts of
+ * recent short strings (system prompts repeat) and token ids of reply units.
+ * Each js-tiktoken encode call costs a few µs of set-up, so hits matter.
  * Special-token text is encoded as plain text, as the service does for content.
  */
 export class Tokenizer {
@@ -49,7 +50,7 @@ export class Tokenizer {
     return n;
   }
 
-  /** Token ids of a vocabulary unit (bounded set of strings), cached. */
+  /** Token ids of a reply unit (a vocabulary word, or a word quoted from the user), cached. */
   unitIds(text: string): readonly number[] {
     let ids = this.units.get(text);
     if (ids === undefined) {

@@ -3,6 +3,7 @@ import type { Store, Writer } from '../store/store.js';
 import type { ReadModel } from '../store/read-model.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { KeyService } from '../keys/service.js';
+import type { HostSecretService } from './host-secrets.js';
 import type { KeyName } from '../keys/model.js';
 import type { Resource, ResourceGroup } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
@@ -41,6 +42,7 @@ export class ResourceService {
     private readonly model: ReadModel,
     private readonly directory: DirectoryService,
     private readonly keys: KeyService,
+    private readonly hostSecrets: HostSecretService,
     private readonly clock: Clock,
     private readonly ids: { readonly subscriptionId: () => string; readonly tenantId: () => string },
   ) {}
@@ -241,7 +243,7 @@ export class ResourceService {
   }
 
   private typeContext(): TypeContext {
-    return { directory: this.directory, keys: this.keys, tenantId: this.ids.tenantId() };
+    return { directory: this.directory, keys: this.keys, hostSecrets: this.hostSecrets, tenantId: this.ids.tenantId() };
   }
 
   private now(): string {

@@ -1,6 +1,7 @@
 import type { Writer } from '../store/store.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { KeyService } from '../keys/service.js';
+import type { HostSecretService } from './host-secrets.js';
 import type { Resource } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { resourceErrors } from './errors.js';
@@ -8,6 +9,7 @@ import { resourceErrors } from './errors.js';
 export interface TypeContext {
   readonly directory: DirectoryService;
   readonly keys: KeyService;
+  readonly hostSecrets: HostSecretService;
   readonly tenantId: string;
 }
 
@@ -143,7 +145,10 @@ function host(type: string): ResourceTypeHandler {
       const kind = typeof body.kind === 'string' ? body.kind : (existing?.kind ?? null);
       return { kind, sku: null, properties: { ...base, ...given } };
     },
-    onCreate: nothing,
+    async onCreate(ctx, writer, resource) {
+      await ctx.hostSecrets.create(writer, resource.key);
+      return {};
+    },
     onDelete: async () => undefined,
   };
 }

@@ -1,7 +1,7 @@
 /** `<noun> identity assign|remove|show` for resources that carry an identity block (webapp, vm, openai). */
 import type { Command } from 'commander';
 import type { Json } from '../arm.js';
-import { asObject, lastSegment, pick } from '../arm.js';
+import { asObject, lastSegment, pick, resourcePath } from '../arm.js';
 import type { CommandContext } from '../context.js';
 import { nounCommand, run } from '../context.js';
 import type { IdentityBlock, IdentitySelection } from '../identity-block.js';
@@ -71,6 +71,18 @@ export function registerHostIdentityCommands(noun: Command, kind: ResourceKind, 
 
   change('assign', assignIdentityBlock);
   change('remove', removeIdentityBlock);
+
+  if (kind.type === 'Microsoft.Web/sites' || kind.type === 'Microsoft.Compute/virtualMachines') {
+    leaf(identity, 'rotate-secret', `Replace the ${label}'s identity endpoint secret; the old one stops working at once (restart its processes).`)
+      .requiredOption('-g, --resource-group <name>', 'resource group')
+      .requiredOption('-n, --name <name>', `${label} name`)
+      .action(
+        run(async (ctx, o: GroupAndName) => {
+          const path = `${resourcePath(subscriptionOf(ctx), o.resourceGroup, kind.type, o.name)}/rotateIdentitySecret`;
+          await ctx.client().request('POST', path, kind.apiVersion);
+        }),
+      );
+  }
 
   leaf(identity, 'show', `Show the identities of a ${label}.`)
     .requiredOption('-g, --resource-group <name>', 'resource group')

@@ -53,7 +53,7 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   // An odd tail is either a collection (…/accounts/a/deployments) or an action (…/accounts/a/listKeys).
   if (rest.length % 2 === 1 && names.length >= 1) {
     const last = (types[types.length - 1] as string).toLowerCase();
-    if (last === 'listkeys' || last === 'regeneratekey') {
+    if (RESOURCE_ACTIONS.has(last)) {
       return { kind: 'resourceAction', subscription, group, type: `${namespace}/${types.slice(0, -1).join('/')}`, names, action: last };
     }
   }
@@ -61,6 +61,9 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   if (rest.length % 2 === 1) return { kind: 'resources', subscription, group, type, parentNames: names };
   return { kind: 'resource', subscription, group, type, names };
 }
+
+/** POST actions on a resource: Azure's key actions, and Keyless's host-identity actions (see docs/compatibility.md). */
+const RESOURCE_ACTIONS = new Set(['listkeys', 'regeneratekey', 'listidentityenvironment', 'rotateidentitysecret']);
 
 function lastIndexOfPair(list: readonly string[], first: string, second: string): number {
   for (let i = list.length - 2; i >= 0; i--) if (list[i] === first && list[i + 1] === second) return i;

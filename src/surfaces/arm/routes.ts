@@ -13,6 +13,10 @@ import { authenticateArm } from './auth.js';
 import { parseArmPath, pathSegments, type ArmTarget } from './path.js';
 import { renderAssignment, renderGroup, renderResource, renderRoleDefinition, type RenderContext } from './render.js';
 import { handlerFor } from '../../resources/types.js';
+import { RESOURCE_TYPES } from '../../resources/model.js';
+import type { HostSecretService } from '../../resources/host-secrets.js';
+import type { AuditLog } from '../../audit/log.js';
+import { hostEnvironment } from '../identity-endpoints/environment.js';
 
 export interface ArmDeps {
   readonly names: KeylessNames;
@@ -22,6 +26,10 @@ export interface ArmDeps {
   readonly resources: ResourceService;
   readonly rbac: RoleAssignmentService;
   readonly model: ReadModel;
+  readonly hostSecrets: HostSecretService;
+  readonly audit: AuditLog;
+  /** The managed identity listener's base URL, e.g. http://127.0.0.1:8080. */
+  readonly identityUrl: () => string;
 }
 
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
@@ -109,6 +117,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
       case 'subscriptionResources': {
         only(method, 'GET');
         checkSubscription(target.subscription);
+        if (target.type.toLowerCase() === 'keyless/auditrecords') return auditRecords(call);
         const type = canonicalType(target.type);
         const items = deps.resources.list(type).filter((r) => canRead(call, `${type}/read`, r.id));
         return reply.send({ value: items.map((r) => renderResource(r, call.ctx)) });
@@ -211,6 +220,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
     only(call.method, 'POST');
     const id = deps.resources.idOf({ type, group, names });
     const name = names[0] ?? '';
+    if (action === 'listidentityenvironment' || action === 'rotateidentitysecret') return hostAction(call, type, group, names, action);
     if (type !== 'Microsoft.CognitiveServices/accounts') throw armErrors.noRoute(call.method, call.request.url);
     if (action === 'listkeys') {
       authorize(call, 'Microsoft.CognitiveServices/accounts/listKeys/action', id);
@@ -220,6 +230,36 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
     const keyName = call.body['keyName'];
     if (typeof keyName !== 'string') throw armErrors.invalidContent("The 'keyName' property is required: 'Key1' or 'Key2'.");
     return call.reply.send(await deps.resources.regenerateKey(group, name, keyName));
+  }
+
+  /** Keyless's host actions: the environment a host's code runs with (its identity secret included), and rotating that secret. */
+  async function hostAction(call: Call, type: string, group: string, names: string[], action: string): Promise<unknown> {
+    if (type !== RESOURCE_TYPES.site && type !== RESOURCE_TYPES.virtualMachine) throw armErrors.noRoute(call.method, call.request.url);
+    const host = deps.resources.get({ type, group, names });
+    if (action === 'rotateidentitysecret') {
+      authorize(call, `${type}/rotateIdentitySecret/action`, host.id);
+      await deps.hostSecrets.rotate(host.key);
+      return call.reply.code(204).send();
+    }
+    authorize(call, `${type}/listIdentityEnvironment/action`, host.id);
+    const secret = await deps.hostSecrets.reveal(host.key);
+    return call.reply.header('cache-control', 'no-store').send({ variables: hostEnvironment(type, deps.identityUrl(), secret) });
+  }
+
+  /** Keyless's audit trail: GET /subscriptions/{s}/providers/Keyless/auditRecords[?since&principalId&denied&top]. */
+  async function auditRecords(call: Call): Promise<unknown> {
+    authorize(call, 'Keyless/auditRecords/read', subscriptionIdOf(deps.subscriptionId()));
+    const q = call.query;
+    const top = q['top'] === undefined ? undefined : Number(q['top']);
+    if (top !== undefined && (!Number.isInteger(top) || top < 1)) throw armErrors.invalidContent("The 'top' parameter must be a positive integer.");
+    if (q['since'] !== undefined && Number.isNaN(Date.parse(q['since']))) throw armErrors.invalidContent("The 'since' parameter must be an ISO-8601 time.");
+    const records = await deps.audit.query({
+      ...(q['since'] !== undefined ? { since: q['since'] } : {}),
+      ...(q['principalId'] !== undefined ? { principalId: q['principalId'] } : {}),
+      ...(q['denied'] === 'true' ? { denied: true } : {}),
+      ...(top !== undefined ? { limit: top } : {}),
+    });
+    return call.reply.send({ value: records });
   }
 
   async function roleAssignments(call: Call, rawScope: string, name: string | undefined): Promise<unknown> {

@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import tls from 'node:tls';
+import { writeFileAtomic } from '../runtime/data-dir.js';
+
+/** Inherited variables that would steer a client library away from the host's own identity endpoint. */
+const INHERITED = /^(AZURE_|IDENTITY_|MSI_)|^IMDS_ENDPOINT$/;
+
+/**
+ * The environment code gets inside a Keyless host: the platform's identity
+ * variables, and the CA settings that make Node, Python and OpenSSL trust
+ * Keyless. SSL_CERT_FILE and REQUESTS_CA_BUNDLE replace the trusted roots, so
+ * they point at a bundle of the system's roots plus the Keyless CA.
+ */
+export function hostEnv(base: NodeJS.ProcessEnv, hostVariables: Record<string, string>, caPath: string, dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(base)) if (!INHERITED.test(name)) env[name] = value;
+  const bundle = writeCaBundle(caPath, dataDir);
+  return { ...env, ...hostVariables, NODE_EXTRA_CA_CERTS: caPath, SSL_CERT_FILE: bundle, REQUESTS_CA_BUNDLE: bundle };
+}
+
+/** Names of inherited variables that `hostEnv` removes (for `keyless env`, which prints `unset` lines). */
+export function removedNames(base: NodeJS.ProcessEnv): string[] {
+  return Object.keys(base).filter((name) => INHERITED.test(name)).sort();
+}
+
+function writeCaBundle(caPath: string, dataDir: string): string {
+  const file = path.join(dataDir, 'ca-bundle.pem');
+  const content = `${tls.rootCertificates.join('\n')}\n${fs.readFileSync(caPath, 'utf8')}`;
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  if (current !== content) writeFileAtomic(file, content, 0o644);
+  return file;
+}

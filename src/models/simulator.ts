@@ -1,0 +1,41 @@
+import { chatChunks, chatCompletion } from './chat.js';
+import { completionChunks, textCompletion } from './completions.js';
+import { createEmbeddings } from './embeddings.js';
+import { tokenizerForModel } from './tokenizer.js';
+import type { CallContext, ChatResult, ModelBackend } from './types.js';
+
+/**
+ * The built-in model: deterministic replies and embeddings derived from a
+ * hash of the request, with usage counted by the model family's real BPE.
+ * Stateless apart from the process-wide tokenizers it builds on first use.
+ */
+export class SimulatorModel implements ModelBackend {
+  chat(body: unknown, ctx: CallContext): ChatResult {
+    return chatCompletion(body, ctx);
+  }
+
+  chatStream(body: unknown, ctx: CallContext): Iterable<Record<string, unknown>> {
+    return chatChunks(body, ctx);
+  }
+
+  completion(body: unknown, ctx: CallContext): Record<string, unknown> {
+    return textCompletion(body, ctx);
+  }
+
+  completionStream(body: unknown, ctx: CallContext): Iterable<Record<string, unknown>> {
+    return completionChunks(body, ctx);
+  }
+
+  embeddings(body: unknown, ctx: CallContext): Record<string, unknown> {
+    return createEmbeddings(body, ctx);
+  }
+
+  /** Builds the tokenizers these models need now (about a second each) instead of on the first call. */
+  warmUp(modelNames: readonly string[]): void {
+    for (const name of modelNames) tokenizerForModel(name);
+  }
+}
+
+export function createSimulator(): SimulatorModel {
+  return new SimulatorModel();
+}

@@ -1,0 +1,34 @@
+import type { Resource } from '../../resources/model.js';
+import { RESOURCE_TYPES } from '../../resources/model.js';
+import type { ReadModel } from '../../store/read-model.js';
+import { accountSubdomain } from '../arm/render.js';
+
+/** Accounts by the path segment of their endpoint (`/accounts/{subdomain}/`), kept current from the read model. */
+export class AccountIndex {
+  private bySubdomain = new Map<string, Resource>();
+
+  constructor(private readonly model: ReadModel) {
+    this.rebuild();
+    model.on('resource', (change) => {
+      const resource = change.entity === 'resource' ? change.value : undefined;
+      // Deletions carry no type: rebuild then too (accounts are few; this is not the hot path).
+      if (resource === undefined || resource.type === RESOURCE_TYPES.account) this.rebuild();
+    });
+  }
+
+  get(subdomain: string): Resource | undefined {
+    return this.bySubdomain.get(subdomain.toLowerCase());
+  }
+
+  deployment(account: Resource, name: string): Resource | undefined {
+    return this.model.resources.get(`${account.key}/deployments/${name.toLowerCase()}`);
+  }
+
+  private rebuild(): void {
+    const next = new Map<string, Resource>();
+    for (const resource of this.model.resources.values()) {
+      if (resource.type === RESOURCE_TYPES.account) next.set(accountSubdomain(resource), resource);
+    }
+    this.bySubdomain = next;
+  }
+}

@@ -1,0 +1,61 @@
+import type { Resource } from '../../resources/model.js';
+import type { KeyService } from '../../keys/service.js';
+import type { KeyName } from '../../keys/model.js';
+import type { DirectoryService } from '../../directory/service.js';
+import { TokenRejectedError } from '../../tokens/errors.js';
+import type { VerifiedToken } from '../../tokens/service.js';
+import type { VerifiedTokenCache } from './verified-tokens.js';
+import { dataPlaneErrors } from './errors.js';
+
+export type Caller =
+  | { readonly kind: 'key'; readonly keyName: KeyName }
+  | { readonly kind: 'token'; readonly token: VerifiedToken };
+
+export interface AuthenticateDeps {
+  readonly keys: KeyService;
+  readonly tokens: VerifiedTokenCache;
+  readonly directory: DirectoryService;
+  readonly strictRevocation: boolean;
+}
+
+/**
+ * Who is calling an account: one of its two keys (`api-key`), or a verified
+ * Entra token (`Authorization: Bearer`). `bearerMayBeKey` is for the v1 API,
+ * where the openai package sends an API key as a bearer token.
+ */
+export function authenticate(
+  headers: Record<string, string | string[] | undefined>,
+  account: Resource,
+  deps: AuthenticateDeps,
+  bearerMayBeKey: boolean,
+): Caller {
+  const apiKey = headers['api-key'];
+  const authorization = headers['authorization'];
+  if (typeof apiKey === 'string') return byKey(apiKey, account, deps);
+  if (typeof authorization === 'string') {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match?.[1]) throw dataPlaneErrors.invalidToken('malformed Authorization header');
+    const value = match[1];
+    if (bearerMayBeKey && value.split('.').length !== 3) return byKey(value, account, deps);
+    let token: VerifiedToken;
+    try {
+      token = deps.tokens.verify(value);
+    } catch (error) {
+      if (error instanceof TokenRejectedError) throw dataPlaneErrors.invalidToken(error.failure);
+      throw error;
+    }
+    if (deps.strictRevocation && !deps.directory.principal(token.objectId)) {
+      throw dataPlaneErrors.invalidToken('principal deleted (strict revocation)');
+    }
+    return { kind: 'token', token };
+  }
+  throw dataPlaneErrors.invalidKey('no credential');
+}
+
+function byKey(presented: string, account: Resource, deps: AuthenticateDeps): Caller {
+  // Azure refuses any key once local authentication is off, valid or not.
+  if (account.properties['disableLocalAuth'] === true) throw dataPlaneErrors.localAuthDisabled();
+  const match = deps.keys.match(presented);
+  if (!match || match.accountKey !== account.key) throw dataPlaneErrors.invalidKey(match ? 'key of another account' : 'unknown key');
+  return { kind: 'key', keyName: match.keyName };
+}

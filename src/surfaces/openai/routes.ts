@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Resource } from '../../resources/model.js';
+import type { RoleAssignmentService } from '../../rbac/assignments.js';
+import type { AuditLog } from '../../audit/log.js';
+import type { AuditRecord } from '../../audit/model.js';
+import { ModelInputError, type ModelBackend, type CallContext } from '../../models/index.js';
+import type { AccountIndex } from './accounts.js';
+import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
+import { DataPlaneError, dataPlaneErrors } from './errors.js';
+import { DEPLOYMENT_OPERATIONS, V1_OPERATIONS, type Operation } from './operations.js';
+
+export interface DataPlaneDeps extends AuthenticateDeps {
+  readonly accounts: AccountIndex;
+  readonly rbac: RoleAssignmentService;
+  readonly model: ModelBackend;
+  readonly audit: AuditLog;
+}
+
+interface Params {
+  account: string;
+  deployment?: string;
+}
+
+/**
+ * The Azure OpenAI data plane at each account's endpoint. Steps: account →
+ * api-version → authenticate (key or token) → authorize the data action at
+ * the account's scope → deployment → model → response; every decision is
+ * audited off the hot path, and the reason of a denial never reaches the body.
+ */
+export function registerDataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void {
+  app.setErrorHandler((error, request, reply) => {
+    const e = error as { statusCode?: number; message?: string };
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      return send(reply, request, dataPlaneErrors.invalidRequest(`We could not parse the JSON body of your request. (${e.message ?? 'invalid body'})`, null, null));
+    }
+    request.log.error({ err: error }, 'unhandled data-plane error');
+    return reply.code(500).send({ error: { code: 'InternalServerError', message: 'The server had an error while processing your request.' } });
+  });
+
+  for (const [path, operation] of Object.entries(DEPLOYMENT_OPERATIONS)) {
+    app.post(`/accounts/:account/openai/deployments/:deployment/${path}`, (request, reply) => handle(request, reply, operation, false));
+  }
+  for (const [path, operation] of Object.entries(V1_OPERATIONS)) {
+    app.post(`/accounts/:account/openai/v1/${path}`, (request, reply) => handle(request, reply, operation, true));
+  }
+
+  async function handle(request: FastifyRequest, reply: FastifyReply, operation: Operation, v1: boolean): Promise<unknown> {
+    const params = request.params as Params;
+    const requestId = request.id;
+    reply.header('x-request-id', requestId).header('apim-request-id', requestId);
+    const account = deps.accounts.get(params.account);
+    let caller: Caller | undefined;
+    try {
+      if (!account) throw dataPlaneErrors.resourceNotFound('unknown account');
+      if (!v1 && (request.query as Record<string, unknown>)['api-version'] === undefined) throw dataPlaneErrors.resourceNotFound('no api-version');
+      caller = authenticate(request.headers, account, deps, v1);
+      if (caller.kind === 'token') {
+        const decision = deps.rbac.authorize(caller.token.objectId, operation.dataAction, 'dataAction', account.id);
+        if (!decision.allowed) throw dataPlaneErrors.permissionDenied(caller.token.objectId, operation.dataAction, operation.template, decision.reason);
+      }
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const deploymentName = v1 ? (typeof body['model'] === 'string' ? body['model'] : '') : (params.deployment ?? '');
+      const deployment = deps.accounts.deployment(account, deploymentName);
+      if (!deployment) throw dataPlaneErrors.deploymentNotFound();
+      deps.audit.record(audit(request, operation, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action'));
+      return await answer(request, reply, operation, deployment, body);
+    } catch (error) {
+      if (error instanceof ModelInputError) {
+        return send(reply, request, dataPlaneErrors.invalidRequest(error.message, error.param, error.openaiCode));
+      }
+      if (!(error instanceof DataPlaneError)) throw error;
+      deps.audit.record(audit(request, operation, account, caller, 'denied', error.reason));
+      return send(reply, request, error);
+    }
+  }
+
+  async function answer(request: FastifyRequest, reply: FastifyReply, operation: Operation, deployment: Resource, body: Record<string, unknown>) {
+    const latency = deployment.properties['simulatedLatencyMs'];
+    if (typeof latency === 'number' && latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    const modelName = String((deployment.properties['model'] as Record<string, unknown> | undefined)?.['name'] ?? deployment.name);
+    const ctx: CallContext = { deployment: deployment.name, modelName, created: Math.floor(Date.now() / 1000), id: '' };
+    switch (operation.kind) {
+      case 'embeddings':
+        return reply.send(deps.model.embeddings(body, ctx));
+      case 'chat': {
+        const call = { ...ctx, id: `chatcmpl-${randomUUID().replace(/-/g, '')}` };
+        if (body['stream'] === true) return stream(request, reply, deps.model.chatStream(body, call));
+        return reply.send(deps.model.chat(body, call));
+      }
+      case 'completions': {
+        const call = { ...ctx, id: `cmpl-${randomUUID().replace(/-/g, '')}` };
+        if (body['stream'] === true) return stream(request, reply, deps.model.completionStream(body, call));
+        return reply.send(deps.model.completion(body, call));
+      }
+    }
+  }
+}
+
+/** Server-sent events: one `data:` line per chunk, then `data: [DONE]`. */
+function stream(request: FastifyRequest, reply: FastifyReply, chunks: Iterable<Record<string, unknown>>): FastifyReply {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-request-id': request.id,
+    'apim-request-id': request.id,
+  });
+  for (const chunk of chunks) raw.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  raw.end('data: [DONE]\n\n');
+  return reply;
+}
+
+function send(reply: FastifyReply, request: FastifyRequest, error: DataPlaneError): FastifyReply {
+  return reply.code(error.status).header('x-request-id', request.id).header('apim-request-id', request.id).send(error.body);
+}
+
+function audit(
+  request: FastifyRequest,
+  operation: Operation,
+  account: Resource | undefined,
+  caller: Caller | undefined,
+  decision: 'allowed' | 'denied',
+  reason: string,
+): AuditRecord {
+  return {
+    at: new Date().toISOString(),
+    surface: 'openai',
+    operation: operation.template,
+    account: account?.id ?? null,
+    principalId: caller?.kind === 'token' ? caller.token.objectId : null,
+    principalType: caller?.kind === 'token' ? 'ServicePrincipal' : null,
+    keyName: caller?.kind === 'key' ? caller.keyName : null,
+    decision,
+    reason,
+    requestId: request.id,
+  };
+}

@@ -1,0 +1,33 @@
+import type { TokenService, VerifiedToken } from '../../tokens/service.js';
+import { DATA_PLANE_AUDIENCES } from '../../tokens/resources.js';
+
+const MAX_ENTRIES = 10_000;
+
+/**
+ * Bearer tokens verified once and remembered until they expire, keyed by the
+ * whole token (so any change to it misses). Cleared when signing keys change,
+ * so a revoked key stops working on the next request.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, VerifiedToken>();
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly now: () => number,
+  ) {}
+
+  verify(token: string): VerifiedToken {
+    const cached = this.entries.get(token);
+    // Expiry is re-checked with the same skew the verifier allows.
+    if (cached && cached.expiresOn + 300 >= Math.floor(this.now() / 1000)) return cached;
+    if (cached) this.entries.delete(token);
+    const verified = this.tokens.verify(token, { audiences: DATA_PLANE_AUDIENCES });
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(token, verified);
+    return verified;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
