@@ -1,0 +1,179 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { request } from '../fixtures/http.js';
+
+/** The managed identity endpoints' exact answers, per platform, over plain HTTP on loopback. */
+let keyless: KeylessProcess;
+let sub: string;
+const json = async (...args: string[]): Promise<any> => {
+  const run = await runCli(keyless.dataDir, [...args, '-o', 'json']);
+  assert.equal(run.code, 0, `keyless ${args.join(' ')}: ${run.stderr}`);
+  return run.stdout.trim() === '' ? undefined : JSON.parse(run.stdout);
+};
+const hostVars = async (host: string): Promise<Record<string, string>> => {
+  const run = await runCli(keyless.dataDir, ['env', '--as', host, '-g', 'ie']);
+  assert.equal(run.code, 0, run.stderr);
+  return Object.fromEntries(run.stdout.split('\n').filter((l) => l.startsWith('export ')).map((l) => l.slice(7).split(/=(.*)/s).slice(0, 2) as [string, string]));
+};
+const RESOURCE = 'https://cognitiveservices.azure.com';
+let ids: { one: any; two: any };
+let appVars: Record<string, string>;
+let vmBase: string;
+
+before(async () => {
+  keyless = await startKeyless({ args: ['--identity-throttle'] });
+  sub = `/subscriptions/${keyless.info.subscriptionId}`;
+  await json('group', 'create', '-n', 'ie');
+  ids = { one: await json('identity', 'create', '-g', 'ie', '-n', 'one'), two: await json('identity', 'create', '-g', 'ie', '-n', 'two') };
+  await json('webapp', 'create', '-g', 'ie', '-n', 'app', '--assign-identity', 'system', ids.one.id);
+  await json('vm', 'create', '-g', 'ie', '-n', 'vm', '--assign-identity', ids.one.id, ids.two.id);
+  appVars = await hostVars('app');
+  vmBase = (await hostVars('vm'))['AZURE_POD_IDENTITY_AUTHORITY_HOST'] ?? '';
+});
+after(async () => {
+  await keyless.stop();
+});
+
+const imds = (base: string, query: string, headers: Record<string, string> = { metadata: 'true' }) =>
+  fetch(`${base}/metadata/identity/oauth2/token?${query}`, { headers });
+
+describe('IMDS (virtual machines)', () => {
+  test('every value of a success is a string; the path works with a trailing slash and in upper case', async () => {
+    const res = await fetch(`${vmBase.toUpperCase().replace('HTTP://', 'http://')}/metadata/identity/oauth2/token/?api-version=2018-02-01&resource=${RESOURCE}&client_id=${ids.two.properties.clientId}`, { headers: { metadata: 'true' } });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(body)) assert.equal(typeof value, 'string', name);
+    assert.deepEqual(Object.keys(body).sort(), ['access_token', 'client_id', 'expires_in', 'expires_on', 'ext_expires_in', 'not_before', 'refresh_token', 'resource', 'token_type']);
+    assert.equal(body['client_id'], ids.two.properties.clientId);
+    assert.equal(body['resource'], RESOURCE);
+    assert.equal(body['token_type'], 'Bearer');
+    assert.equal(body['refresh_token'], '');
+    assert.match(String(body['expires_on']), /^\d{10}$/);
+  });
+
+  test('IMDS errors: no Metadata header, X-Forwarded-For, no api-version, several user-assigned identities, unknown identity, unknown resource', async () => {
+    const q = `api-version=2018-02-01&resource=${RESOURCE}`;
+    const cases: [Response, unknown][] = [
+      [await imds(vmBase, q, {}), { error: 'invalid_request', error_description: 'Required metadata header not specified' }],
+      [await imds(vmBase, `${q}&client_id=${ids.one.properties.clientId}`, { metadata: 'true', 'x-forwarded-for': '10.0.0.1' }), { error: 'invalid_request', error_description: 'Requests with the X-Forwarded-For header are not accepted.' }],
+      [await imds(vmBase, `resource=${RESOURCE}`), { error: 'Bad request. api-version was not specified in the request. For more information refer to aka.ms/azureimds', 'newest-versions': ['2018-02-01'] }],
+      [await imds(vmBase, q), { error: 'invalid_request', error_description: 'Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request' }],
+      [await imds(vmBase, `${q}&client_id=00000000-0000-0000-0000-000000000000`), { error: 'invalid_request', error_description: 'Identity not found' }],
+    ];
+    for (const [res, body] of cases) {
+      assert.equal(res.status, 400);
+      assert.deepEqual(await res.json(), body);
+    }
+    const unknown = await imds(vmBase, `api-version=2018-02-01&resource=https://vault.example&msi_res_id=${ids.one.id}`);
+    assert.equal(unknown.status, 400);
+    const body = (await unknown.json()) as Record<string, string>;
+    assert.equal(body['error'], 'invalid_resource');
+    assert.match(body['error_description'] ?? '', /^AADSTS500011: The resource principal named https:\/\/vault\.example was not found in the tenant named /);
+  });
+
+  test('the bare IMDS path and unknown paths are 400, never 404 (the client libraries retry 404 for a minute)', async () => {
+    const bare = await imds(keyless.info.identityUrl, `api-version=2018-02-01&resource=${RESOURCE}`);
+    assert.equal(bare.status, 400);
+    const unknown = await fetch(`${keyless.info.identityUrl}/something/else`);
+    assert.equal(unknown.status, 400);
+  });
+});
+
+describe('App Service (web apps)', () => {
+  const url = (query: string) => `${appVars['IDENTITY_ENDPOINT']}?${query}`;
+  const header = () => ({ 'x-identity-header': appVars['IDENTITY_HEADER'] ?? '' });
+
+  test('success: the system-assigned identity by default, expires_on in unix seconds as a string; repeated requests get the cached token', async () => {
+    const first = await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: header() });
+    assert.equal(first.status, 200);
+    const body = (await first.json()) as Record<string, string>;
+    assert.deepEqual(Object.keys(body).sort(), ['access_token', 'client_id', 'expires_on', 'resource', 'token_type']);
+    assert.match(body['expires_on'] ?? '', /^\d{10}$/);
+    const again = (await (await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}&unknown=ignored`), { headers: header() })).json()) as Record<string, string>;
+    assert.equal(again['access_token'], body['access_token']);
+    const named = (await (await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}&mi_res_id=${ids.one.id}`), { headers: header() })).json()) as Record<string, string>;
+    assert.equal(named['client_id'], ids.one.properties.clientId);
+  });
+
+  test("errors use App Service's envelope", async () => {
+    const res = await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}&client_id=00000000-0000-0000-0000-000000000000`), { headers: header() });
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.equal(body['statusCode'], 400);
+    assert.equal(body['message'], 'Unable to load the proper Managed Identity.');
+    assert.match(String(body['correlationId']), /^[0-9a-f-]{36}$/);
+    const wrong = await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: { 'x-identity-header': '0'.repeat(32) } });
+    assert.equal(wrong.status, 400);
+    // A VM's secret is not an app's header.
+    const vmSecret = vmBase.split('/').pop() ?? '';
+    const crossed = await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: { 'x-identity-header': vmSecret } });
+    assert.equal(crossed.status, 400);
+  });
+
+  test('throttling (--identity-throttle): at most 5 at once and 20 per second per host, then 429 with Retry-After', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: header() })),
+    );
+    const throttled = results.filter((r) => r.status === 429);
+    assert.ok(throttled.length >= 20, `expected at least 20 of 40 throttled, got ${throttled.length}`);
+    assert.equal(throttled[0]?.headers.get('retry-after'), '1');
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.equal((await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: header() })).status, 200);
+  });
+});
+
+describe('tokens of deleted identities', () => {
+  test('keep working until they expire, as in Azure (their orphaned assignments still match)', async () => {
+    await json('openai', 'create', '-g', 'ie', '-n', 'ie-openai');
+    await json('openai', 'deployment', 'create', '-g', 'ie', '-n', 'ie-openai', '--deployment-name', 'chat');
+    const identity = await json('identity', 'create', '-g', 'ie', '-n', 'short');
+    await json('role', 'assignment', 'create', '--assignee', identity.properties.principalId, '--role', 'Cognitive Services OpenAI User', '--scope', `${sub}/resourceGroups/ie`);
+    await json('webapp', 'identity', 'assign', '-g', 'ie', '-n', 'app', '--identities', identity.id);
+    const token = ((await (await fetch(`${appVars['IDENTITY_ENDPOINT']}?api-version=2019-08-01&resource=${RESOURCE}&client_id=${identity.properties.clientId}`, { headers: { 'x-identity-header': appVars['IDENTITY_HEADER'] ?? '' } })).json()) as Record<string, string>)['access_token'];
+    await json('identity', 'delete', '-g', 'ie', '-n', 'short');
+    const res = await request(keyless.info.caPath, 'POST', `${keyless.info.baseUrl}/accounts/ie-openai/openai/deployments/chat/chat/completions?api-version=2024-10-21`, {
+      headers: { authorization: `Bearer ${token}` },
+      body: { messages: [{ role: 'user', content: 'still here?' }] },
+    });
+    assert.equal(res.status, 200);
+  });
+});
+
+describe('--strict-revocation', () => {
+  test('a token of a deleted identity fails at once with the token 401 body', async () => {
+    const strict = await startKeyless({ args: ['--strict-revocation'] });
+    try {
+      const run = async (...args: string[]) => {
+        const r = await runCli(strict.dataDir, [...args, '-o', 'json']);
+        assert.equal(r.code, 0, r.stderr);
+        return r.stdout.trim() === '' ? undefined : JSON.parse(r.stdout);
+      };
+      const s = `/subscriptions/${strict.info.subscriptionId}`;
+      await run('group', 'create', '-n', 'sr');
+      await run('openai', 'create', '-g', 'sr', '-n', 'sr-openai');
+      await run('openai', 'deployment', 'create', '-g', 'sr', '-n', 'sr-openai', '--deployment-name', 'chat');
+      const identity = await run('identity', 'create', '-g', 'sr', '-n', 'gone-soon');
+      await run('role', 'assignment', 'create', '--assignee', identity.properties.principalId, '--role', 'Cognitive Services OpenAI User', '--scope', `${s}/resourceGroups/sr`);
+      await run('vm', 'create', '-g', 'sr', '-n', 'vm', '--assign-identity', identity.id);
+      const env = await runCli(strict.dataDir, ['env', '--as', 'vm', '-g', 'sr']);
+      const base = /AZURE_POD_IDENTITY_AUTHORITY_HOST=(\S+)/.exec(env.stdout)?.[1] ?? '';
+      const token = ((await (await fetch(`${base}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${RESOURCE}`, { headers: { metadata: 'true' } })).json()) as Record<string, string>)['access_token'];
+      const chat = () =>
+        request(strict.info.caPath, 'POST', `${strict.info.baseUrl}/accounts/sr-openai/openai/deployments/chat/chat/completions?api-version=2024-10-21`, {
+          headers: { authorization: `Bearer ${token}` },
+          body: { messages: [{ role: 'user', content: 'hello' }] },
+        });
+      assert.equal((await chat()).status, 200);
+      await run('identity', 'delete', '-g', 'sr', '-n', 'gone-soon');
+      const refused = await chat();
+      assert.equal(refused.status, 401);
+      assert.deepEqual(refused.json(), {
+        statusCode: 401,
+        message: 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.',
+      });
+    } finally {
+      await strict.stop();
+    }
+  });
+});
