@@ -92,33 +92,21 @@ export class ReadModel {
       case 'meta':
         setOrDelete(this.meta, change.key, change.value);
         break;
-      case 'principal': {
-        const old = this.principals.get(change.key);
-        if (old) deleteIfSame(this.principalsByAppId, old.appId.toLowerCase(), old);
-        setOrDelete(this.principals, change.key, change.value);
-        if (change.value) this.principalsByAppId.set(change.value.appId.toLowerCase(), change.value);
+      case 'principal':
+        setIndexed(this.principals, this.principalsByAppId, (p) => p.appId.toLowerCase(), change.key, change.value);
         break;
-      }
-      case 'secret': {
-        const old = this.secrets.get(change.key);
-        if (old) deleteIfSame(this.secretsByDigest, old.digest, old);
-        setOrDelete(this.secrets, change.key, change.value);
-        if (change.value) this.secretsByDigest.set(change.value.digest, change.value);
+      case 'secret':
+        setIndexed(this.secrets, this.secretsByDigest, (s) => s.digest, change.key, change.value);
         break;
-      }
       case 'group':
         setOrDelete(this.groups, change.key, change.value);
         break;
       case 'resource':
         setOrDelete(this.resources, change.key, change.value);
         break;
-      case 'accountKey': {
-        const old = this.accountKeys.get(change.key);
-        if (old) deleteIfSame(this.accountKeysByDigest, old.digest, old);
-        setOrDelete(this.accountKeys, change.key, change.value);
-        if (change.value) this.accountKeysByDigest.set(change.value.digest, change.value);
+      case 'accountKey':
+        setIndexed(this.accountKeys, this.accountKeysByDigest, (k) => k.digest, change.key, change.value);
         break;
-      }
       case 'assignment':
         if (change.value) this.assignments.upsert(change.value);
         else this.assignments.remove(change.key);
@@ -126,13 +114,9 @@ export class ReadModel {
       case 'signingKey':
         setOrDelete(this.signingKeys, change.key, change.value);
         break;
-      case 'hostSecret': {
-        const old = this.hostSecrets.get(change.key);
-        if (old) deleteIfSame(this.hostSecretsByDigest, old.digest, old);
-        setOrDelete(this.hostSecrets, change.key, change.value);
-        if (change.value) this.hostSecretsByDigest.set(change.value.digest, change.value);
+      case 'hostSecret':
+        setIndexed(this.hostSecrets, this.hostSecretsByDigest, (h) => h.digest, change.key, change.value);
         break;
-      }
     }
     for (const listener of this.listeners.get(change.entity) ?? []) listener(change);
   }
@@ -143,7 +127,14 @@ function setOrDelete<V>(map: Map<string, V>, key: string, value: V | undefined):
   else map.set(key, value);
 }
 
-/** Removes a secondary-index entry only if it still points at this entity (another may have taken the value since). */
-function deleteIfSame<V>(map: Map<string, V>, key: string, entity: V): void {
-  if (map.get(key) === entity) map.delete(key);
+/**
+ * Sets or deletes an entity and keeps its secondary index (client id, digest)
+ * in step. The old index entry goes only if it still points at this entity:
+ * within one catch-up, another entity may have taken the value since.
+ */
+function setIndexed<V>(primary: Map<string, V>, index: Map<string, V>, indexKey: (value: V) => string, key: string, value: V | undefined): void {
+  const old = primary.get(key);
+  if (old !== undefined && index.get(indexKey(old)) === old) index.delete(indexKey(old));
+  setOrDelete(primary, key, value);
+  if (value !== undefined) index.set(indexKey(value), value);
 }
