@@ -37,6 +37,7 @@ import { registerDataPlaneRoutes } from './surfaces/openai/routes.js';
 import { AccountIndex } from './surfaces/openai/accounts.js';
 import { VerifiedTokenCache } from './surfaces/openai/verified-tokens.js';
 import { createSimulator } from './models/index.js';
+import { SigningKeyRotation } from './tokens/rotation.js';
 
 export interface RunningKeyless {
   readonly info: RuntimeInfo;
@@ -143,6 +144,8 @@ async function start(
   await main.register(async (scope: FastifyInstance) =>
     registerArmRoutes(scope, {
       names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, audit, identityUrl: () => identityUrl,
+      // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
+      rotation: new SigningKeyRotation(store, model, clock, kek, Math.max(options.identityTokenLifetime, options.appTokenLifetime ?? 5400) + 300),
     }),
   );
 

@@ -10,6 +10,7 @@ import { registerIdentityCommands } from './commands/identity.js';
 import { registerOpenAiCommands } from './commands/openai.js';
 import { registerRoleCommands } from './commands/role.js';
 import { registerRunCommands } from './commands/run.js';
+import { registerSigningKeyCommands } from './commands/signing-key.js';
 import { registerVmCommands } from './commands/vm.js';
 import { registerWebappCommands } from './commands/webapp.js';
 
@@ -23,4 +24,5 @@ export function registerClientCommands(program: Command): void {
   registerRoleCommands(program);
   registerAuditCommands(program);
   registerRunCommands(program);
+  registerSigningKeyCommands(program);
 }

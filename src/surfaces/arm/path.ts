@@ -5,6 +5,7 @@ export type ArmTarget =
   | { kind: 'groups'; subscription: string }
   | { kind: 'group'; subscription: string; group: string }
   | { kind: 'subscriptionResources'; subscription: string; type: string }
+  | { kind: 'subscriptionAction'; subscription: string; type: string; action: string }
   | { kind: 'resources'; subscription: string; group: string; type: string; parentNames: string[] }
   | { kind: 'resource'; subscription: string; group: string; type: string; names: string[] }
   | { kind: 'resourceAction'; subscription: string; group: string; type: string; names: string[]; action: string }
@@ -36,6 +37,9 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   if (segments.length === 2) return { kind: 'subscription', subscription };
   if (lower[2] === 'providers' && segments.length === 5) {
     return { kind: 'subscriptionResources', subscription, type: `${segments[3]}/${segments[4]}` };
+  }
+  if (lower[2] === 'providers' && segments.length === 6) {
+    return { kind: 'subscriptionAction', subscription, type: `${segments[3]}/${segments[4]}`, action: lower[5] as string };
   }
   if (lower[2] !== 'resourcegroups') return undefined;
   const group = segments[3];

@@ -17,6 +17,7 @@ import { RESOURCE_TYPES } from '../../resources/model.js';
 import type { HostSecretService } from '../../resources/host-secrets.js';
 import type { AuditLog } from '../../audit/log.js';
 import { hostEnvironment } from '../identity-endpoints/environment.js';
+import type { SigningKeyRotation } from '../../tokens/rotation.js';
 
 export interface ArmDeps {
   readonly names: KeylessNames;
@@ -30,6 +31,7 @@ export interface ArmDeps {
   readonly audit: AuditLog;
   /** The managed identity listener's base URL, e.g. http://127.0.0.1:8080. */
   readonly identityUrl: () => string;
+  readonly rotation: SigningKeyRotation;
 }
 
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
@@ -122,6 +124,11 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
         const items = deps.resources.list(type).filter((r) => canRead(call, `${type}/read`, r.id));
         return reply.send({ value: items.map((r) => renderResource(r, call.ctx)) });
       }
+      case 'subscriptionAction':
+        only(method, 'POST');
+        checkSubscription(target.subscription);
+        if (target.type.toLowerCase() === 'keyless/signingkeys' && target.action === 'rotate') return rotateSigningKeys(call);
+        throw armErrors.noRoute(call.method, call.request.url);
       case 'resources': {
         only(method, 'GET');
         checkSubscription(target.subscription);
@@ -260,6 +267,15 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
       ...(top !== undefined ? { limit: top } : {}),
     });
     return call.reply.send({ value: records });
+  }
+
+  /** Keyless's signing key rotation: POST /subscriptions/{s}/providers/Keyless/signingKeys/rotate[?emergency=true]. */
+  async function rotateSigningKeys(call: Call): Promise<unknown> {
+    authorize(call, 'Keyless/signingKeys/rotate/action', subscriptionIdOf(deps.subscriptionId()));
+    const emergency = call.query['emergency'] === 'true';
+    const result = await deps.rotation.rotate(emergency);
+    call.request.log.warn({ emergency, current: result.current, next: result.next, revoked: result.revoked.length }, 'signing keys rotated');
+    return call.reply.send({ emergency, ...result });
   }
 
   async function roleAssignments(call: Call, rawScope: string, name: string | undefined): Promise<unknown> {

@@ -1,0 +1,588 @@
+/*
+ * Benchmark (not a test): what Keyless's authentication costs on the Azure
+ * OpenAI data plane, against a bare server that does no checks at all.
+ *
+ *   npm run build && node dist/bench/data-plane.js
+ *
+ * 1. Starts a real `keyless up` on free loopback ports in a temporary data
+ *    folder and sets it up through the CLI: a group, an OpenAI account, a chat
+ *    deployment, a web app with a system-assigned identity granted "Cognitive
+ *    Services OpenAI User" on the account; reads key1 and gets a managed
+ *    identity token from the App Service endpoint.
+ * 2. Captures one real chat response and one identity-endpoint response and
+ *    starts two bare servers (bench/baseline-server.ts, each in its own
+ *    process) that answer every request with those bytes: node:https with
+ *    Keyless's own certificate for the data plane, node:http for the identity
+ *    endpoint.
+ * 3. Measures, interleaved (A B C, then C B A) so that drift, thermal state and
+ *    GC hit every target alike:
+ *      (a) Keyless with `api-key`, (b) Keyless with `Authorization: Bearer`,
+ *      (c) the bare baseline, same path and body;
+ *    a saturation phase (autocannon, 50 connections) and a fixed-rate phase
+ *    below saturation (an open-loop paced client, see `paced` for why not
+ *    autocannon's own rate limit); then the identity endpoint against its bare
+ *    baseline (autocannon, 20 connections).
+ * 4. Prints the tables and PASS/FAIL for the targets: throughput ratios a/c and
+ *    b/c ≥ 0.85; p99 added latency (a − c, b − c) < 2 ms at the fixed rate.
+ *    It exits 0 either way: it is a measurement, not a test.
+ *
+ * All traffic goes to 127.0.0.1; every load loop is bounded in time; Keyless
+ * and the baselines are stopped and the data folder removed at the end.
+ *
+ * TLS: autocannon always connects with `rejectUnauthorized: false` (its
+ * lib/httpClient.js forces it), so it needs no CA and none is given to it; the
+ * handshake and encryption work are the same as with verification. The
+ * benchmark's own HTTPS requests (the capture, the paced client) verify
+ * Keyless's certificate with `ca` set on their agent to DIR/ca.pem. So nothing
+ * process-wide is touched: no NODE_TLS_REJECT_UNAUTHORIZED, and no re-spawn
+ * with NODE_EXTRA_CA_CERTS.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** The repository root (this file compiles to dist/bench/data-plane.js). */
+const ROOT = path.resolve(HERE, '../..');
+const KEYLESS_BIN = path.join(ROOT, 'bin', 'keyless');
+const BASELINE_SERVER = path.join(HERE, 'baseline-server.js');
+
+const API_VERSION = '2024-10-21';
+const CHAT_BODY = JSON.stringify({
+  messages: [
+    { role: 'system', content: 'You are a helpful assistant.' },
+    { role: 'user', content: 'Say hello in one short sentence.' },
+  ],
+  max_tokens: 40,
+});
+const COGNITIVE_SERVICES = 'https://cognitiveservices.azure.com';
+
+// Time budget (seconds). Saturation: 3 × 2 s warm-up + 3 × 2 × 4 s; fixed rate: 3 × 1 s + 3 × 2 × 4 s;
+// identity: 2 × 1 s + 2 × 2 × 2.5 s. About 80 s of load, plus ~10 s of set-up.
+const SATURATION = { connections: 50, warmup: 2, round: 4, rounds: 2 } as const;
+const FIXED = { warmup: 1, round: 4, rounds: 2, maxRate: 1000, fractionOfLowest: 0.4, maxSockets: 50 } as const;
+const IDENTITY = { connections: 20, warmup: 1, round: 2.5, rounds: 2 } as const;
+const TARGET_RATIO = 0.85;
+const TARGET_ADDED_P99_MS = 2;
+/** No phase may run longer than this (the paced client's hard stop). */
+const REQUEST_TIMEOUT_MS = 5000;
+
+// ───────────────────────── processes ─────────────────────────
+
+const children = new Set<ChildProcess>();
+// Last resort if the benchmark crashes: no server outlives it.
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface RuntimeInfo {
+  pid: number;
+  baseUrl: string;
+  port: number;
+  identityUrl: string;
+  caPath: string;
+}
+
+interface Keyless {
+  child: ChildProcess;
+  info: RuntimeInfo;
+  output: () => string;
+}
+
+async function startKeyless(dataDir: string): Promise<Keyless> {
+  const child = track(
+    spawn(
+      process.execPath,
+      [KEYLESS_BIN, 'up', '--data', dataDir, '--port', '0', '--identity-port', '0', '--log-level', 'silent'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
+  );
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`keyless up was not ready in 30 s:\n${out}`)), 30_000);
+    const onExit = (code: number | null): void => {
+      clearTimeout(timer);
+      reject(new Error(`keyless up exited with ${code}:\n${out}`));
+    };
+    child.once('exit', onExit);
+    child.stdout?.on('data', () => {
+      // The export line is the last line of the ready banner.
+      if (/^export NODE_EXTRA_CA_CERTS=.*\n/m.test(out)) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  const info = JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as RuntimeInfo;
+  return { child, info, output: () => out };
+}
+
+/** Runs `keyless …args --data DIR`; resolves with stdout, rejects with stderr on a non-zero exit. */
+function keylessCli(dataDir: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = track(spawn(process.execPath, [KEYLESS_BIN, ...args, '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`keyless ${args.join(' ')} exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+async function keylessJson(dataDir: string, args: readonly string[]): Promise<Record<string, any>> {
+  return JSON.parse(await keylessCli(dataDir, [...args, '-o', 'json'])) as Record<string, any>;
+}
+
+interface Baseline {
+  child: ChildProcess;
+  port: number;
+}
+
+async function startBaseline(args: readonly string[]): Promise<Baseline> {
+  // stdin stays open (a pipe): the baseline exits by itself if this process dies.
+  const child = track(spawn(process.execPath, [BASELINE_SERVER, ...args, '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  let out = '';
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`baseline server not ready in 10 s: ${out}`)), 10_000);
+    child.once('exit', (code) => reject(new Error(`baseline server exited with ${code}: ${out}`)));
+    let line = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      line += c.toString();
+      const match = /\{"port":(\d+)\}/.exec(line);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+  });
+  return { child, port };
+}
+
+// ───────────────────────── CPU accounting ─────────────────────────
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU seconds a process has used so far (Linux /proc), or NaN. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+// ───────────────────────── HTTP helpers ─────────────────────────
+
+interface Target {
+  readonly label: string;
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** The server process, for its CPU use. */
+  readonly pid: number | undefined;
+  /** The paced client's connection pool (keep-alive; verifies TLS with Keyless's CA). */
+  readonly agent: http.Agent;
+}
+
+interface Response {
+  status: number;
+  body: Buffer;
+}
+
+function send(url: string, options: { method: string; headers?: Record<string, string>; body?: string; agent: http.Agent }): Promise<Response> {
+  const target = new URL(url);
+  const lib = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = lib.request(
+      target,
+      { method: options.method, headers: { ...options.headers }, agent: options.agent, timeout: 10_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${options.method} ${url}: timed out`)));
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Points a Keyless URL at 127.0.0.1 (its canonical origin names localhost, which may resolve to ::1). */
+function onLoopbackV4(url: string): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  return u.toString();
+}
+
+// ───────────────────────── load ─────────────────────────
+
+interface Counted {
+  ok: number;
+  bad: number;
+  seconds: number;
+  serverCpu: number;
+}
+
+function emptyCounted(): Counted {
+  return { ok: 0, bad: 0, seconds: 0, serverCpu: 0 };
+}
+
+/** One closed-loop autocannon run; adds what it saw to `into` unless it is a warm-up. */
+async function cannon(target: Target, connections: number, seconds: number, into: Counted | undefined): Promise<void> {
+  const options: autocannon.Options = {
+    url: target.url,
+    method: target.method,
+    headers: { ...target.headers },
+    connections,
+    duration: seconds,
+    pipelining: 1,
+    timeout: 10,
+  };
+  if (target.body !== undefined) options.body = target.body;
+  const cpuBefore = cpuSeconds(target.pid);
+  const result = await autocannon(options);
+  const cpuAfter = cpuSeconds(target.pid);
+  if (into === undefined) return;
+  into.ok += result['2xx'];
+  into.bad += result.non2xx + result.errors;
+  into.seconds += result.duration;
+  into.serverCpu += cpuAfter - cpuBefore;
+}
+
+interface PacedResult {
+  latencies: number[];
+  sent: number;
+  bad: number;
+  seconds: number;
+}
+
+/**
+ * An open-loop client at a fixed rate: request i is due at start + i / rate
+ * whatever happened to earlier ones, and its latency is counted from when it
+ * was due (so a stalled server, or a stalled client, shows up in the tail
+ * instead of slowing the schedule down). Timer granularity adds the same
+ * ~0-1 ms to every target.
+ *
+ * Not autocannon's `overallRate`: autocannon lets each connection send its
+ * whole per-second quota back to back at the start of every second and then
+ * wait, so its "fixed rate" is a saturated burst followed by idle time, and its
+ * coordinated-omission correction assumes a 1 ms interval. That measures
+ * queueing within the burst, not the latency a request sees below saturation.
+ */
+function paced(target: Target, rate: number, seconds: number): Promise<PacedResult> {
+  const url = new URL(target.url);
+  const lib = url.protocol === 'https:' ? https : http;
+  const total = Math.max(1, Math.round(rate * seconds));
+  const intervalMs = 1000 / rate;
+  const latencies: number[] = [];
+  let sent = 0;
+  let settled = 0;
+  let bad = 0;
+  return new Promise((resolve) => {
+    const start = performance.now();
+    let next: NodeJS.Timeout | undefined;
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(hardStop);
+      clearTimeout(next);
+      resolve({ latencies, sent, bad: bad + (sent - settled), seconds: (performance.now() - start) / 1000 });
+    };
+    // Bounded in time whatever the server does: requests still open by then count as failures.
+    const hardStop = setTimeout(finish, seconds * 1000 + REQUEST_TIMEOUT_MS + 1000);
+    const settle = (due: number, ok: boolean): void => {
+      settled++;
+      if (ok) latencies.push(performance.now() - due);
+      else bad++;
+      if (settled === total) finish();
+    };
+    const fire = (due: number): void => {
+      let done = false;
+      const once = (ok: boolean): void => {
+        if (done) return;
+        done = true;
+        settle(due, ok);
+      };
+      const req = lib.request(
+        url,
+        { method: target.method, headers: { ...target.headers }, agent: target.agent, timeout: REQUEST_TIMEOUT_MS },
+        (res) => {
+          res.resume();
+          res.on('end', () => once(res.statusCode === 200));
+          res.on('error', () => once(false));
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => once(false));
+      req.end(target.body);
+    };
+    const tick = (): void => {
+      const now = performance.now();
+      while (sent < total && start + sent * intervalMs <= now) {
+        fire(start + sent * intervalMs);
+        sent++;
+      }
+      if (sent < total) next = setTimeout(tick, Math.max(0, start + sent * intervalMs - performance.now()));
+    };
+    tick();
+  });
+}
+
+// ───────────────────────── statistics and output ─────────────────────────
+
+function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
+const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const pad = (s: string, n: number): string => s.padStart(n);
+const verdict = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
+
+// ───────────────────────── main ─────────────────────────
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-bench-'));
+  fs.chmodSync(dataDir, 0o700);
+  let keyless: Keyless | undefined;
+  const baselines: Baseline[] = [];
+  const agents: http.Agent[] = [];
+  const interrupted = (): void => {
+    process.stderr.write('\ninterrupted; cleaning up\n');
+    void cleanup().finally(() => process.exit(130));
+  };
+  let cleaned = false;
+  async function cleanup(): Promise<void> {
+    if (cleaned) return;
+    cleaned = true;
+    for (const agent of agents) agent.destroy();
+    await Promise.all([...baselines.map((b) => stopChild(b.child)), ...(keyless ? [stopChild(keyless.child)] : [])]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  try {
+    // ── 1. Keyless and its resources ──
+    keyless = await startKeyless(dataDir);
+    const ca = fs.readFileSync(keyless.info.caPath);
+    const keylessAgent = (): https.Agent => {
+      const agent = new https.Agent({ keepAlive: true, maxSockets: FIXED.maxSockets, ca });
+      agents.push(agent);
+      return agent;
+    };
+    const cli = (...args: string[]): Promise<Record<string, any>> => keylessJson(dataDir, args);
+    await cli('group', 'create', '-n', 'bench');
+    const account = await cli('openai', 'create', '-g', 'bench', '-n', 'bench-openai');
+    await cli('openai', 'deployment', 'create', '-g', 'bench', '-n', 'bench-openai', '--deployment-name', 'chat', '--model-name', 'gpt-4o-mini');
+    const app = await cli('webapp', 'create', '-g', 'bench', '-n', 'bench-app', '--assign-identity', 'system');
+    await cli('role', 'assignment', 'create', '--assignee', String(app['identity']?.principalId), '--role', 'Cognitive Services OpenAI User', '--scope', String(account['id']));
+    const keys = await cli('openai', 'keys', 'list', '-g', 'bench', '-n', 'bench-openai');
+    const key1 = String(keys['key1']);
+    const envLines = await keylessCli(dataDir, ['env', '--as', 'bench-app', '-g', 'bench']);
+    const envVar = (name: string): string => {
+      const raw = new RegExp(`^export ${name}=(.*)$`, 'm').exec(envLines)?.[1];
+      if (raw === undefined) throw new Error(`keyless env printed no ${name}:\n${envLines}`);
+      return raw.startsWith("'") ? raw.slice(1, -1).replace(/'\\''/g, "'") : raw;
+    };
+    const identityEndpoint = onLoopbackV4(envVar('IDENTITY_ENDPOINT'));
+    const identityHeader = envVar('IDENTITY_HEADER');
+    const identityUrl = `${identityEndpoint}?api-version=2019-08-01&resource=${COGNITIVE_SERVICES}`;
+    const plainAgent = new http.Agent({ keepAlive: true, maxSockets: FIXED.maxSockets });
+    agents.push(plainAgent);
+    const identity = await send(identityUrl, { method: 'GET', headers: { 'x-identity-header': identityHeader }, agent: plainAgent });
+    if (identity.status !== 200) throw new Error(`identity endpoint answered ${identity.status}: ${identity.body.toString()}`);
+    const token = String((JSON.parse(identity.body.toString()) as Record<string, unknown>)['access_token']);
+
+    const chatPath = `openai/deployments/chat/chat/completions?api-version=${API_VERSION}`;
+    const chatUrl = new URL(chatPath, onLoopbackV4(String(account['properties']?.endpoint))).toString();
+    const json = { 'content-type': 'application/json' };
+    const keyHeaders = { ...json, 'api-key': key1 };
+    const tokenHeaders = { ...json, authorization: `Bearer ${token}` };
+    const captureAgent = keylessAgent();
+    // Capture one real response (this also builds the model's tokenizer), and check the token is accepted.
+    const captured = await send(chatUrl, { method: 'POST', headers: keyHeaders, body: CHAT_BODY, agent: captureAgent });
+    if (captured.status !== 200) throw new Error(`chat with api-key answered ${captured.status}: ${captured.body.toString()}`);
+    const withToken = await send(chatUrl, { method: 'POST', headers: tokenHeaders, body: CHAT_BODY, agent: captureAgent });
+    if (withToken.status !== 200) throw new Error(`chat with a bearer token answered ${withToken.status}: ${withToken.body.toString()}`);
+    const chatFile = path.join(dataDir, 'bench-chat-response.json');
+    const identityFile = path.join(dataDir, 'bench-identity-response.json');
+    fs.writeFileSync(chatFile, captured.body);
+    fs.writeFileSync(identityFile, identity.body);
+
+    // ── 2. The baselines ──
+    const tlsBaseline = await startBaseline(['--body', chatFile, '--cert', path.join(dataDir, 'server.pem'), '--key', path.join(dataDir, 'server-key.pem')]);
+    baselines.push(tlsBaseline);
+    const plainBaseline = await startBaseline(['--body', identityFile]);
+    baselines.push(plainBaseline);
+    const baselineChatUrl = new URL(`/accounts/bench/${chatPath}`, `https://127.0.0.1:${tlsBaseline.port}`).toString();
+    const checkBaseline = await send(baselineChatUrl, { method: 'POST', headers: json, body: CHAT_BODY, agent: keylessAgent() });
+    if (checkBaseline.status !== 200 || !checkBaseline.body.equals(captured.body)) throw new Error('the TLS baseline does not answer as captured');
+
+    const keylessPid = keyless.info.pid;
+    const a: Target = { label: '(a) Keyless, api-key', url: chatUrl, method: 'POST', headers: keyHeaders, body: CHAT_BODY, pid: keylessPid, agent: keylessAgent() };
+    const b: Target = { label: '(b) Keyless, bearer token', url: chatUrl, method: 'POST', headers: tokenHeaders, body: CHAT_BODY, pid: keylessPid, agent: keylessAgent() };
+    const c: Target = { label: '(c) bare node:https', url: baselineChatUrl, method: 'POST', headers: json, body: CHAT_BODY, pid: tlsBaseline.child.pid, agent: keylessAgent() };
+    const dataPlane = [a, b, c] as const;
+    const identityKeyless: Target = {
+      label: 'Keyless App Service endpoint', url: identityUrl, method: 'GET', headers: { 'x-identity-header': identityHeader }, pid: keylessPid, agent: plainAgent,
+    };
+    const identityBare: Target = {
+      label: 'bare node:http', url: `http://127.0.0.1:${plainBaseline.port}/msi/token?api-version=2019-08-01&resource=${COGNITIVE_SERVICES}`,
+      method: 'GET', headers: {}, pid: plainBaseline.child.pid, agent: plainAgent,
+    };
+
+    const cpus = os.cpus();
+    console.log(`Keyless data-plane benchmark — ${new Date().toISOString()}`);
+    console.log(`node ${process.version}, ${cpus.length} CPU(s) (${cpus[0]?.model.trim() ?? 'unknown'}), ${os.platform()} ${os.release()}`);
+    console.log(`NOTE: the load generator (this process) and the servers share these ${cpus.length} CPU(s); absolute figures are`);
+    console.log('      lower than on separate machines, and every target pays the same client-side cost.');
+    console.log(`chat request: ${Buffer.byteLength(CHAT_BODY)} bytes; response: ${captured.body.length} bytes (the baseline returns the captured one)`);
+    console.log(`set-up took ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
+
+    // ── 3a. Saturation ──
+    const order = (round: number): readonly Target[] => (round % 2 === 0 ? dataPlane : [...dataPlane].reverse());
+    process.stderr.write('saturation phase…\n');
+    for (const t of dataPlane) await cannon(t, SATURATION.connections, SATURATION.warmup, undefined);
+    const saturated = new Map<Target, Counted>(dataPlane.map((t) => [t, emptyCounted()]));
+    for (let round = 0; round < SATURATION.rounds; round++) {
+      for (const t of order(round)) await cannon(t, SATURATION.connections, SATURATION.round, saturated.get(t));
+    }
+    const rps = (t: Target): number => {
+      const s = saturated.get(t);
+      return s ? s.ok / s.seconds : Number.NaN;
+    };
+    const ratioA = rps(a) / rps(c);
+    const ratioB = rps(b) / rps(c);
+
+    console.log(`Saturation: autocannon, ${SATURATION.connections} connections, ${SATURATION.rounds} × ${SATURATION.round} s per target after ${SATURATION.warmup} s warm-up, interleaved`);
+    console.log(`${'target'.padEnd(28)} ${pad('req/s', 9)} ${pad('ratio to c', 10)} ${pad('server CPU µs/req', 17)} ${pad('failed', 7)}`);
+    for (const t of dataPlane) {
+      const s = saturated.get(t) ?? emptyCounted();
+      const ratio = t === c ? 1 : rps(t) / rps(c);
+      console.log(`${t.label.padEnd(28)} ${pad(fmt(rps(t), 0), 9)} ${pad(fmt(ratio, 3), 10)} ${pad(fmt((s.serverCpu / s.ok) * 1e6, 0), 17)} ${pad(String(s.bad), 7)}`);
+    }
+
+    // ── 3b. Fixed rate, below saturation ──
+    const lowest = Math.min(rps(a), rps(b), rps(c));
+    const rate = Math.max(10, Math.floor(Math.min(FIXED.maxRate, FIXED.fractionOfLowest * lowest)));
+    process.stderr.write(`fixed-rate phase at ${rate} req/s…\n`);
+    for (const t of dataPlane) await paced(t, rate, FIXED.warmup);
+    const fixed = new Map<Target, PacedResult>(dataPlane.map((t) => [t, { latencies: [], sent: 0, bad: 0, seconds: 0 }]));
+    for (let round = 0; round < FIXED.rounds; round++) {
+      for (const t of order(round)) {
+        const r = await paced(t, rate, FIXED.round);
+        const into = fixed.get(t);
+        if (!into) continue;
+        into.latencies.push(...r.latencies);
+        into.sent += r.sent;
+        into.bad += r.bad;
+        into.seconds += r.seconds;
+      }
+    }
+    const lat = new Map<Target, { p50: number; p99: number; mean: number }>();
+    for (const t of dataPlane) {
+      const sorted = [...(fixed.get(t)?.latencies ?? [])].sort((x, y) => x - y);
+      const mean = sorted.reduce((sum, v) => sum + v, 0) / sorted.length;
+      lat.set(t, { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean });
+    }
+    const p99 = (t: Target): number => lat.get(t)?.p99 ?? Number.NaN;
+    const p50 = (t: Target): number => lat.get(t)?.p50 ?? Number.NaN;
+    const addedA = p99(a) - p99(c);
+    const addedB = p99(b) - p99(c);
+
+    console.log(`\nFixed rate: open-loop paced client at ${rate} req/s (${FIXED.fractionOfLowest * 100}% of the lowest saturated rate, at most ${FIXED.maxRate}),`);
+    console.log(`${FIXED.rounds} × ${FIXED.round} s per target after ${FIXED.warmup} s warm-up, interleaved; latency in ms from when each request was due`);
+    console.log(`${'target'.padEnd(28)} ${pad('req/s', 7)} ${pad('p50', 7)} ${pad('p99', 7)} ${pad('mean', 7)} ${pad('+p50 vs c', 10)} ${pad('+p99 vs c', 10)} ${pad('failed', 7)}`);
+    for (const t of dataPlane) {
+      const r = fixed.get(t);
+      const l = lat.get(t);
+      if (!r || !l) continue;
+      const plus = (v: number): string => (t === c ? '' : fmt(v));
+      console.log(
+        `${t.label.padEnd(28)} ${pad(fmt(r.latencies.length / r.seconds, 0), 7)} ${pad(fmt(l.p50), 7)} ${pad(fmt(l.p99), 7)} ${pad(fmt(l.mean), 7)} ${pad(plus(p50(t) - p50(c)), 10)} ${pad(plus(p99(t) - p99(c)), 10)} ${pad(String(r.bad), 7)}`,
+      );
+    }
+
+    // ── 4. The identity endpoint ──
+    process.stderr.write('identity endpoint phase…\n');
+    const idTargets = [identityKeyless, identityBare] as const;
+    for (const t of idTargets) await cannon(t, IDENTITY.connections, IDENTITY.warmup, undefined);
+    const idCounted = new Map<Target, Counted>(idTargets.map((t) => [t, emptyCounted()]));
+    for (let round = 0; round < IDENTITY.rounds; round++) {
+      for (const t of round % 2 === 0 ? idTargets : [...idTargets].reverse()) await cannon(t, IDENTITY.connections, IDENTITY.round, idCounted.get(t));
+    }
+    const idRps = (t: Target): number => {
+      const s = idCounted.get(t);
+      return s ? s.ok / s.seconds : Number.NaN;
+    };
+    const idRatio = idRps(identityKeyless) / idRps(identityBare);
+    console.log(`\nIdentity endpoint (cached tokens): autocannon GET, ${IDENTITY.connections} connections, ${IDENTITY.rounds} × ${IDENTITY.round} s per target after ${IDENTITY.warmup} s warm-up, interleaved`);
+    console.log(`${'target'.padEnd(28)} ${pad('req/s', 9)} ${pad('ratio', 10)} ${pad('server CPU µs/req', 17)} ${pad('failed', 7)}`);
+    for (const t of idTargets) {
+      const s = idCounted.get(t) ?? emptyCounted();
+      console.log(`${t.label.padEnd(28)} ${pad(fmt(idRps(t), 0), 9)} ${pad(fmt(idRps(t) / idRps(identityBare), 3), 10)} ${pad(fmt((s.serverCpu / s.ok) * 1e6, 0), 17)} ${pad(String(s.bad), 7)}`);
+    }
+
+    console.log('\nTargets');
+    console.log(`  throughput a/c ≥ ${TARGET_RATIO}:          ${fmt(ratioA, 3).padStart(7)}     ${verdict(ratioA >= TARGET_RATIO)}`);
+    console.log(`  throughput b/c ≥ ${TARGET_RATIO}:          ${fmt(ratioB, 3).padStart(7)}     ${verdict(ratioB >= TARGET_RATIO)}`);
+    console.log(`  p99 added latency a − c < ${TARGET_ADDED_P99_MS} ms: ${fmt(addedA).padStart(7)} ms  ${verdict(addedA < TARGET_ADDED_P99_MS)}`);
+    console.log(`  p99 added latency b − c < ${TARGET_ADDED_P99_MS} ms: ${fmt(addedB).padStart(7)} ms  ${verdict(addedB < TARGET_ADDED_P99_MS)}`);
+    console.log(`  (identity endpoint, no target: ${fmt(idRatio, 3)} of the bare server's throughput)`);
+    console.log(`\ntotal run time ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    if (keyless) process.stderr.write(`keyless output:\n${keyless.output()}\n`);
+    process.exitCode = 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+await main();

@@ -1,0 +1,68 @@
+import type { Clock } from '../shared/clock.js';
+import type { Store } from '../store/store.js';
+import type { ReadModel } from '../store/read-model.js';
+import { newSigningKey } from './signing-keys.js';
+import type { SigningKeyRecord } from './model.js';
+
+export interface RotationResult {
+  readonly current: string;
+  readonly next: string;
+  /** Keys that no longer verify anything (emergency: every key published so far). */
+  readonly revoked: readonly string[];
+}
+
+/**
+ * Signing key rotation, as Entra rolls its keys. The JWKS always publishes
+ * the current key and the next one. An ordinary rotation promotes the next
+ * key, publishes a new next one, and keeps the old current key for
+ * verification until every token it signed has expired. An emergency
+ * rotation revokes every key published so far: tokens they signed fail from
+ * the next request on (caches are purged when the keys change).
+ */
+export class SigningKeyRotation {
+  constructor(
+    private readonly store: Store,
+    private readonly model: ReadModel,
+    private readonly clock: Clock,
+    private readonly kek: Buffer,
+    /** The longest lifetime of any token Keyless issues, in seconds (plus the verifier's skew). */
+    private readonly longestTokenSeconds: number,
+  ) {}
+
+  async rotate(emergency: boolean): Promise<RotationResult> {
+    const { value, revision } = await this.store.write(async (writer) => {
+      const now = new Date(this.clock.now());
+      const keys = await writer.signingKeys();
+      const revoked: string[] = [];
+      const retire = async (key: SigningKeyRecord, status: 'retired' | 'revoked') => {
+        await writer.putSigningKey({ ...key, status, retiredAt: key.retiredAt ?? now.toISOString() });
+        if (status === 'revoked') revoked.push(key.kid);
+      };
+      let current: SigningKeyRecord | undefined;
+      for (const key of keys) {
+        if (key.status === 'revoked') continue;
+        if (emergency) await retire(key, 'revoked');
+        else if (key.status === 'current') await retire(key, 'retired');
+        else if (key.status === 'retired' && this.expired(key, now)) await retire(key, 'revoked');
+        else if (key.status === 'next') {
+          current = { ...key, status: 'current' };
+          await writer.putSigningKey(current);
+        }
+      }
+      if (current === undefined) {
+        current = newSigningKey(this.kek, 'current', now);
+        await writer.putSigningKey(current);
+      }
+      const next = newSigningKey(this.kek, 'next', now);
+      await writer.putSigningKey(next);
+      return { current: current.kid, next: next.kid, revoked };
+    });
+    await this.model.reach(revision);
+    return value;
+  }
+
+  /** A retired key whose tokens have all expired verifies nothing any more. */
+  private expired(key: SigningKeyRecord, now: Date): boolean {
+    return key.retiredAt !== null && now.getTime() - Date.parse(key.retiredAt) > this.longestTokenSeconds * 1000;
+  }
+}
