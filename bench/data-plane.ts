@@ -2,7 +2,10 @@
  * Benchmark (not a test): what Keyless's authentication costs on the Azure
  * OpenAI data plane, against a bare server that does no checks at all.
  *
- *   npm run build && node dist/bench/data-plane.js
+ *   npm run build && node dist/bench/data-plane.js [--profile DIR]
+ *
+ * (--profile DIR: Keyless runs under `node --cpu-prof` and leaves its CPU
+ * profile in DIR; bench/profile-summary.ts summarises it.)
  *
  * 1. Starts a real `keyless up` on free loopback ports in a temporary data
  *    folder and sets it up through the CLI: a group, an OpenAI account, a chat
@@ -43,7 +46,7 @@ import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
@@ -63,10 +66,11 @@ const CHAT_BODY = JSON.stringify({
 });
 const COGNITIVE_SERVICES = 'https://cognitiveservices.azure.com';
 
-// Time budget (seconds). Saturation: 3 × 2 s warm-up + 3 × 2 × 4 s; fixed rate: 3 × 1 s + 3 × 2 × 4 s;
-// identity: 2 × 1 s + 2 × 2 × 2.5 s. About 80 s of load, plus ~10 s of set-up.
-const SATURATION = { connections: 50, warmup: 2, round: 4, rounds: 2 } as const;
-const FIXED = { warmup: 1, round: 4, rounds: 2, maxRate: 1000, fractionOfLowest: 0.4, maxSockets: 50 } as const;
+// Time budget (seconds). Saturation: 3 × 2 s warm-up + 3 × 4 rounds × 2 s; fixed rate: 3 × 1 s + 3 × 8 rounds × 1 s;
+// identity: 2 × 1 s + 2 × 2 rounds × 2.5 s. About 80 s of load, plus 5-10 s of set-up. Short rounds, alternating
+// A B C / C B A, so that the other work on a shared machine falls on every target alike.
+const SATURATION = { connections: 50, warmup: 2, round: 2, rounds: 4 } as const;
+const FIXED = { warmup: 1, round: 1, rounds: 8, maxRate: 1000, fractionOfLowest: 0.4, maxSockets: 50 } as const;
 const IDENTITY = { connections: 20, warmup: 1, round: 2.5, rounds: 2 } as const;
 const TARGET_RATIO = 0.85;
 const TARGET_ADDED_P99_MS = 2;
@@ -110,11 +114,13 @@ interface Keyless {
   output: () => string;
 }
 
-async function startKeyless(dataDir: string): Promise<Keyless> {
+async function startKeyless(dataDir: string, profileDir: string | undefined): Promise<Keyless> {
+  // With --profile, V8 writes the Keyless process's CPU profile there when it exits (after the SIGTERM at the end).
+  const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   const child = track(
     spawn(
       process.execPath,
-      [KEYLESS_BIN, 'up', '--data', dataDir, '--port', '0', '--identity-port', '0', '--log-level', 'silent'],
+      [...nodeArgs, KEYLESS_BIN, 'up', '--data', dataDir, '--port', '0', '--identity-port', '0', '--log-level', 'silent'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     ),
   );
@@ -198,16 +204,27 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** User + system CPU seconds a process has used so far (Linux /proc), or NaN. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
+interface Usage {
+  /** CPU seconds in user space and in the kernel. */
+  user: number;
+  sys: number;
+  /** write(2)-family system calls. */
+  writes: number;
+}
+
+/** What a process has used so far, from Linux's /proc (NaN elsewhere). */
+function usage(pid: number | undefined): Usage {
+  const none = { user: Number.NaN, sys: Number.NaN, writes: Number.NaN };
+  if (pid === undefined) return none;
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start after the last ')'.
+    // Fields after the command name (which may contain spaces) start after the last ')': utime and stime are the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+    const writes = Number(/^syscw:\s*(\d+)/m.exec(io)?.[1] ?? Number.NaN);
+    return { user: Number(fields[11]) / CLOCK_TICKS, sys: Number(fields[12]) / CLOCK_TICKS, writes };
   } catch {
-    return Number.NaN;
+    return none;
   }
 }
 
@@ -263,11 +280,35 @@ interface Counted {
   ok: number;
   bad: number;
   seconds: number;
-  serverCpu: number;
+  /** The server process's CPU seconds (user, kernel) and write system calls meanwhile. */
+  user: number;
+  sys: number;
+  writes: number;
 }
 
 function emptyCounted(): Counted {
-  return { ok: 0, bad: 0, seconds: 0, serverCpu: 0 };
+  return { ok: 0, bad: 0, seconds: 0, user: 0, sys: 0, writes: 0 };
+}
+
+function addCounted(into: Counted | undefined, more: Counted): void {
+  if (!into) return;
+  into.ok += more.ok;
+  into.bad += more.bad;
+  into.seconds += more.seconds;
+  into.user += more.user;
+  into.sys += more.sys;
+  into.writes += more.writes;
+}
+
+/** The server's cost per successful request: CPU µs as "user+kernel", and write system calls. */
+function perRequest(counted: Counted): { cpu: string; writes: string } {
+  const us = (seconds: number): string => fmt((seconds / counted.ok) * 1e6, 0);
+  return { cpu: `${us(counted.user)}+${us(counted.sys)}`, writes: fmt(counted.writes / counted.ok, 1) };
+}
+
+/** Successful requests per second. */
+function rate(counted: Counted | undefined): number {
+  return counted ? counted.ok / counted.seconds : Number.NaN;
 }
 
 /** One closed-loop autocannon run; adds what it saw to `into` unless it is a warm-up. */
@@ -282,14 +323,16 @@ async function cannon(target: Target, connections: number, seconds: number, into
     timeout: 10,
   };
   if (target.body !== undefined) options.body = target.body;
-  const cpuBefore = cpuSeconds(target.pid);
+  const before = usage(target.pid);
   const result = await autocannon(options);
-  const cpuAfter = cpuSeconds(target.pid);
+  const after = usage(target.pid);
   if (into === undefined) return;
   into.ok += result['2xx'];
   into.bad += result.non2xx + result.errors;
   into.seconds += result.duration;
-  into.serverCpu += cpuAfter - cpuBefore;
+  into.user += after.user - before.user;
+  into.sys += after.sys - before.sys;
+  into.writes += after.writes - before.writes;
 }
 
 interface PacedResult {
@@ -379,6 +422,13 @@ function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((x, y) => x - y);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2 : sorted[Math.floor(mid)] ?? Number.NaN;
+}
+
 const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const pad = (s: string, n: number): string => s.padStart(n);
 const verdict = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
@@ -387,6 +437,8 @@ const verdict = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
 
 async function main(): Promise<void> {
   const began = Date.now();
+  const profileAt = process.argv.indexOf('--profile');
+  const profileDir = profileAt === -1 ? undefined : path.resolve(process.argv[profileAt + 1] ?? 'keyless-profile');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-bench-'));
   fs.chmodSync(dataDir, 0o700);
   let keyless: Keyless | undefined;
@@ -409,7 +461,7 @@ async function main(): Promise<void> {
 
   try {
     // ── 1. Keyless and its resources ──
-    keyless = await startKeyless(dataDir);
+    keyless = await startKeyless(dataDir, profileDir);
     const ca = fs.readFileSync(keyless.info.caPath);
     const keylessAgent = (): https.Agent => {
       const agent = new https.Agent({ keepAlive: true, maxSockets: FIXED.maxSockets, ca });
@@ -490,34 +542,51 @@ async function main(): Promise<void> {
     process.stderr.write('saturation phase…\n');
     for (const t of dataPlane) await cannon(t, SATURATION.connections, SATURATION.warmup, undefined);
     const saturated = new Map<Target, Counted>(dataPlane.map((t) => [t, emptyCounted()]));
+    const roundRatios = new Map<Target, number[]>(dataPlane.map((t) => [t, []]));
     for (let round = 0; round < SATURATION.rounds; round++) {
-      for (const t of order(round)) await cannon(t, SATURATION.connections, SATURATION.round, saturated.get(t));
+      const thisRound = new Map<Target, Counted>(dataPlane.map((t) => [t, emptyCounted()]));
+      for (const t of order(round)) await cannon(t, SATURATION.connections, SATURATION.round, thisRound.get(t));
+      const base = rate(thisRound.get(c));
+      for (const t of dataPlane) {
+        const r = thisRound.get(t) ?? emptyCounted();
+        roundRatios.get(t)?.push(rate(r) / base);
+        addCounted(saturated.get(t), r);
+      }
     }
-    const rps = (t: Target): number => {
-      const s = saturated.get(t);
-      return s ? s.ok / s.seconds : Number.NaN;
-    };
+    const rps = (t: Target): number => rate(saturated.get(t));
     const ratioA = rps(a) / rps(c);
     const ratioB = rps(b) / rps(c);
 
-    console.log(`Saturation: autocannon, ${SATURATION.connections} connections, ${SATURATION.rounds} × ${SATURATION.round} s per target after ${SATURATION.warmup} s warm-up, interleaved`);
-    console.log(`${'target'.padEnd(28)} ${pad('req/s', 9)} ${pad('ratio to c', 10)} ${pad('server CPU µs/req', 17)} ${pad('failed', 7)}`);
+    console.log(`Saturation: autocannon, ${SATURATION.connections} connections, ${SATURATION.rounds} rounds × ${SATURATION.round} s per target after ${SATURATION.warmup} s warm-up, interleaved`);
+    console.log(`${'target'.padEnd(28)} ${pad('req/s', 7)} ${pad('ratio to c', 10)} ${pad('per-round ratios', 16)} ${pad('server µs/req', 13)} ${pad('writes/req', 10)} ${pad('failed', 6)}`);
     for (const t of dataPlane) {
       const s = saturated.get(t) ?? emptyCounted();
-      const ratio = t === c ? 1 : rps(t) / rps(c);
-      console.log(`${t.label.padEnd(28)} ${pad(fmt(rps(t), 0), 9)} ${pad(fmt(ratio, 3), 10)} ${pad(fmt((s.serverCpu / s.ok) * 1e6, 0), 17)} ${pad(String(s.bad), 7)}`);
+      const ratios = roundRatios.get(t) ?? [];
+      const range = t === c ? '' : `${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)}`;
+      console.log(
+        `${t.label.padEnd(28)} ${pad(fmt(rps(t), 0), 7)} ${pad(fmt(rps(t) / rps(c), 3), 10)} ${pad(range, 16)} ${pad(perRequest(s).cpu, 13)} ${pad(perRequest(s).writes, 10)} ${pad(String(s.bad), 6)}`,
+      );
     }
+
+    console.log('server µs/req: the server process\'s CPU per request, user+kernel (/proc/PID/stat); writes/req: its write system calls (/proc/PID/io)');
 
     // ── 3b. Fixed rate, below saturation ──
     const lowest = Math.min(rps(a), rps(b), rps(c));
-    const rate = Math.max(10, Math.floor(Math.min(FIXED.maxRate, FIXED.fractionOfLowest * lowest)));
-    process.stderr.write(`fixed-rate phase at ${rate} req/s…\n`);
-    for (const t of dataPlane) await paced(t, rate, FIXED.warmup);
-    const fixed = new Map<Target, PacedResult>(dataPlane.map((t) => [t, { latencies: [], sent: 0, bad: 0, seconds: 0 }]));
+    const fixedRate = Math.max(10, Math.floor(Math.min(FIXED.maxRate, FIXED.fractionOfLowest * lowest)));
+    process.stderr.write(`fixed-rate phase at ${fixedRate} req/s…\n`);
+    for (const t of dataPlane) await paced(t, fixedRate, FIXED.warmup);
+    const pooled = new Map<Target, PacedResult>(dataPlane.map((t) => [t, { latencies: [], sent: 0, bad: 0, seconds: 0 }]));
+    const roundP99 = new Map<Target, number[]>(dataPlane.map((t) => [t, []]));
+    const roundP50 = new Map<Target, number[]>(dataPlane.map((t) => [t, []]));
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     for (let round = 0; round < FIXED.rounds; round++) {
       for (const t of order(round)) {
-        const r = await paced(t, rate, FIXED.round);
-        const into = fixed.get(t);
+        const r = await paced(t, fixedRate, FIXED.round);
+        const sorted = [...r.latencies].sort((x, y) => x - y);
+        roundP50.get(t)?.push(percentile(sorted, 0.5));
+        roundP99.get(t)?.push(percentile(sorted, 0.99));
+        const into = pooled.get(t);
         if (!into) continue;
         into.latencies.push(...r.latencies);
         into.sent += r.sent;
@@ -525,29 +594,31 @@ async function main(): Promise<void> {
         into.seconds += r.seconds;
       }
     }
-    const lat = new Map<Target, { p50: number; p99: number; mean: number }>();
-    for (const t of dataPlane) {
-      const sorted = [...(fixed.get(t)?.latencies ?? [])].sort((x, y) => x - y);
-      const mean = sorted.reduce((sum, v) => sum + v, 0) / sorted.length;
-      lat.set(t, { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), mean });
-    }
-    const p99 = (t: Target): number => lat.get(t)?.p99 ?? Number.NaN;
-    const p50 = (t: Target): number => lat.get(t)?.p50 ?? Number.NaN;
-    const addedA = p99(a) - p99(c);
-    const addedB = p99(b) - p99(c);
+    loopDelay.disable();
+    /** The median over rounds of (target − c) in the same round: rounds hit by a stall of the shared machine drop out. */
+    const pairedAdded = (t: Target, per: Map<Target, number[]>): number => {
+      const mine = per.get(t) ?? [];
+      const base = per.get(c) ?? [];
+      return median(mine.map((v, i) => v - (base[i] ?? Number.NaN)));
+    };
+    const addedA = pairedAdded(a, roundP99);
+    const addedB = pairedAdded(b, roundP99);
 
-    console.log(`\nFixed rate: open-loop paced client at ${rate} req/s (${FIXED.fractionOfLowest * 100}% of the lowest saturated rate, at most ${FIXED.maxRate}),`);
-    console.log(`${FIXED.rounds} × ${FIXED.round} s per target after ${FIXED.warmup} s warm-up, interleaved; latency in ms from when each request was due`);
-    console.log(`${'target'.padEnd(28)} ${pad('req/s', 7)} ${pad('p50', 7)} ${pad('p99', 7)} ${pad('mean', 7)} ${pad('+p50 vs c', 10)} ${pad('+p99 vs c', 10)} ${pad('failed', 7)}`);
+    console.log(`\nFixed rate: open-loop paced client at ${fixedRate} req/s (${FIXED.fractionOfLowest * 100}% of the lowest saturated rate, at most ${FIXED.maxRate}),`);
+    console.log(`${FIXED.rounds} rounds × ${FIXED.round} s per target after ${FIXED.warmup} s warm-up, interleaved; latency in ms from when each request was due`);
+    console.log(`${'target'.padEnd(28)} ${pad('req/s', 6)} ${pad('p50', 6)} ${pad('p99', 7)} ${pad('mean', 6)} ${pad('median round p99', 17)} ${pad('added p50', 10)} ${pad('added p99', 10)} ${pad('failed', 6)}`);
     for (const t of dataPlane) {
-      const r = fixed.get(t);
-      const l = lat.get(t);
-      if (!r || !l) continue;
-      const plus = (v: number): string => (t === c ? '' : fmt(v));
+      const r = pooled.get(t);
+      if (!r) continue;
+      const sorted = [...r.latencies].sort((x, y) => x - y);
+      const mean = sorted.reduce((sum, v) => sum + v, 0) / sorted.length;
+      const added = (per: Map<Target, number[]>): string => (t === c ? '' : fmt(pairedAdded(t, per)));
       console.log(
-        `${t.label.padEnd(28)} ${pad(fmt(r.latencies.length / r.seconds, 0), 7)} ${pad(fmt(l.p50), 7)} ${pad(fmt(l.p99), 7)} ${pad(fmt(l.mean), 7)} ${pad(plus(p50(t) - p50(c)), 10)} ${pad(plus(p99(t) - p99(c)), 10)} ${pad(String(r.bad), 7)}`,
+        `${t.label.padEnd(28)} ${pad(fmt(r.latencies.length / r.seconds, 0), 6)} ${pad(fmt(percentile(sorted, 0.5)), 6)} ${pad(fmt(percentile(sorted, 0.99)), 7)} ${pad(fmt(mean), 6)} ${pad(fmt(median(roundP99.get(t) ?? [])), 17)} ${pad(added(roundP50), 10)} ${pad(added(roundP99), 10)} ${pad(String(r.bad), 6)}`,
       );
     }
+    console.log(`p50 and p99 pool all rounds; "added" is the median over rounds of (target − c) in the same round.`);
+    console.log(`this process's event-loop delay meanwhile: p99 ${fmt(loopDelay.percentile(99) / 1e6)} ms, max ${fmt(loopDelay.max / 1e6)} ms (stalls of the shared machine show here too)`);
 
     // ── 4. The identity endpoint ──
     process.stderr.write('identity endpoint phase…\n');
@@ -557,16 +628,13 @@ async function main(): Promise<void> {
     for (let round = 0; round < IDENTITY.rounds; round++) {
       for (const t of round % 2 === 0 ? idTargets : [...idTargets].reverse()) await cannon(t, IDENTITY.connections, IDENTITY.round, idCounted.get(t));
     }
-    const idRps = (t: Target): number => {
-      const s = idCounted.get(t);
-      return s ? s.ok / s.seconds : Number.NaN;
-    };
+    const idRps = (t: Target): number => rate(idCounted.get(t));
     const idRatio = idRps(identityKeyless) / idRps(identityBare);
-    console.log(`\nIdentity endpoint (cached tokens): autocannon GET, ${IDENTITY.connections} connections, ${IDENTITY.rounds} × ${IDENTITY.round} s per target after ${IDENTITY.warmup} s warm-up, interleaved`);
-    console.log(`${'target'.padEnd(28)} ${pad('req/s', 9)} ${pad('ratio', 10)} ${pad('server CPU µs/req', 17)} ${pad('failed', 7)}`);
+    console.log(`\nIdentity endpoint (cached tokens): autocannon GET, ${IDENTITY.connections} connections, ${IDENTITY.rounds} rounds × ${IDENTITY.round} s per target after ${IDENTITY.warmup} s warm-up, interleaved`);
+    console.log(`${'target'.padEnd(28)} ${pad('req/s', 7)} ${pad('ratio', 10)} ${pad('server µs/req', 13)} ${pad('writes/req', 10)} ${pad('failed', 6)}`);
     for (const t of idTargets) {
       const s = idCounted.get(t) ?? emptyCounted();
-      console.log(`${t.label.padEnd(28)} ${pad(fmt(idRps(t), 0), 9)} ${pad(fmt(idRps(t) / idRps(identityBare), 3), 10)} ${pad(fmt((s.serverCpu / s.ok) * 1e6, 0), 17)} ${pad(String(s.bad), 7)}`);
+      console.log(`${t.label.padEnd(28)} ${pad(fmt(idRps(t), 0), 7)} ${pad(fmt(idRps(t) / idRps(identityBare), 3), 10)} ${pad(perRequest(s).cpu, 13)} ${pad(perRequest(s).writes, 10)} ${pad(String(s.bad), 6)}`);
     }
 
     console.log('\nTargets');

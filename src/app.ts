@@ -38,6 +38,11 @@ import { AccountIndex } from './surfaces/openai/accounts.js';
 import { VerifiedTokenCache } from './surfaces/openai/verified-tokens.js';
 import { createSimulator } from './models/index.js';
 import { SigningKeyRotation } from './tokens/rotation.js';
+import { WorkloadIssuer } from './tokens/workload-issuer.js';
+import { ExternalIssuerKeys } from './directory/issuer-keys.js';
+import { ClientAuthenticator } from './directory/client-authenticator.js';
+import { CredentialService } from './directory/credentials.js';
+import type { IssuerKeySource } from './directory/federated.js';
 
 export interface RunningKeyless {
   readonly info: RuntimeInfo;
@@ -113,6 +118,16 @@ async function start(
   });
   // Flushed before the store closes (cleanups run in reverse).
   cleanups.push(() => audit.close());
+  const workload = await WorkloadIssuer.open(store, kek, () => names.origin, clock);
+  const externalIssuers = new ExternalIssuerKeys(new Set(options.federatedIssuers));
+  // The built-in workload issuer is verified in-process; any other issuer must be allowed and is fetched over HTTPS.
+  const issuerKeys: IssuerKeySource = {
+    key: async (issuer, kid) =>
+      issuer === workload.issuer ? (kid === undefined || kid === workload.kid ? workload.publicKey : undefined) : externalIssuers.key(issuer, kid),
+  };
+  const clients = new ClientAuthenticator(directory, model, issuerKeys, (aud) => names.isOwnTokenEndpoint(aud), clock);
+  const credentials = new CredentialService(store, model, directory, clock);
+  void credentials;
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
   let identityUrl = '';
@@ -125,7 +140,7 @@ async function start(
   await main.register(async (scope: FastifyInstance) => {
     registerFormParser(scope);
     registerEntraRoutes(scope, {
-      names, tenantId, directory, keyring, tokens, resources: knownResources, appTokenLifetime: options.appTokenLifetime,
+      names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit, appTokenLifetime: options.appTokenLifetime,
     });
   });
   await main.register(async (scope: FastifyInstance) =>

@@ -1,7 +1,7 @@
 import type { KeyName } from '../keys/model.js';
 
 /** Which emulated surface made the decision. */
-export type AuditSurface = 'openai' | 'identity';
+export type AuditSurface = 'openai' | 'identity' | 'entra';
 
 export type AuditDecision = 'allowed' | 'denied';
 

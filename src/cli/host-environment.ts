@@ -9,14 +9,15 @@ const INHERITED = /^(AZURE_|IDENTITY_|MSI_)|^IMDS_ENDPOINT$/;
 /**
  * The environment code gets inside a Keyless host: the platform's identity
  * variables, and the CA settings that make Node, Python and OpenSSL trust
- * Keyless. SSL_CERT_FILE and REQUESTS_CA_BUNDLE replace the trusted roots, so
+ * Keyless. SSL_CERT_FILE, REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE replace the trusted roots, so
  * they point at a bundle of the system's roots plus the Keyless CA.
  */
 export function hostEnv(base: NodeJS.ProcessEnv, hostVariables: Record<string, string>, caPath: string, dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(base)) if (!INHERITED.test(name)) env[name] = value;
   const bundle = writeCaBundle(caPath, dataDir);
-  return { ...env, ...hostVariables, NODE_EXTRA_CA_CERTS: caPath, SSL_CERT_FILE: bundle, REQUESTS_CA_BUNDLE: bundle };
+  // curl reads CURL_CA_BUNDLE, not SSL_CERT_FILE.
+  return { ...env, ...hostVariables, NODE_EXTRA_CA_CERTS: caPath, SSL_CERT_FILE: bundle, REQUESTS_CA_BUNDLE: bundle, CURL_CA_BUNDLE: bundle };
 }
 
 /** Names of inherited variables that `hostEnv` removes (for `keyless env`, which prints `unset` lines). */

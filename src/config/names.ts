@@ -83,6 +83,19 @@ export class KeylessNames {
     );
   }
 
+  /** Whether `url` is one of Keyless's token endpoints (v2, v1 or ADFS form) at one of its host names: a client assertion's `aud`. */
+  isOwnTokenEndpoint(url: string): boolean {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    const tid = this.tenantId();
+    const paths = [`/${tid}/oauth2/v2.0/token`, `/${tid}/oauth2/token`, '/adfs/oauth2/token'];
+    return parsed.protocol === 'https:' && this.hostNames.includes(parsed.hostname) && paths.includes(parsed.pathname.toLowerCase().replace(tid.toLowerCase(), tid));
+  }
+
   /** Audiences accepted by the control plane: Keyless's own URL and ARM's, with or without the trailing slash. */
   get controlPlaneAudiences(): ReadonlySet<string> {
     return this.managementAudiences;

@@ -22,6 +22,8 @@ export interface UpOptions {
   readonly identityThrottle: boolean;
   /** Refuse tokens of deleted principals at once (Azure honours them until they expire). */
   readonly strictRevocation: boolean;
+  /** External issuers whose tokens federated credentials may accept (HTTPS, public addresses only). */
+  readonly federatedIssuers: readonly string[];
 }
 
 export interface RawUpOptions {
@@ -37,6 +39,7 @@ export interface RawUpOptions {
   identityTokenLifetime?: string;
   identityThrottle?: boolean;
   strictRevocation?: boolean;
+  federatedIssuer?: string[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -64,6 +67,10 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
     identityTokenLifetime: seconds(raw.identityTokenLifetime ?? '86400', '--identity-token-lifetime'),
     identityThrottle: raw.identityThrottle === true,
     strictRevocation: raw.strictRevocation === true,
+    federatedIssuers: (raw.federatedIssuer ?? []).map((issuer) => {
+      if (!/^https:\/\/[^\s]+$/.test(issuer)) throw new InvalidInputError('InvalidOption', `--federated-issuer ${issuer} must be an https URL.`);
+      return issuer;
+    }),
   };
 }
 

@@ -40,6 +40,7 @@ export class DirectoryService {
       kind,
       displayName,
       resourceId,
+      applicationObjectId: kind === 'Application' ? newGuid() : null,
       createdAt: new Date(this.clock.now()).toISOString(),
     };
     await writer.putPrincipal(principal);
@@ -55,6 +56,7 @@ export class DirectoryService {
       objectId,
       digest: keyedDigest(this.pepper(), SECRET_PURPOSE, secret),
       hint: secret.slice(0, 3),
+      displayName: null,
       expiresAt: new Date(now + lifetimeDays * 86_400_000).toISOString(),
       createdAt: new Date(now).toISOString(),
     };

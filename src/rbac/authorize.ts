@@ -65,14 +65,9 @@ function explainDenial(input: AuthorizeInput, entries: readonly IndexedAssignmen
       const name = role?.roleName ?? `unknown role definition ${e.assignment.roleDefinitionId}`;
       return `${name} at ${e.assignment.scope}`;
     });
-  const heldText =
-    held.length > 0
-      ? `its assignments there (${held.join('; ')}) do not include it`
-      : 'it has no role assignment at or above that scope';
   const granting = rolesGranting(input.action, input.kind).map((r) => r.roleName);
   const hint = granting.length > 0 ? `roles that would: ${granting.join(', ')}` : 'no built-in role grants it';
-  return (
-    `no role assignment of principal ${input.principalId} at or above scope ${input.scope} ` +
-    `grants ${what} ${input.action}; ${heldText}; ${hint}`
-  );
+  const start = `principal ${input.principalId} lacks ${what} ${input.action} at scope ${input.scope}`;
+  const heldText = held.length > 0 ? `its roles there (${held.join('; ')}) do not grant it` : 'it has no role assignment at or above that scope';
+  return `${start}: ${heldText}; ${hint}`;
 }

@@ -48,6 +48,7 @@ export async function bootstrap(store: Store, kek: Buffer, clock: Clock): Promis
       kind: 'Application',
       displayName: 'keyless-admin',
       resourceId: null,
+      applicationObjectId: newGuid(),
       createdAt: now.toISOString(),
     };
     await writer.putPrincipal(admin);

@@ -58,10 +58,32 @@ function hostSecretsAndAudit(dialect: Dialect): Migration {
   };
 }
 
+/** Applications' certificates and federated credentials (apps and user-assigned identities); application object ids. */
+function applicationCredentials(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const statements = [
+        sql`alter table principals add column application_object_id text`,
+        sql`alter table client_secrets add column display_name text`,
+        sql`create table client_certificates (id text primary key, object_id text not null, thumbprint_sha1 text not null,
+              thumbprint_sha256 text not null, der text not null, display_name text, expires_at text not null, created_at text not null)`,
+        sql`create index client_certificates_object on client_certificates (object_id)`,
+        sql`create table federated_credentials (id text primary key, object_id text not null, name text not null, issuer text not null,
+              subject text not null, audiences text not null, created_at text not null, unique (object_id, name))`,
+      ];
+      for (const statement of statements) await statement.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial': initial(dialect), '0002_host_secrets_and_audit': hostSecretsAndAudit(dialect) };
+      return {
+        '0001_initial': initial(dialect),
+        '0002_host_secrets_and_audit': hostSecretsAndAudit(dialect),
+        '0003_application_credentials': applicationCredentials(),
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { EntityValue, FullState, Store } from './store.js';
 import type { Entity } from './schema.js';
-import type { ClientSecret, Principal } from '../directory/model.js';
+import type { ClientCertificate, ClientSecret, FederatedCredential, Principal } from '../directory/model.js';
 import type { Resource, ResourceGroup } from '../resources/model.js';
 import type { AccountKey } from '../keys/model.js';
 import type { RoleAssignment } from '../rbac/model.js';
@@ -32,6 +32,8 @@ export class ReadModel {
   readonly signingKeys = new Map<string, SigningKeyRecord>();
   readonly hostSecrets = new Map<string, HostSecret>();
   readonly hostSecretsByDigest = new Map<string, HostSecret>();
+  readonly certificates = new Map<string, ClientCertificate>();
+  readonly federatedCredentials = new Map<string, FederatedCredential>();
   private readonly listeners = new Map<Entity, Listener[]>();
   private catching: Promise<void> = Promise.resolve();
 
@@ -85,6 +87,8 @@ export class ReadModel {
     for (const a of state.assignments) this.apply({ entity: 'assignment', key: a.id.toLowerCase(), value: a });
     for (const k of state.signingKeys) this.apply({ entity: 'signingKey', key: k.kid, value: k });
     for (const h of state.hostSecrets) this.apply({ entity: 'hostSecret', key: h.resourceKey, value: h });
+    for (const c of state.certificates) this.apply({ entity: 'certificate', key: c.id, value: c });
+    for (const f of state.federatedCredentials) this.apply({ entity: 'federatedCredential', key: f.id, value: f });
   }
 
   private apply(change: EntityValue): void {
@@ -116,6 +120,12 @@ export class ReadModel {
         break;
       case 'hostSecret':
         setIndexed(this.hostSecrets, this.hostSecretsByDigest, (h) => h.digest, change.key, change.value);
+        break;
+      case 'certificate':
+        setOrDelete(this.certificates, change.key, change.value);
+        break;
+      case 'federatedCredential':
+        setOrDelete(this.federatedCredentials, change.key, change.value);
         break;
     }
     for (const listener of this.listeners.get(change.entity) ?? []) listener(change);

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Database } from './schema.js';
-import type { ClientSecret, Principal, PrincipalKind } from '../directory/model.js';
+import type { ClientCertificate, ClientSecret, FederatedCredential, Principal, PrincipalKind } from '../directory/model.js';
 import type { IdentityState, Resource, ResourceGroup } from '../resources/model.js';
 import type { AccountKey, KeyName } from '../keys/model.js';
 import type { RoleAssignment, PrincipalType } from '../rbac/model.js';
@@ -13,20 +13,22 @@ type Row<T extends keyof Database> = Selectable<Database[T]>;
 export const principalRow = {
   from: (r: Row<'principals'>): Principal => ({
     objectId: r.object_id, appId: r.app_id, kind: r.kind as PrincipalKind, displayName: r.display_name,
-    resourceId: r.resource_id, createdAt: r.created_at,
+    resourceId: r.resource_id, applicationObjectId: r.application_object_id, createdAt: r.created_at,
   }),
   to: (p: Principal): Row<'principals'> => ({
     object_id: p.objectId, app_id: p.appId, kind: p.kind, display_name: p.displayName,
-    resource_id: p.resourceId, created_at: p.createdAt,
+    resource_id: p.resourceId, application_object_id: p.applicationObjectId, created_at: p.createdAt,
   }),
 };
 
 export const secretRow = {
   from: (r: Row<'client_secrets'>): ClientSecret => ({
-    id: r.id, objectId: r.object_id, digest: r.digest, hint: r.hint, expiresAt: r.expires_at, createdAt: r.created_at,
+    id: r.id, objectId: r.object_id, digest: r.digest, hint: r.hint, displayName: r.display_name, expiresAt: r.expires_at,
+    createdAt: r.created_at,
   }),
   to: (s: ClientSecret): Row<'client_secrets'> => ({
-    id: s.id, object_id: s.objectId, digest: s.digest, hint: s.hint, expires_at: s.expiresAt, created_at: s.createdAt,
+    id: s.id, object_id: s.objectId, digest: s.digest, hint: s.hint, display_name: s.displayName, expires_at: s.expiresAt,
+    created_at: s.createdAt,
   }),
 };
 
@@ -89,4 +91,26 @@ export const signingKeyRow = {
 export const hostSecretRow = {
   from: (r: Row<'host_secrets'>): HostSecret => ({ resourceKey: r.resource_key, sealed: r.sealed, digest: r.digest, createdAt: r.created_at }),
   to: (h: HostSecret): Row<'host_secrets'> => ({ resource_key: h.resourceKey, sealed: h.sealed, digest: h.digest, created_at: h.createdAt }),
+};
+
+export const certificateRow = {
+  from: (r: Row<'client_certificates'>): ClientCertificate => ({
+    id: r.id, objectId: r.object_id, thumbprintSha1: r.thumbprint_sha1, thumbprintSha256: r.thumbprint_sha256, der: r.der,
+    displayName: r.display_name, expiresAt: r.expires_at, createdAt: r.created_at,
+  }),
+  to: (c: ClientCertificate): Row<'client_certificates'> => ({
+    id: c.id, object_id: c.objectId, thumbprint_sha1: c.thumbprintSha1, thumbprint_sha256: c.thumbprintSha256, der: c.der,
+    display_name: c.displayName, expires_at: c.expiresAt, created_at: c.createdAt,
+  }),
+};
+
+export const federatedCredentialRow = {
+  from: (r: Row<'federated_credentials'>): FederatedCredential => ({
+    id: r.id, objectId: r.object_id, name: r.name, issuer: r.issuer, subject: r.subject,
+    audiences: JSON.parse(r.audiences) as string[], createdAt: r.created_at,
+  }),
+  to: (f: FederatedCredential): Row<'federated_credentials'> => ({
+    id: f.id, object_id: f.objectId, name: f.name, issuer: f.issuer, subject: f.subject,
+    audiences: JSON.stringify(f.audiences), created_at: f.createdAt,
+  }),
 };

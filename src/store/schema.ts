@@ -9,6 +9,7 @@ export interface Database {
     kind: string;
     display_name: string;
     resource_id: string | null;
+    application_object_id: string | null;
     created_at: string;
   };
   client_secrets: {
@@ -16,7 +17,27 @@ export interface Database {
     object_id: string;
     digest: string;
     hint: string;
+    display_name: string | null;
     expires_at: string;
+    created_at: string;
+  };
+  client_certificates: {
+    id: string;
+    object_id: string;
+    thumbprint_sha1: string;
+    thumbprint_sha256: string;
+    der: string;
+    display_name: string | null;
+    expires_at: string;
+    created_at: string;
+  };
+  federated_credentials: {
+    id: string;
+    object_id: string;
+    name: string;
+    issuer: string;
+    subject: string;
+    audiences: string;
     created_at: string;
   };
   resource_groups: {
@@ -86,4 +107,4 @@ export interface Database {
 }
 
 /** The entity names that appear in the change log; each maps to one table. */
-export type Entity = 'meta' | 'principal' | 'secret' | 'group' | 'resource' | 'accountKey' | 'assignment' | 'signingKey' | 'hostSecret';
+export type Entity = 'meta' | 'principal' | 'secret' | 'group' | 'resource' | 'accountKey' | 'assignment' | 'signingKey' | 'hostSecret' | 'certificate' | 'federatedCredential';

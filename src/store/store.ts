@@ -1,9 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Entity } from './schema.js';
 import type { DatabaseHandle } from './database.js';
-import { accountKeyRow, assignmentRow, groupRow, hostSecretRow, principalRow, resourceRow, secretRow, signingKeyRow } from './rows.js';
+import {
+  accountKeyRow, assignmentRow, certificateRow, federatedCredentialRow, groupRow, hostSecretRow, principalRow, resourceRow, secretRow,
+  signingKeyRow,
+} from './rows.js';
 import type { HostSecret } from '../resources/host-secret.js';
-import type { ClientSecret, Principal } from '../directory/model.js';
+import type { ClientCertificate, ClientSecret, FederatedCredential, Principal } from '../directory/model.js';
 import type { Resource, ResourceGroup } from '../resources/model.js';
 import type { AccountKey } from '../keys/model.js';
 import type { RoleAssignment } from '../rbac/model.js';
@@ -27,6 +30,8 @@ export interface FullState {
   readonly assignments: readonly RoleAssignment[];
   readonly signingKeys: readonly SigningKeyRecord[];
   readonly hostSecrets: readonly HostSecret[];
+  readonly certificates: readonly ClientCertificate[];
+  readonly federatedCredentials: readonly FederatedCredential[];
 }
 
 /** One entity as it now is in the database, or undefined when deleted. */
@@ -39,7 +44,9 @@ export type EntityValue =
   | { entity: 'accountKey'; key: string; value: AccountKey | undefined }
   | { entity: 'assignment'; key: string; value: RoleAssignment | undefined }
   | { entity: 'signingKey'; key: string; value: SigningKeyRecord | undefined }
-  | { entity: 'hostSecret'; key: string; value: HostSecret | undefined };
+  | { entity: 'hostSecret'; key: string; value: HostSecret | undefined }
+  | { entity: 'certificate'; key: string; value: ClientCertificate | undefined }
+  | { entity: 'federatedCredential'; key: string; value: FederatedCredential | undefined };
 
 /**
  * The one persistent store. Every write runs in a transaction that also
@@ -126,6 +133,8 @@ export class Store {
         assignments: (await trx.selectFrom('role_assignments').selectAll().execute()).map(assignmentRow.from),
         signingKeys: (await trx.selectFrom('signing_keys').selectAll().execute()).map(signingKeyRow.from),
         hostSecrets: (await trx.selectFrom('host_secrets').selectAll().execute()).map(hostSecretRow.from),
+        certificates: (await trx.selectFrom('client_certificates').selectAll().execute()).map(certificateRow.from),
+        federatedCredentials: (await trx.selectFrom('federated_credentials').selectAll().execute()).map(federatedCredentialRow.from),
       };
     });
   }
@@ -199,6 +208,16 @@ export class Reader {
     return rows.map(secretRow.from);
   }
 
+  async certificatesOf(objectId: string): Promise<ClientCertificate[]> {
+    const rows = await this.db.selectFrom('client_certificates').selectAll().where('object_id', '=', objectId).execute();
+    return rows.map(certificateRow.from);
+  }
+
+  async federatedCredentialsOf(objectId: string): Promise<FederatedCredential[]> {
+    const rows = await this.db.selectFrom('federated_credentials').selectAll().where('object_id', '=', objectId).execute();
+    return rows.map(federatedCredentialRow.from);
+  }
+
   async signingKeys(): Promise<SigningKeyRecord[]> {
     return (await this.db.selectFrom('signing_keys').selectAll().execute()).map(signingKeyRow.from);
   }
@@ -237,6 +256,14 @@ export class Reader {
       }
       case 'hostSecret':
         return { entity, key, value: await this.hostSecret(key) };
+      case 'certificate': {
+        const row = await db.selectFrom('client_certificates').selectAll().where('id', '=', key).executeTakeFirst();
+        return { entity, key, value: row && certificateRow.from(row) };
+      }
+      case 'federatedCredential': {
+        const row = await db.selectFrom('federated_credentials').selectAll().where('id', '=', key).executeTakeFirst();
+        return { entity, key, value: row && federatedCredentialRow.from(row) };
+      }
     }
   }
 }
@@ -280,7 +307,10 @@ export class Writer extends Reader {
   }
 
   async deletePrincipal(objectId: string): Promise<void> {
+    // A principal's credentials go with it.
     for (const secret of await this.secretsOf(objectId)) await this.deleteSecret(secret.id);
+    for (const certificate of await this.certificatesOf(objectId)) await this.deleteCertificate(certificate.id);
+    for (const credential of await this.federatedCredentialsOf(objectId)) await this.deleteFederatedCredential(credential.id);
     await this.trx.deleteFrom('principals').where('object_id', '=', objectId).execute();
     this.touch('principal', objectId);
   }
@@ -339,6 +369,28 @@ export class Writer extends Reader {
   async deleteAssignment(key: string): Promise<void> {
     await this.trx.deleteFrom('role_assignments').where('key', '=', key).execute();
     this.touch('assignment', key);
+  }
+
+  async putCertificate(c: ClientCertificate): Promise<void> {
+    const row = certificateRow.to(c);
+    await this.trx.insertInto('client_certificates').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+    this.touch('certificate', c.id);
+  }
+
+  async deleteCertificate(id: string): Promise<void> {
+    await this.trx.deleteFrom('client_certificates').where('id', '=', id).execute();
+    this.touch('certificate', id);
+  }
+
+  async putFederatedCredential(f: FederatedCredential): Promise<void> {
+    const row = federatedCredentialRow.to(f);
+    await this.trx.insertInto('federated_credentials').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+    this.touch('federatedCredential', f.id);
+  }
+
+  async deleteFederatedCredential(id: string): Promise<void> {
+    await this.trx.deleteFrom('federated_credentials').where('id', '=', id).execute();
+    this.touch('federatedCredential', id);
   }
 
   async putHostSecret(h: HostSecret): Promise<void> {

@@ -61,13 +61,14 @@ function principal(overrides: Partial<Principal> = {}): Principal {
     kind: 'Application',
     displayName: `app "quoted" ü ${hex(2)}`,
     resourceId: null,
+    applicationObjectId: randomUUID(),
     createdAt: now(),
     ...overrides,
   };
 }
 
 function secret(objectId: string, overrides: Partial<ClientSecret> = {}): ClientSecret {
-  return { id: randomUUID(), objectId, digest: hex(32), hint: 'abc', expiresAt: now(), createdAt: now(), ...overrides };
+  return { id: randomUUID(), objectId, digest: hex(32), hint: 'abc', displayName: 'ci secret', expiresAt: now(), createdAt: now(), ...overrides };
 }
 
 function group(core: Core, name = `rg-${hex(4)}`, overrides: Partial<ResourceGroup> = {}): ResourceGroup {

@@ -25,6 +25,7 @@ const principal: Principal = {
   kind: 'UserAssignedIdentity',
   displayName: 'id',
   resourceId: '/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id',
+  applicationObjectId: null,
   createdAt: new Date(now).toISOString(),
 };
 const audiences = new Set(['https://cognitiveservices.azure.com', 'https://cognitiveservices.azure.com/']);

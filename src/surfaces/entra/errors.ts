@@ -63,6 +63,54 @@ export const entraErrors = {
       7000222,
       `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
     ),
+  assertionType: (given: string | undefined) =>
+    new EntraError(
+      400,
+      'invalid_request',
+      50027,
+      `Invalid client_assertion_type '${given ?? ''}': it must be 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.`,
+    ),
+  malformedAssertion: () => new EntraError(400, 'invalid_request', 50027, 'JWT token is invalid or malformed.'),
+  certificateNotRegistered: (thumbprint: string, clientId: string) =>
+    new EntraError(
+      401,
+      'invalid_client',
+      700027,
+      `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${clientId}'.]`,
+    ),
+  invalidAssertionSignature: (thumbprint: string) =>
+    new EntraError(
+      401,
+      'invalid_client',
+      700027,
+      `Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '${thumbprint}']`,
+    ),
+  assertionOutOfTime: (now: number, nbf: number, exp: number) =>
+    new EntraError(
+      401,
+      'invalid_client',
+      700024,
+      `Client assertion is not within its valid time range. Current time: ${iso(now)}, assertion valid from ${iso(nbf)}, expiry time of assertion ${iso(exp)}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`,
+    ),
+  assertionAudience: () =>
+    new EntraError(401, 'invalid_client', 50012, 'Client assertion audience claim does not match Realm issuer.'),
+  assertionIssuer: () =>
+    new EntraError(
+      401,
+      'invalid_client',
+      700021,
+      "Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .",
+    ),
+  federatedNoMatch: (code: 700211 | 700212 | 700213, what: 'issuer' | 'audience' | 'subject', value: string) =>
+    new EntraError(
+      401,
+      'invalid_client',
+      code,
+      `No matching federated identity record found for presented assertion ${what} '${value}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`,
+    ),
+  externalIssuerFailed: () => new EntraError(401, 'invalid_client', 50166, 'Request to External OIDC endpoint failed.'),
+  federatedSignature: () =>
+    new EntraError(401, 'invalid_client', 50013, 'Assertion failed signature validation. [Reason - The key was not found.]'),
   missingScope: () =>
     new EntraError(400, 'invalid_scope', 70011, "The provided request must include a 'scope' input parameter."),
   invalidScope: (scope: string) =>
@@ -80,3 +128,8 @@ export const entraErrors = {
       `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     ),
 };
+
+/** Entra's times in messages: ISO-8601 with seven fractional digits. */
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
+}

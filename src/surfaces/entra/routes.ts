@@ -1,110 +1,103 @@
-import { randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { KeylessNames } from '../../config/names.js';
-import type { DirectoryService } from '../../directory/service.js';
 import { ClientAuthenticationError } from '../../directory/errors.js';
-import type { Keyring } from '../../tokens/signing-keys.js';
-import type { TokenService } from '../../tokens/service.js';
-import type { KnownResources } from '../../tokens/resources.js';
-import { openIdConfiguration } from './discovery.js';
+import { WORKLOAD_ISSUER_PATH } from '../../tokens/workload-issuer.js';
+import { adfsConfiguration, openIdConfiguration } from './discovery.js';
 import { EntraError, entraErrors } from './errors.js';
-import { parseTokenRequest } from './token-request.js';
+import { parseTokenRequest, type TokenEndpointVersion } from './token-request.js';
+import { toEntraError } from './client-errors.js';
+import { GRANTS } from './grants/client-credentials.js';
+import type { EntraDeps } from './deps.js';
 
-export interface EntraDeps {
-  readonly names: KeylessNames;
-  readonly tenantId: () => string;
-  readonly directory: DirectoryService;
-  readonly keyring: Keyring;
-  readonly tokens: TokenService;
-  readonly resources: KnownResources;
-  /** Fixed app-token lifetime in seconds; undefined = Entra's random 60–90 minutes. */
-  readonly appTokenLifetime: number | undefined;
-}
+export type { EntraDeps } from './deps.js';
 
-/** The authority: discovery, keys and the token endpoint, in Entra's dialect. */
+/** Tenants Entra accepts in discovery besides the tenant id. */
+const DISCOVERY_ALIASES = new Set(['common', 'organizations']);
+
+/**
+ * The authority in Entra's dialect: discovery (v1, v2, ADFS), keys, the
+ * token endpoints, and the built-in workload issuer. Each token request is a
+ * short list of steps: tenant → parse → grant (authenticate the client,
+ * check the resource, issue) → audit.
+ */
 export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void {
   const tenantOf = (request: FastifyRequest): string => (request.params as { tenant: string }).tenant;
+  const isTenant = (tenant: string): boolean => tenant.toLowerCase() === deps.tenantId().toLowerCase();
   const checkTenant = (tenant: string): void => {
-    if (tenant.toLowerCase() !== deps.tenantId().toLowerCase()) throw entraErrors.tenantNotFound(tenant);
+    if (!isTenant(tenant)) throw entraErrors.tenantNotFound(tenant);
   };
   const origin = (request: FastifyRequest): string => deps.names.originFor(request.headers.host);
 
-  app.get('/:tenant/v2.0/.well-known/openid-configuration', async (request, reply) =>
-    discovery(request, reply, 'v2'),
-  );
+  app.get('/:tenant/v2.0/.well-known/openid-configuration', async (request, reply) => discovery(request, reply, 'v2'));
   app.get('/:tenant/.well-known/openid-configuration', async (request, reply) => discovery(request, reply, 'v1'));
   for (const path of ['/:tenant/discovery/v2.0/keys', '/:tenant/discovery/keys']) {
     app.get(path, async (request, reply) => {
       const tenant = tenantOf(request);
-      if (tenant !== 'common') checkTenant(tenant);
+      if (!DISCOVERY_ALIASES.has(tenant.toLowerCase()) && tenant !== 'adfs') checkTenant(tenant);
       return reply.header('cache-control', 'max-age=86400, private').send({ keys: deps.keyring.jwks() });
     });
   }
+  // ADFS: MSAL knows it needs no instance discovery, so AZURE_TENANT_ID=adfs keeps every client on Keyless.
+  app.get('/adfs/.well-known/openid-configuration', async (request, reply) => reply.send(adfsConfiguration(origin(request))));
+  app.post('/adfs/oauth2/token', async (request, reply) => token(request, reply, 'adfs', deps.tenantId()));
+  app.post('/:tenant/oauth2/v2.0/token', async (request, reply) => token(request, reply, 'v2', tenantOf(request)));
+  app.post('/:tenant/oauth2/token', async (request, reply) => token(request, reply, 'v1', tenantOf(request)));
 
-  app.post('/:tenant/oauth2/v2.0/token', async (request, reply) => token(request, reply, 'v2'));
-  app.post('/:tenant/oauth2/token', async (request, reply) => token(request, reply, 'v1'));
+  app.get(`${WORKLOAD_ISSUER_PATH}/.well-known/openid-configuration`, async (_request, reply) => reply.send(deps.workload.discovery()));
+  app.get(`${WORKLOAD_ISSUER_PATH}/openid/v1/jwks`, async (_request, reply) => reply.send(deps.workload.jwks()));
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof EntraError) {
       return reply.code(error.status).header('cache-control', 'no-store').send(error.body(correlation(request)));
     }
+    const e = error as { statusCode?: number };
+    if (typeof e.statusCode === 'number' && e.statusCode < 500) {
+      const invalid = new EntraError(400, 'invalid_request', 900144, 'The request body must be application/x-www-form-urlencoded.');
+      return reply.code(400).send(invalid.body(correlation(request)));
+    }
     throw error;
   });
 
   async function discovery(request: FastifyRequest, reply: FastifyReply, version: 'v1' | 'v2') {
-    checkTenant(tenantOf(request));
+    const tenant = tenantOf(request);
+    if (DISCOVERY_ALIASES.has(tenant.toLowerCase())) return reply.send(openIdConfiguration(origin(request), tenant.toLowerCase(), version, '{tenantid}'));
+    checkTenant(tenant);
     return reply.send(openIdConfiguration(origin(request), deps.tenantId(), version));
   }
 
-  async function token(request: FastifyRequest, reply: FastifyReply, version: 'v1' | 'v2') {
-    const tenant = tenantOf(request);
+  async function token(request: FastifyRequest, reply: FastifyReply, version: TokenEndpointVersion, tenant: string) {
     checkTenant(tenant);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const parsed = parseTokenRequest(typeof body === 'object' ? body : {}, request.headers.authorization, version);
-    let principal;
+    const body = request.body;
+    const parsed = parseTokenRequest(typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}, request.headers.authorization, version);
+    const grant = GRANTS.get(parsed.grantType);
+    if (!grant) throw entraErrors.unsupportedGrant(parsed.grantType);
     try {
-      principal = deps.directory.authenticateClientSecret(parsed.clientId, parsed.clientSecret);
+      const { body: answer, client } = await grant.handle({ request: parsed, version, tenant, origin: origin(request), deps });
+      const reused = client.reusedAssertion ? ', assertion reused (same jti within its lifetime)' : '';
+      audit(request, client.principal.objectId, 'allowed', `${client.method} for ${parsed.resource}${reused}`);
+      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(answer);
     } catch (error) {
-      throw toEntra(error, parsed.clientId, tenant);
+      if (error instanceof ClientAuthenticationError) {
+        audit(request, deps.clients.principalId(parsed.clientId), 'denied', `client ${parsed.clientId}: ${error.failure}`);
+        throw toEntraError(error, tenant);
+      }
+      if (error instanceof EntraError) audit(request, deps.clients.principalId(parsed.clientId), 'denied', `AADSTS${error.aadsts}`);
+      throw error;
     }
-    if (!deps.resources.has(parsed.resource) && !deps.names.isOwnOrigin(parsed.resource)) {
-      throw entraErrors.unknownResource(parsed.resource, tenant);
-    }
-    const lifetime = deps.appTokenLifetime ?? randomInt(3600, 5401);
-    const issued = deps.tokens.issue({
-      principal,
-      audience: parsed.resource,
-      origin: origin(request),
-      lifetimeSeconds: lifetime,
-      appidacr: '1',
-    });
-    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    if (version === 'v2') {
-      return reply.send({ token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: issued.accessToken });
-    }
-    return reply.send({
-      token_type: 'Bearer',
-      expires_in: String(lifetime),
-      ext_expires_in: String(lifetime),
-      expires_on: String(issued.expiresOn),
-      not_before: String(issued.notBefore),
-      resource: parsed.resource,
-      access_token: issued.accessToken,
-    });
   }
-}
 
-function toEntra(error: unknown, clientId: string, tenant: string): unknown {
-  if (!(error instanceof ClientAuthenticationError)) return error;
-  switch (error.failure) {
-    case 'UnknownClient':
-      return entraErrors.unknownClient(clientId, tenant);
-    case 'NoCredential':
-      return entraErrors.noCredential();
-    case 'InvalidSecret':
-      return entraErrors.invalidSecret(clientId);
-    case 'ExpiredSecret':
-      return entraErrors.expiredSecret(clientId);
+  function audit(request: FastifyRequest, principalId: string | null, decision: 'allowed' | 'denied', reason: string): void {
+    deps.audit.record({
+      at: new Date().toISOString(),
+      surface: 'entra',
+      operation: `POST ${request.url.split('?')[0] ?? ''}`,
+      account: null,
+      principalId,
+      principalType: principalId === null ? null : 'ServicePrincipal',
+      keyName: null,
+      decision,
+      reason,
+      requestId: request.id,
+    });
   }
 }
 

@@ -1,10 +1,15 @@
 import { entraErrors } from './errors.js';
 
+export type TokenEndpointVersion = 'v1' | 'v2' | 'adfs';
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
 /** The parts of a token request Keyless reads; every other parameter is ignored, as Entra ignores it. */
 export interface TokenRequest {
   readonly grantType: string;
   readonly clientId: string;
   readonly clientSecret: string | undefined;
+  /** A JWT-bearer client assertion: certificate-signed (private_key_jwt) or federated. */
+  readonly clientAssertion: string | undefined;
   /** v2: the `.default` scope's resource; v1: the `resource` parameter. */
   readonly resource: string;
 }
@@ -12,7 +17,7 @@ export interface TokenRequest {
 export function parseTokenRequest(
   body: Record<string, unknown>,
   authorization: string | undefined,
-  version: 'v1' | 'v2',
+  version: TokenEndpointVersion,
 ): TokenRequest {
   const field = (name: string): string | undefined => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
   const grantType = field('grant_type');
@@ -22,7 +27,11 @@ export function parseTokenRequest(
   const clientId = field('client_id') ?? basic?.id;
   if (!clientId) throw entraErrors.missingParameter('client_id');
   const clientSecret = field('client_secret') ?? (basic && basic.id === clientId ? basic.secret : undefined);
-  return { grantType, clientId, clientSecret, resource: version === 'v2' ? resourceOfScope(field('scope')) : resourceParameter(field('resource')) };
+  const clientAssertion = field('client_assertion');
+  if (clientAssertion !== undefined && field('client_assertion_type') !== JWT_BEARER) throw entraErrors.assertionType(field('client_assertion_type'));
+  // The ADFS endpoint takes either form; Entra's v1 endpoint takes `resource`, v2 takes `scope`.
+  const resource = version === 'v2' || (version === 'adfs' && field('scope') !== undefined) ? resourceOfScope(field('scope')) : resourceParameter(field('resource'));
+  return { grantType, clientId, clientSecret, clientAssertion, resource };
 }
 
 function resourceOfScope(scope: string | undefined): string {

@@ -38,6 +38,12 @@ export function registerDataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDep
     return reply.code(500).send({ error: { code: 'InternalServerError', message: 'The server had an error while processing your request.' } });
   });
 
+  /** Managed identities and applications are both service principals; the audit tells them apart. */
+  const principalType = (objectId: string): string => {
+    const kind = deps.directory.principal(objectId)?.kind;
+    return kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity';
+  };
+
   for (const [path, operation] of Object.entries(DEPLOYMENT_OPERATIONS)) {
     app.post(`/accounts/:account/openai/deployments/:deployment/${path}`, (request, reply) => handle(request, reply, operation, false));
   }
@@ -63,14 +69,14 @@ export function registerDataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDep
       const deploymentName = v1 ? (typeof body['model'] === 'string' ? body['model'] : '') : (params.deployment ?? '');
       const deployment = deps.accounts.deployment(account, deploymentName);
       if (!deployment) throw dataPlaneErrors.deploymentNotFound();
-      deps.audit.record(audit(request, operation, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action'));
+      deps.audit.record(audit(request, operation, account, caller, principalType, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action'));
       return await answer(request, reply, operation, deployment, body);
     } catch (error) {
       if (error instanceof ModelInputError) {
         return send(reply, request, dataPlaneErrors.invalidRequest(error.message, error.param, error.openaiCode));
       }
       if (!(error instanceof DataPlaneError)) throw error;
-      deps.audit.record(audit(request, operation, account, caller, 'denied', error.reason));
+      deps.audit.record(audit(request, operation, account, caller, principalType, 'denied', error.reason));
       return send(reply, request, error);
     }
   }
@@ -121,6 +127,7 @@ function audit(
   operation: Operation,
   account: Resource | undefined,
   caller: Caller | undefined,
+  principalType: (objectId: string) => string,
   decision: 'allowed' | 'denied',
   reason: string,
 ): AuditRecord {
@@ -130,7 +137,7 @@ function audit(
     operation: operation.template,
     account: account?.id ?? null,
     principalId: caller?.kind === 'token' ? caller.token.objectId : null,
-    principalType: caller?.kind === 'token' ? 'ServicePrincipal' : null,
+    principalType: caller?.kind === 'token' ? principalType(caller.token.objectId) : null,
     keyName: caller?.kind === 'key' ? caller.keyName : null,
     decision,
     reason,

@@ -1,0 +1,83 @@
+import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { DecodedJwt } from '../tokens/jwt.js';
+import type { ClientCertificate, Principal } from './model.js';
+import { ClientAuthenticationError } from './errors.js';
+
+/** Assertions live at most 10 minutes (msal-node signs nbf..nbf+600); 5 minutes of skew either way. */
+const MAX_LIFETIME_SECONDS = 600;
+const SKEW_SECONDS = 300;
+
+/**
+ * Verifies a certificate-signed client assertion (private_key_jwt): PS256
+ * with `x5t#S256` (msal-node today) or RS256 with `x5t` (older clients). The
+ * key is found only by thumbprint among the client's unexpired registered
+ * certificates: an `x5c` in the header is never trusted. `iss` = `sub` = the
+ * client id, `aud` one of Keyless's token endpoints. A `jti` may be reused
+ * within the assertion's lifetime, as msal-node reuses its assertion.
+ */
+export function verifyCertificateAssertion(
+  principal: Principal,
+  jwt: DecodedJwt,
+  certificates: readonly ClientCertificate[],
+  isTokenEndpoint: (aud: string) => boolean,
+  nowSeconds: number,
+): ClientCertificate {
+  const clientId = principal.appId;
+  const alg = jwt.header['alg'];
+  const sha256 = jwt.header['x5t#S256'];
+  const sha1 = jwt.header['x5t'];
+  const thumbprint = typeof sha256 === 'string' ? sha256 : typeof sha1 === 'string' ? sha1 : undefined;
+  if ((alg !== 'PS256' && alg !== 'RS256') || thumbprint === undefined) {
+    throw new ClientAuthenticationError('MalformedAssertion', clientId, { reason: 'alg must be PS256 or RS256 with x5t#S256 or x5t' });
+  }
+  const nowMs = nowSeconds * 1000;
+  const certificate = certificates.find(
+    (c) => c.objectId === principal.objectId && Date.parse(c.expiresAt) > nowMs &&
+      (typeof sha256 === 'string' ? c.thumbprintSha256 === sha256 : c.thumbprintSha1 === sha1),
+  );
+  if (!certificate) throw new ClientAuthenticationError('CertificateNotRegistered', clientId, { thumbprint: thumbprintHex(thumbprint) });
+  if (!verify('sha256', Buffer.from(jwt.signingInput), keyOptions(publicKeyOf(certificate), alg), jwt.signature)) {
+    throw new ClientAuthenticationError('InvalidAssertionSignature', clientId, { thumbprint: thumbprintHex(thumbprint) });
+  }
+  const claims = jwt.payload;
+  if (claims['iss'] !== clientId || claims['sub'] !== clientId) throw new ClientAuthenticationError('AssertionIssuer', clientId);
+  const aud = claims['aud'];
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  if (!audiences.some((a) => typeof a === 'string' && isTokenEndpoint(a))) {
+    throw new ClientAuthenticationError('AssertionAudience', clientId, { audience: aud });
+  }
+  checkTimes(claims, nowSeconds, clientId, MAX_LIFETIME_SECONDS);
+  return certificate;
+}
+
+/** nbf ≤ now ≤ exp (with skew); when `maxLifetime` is given, exp − (nbf or iat) may not exceed it. */
+export function checkTimes(claims: Record<string, unknown>, now: number, clientId: string, maxLifetime: number | undefined): void {
+  const exp = claims['exp'];
+  const nbf = typeof claims['nbf'] === 'number' ? claims['nbf'] : claims['iat'];
+  if (typeof exp !== 'number' || (nbf !== undefined && typeof nbf !== 'number')) throw new ClientAuthenticationError('MalformedAssertion', clientId);
+  const start = typeof nbf === 'number' ? nbf : now;
+  const tooLong = maxLifetime !== undefined && exp - start > maxLifetime + SKEW_SECONDS;
+  if (now > exp + SKEW_SECONDS || now + SKEW_SECONDS < start || tooLong) {
+    throw new ClientAuthenticationError('AssertionOutOfTime', clientId, { now, nbf: start, exp });
+  }
+}
+
+const keyCache = new Map<string, KeyObject>();
+function publicKeyOf(certificate: ClientCertificate): KeyObject {
+  let key = keyCache.get(certificate.id);
+  if (!key) {
+    const pem = `-----BEGIN CERTIFICATE-----\n${certificate.der.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END CERTIFICATE-----\n`;
+    key = createPublicKey(pem);
+    keyCache.set(certificate.id, key);
+  }
+  return key;
+}
+
+function keyOptions(key: KeyObject, alg: 'PS256' | 'RS256') {
+  return alg === 'PS256' ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : { key };
+}
+
+/** Entra shows thumbprints as upper-case hex. */
+function thumbprintHex(base64url: string): string {
+  return Buffer.from(base64url, 'base64url').toString('hex').toUpperCase();
+}

@@ -1,0 +1,20 @@
+import type { KeylessNames } from '../../config/names.js';
+import type { ClientAuthenticator } from '../../directory/client-authenticator.js';
+import type { Keyring } from '../../tokens/signing-keys.js';
+import type { TokenService } from '../../tokens/service.js';
+import type { KnownResources } from '../../tokens/resources.js';
+import type { WorkloadIssuer } from '../../tokens/workload-issuer.js';
+import type { AuditLog } from '../../audit/log.js';
+
+export interface EntraDeps {
+  readonly names: KeylessNames;
+  readonly tenantId: () => string;
+  readonly clients: ClientAuthenticator;
+  readonly keyring: Keyring;
+  readonly tokens: TokenService;
+  readonly resources: KnownResources;
+  readonly workload: WorkloadIssuer;
+  readonly audit: AuditLog;
+  /** Fixed app-token lifetime in seconds; undefined = Entra's random 60–90 minutes. */
+  readonly appTokenLifetime: number | undefined;
+}

@@ -1,0 +1,87 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, createHash, randomUUID, type KeyObject } from 'node:crypto';
+import { open, seal } from '../shared/crypto.js';
+import type { Clock } from '../shared/clock.js';
+import type { Store } from '../store/store.js';
+import { signRs256 } from './jwt.js';
+
+const META_KEY = 'workloadIssuerKey';
+const CONTEXT = 'meta:workloadIssuerKey';
+export const WORKLOAD_ISSUER_PATH = '/workload-issuer';
+
+export interface WorkloadTokenRequest {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly audience: string;
+  readonly lifetimeSeconds: number;
+}
+
+/**
+ * A stand-in for a Kubernetes service-account issuer: its own RSA key
+ * (sealed in the database, shared by every instance), an OIDC discovery
+ * document and JWKS at an HTTPS issuer URL, and projected tokens with
+ * subject system:serviceaccount:NAMESPACE:NAME. Federated credentials trust it
+ * like any external issuer, but Keyless verifies its tokens in-process.
+ */
+export class WorkloadIssuer {
+  private constructor(
+    private readonly privateKey: KeyObject,
+    readonly publicKey: KeyObject,
+    readonly kid: string,
+    private readonly origin: () => string,
+    private readonly clock: Clock,
+  ) {}
+
+  static async open(store: Store, kek: Buffer, origin: () => string, clock: Clock): Promise<WorkloadIssuer> {
+    await store.write(async (writer) => {
+      if ((await writer.meta(META_KEY)) !== undefined) return;
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      await writer.putMeta(META_KEY, seal(kek, privateKey.export({ format: 'der', type: 'pkcs8' }), CONTEXT));
+    });
+    const sealed = await store.load('meta', META_KEY);
+    if (sealed.entity !== 'meta' || sealed.value === undefined) throw new Error('the workload issuer key is missing');
+    const privateKey = createPrivateKey({ key: open(kek, sealed.value, CONTEXT), format: 'der', type: 'pkcs8' });
+    const publicKey = createPublicKey(privateKey);
+    const jwk = publicKey.export({ format: 'jwk' });
+    const kid = createHash('sha256').update(JSON.stringify({ e: jwk.e, kty: 'RSA', n: jwk.n })).digest('base64url');
+    return new WorkloadIssuer(privateKey, publicKey, kid, origin, clock);
+  }
+
+  /** The issuer URL, on Keyless's canonical origin (https://localhost:PORT/workload-issuer). */
+  get issuer(): string {
+    return `${this.origin()}${WORKLOAD_ISSUER_PATH}`;
+  }
+
+  discovery(): Record<string, unknown> {
+    return {
+      issuer: this.issuer,
+      jwks_uri: `${this.issuer}/openid/v1/jwks`,
+      response_types_supported: ['id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+    };
+  }
+
+  jwks(): { keys: Record<string, unknown>[] } {
+    return { keys: [{ ...this.publicKey.export({ format: 'jwk' }), kid: this.kid, use: 'sig', alg: 'RS256' }] };
+  }
+
+  mint(request: WorkloadTokenRequest): { token: string; expiresOn: number } {
+    const now = Math.floor(this.clock.now() / 1000);
+    const exp = now + request.lifetimeSeconds;
+    const token = signRs256(
+      { kid: this.kid },
+      {
+        aud: [request.audience],
+        exp,
+        iat: now,
+        nbf: now,
+        iss: this.issuer,
+        sub: `system:serviceaccount:${request.namespace}:${request.serviceAccount}`,
+        jti: randomUUID(),
+        'kubernetes.io': { namespace: request.namespace, serviceaccount: { name: request.serviceAccount, uid: randomUUID() } },
+      },
+      this.privateKey,
+    );
+    return { token, expiresOn: exp };
+  }
+}
