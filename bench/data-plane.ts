@@ -1,6 +1,7 @@
 /*
- * Benchmark (not a test): what Keyless's authentication costs on the Azure
- * OpenAI data plane, against a bare server that does no checks at all.
+ * Benchmark (not a test): what Keyless costs on the Azure OpenAI data plane
+ * against a bare server that does no checks at all, and what its checks cost
+ * against the same framework and model without them.
  *
  *   npm run build && node dist/bench/data-plane.js [--profile DIR]
  *
@@ -13,14 +14,16 @@
  *    Services OpenAI User" on the account; reads key1 and gets a managed
  *    identity token from the App Service endpoint.
  * 2. Captures one real chat response and one identity-endpoint response and
- *    starts two bare servers (bench/baseline-server.ts, each in its own
- *    process) that answer every request with those bytes: node:https with
- *    Keyless's own certificate for the data plane, node:http for the identity
- *    endpoint.
- * 3. Measures, interleaved (A B C, then C B A) so that drift, thermal state and
- *    GC hit every target alike:
+ *    starts the baselines, each in its own process: node:https with Keyless's
+ *    own certificate (bench/baseline-server.ts) answering every request with
+ *    the captured chat bytes, the same in node:http for the identity endpoint,
+ *    and Keyless's fastify set-up with its simulator model but none of its
+ *    checks (bench/model-server.ts).
+ * 3. Measures, interleaved (A B C D, then D C B A) so that drift and the other
+ *    work of a shared machine hit every target alike:
  *      (a) Keyless with `api-key`, (b) Keyless with `Authorization: Bearer`,
- *      (c) the bare baseline, same path and body;
+ *      (c) the bare baseline, same path and body (the targets' baseline),
+ *      (d) fastify + the model without checks (supplementary, no target);
  *    a saturation phase (autocannon, 50 connections) and a fixed-rate phase
  *    below saturation (an open-loop paced client, see `paced` for why not
  *    autocannon's own rate limit); then the identity endpoint against its bare
@@ -55,6 +58,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
 const KEYLESS_BIN = path.join(ROOT, 'bin', 'keyless');
 const BASELINE_SERVER = path.join(HERE, 'baseline-server.js');
+const MODEL_SERVER = path.join(HERE, 'model-server.js');
 
 const API_VERSION = '2024-10-21';
 const CHAT_BODY = JSON.stringify({
@@ -66,9 +70,9 @@ const CHAT_BODY = JSON.stringify({
 });
 const COGNITIVE_SERVICES = 'https://cognitiveservices.azure.com';
 
-// Time budget (seconds). Saturation: 3 × 2 s warm-up + 3 × 4 rounds × 2 s; fixed rate: 3 × 1 s + 3 × 8 rounds × 1 s;
-// identity: 2 × 1 s + 2 × 2 rounds × 2.5 s. About 80 s of load, plus 5-10 s of set-up. Short rounds, alternating
-// A B C / C B A, so that the other work on a shared machine falls on every target alike.
+// Time budget (seconds). Saturation: 4 × 2 s warm-up + 4 × 4 rounds × 2 s; fixed rate: 4 × 1 s + 4 × 8 rounds × 1 s;
+// identity: 2 × 1 s + 2 × 2 rounds × 2.5 s. About 90 s of load, plus 5-10 s of set-up. Short rounds, alternating
+// A B C D / D C B A, so that the other work on a shared machine falls on every target alike.
 const SATURATION = { connections: 50, warmup: 2, round: 2, rounds: 4 } as const;
 const FIXED = { warmup: 1, round: 1, rounds: 8, maxRate: 1000, fractionOfLowest: 0.4, maxSockets: 50 } as const;
 const IDENTITY = { connections: 20, warmup: 1, round: 2.5, rounds: 2 } as const;
@@ -173,9 +177,9 @@ interface Baseline {
   port: number;
 }
 
-async function startBaseline(args: readonly string[]): Promise<Baseline> {
+async function startBaseline(script: string, args: readonly string[]): Promise<Baseline> {
   // stdin stays open (a pipe): the baseline exits by itself if this process dies.
-  const child = track(spawn(process.execPath, [BASELINE_SERVER, ...args, '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [script, ...args, '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] }));
   let out = '';
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
   const port = await new Promise<number>((resolve, reject) => {
@@ -508,19 +512,31 @@ async function main(): Promise<void> {
     fs.writeFileSync(identityFile, identity.body);
 
     // ── 2. The baselines ──
-    const tlsBaseline = await startBaseline(['--body', chatFile, '--cert', path.join(dataDir, 'server.pem'), '--key', path.join(dataDir, 'server-key.pem')]);
+    const tls = ['--cert', path.join(dataDir, 'server.pem'), '--key', path.join(dataDir, 'server-key.pem')];
+    const tlsBaseline = await startBaseline(BASELINE_SERVER, ['--body', chatFile, ...tls]);
     baselines.push(tlsBaseline);
-    const plainBaseline = await startBaseline(['--body', identityFile]);
+    const modelBaseline = await startBaseline(MODEL_SERVER, tls);
+    baselines.push(modelBaseline);
+    const plainBaseline = await startBaseline(BASELINE_SERVER, ['--body', identityFile]);
     baselines.push(plainBaseline);
     const baselineChatUrl = new URL(`/accounts/bench/${chatPath}`, `https://127.0.0.1:${tlsBaseline.port}`).toString();
-    const checkBaseline = await send(baselineChatUrl, { method: 'POST', headers: json, body: CHAT_BODY, agent: keylessAgent() });
+    const modelChatUrl = new URL(`/accounts/bench/${chatPath}`, `https://127.0.0.1:${modelBaseline.port}`).toString();
+    const checkBaseline = await send(baselineChatUrl, { method: 'POST', headers: json, body: CHAT_BODY, agent: captureAgent });
     if (checkBaseline.status !== 200 || !checkBaseline.body.equals(captured.body)) throw new Error('the TLS baseline does not answer as captured');
+    const checkModel = await send(modelChatUrl, { method: 'POST', headers: json, body: CHAT_BODY, agent: captureAgent });
+    if (checkModel.status !== 200 || checkModel.body.length !== captured.body.length) {
+      throw new Error(`the model baseline answered ${checkModel.status} with ${checkModel.body.length} bytes (Keyless: ${captured.body.length})`);
+    }
 
     const keylessPid = keyless.info.pid;
-    const a: Target = { label: '(a) Keyless, api-key', url: chatUrl, method: 'POST', headers: keyHeaders, body: CHAT_BODY, pid: keylessPid, agent: keylessAgent() };
-    const b: Target = { label: '(b) Keyless, bearer token', url: chatUrl, method: 'POST', headers: tokenHeaders, body: CHAT_BODY, pid: keylessPid, agent: keylessAgent() };
-    const c: Target = { label: '(c) bare node:https', url: baselineChatUrl, method: 'POST', headers: json, body: CHAT_BODY, pid: tlsBaseline.child.pid, agent: keylessAgent() };
-    const dataPlane = [a, b, c] as const;
+    const target = (label: string, url: string, headers: Record<string, string>, pid: number | undefined): Target => ({
+      label, url, method: 'POST', headers, body: CHAT_BODY, pid, agent: keylessAgent(),
+    });
+    const a = target('(a) Keyless, api-key', chatUrl, keyHeaders, keylessPid);
+    const b = target('(b) Keyless, bearer token', chatUrl, tokenHeaders, keylessPid);
+    const c = target('(c) bare node:https', baselineChatUrl, json, tlsBaseline.child.pid);
+    const d = target('(d) fastify + model, no checks', modelChatUrl, json, modelBaseline.child.pid);
+    const dataPlane = [a, b, c, d] as const;
     const identityKeyless: Target = {
       label: 'Keyless App Service endpoint', url: identityUrl, method: 'GET', headers: { 'x-identity-header': identityHeader }, pid: keylessPid, agent: plainAgent,
     };
@@ -534,7 +550,9 @@ async function main(): Promise<void> {
     console.log(`node ${process.version}, ${cpus.length} CPU(s) (${cpus[0]?.model.trim() ?? 'unknown'}), ${os.platform()} ${os.release()}`);
     console.log(`NOTE: the load generator (this process) and the servers share these ${cpus.length} CPU(s); absolute figures are`);
     console.log('      lower than on separate machines, and every target pays the same client-side cost.');
-    console.log(`chat request: ${Buffer.byteLength(CHAT_BODY)} bytes; response: ${captured.body.length} bytes (the baseline returns the captured one)`);
+    console.log(`chat request: ${Buffer.byteLength(CHAT_BODY)} bytes; response: ${captured.body.length} bytes (the bare baseline returns the captured one)`);
+    console.log('(c) is the baseline of the targets: node:https answering fixed bytes. (d), no target, is Keyless\'s fastify set-up and');
+    console.log('    simulator model without its checks (no account lookup, authentication, RBAC or audit): a/d and b/d are what the checks cost.');
     console.log(`set-up took ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
 
     // ── 3a. Saturation ──
@@ -556,22 +574,23 @@ async function main(): Promise<void> {
     const rps = (t: Target): number => rate(saturated.get(t));
     const ratioA = rps(a) / rps(c);
     const ratioB = rps(b) / rps(c);
+    const vsD = (t: Target): string => (t === c || t === d ? '' : fmt(rps(t) / rps(d), 3));
 
     console.log(`Saturation: autocannon, ${SATURATION.connections} connections, ${SATURATION.rounds} rounds × ${SATURATION.round} s per target after ${SATURATION.warmup} s warm-up, interleaved`);
-    console.log(`${'target'.padEnd(28)} ${pad('req/s', 7)} ${pad('ratio to c', 10)} ${pad('per-round ratios', 16)} ${pad('server µs/req', 13)} ${pad('writes/req', 10)} ${pad('failed', 6)}`);
+    console.log(`${'target'.padEnd(31)} ${pad('req/s', 6)} ${pad('÷ c', 6)} ${pad('÷ c per round', 13)} ${pad('÷ d', 6)} ${pad('server µs/req', 13)} ${pad('writes/req', 10)} ${pad('failed', 6)}`);
     for (const t of dataPlane) {
       const s = saturated.get(t) ?? emptyCounted();
       const ratios = roundRatios.get(t) ?? [];
-      const range = t === c ? '' : `${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)}`;
+      const range = t === c ? '' : `${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)}`;
       console.log(
-        `${t.label.padEnd(28)} ${pad(fmt(rps(t), 0), 7)} ${pad(fmt(rps(t) / rps(c), 3), 10)} ${pad(range, 16)} ${pad(perRequest(s).cpu, 13)} ${pad(perRequest(s).writes, 10)} ${pad(String(s.bad), 6)}`,
+        `${t.label.padEnd(31)} ${pad(fmt(rps(t), 0), 6)} ${pad(fmt(rps(t) / rps(c), 3), 6)} ${pad(range, 13)} ${pad(vsD(t), 6)} ${pad(perRequest(s).cpu, 13)} ${pad(perRequest(s).writes, 10)} ${pad(String(s.bad), 6)}`,
       );
     }
 
     console.log('server µs/req: the server process\'s CPU per request, user+kernel (/proc/PID/stat); writes/req: its write system calls (/proc/PID/io)');
 
     // ── 3b. Fixed rate, below saturation ──
-    const lowest = Math.min(rps(a), rps(b), rps(c));
+    const lowest = Math.min(...dataPlane.map(rps));
     const fixedRate = Math.max(10, Math.floor(Math.min(FIXED.maxRate, FIXED.fractionOfLowest * lowest)));
     process.stderr.write(`fixed-rate phase at ${fixedRate} req/s…\n`);
     for (const t of dataPlane) await paced(t, fixedRate, FIXED.warmup);
@@ -596,9 +615,9 @@ async function main(): Promise<void> {
     }
     loopDelay.disable();
     /** The median over rounds of (target − c) in the same round: rounds hit by a stall of the shared machine drop out. */
-    const pairedAdded = (t: Target, per: Map<Target, number[]>): number => {
+    const pairedAdded = (t: Target, per: Map<Target, number[]>, baseline: Target = c): number => {
       const mine = per.get(t) ?? [];
-      const base = per.get(c) ?? [];
+      const base = per.get(baseline) ?? [];
       return median(mine.map((v, i) => v - (base[i] ?? Number.NaN)));
     };
     const addedA = pairedAdded(a, roundP99);
@@ -606,18 +625,20 @@ async function main(): Promise<void> {
 
     console.log(`\nFixed rate: open-loop paced client at ${fixedRate} req/s (${FIXED.fractionOfLowest * 100}% of the lowest saturated rate, at most ${FIXED.maxRate}),`);
     console.log(`${FIXED.rounds} rounds × ${FIXED.round} s per target after ${FIXED.warmup} s warm-up, interleaved; latency in ms from when each request was due`);
-    console.log(`${'target'.padEnd(28)} ${pad('req/s', 6)} ${pad('p50', 6)} ${pad('p99', 7)} ${pad('mean', 6)} ${pad('median round p99', 17)} ${pad('added p50', 10)} ${pad('added p99', 10)} ${pad('failed', 6)}`);
+    console.log(`${'target'.padEnd(31)} ${pad('req/s', 5)} ${pad('p50', 5)} ${pad('p99', 6)} ${pad('mean', 5)} ${pad('round p99', 9)} ${pad('added p50', 9)} ${pad('added p99', 9)} ${pad('p99 vs d', 8)} ${pad('failed', 6)}`);
     for (const t of dataPlane) {
       const r = pooled.get(t);
       if (!r) continue;
       const sorted = [...r.latencies].sort((x, y) => x - y);
       const mean = sorted.reduce((sum, v) => sum + v, 0) / sorted.length;
       const added = (per: Map<Target, number[]>): string => (t === c ? '' : fmt(pairedAdded(t, per)));
+      const addedVsD = t === c || t === d ? '' : fmt(pairedAdded(t, roundP99, d));
       console.log(
-        `${t.label.padEnd(28)} ${pad(fmt(r.latencies.length / r.seconds, 0), 6)} ${pad(fmt(percentile(sorted, 0.5)), 6)} ${pad(fmt(percentile(sorted, 0.99)), 7)} ${pad(fmt(mean), 6)} ${pad(fmt(median(roundP99.get(t) ?? [])), 17)} ${pad(added(roundP50), 10)} ${pad(added(roundP99), 10)} ${pad(String(r.bad), 6)}`,
+        `${t.label.padEnd(31)} ${pad(fmt(r.latencies.length / r.seconds, 0), 5)} ${pad(fmt(percentile(sorted, 0.5)), 5)} ${pad(fmt(percentile(sorted, 0.99)), 6)} ${pad(fmt(mean), 5)} ${pad(fmt(median(roundP99.get(t) ?? [])), 9)} ${pad(added(roundP50), 9)} ${pad(added(roundP99), 9)} ${pad(addedVsD, 8)} ${pad(String(r.bad), 6)}`,
       );
     }
-    console.log(`p50 and p99 pool all rounds; "added" is the median over rounds of (target − c) in the same round.`);
+    console.log('p50, p99 and mean pool all rounds; "round p99" is the median of the per-round p99s; "added" is the median over rounds');
+    console.log('of (target − c) in the same round, for p50 and p99; "p99 vs d" is the same for p99 against (d).');
     console.log(`this process's event-loop delay meanwhile: p99 ${fmt(loopDelay.percentile(99) / 1e6)} ms, max ${fmt(loopDelay.max / 1e6)} ms (stalls of the shared machine show here too)`);
 
     // ── 4. The identity endpoint ──
@@ -642,7 +663,8 @@ async function main(): Promise<void> {
     console.log(`  throughput b/c ≥ ${TARGET_RATIO}:          ${fmt(ratioB, 3).padStart(7)}     ${verdict(ratioB >= TARGET_RATIO)}`);
     console.log(`  p99 added latency a − c < ${TARGET_ADDED_P99_MS} ms: ${fmt(addedA).padStart(7)} ms  ${verdict(addedA < TARGET_ADDED_P99_MS)}`);
     console.log(`  p99 added latency b − c < ${TARGET_ADDED_P99_MS} ms: ${fmt(addedB).padStart(7)} ms  ${verdict(addedB < TARGET_ADDED_P99_MS)}`);
-    console.log(`  (identity endpoint, no target: ${fmt(idRatio, 3)} of the bare server's throughput)`);
+    console.log(`  (no target: against (d), a/d ${fmt(rps(a) / rps(d), 3)}, b/d ${fmt(rps(b) / rps(d), 3)}; p99 added a − d ${fmt(pairedAdded(a, roundP99, d))} ms, b − d ${fmt(pairedAdded(b, roundP99, d))} ms)`);
+    console.log(`  (no target: the identity endpoint serves ${fmt(idRatio, 3)} of the bare server's throughput)`);
     console.log(`\ntotal run time ${((Date.now() - began) / 1000).toFixed(1)} s`);
   } catch (error) {
     process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -6,9 +6,12 @@
  *     in node_modules, Node's internals, the garbage collector;
  *   - inclusive time by file: samples with that file anywhere on the stack
  *     (so a route handler includes the model it calls);
- *   - the functions with the most self time.
+ *   - the functions with the most self time;
+ *   - Keyless's own functions (src/…) by inclusive time.
  *
- *   node dist/bench/profile-summary.js FILE.cpuprofile [--top N]
+ *   node dist/bench/profile-summary.js FILE.cpuprofile [--top N] [--from SECONDS]
+ *
+ * --from skips the start of the profile (Keyless's start-up and set-up).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,11 +36,14 @@ interface Profile {
 
 const file = process.argv[2];
 if (file === undefined || file.startsWith('--')) {
-  process.stderr.write('usage: profile-summary FILE.cpuprofile [--top N]\n');
+  process.stderr.write('usage: profile-summary FILE.cpuprofile [--top N] [--from SECONDS]\n');
   process.exit(2);
 }
 const topAt = process.argv.indexOf('--top');
 const TOP = topAt === -1 ? 25 : Number(process.argv[topAt + 1] ?? 25);
+// --from S: ignore the first S seconds of the profile (start-up: key generation, module loading, the tokenizer build).
+const fromAt = process.argv.indexOf('--from');
+const FROM_US = fromAt === -1 ? 0 : Number(process.argv[fromAt + 1] ?? 0) * 1e6;
 
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
 const byId = new Map<number, ProfileNode>();
@@ -79,17 +85,23 @@ function fileOf(frame: CallFrame): string {
   return url.startsWith('node:') ? url : path.basename(url);
 }
 
+const functionOf = (frame: CallFrame): string => `${frame.functionName || '(anonymous)'} ${fileOf(frame)}:${frame.lineNumber + 1}`;
+
 const selfByArea = new Map<string, number>();
 const selfByFunction = new Map<string, number>();
 const inclusiveByFile = new Map<string, number>();
+const inclusiveByFunction = new Map<string, number>();
 const add = (map: Map<string, number>, key: string, us: number): void => {
   map.set(key, (map.get(key) ?? 0) + us);
 };
 
 let busy = 0;
 let idle = 0;
+let elapsed = 0;
 profile.samples.forEach((id, i) => {
   const us = profile.timeDeltas[i] ?? 0;
+  elapsed += us;
+  if (elapsed < FROM_US) return;
   const node = byId.get(id);
   if (!node) return;
   if (node.callFrame.functionName === '(idle)') {
@@ -98,15 +110,22 @@ profile.samples.forEach((id, i) => {
   }
   busy += us;
   add(selfByArea, area(node.callFrame), us);
-  add(selfByFunction, `${node.callFrame.functionName || '(anonymous)'} ${fileOf(node.callFrame)}:${node.callFrame.lineNumber + 1}`, us);
-  const seen = new Set<string>();
+  add(selfByFunction, functionOf(node.callFrame), us);
+  const seenFiles = new Set<string>();
+  const seenFunctions = new Set<string>();
   for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
     const frame = byId.get(at)?.callFrame;
     if (!frame || frame.url === '') continue;
     const name = fileOf(frame);
-    if (seen.has(name)) continue;
-    seen.add(name);
-    add(inclusiveByFile, name, us);
+    if (!seenFiles.has(name)) {
+      seenFiles.add(name);
+      add(inclusiveByFile, name, us);
+    }
+    const fn = functionOf(frame);
+    if (!seenFunctions.has(fn)) {
+      seenFunctions.add(fn);
+      add(inclusiveByFunction, fn, us);
+    }
   }
 });
 
@@ -120,3 +139,5 @@ console.log(`${path.basename(file)}: ${(busy / 1e6).toFixed(2)} s busy, ${(idle 
 table('self time by area', selfByArea, TOP);
 table('inclusive time by file (the file anywhere on the stack)', inclusiveByFile, TOP);
 table('self time by function', selfByFunction, TOP);
+// Keyless's own functions only: where its request handling spends the time, callees included.
+table('inclusive time of Keyless functions (src/…, callees included)', new Map([...inclusiveByFunction].filter(([name]) => / src\//.test(name))), TOP);

@@ -127,7 +127,6 @@ async function start(
   };
   const clients = new ClientAuthenticator(directory, model, issuerKeys, (aud) => names.isOwnTokenEndpoint(aud), clock);
   const credentials = new CredentialService(store, model, directory, clock);
-  void credentials;
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
   let identityUrl = '';
@@ -155,11 +154,12 @@ async function start(
       strictRevocation: options.strictRevocation,
     }),
   );
-  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory }));
+  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }));
   await main.register(async (scope: FastifyInstance) =>
     registerArmRoutes(scope, {
-      names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, audit, identityUrl: () => identityUrl,
+      names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, audit, credentials, identityUrl: () => identityUrl,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
+      workload,
       rotation: new SigningKeyRotation(store, model, clock, kek, Math.max(options.identityTokenLifetime, options.appTokenLifetime ?? 5400) + 300),
     }),
   );

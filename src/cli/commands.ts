@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
+import { registerAdCommands } from './commands/ad.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityCommands } from './commands/identity.js';
@@ -22,6 +23,7 @@ export function registerClientCommands(program: Command): void {
   registerWebappCommands(program);
   registerVmCommands(program);
   registerRoleCommands(program);
+  registerAdCommands(program);
   registerAuditCommands(program);
   registerRunCommands(program);
   registerSigningKeyCommands(program);

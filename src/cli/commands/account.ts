@@ -8,6 +8,8 @@ interface AccountView {
   tenantId: string;
   subscriptionId: string;
   endpoints: { authority: string; resourceManager: string; identity: string };
+  /** The built-in Kubernetes-style issuer that `keyless run --as-workload` tokens come from. */
+  workloadIssuer: string;
 }
 
 export function registerAccountCommands(program: Command): void {
@@ -21,6 +23,7 @@ export function registerAccountCommands(program: Command): void {
         tenantId: r.tenantId,
         subscriptionId: r.subscriptionId,
         endpoints: { authority: r.baseUrl, resourceManager: r.baseUrl, identity: r.identityUrl },
+        workloadIssuer: `${r.baseUrl}/workload-issuer`,
       };
       printResult(ctx.format, view, [view], [
         { header: 'TenantId', value: (v: AccountView) => v.tenantId },

@@ -6,6 +6,7 @@ import { nounCommand, run, withNoWait } from '../context.js';
 import { parseTags } from '../flags.js';
 import type { GroupAndName, ResourceKind } from '../resources.js';
 import { groupColumn, leaf, locationColumn, nameColumn, printOne, putResource, registerReadAndDelete } from '../resources.js';
+import { registerIdentityFederatedCommands } from './identity-federated.js';
 
 export const IDENTITY_KIND: ResourceKind = {
   type: TYPES.identity,
@@ -38,4 +39,5 @@ export function registerIdentityCommands(program: Command): void {
     );
 
   registerReadAndDelete(identity, IDENTITY_KIND, 'user-assigned identity');
+  registerIdentityFederatedCommands(identity);
 }

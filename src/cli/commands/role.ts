@@ -27,7 +27,7 @@ async function listDefinitions(ctx: CommandContext, query = ''): Promise<Json[]>
 }
 
 /** `--role`: a GUID or full id is used as given; a name is looked up (the server's $filter, then any case). */
-async function resolveRoleId(ctx: CommandContext, role: string): Promise<string> {
+export async function resolveRoleId(ctx: CommandContext, role: string): Promise<string> {
   const ref = parseRoleReference(role, subscriptionOf(ctx));
   if (ref.kind === 'id') return ref.id;
   const found = findRoleByName(await listDefinitions(ctx, roleNameFilter(ref.name)), ref.name)
@@ -35,6 +35,12 @@ async function resolveRoleId(ctx: CommandContext, role: string): Promise<string>
   const id = found?.['id'];
   if (typeof id !== 'string') throw new CliError(`Role '${ref.name}' doesn't exist.`);
   return id;
+}
+
+/** PUTs a new role assignment (a fresh GUID name) and returns it. */
+export async function createAssignment(ctx: CommandContext, scope: string, roleDefinitionId: string, principalId: string, principalType: string): Promise<Json> {
+  const body = { properties: { roleDefinitionId, principalId, principalType } };
+  return asObject((await ctx.client().request('PUT', `${scope}${ASSIGNMENTS}/${randomUUID()}`, API, body)).body);
 }
 
 /** Assignments as a table: role names resolved through the definitions list, principals through the directory. */
@@ -86,9 +92,7 @@ export function registerRoleCommands(program: Command): void {
         if (principalId === undefined) throw new UsageError('the following arguments are required: --assignee');
         const scope = requireArmPath('--scope', o.scope);
         const roleDefinitionId = await resolveRoleId(ctx, o.role);
-        const body = { properties: { roleDefinitionId, principalId, principalType: o.assigneePrincipalType } };
-        const res = await ctx.client().request('PUT', `${scope}${ASSIGNMENTS}/${randomUUID()}`, API, body);
-        const created = asObject(res.body);
+        const created = await createAssignment(ctx, scope, roleDefinitionId, principalId, o.assigneePrincipalType);
         await printAssignments(ctx, created, [created]);
       }),
     );

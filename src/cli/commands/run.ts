@@ -7,9 +7,19 @@ import { nounCommand, run } from '../context.js';
 import { ArmResponseError, CliError, UsageError } from '../errors.js';
 import { subscriptionOf } from '../resources.js';
 import { hostEnv, removedNames } from '../host-environment.js';
+import { WorkloadToken } from '../workload-token.js';
 
 interface AsFlags {
   readonly as: string;
+  readonly resourceGroup?: string;
+  readonly data?: string;
+}
+
+interface RunFlags {
+  readonly as?: string;
+  readonly asWorkload?: string;
+  readonly clientId?: string;
+  readonly audience?: string;
   readonly resourceGroup?: string;
   readonly data?: string;
 }
@@ -52,20 +62,35 @@ async function resolveHost(ctx: CommandContext, flags: AsFlags): Promise<{ path:
 }
 
 export function registerRunCommands(program: Command): void {
-  nounCommand(program, 'run', 'Run a command as if deployed in a web app or VM: its managed identity endpoint, no secret in your code.')
-    .requiredOption('--as <host>', 'web app or VM: a name (with -g) or a resource id')
+  nounCommand(program, 'run', 'Run a command as if deployed in a web app or VM (its managed identity endpoint), or as a Kubernetes-style workload (a federated token file): no secret in your code.')
+    .option('--as <host>', 'web app or VM: a name (with -g) or a resource id')
     .option('-g, --resource-group <name>', 'resource group of the host')
+    .option('--as-workload <namespace/serviceaccount>', 'run as this workload: a projected token from the built-in workload issuer')
+    .option('--client-id <id>', 'with --as-workload: the application or user-assigned identity whose federated credential trusts it')
+    .option('--audience <audience>', 'with --as-workload: the token audience', 'api://AzureADTokenExchange')
     .option('--data <dir>', 'data folder of the running Keyless')
     .argument('<command...>', 'the command to run, after --')
     .passThroughOptions()
-    .action(async (command: string[], _opts: AsFlags, cmd: Command) => {
+    .action(async (command: string[], _opts: RunFlags, cmd: Command) => {
       let env: NodeJS.ProcessEnv | undefined;
-      await run<AsFlags>(async (ctx, flags) => {
-        const variables = await hostVariables(ctx, flags);
-        env = hostEnv(process.env, variables, ctx.client().runtime.caPath, ctx.dataDir);
-      })(cmd.opts() as AsFlags, cmd);
+      let workload: WorkloadToken | undefined;
+      await run<RunFlags>(async (ctx, flags) => {
+        if ((flags.as === undefined) === (flags.asWorkload === undefined)) throw new UsageError('Give exactly one of --as HOST and --as-workload NAMESPACE/SERVICEACCOUNT.');
+        if (flags.as !== undefined) {
+          const variables = await hostVariables(ctx, { as: flags.as, ...(flags.resourceGroup ? { resourceGroup: flags.resourceGroup } : {}) });
+          env = hostEnv(process.env, variables, ctx.client().runtime.caPath, ctx.dataDir);
+          return;
+        }
+        if (!flags.clientId) throw new UsageError('--as-workload needs --client-id CLIENT_ID.');
+        workload = await WorkloadToken.start(ctx, flags.asWorkload ?? '', flags.audience ?? 'api://AzureADTokenExchange');
+        env = hostEnv(process.env, workload.variables(flags.clientId, ctx.client().runtime.baseUrl), ctx.client().runtime.caPath, ctx.dataDir);
+      })(cmd.opts() as RunFlags, cmd);
       if (env === undefined) return;
-      await runChild(command, env);
+      try {
+        await runChild(command, env);
+      } finally {
+        workload?.stop();
+      }
     });
 
   nounCommand(program, 'env', 'Print the environment of a web app or VM as shell lines, for shells and IDEs.')

@@ -18,6 +18,9 @@ import type { HostSecretService } from '../../resources/host-secrets.js';
 import type { AuditLog } from '../../audit/log.js';
 import { hostEnvironment } from '../identity-endpoints/environment.js';
 import type { SigningKeyRotation } from '../../tokens/rotation.js';
+import type { WorkloadIssuer } from '../../tokens/workload-issuer.js';
+import type { CredentialService } from '../../directory/credentials.js';
+import { federatedCredentials, ficTarget } from './federated-credentials.js';
 
 export interface ArmDeps {
   readonly names: KeylessNames;
@@ -32,6 +35,8 @@ export interface ArmDeps {
   /** The managed identity listener's base URL, e.g. http://127.0.0.1:8080. */
   readonly identityUrl: () => string;
   readonly rotation: SigningKeyRotation;
+  readonly workload: WorkloadIssuer;
+  readonly credentials: CredentialService;
 }
 
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
@@ -96,6 +101,8 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
 
   async function dispatch(call: Call, target: ArmTarget): Promise<unknown> {
     const { reply, method } = call;
+    const fic = ficTarget(target);
+    if (fic) return federatedCredentials(call, fic, deps, (action, scope) => authorize(call, action, scope));
     switch (target.kind) {
       case 'subscriptions': {
         only(method, 'GET');
@@ -128,6 +135,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
         only(method, 'POST');
         checkSubscription(target.subscription);
         if (target.type.toLowerCase() === 'keyless/signingkeys' && target.action === 'rotate') return rotateSigningKeys(call);
+        if (target.type.toLowerCase() === 'keyless/workloadtokens' && target.action === 'issue') return issueWorkloadToken(call);
         throw armErrors.noRoute(call.method, call.request.url);
       case 'resources': {
         only(method, 'GET');
@@ -276,6 +284,26 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
     const result = await deps.rotation.rotate(emergency);
     call.request.log.warn({ emergency, current: result.current, next: result.next, revoked: result.revoked.length }, 'signing keys rotated');
     return call.reply.send({ emergency, ...result });
+  }
+
+  /**
+   * Keyless's stand-in for a Kubernetes projected service-account token:
+   * POST /subscriptions/{s}/providers/Keyless/workloadTokens/issue {namespace, serviceAccount, audience?, lifetimeSeconds?}.
+   */
+  async function issueWorkloadToken(call: Call): Promise<unknown> {
+    authorize(call, 'Keyless/workloadTokens/issue/action', subscriptionIdOf(deps.subscriptionId()));
+    const { namespace, serviceAccount, audience, lifetimeSeconds } = call.body;
+    const dns = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+    if (typeof namespace !== 'string' || !dns.test(namespace) || typeof serviceAccount !== 'string' || !dns.test(serviceAccount)) {
+      throw armErrors.invalidContent("'namespace' and 'serviceAccount' must be Kubernetes names (lowercase letters, digits, '-' and '.').");
+    }
+    if (audience !== undefined && (typeof audience !== 'string' || audience === '')) throw armErrors.invalidContent("'audience' must be a non-empty string.");
+    const lifetime = lifetimeSeconds ?? 3600;
+    if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < 600 || lifetime > 86400) {
+      throw armErrors.invalidContent("'lifetimeSeconds' must be an integer from 600 to 86400.");
+    }
+    const minted = deps.workload.mint({ namespace, serviceAccount, audience: (audience as string | undefined) ?? 'api://AzureADTokenExchange', lifetimeSeconds: lifetime });
+    return call.reply.header('cache-control', 'no-store').send({ issuer: deps.workload.issuer, ...minted });
   }
 
   async function roleAssignments(call: Call, rawScope: string, name: string | undefined): Promise<unknown> {

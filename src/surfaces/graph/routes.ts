@@ -1,23 +1,42 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { KeylessNames } from '../../config/names.js';
+import type { CredentialService } from '../../directory/credentials.js';
 import type { DirectoryService } from '../../directory/service.js';
 import type { Principal } from '../../directory/model.js';
+import type { RoleAssignmentService } from '../../rbac/assignments.js';
+import type { ReadModel } from '../../store/read-model.js';
 import type { TokenService } from '../../tokens/service.js';
 import { TokenRejectedError } from '../../tokens/errors.js';
+import { GraphAccess, setCaller } from './access.js';
+import { registerApplicationRoutes } from './applications.js';
+import { graphError, graphErrors, sendGraphError, toGraphError } from './errors.js';
+import { registerFederatedRoutes } from './federated.js';
+import { parseFilter, type FilterFields } from './filter.js';
+import { GRAPH_METADATA, renderServicePrincipal } from './render.js';
 
 export interface GraphDeps {
   readonly names: KeylessNames;
   readonly tokens: TokenService;
   readonly directory: DirectoryService;
+  readonly credentials: CredentialService;
+  readonly rbac: RoleAssignmentService;
+  readonly model: ReadModel;
 }
 
 const GRAPH_AUDIENCES = ['https://graph.microsoft.com', 'https://graph.microsoft.com/'];
 
+const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {
+  displayName: (p) => p.displayName,
+  appId: (p) => p.appId,
+  id: (p) => p.objectId,
+};
+
 /**
- * A small Microsoft Graph slice: enough for tools to show who a principal
- * is (az resolves role assignment principals through Graph). A deleted
- * principal is Graph's 404, which is how an orphaned assignment shows.
+ * A Microsoft Graph slice: service principals (az resolves role assignment
+ * principals through Graph; a deleted principal is Graph's 404, which is how
+ * an orphaned assignment shows), and applications with their secrets,
+ * certificates and federated credentials. Any valid Keyless token may read;
+ * writes need `Keyless/applications/write` at the subscription.
  */
 export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void {
   const audiences = (): ReadonlySet<string> => new Set([...deps.names.controlPlaneAudiences, ...GRAPH_AUDIENCES]);
@@ -26,7 +45,7 @@ export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     try {
       if (!match?.[1]) throw new TokenRejectedError('TokenMalformed', 'missing');
-      deps.tokens.verify(match[1], { audiences: audiences() });
+      setCaller(request, deps.tokens.verify(match[1], { audiences: audiences() }));
     } catch (error) {
       if (!(error instanceof TokenRejectedError)) throw error;
       return graphError(reply, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
@@ -34,12 +53,23 @@ export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void
     return undefined;
   });
 
+  app.setErrorHandler((error, request, reply) => {
+    const graph = toGraphError(error);
+    if (graph) return sendGraphError(reply, graph);
+    request.log.error({ err: error }, 'unhandled graph error');
+    return graphError(reply, 500, 'generalException', 'An unexpected error occurred.');
+  });
+
+  app.get('/v1.0/servicePrincipals', async (request, reply) => {
+    const matches = parseFilter((request.query as Record<string, string | undefined>)['$filter'], SERVICE_PRINCIPAL_FIELDS);
+    const value = [...deps.model.principals.values()].filter(matches).sort((a, b) => a.displayName.localeCompare(b.displayName));
+    return reply.send({ '@odata.context': `${GRAPH_METADATA}#servicePrincipals`, value: value.map(renderServicePrincipal) });
+  });
+
   app.get('/v1.0/servicePrincipals/:id', async (request: FastifyRequest, reply) => {
     const { id } = request.params as { id: string };
     const principal = deps.directory.principal(id);
-    if (!principal) {
-      return graphError(reply, 404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-    }
+    if (!principal) throw graphErrors.notFound(id);
     return reply.send(renderServicePrincipal(principal));
   });
 
@@ -47,27 +77,13 @@ export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void
     const body = request.body as { ids?: unknown } | undefined;
     const ids = body?.ids;
     if (!Array.isArray(ids) || ids.length > 1000 || !ids.every((id): id is string => typeof id === 'string')) {
-      return graphError(reply, 400, 'Request_BadRequest', "The 'ids' property must be an array of at most 1000 object ids.");
+      throw graphErrors.badRequest("The 'ids' property must be an array of at most 1000 object ids.");
     }
     const found = ids.map((id) => deps.directory.principal(id)).filter((p): p is Principal => p !== undefined);
-    return reply.send({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value: found.map(renderServicePrincipal) });
+    return reply.send({ '@odata.context': `${GRAPH_METADATA}#directoryObjects`, value: found.map(renderServicePrincipal) });
   });
-}
 
-function renderServicePrincipal(principal: Principal): Record<string, unknown> {
-  return {
-    '@odata.type': '#microsoft.graph.servicePrincipal',
-    id: principal.objectId,
-    appId: principal.appId,
-    displayName: principal.displayName,
-    servicePrincipalType: principal.kind === 'Application' ? 'Application' : 'ManagedIdentity',
-    alternativeNames: principal.resourceId === null ? [] : [`isExplicit=${principal.kind === 'UserAssignedIdentity'}`, principal.resourceId],
-  };
-}
-
-function graphError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  const now = new Date().toISOString();
-  return reply.code(status).send({
-    error: { code, message, innerError: { date: now.slice(0, 19), 'request-id': randomUUID(), 'client-request-id': randomUUID() } },
-  });
+  const access = new GraphAccess(deps);
+  registerApplicationRoutes(app, deps.credentials, access);
+  registerFederatedRoutes(app, deps.credentials, access);
 }

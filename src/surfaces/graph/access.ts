@@ -1,0 +1,68 @@
+import type { FastifyRequest } from 'fastify';
+import type { CredentialService } from '../../directory/credentials.js';
+import type { Principal } from '../../directory/model.js';
+import type { RoleAssignmentService } from '../../rbac/assignments.js';
+import type { ReadModel } from '../../store/read-model.js';
+import type { VerifiedToken } from '../../tokens/service.js';
+import { META } from '../../setup/bootstrap.js';
+import { graphErrors } from './errors.js';
+
+/** Keyless's own action for writing applications and their credentials (Owner and Contributor have it through `*`). */
+export const APPLICATIONS_WRITE = 'Keyless/applications/write';
+
+/** The verified caller of each Graph request, set by the authentication hook. */
+const callers = new WeakMap<FastifyRequest, VerifiedToken>();
+
+export function setCaller(request: FastifyRequest, token: VerifiedToken): void {
+  callers.set(request, token);
+}
+
+export interface AccessDeps {
+  readonly credentials: CredentialService;
+  readonly rbac: RoleAssignmentService;
+  readonly model: ReadModel;
+}
+
+/** Who may do what on applications: reads need a valid token; writes need the action at the subscription. */
+export class GraphAccess {
+  constructor(private readonly deps: AccessDeps) {}
+
+  application(id: string): Principal {
+    return this.deps.credentials.application(id);
+  }
+
+  /** An application the caller may change. The CLI's admin application is never changed through Graph (Keyless could not start without it). */
+  writable(request: FastifyRequest, id: string): Principal {
+    this.requireWrite(request);
+    const principal = this.application(id);
+    if (principal.objectId === this.deps.model.meta.get(META.adminObjectId)) {
+      throw graphErrors.badRequest('The Keyless admin application (the CLI\'s own service principal) cannot be changed or deleted.');
+    }
+    return principal;
+  }
+
+  requireWrite(request: FastifyRequest): void {
+    const caller = callers.get(request);
+    const scope = `/subscriptions/${this.deps.model.meta.get(META.subscriptionId) ?? ''}`;
+    if (!caller || !this.deps.rbac.authorize(caller.objectId, APPLICATIONS_WRITE, 'action', scope).allowed) {
+      request.log.info({ principal: caller?.objectId, action: APPLICATIONS_WRITE, scope }, 'graph write denied');
+      throw graphErrors.denied();
+    }
+  }
+}
+
+/** The request's JSON object body ({} when there is none). */
+export function bodyOf(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body;
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw graphErrors.badRequest('The request body must be a JSON object.');
+  return body as Record<string, unknown>;
+}
+
+/** An optional string property; anything else is a 400. */
+export function optionalString(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw graphErrors.badRequest(`The property '${name}' must be a string.`);
+  return value;
+}
