@@ -140,6 +140,8 @@ async function start(
     registerFormParser(scope);
     registerEntraRoutes(scope, {
       names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit, appTokenLifetime: options.appTokenLifetime,
+      // Entra publishes no per-app figure; 20 per second and 5 at once per client, as the identity endpoints.
+      throttle: options.tokenThrottle ? new HostThrottle() : undefined,
     });
   });
   await main.register(async (scope: FastifyInstance) =>

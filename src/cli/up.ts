@@ -20,6 +20,7 @@ export function registerUpCommand(program: Command): void {
     .option('--identity-token-lifetime <seconds>', 'lifetime of managed identity tokens (default 86400, about 24 h as Azure)')
     .option('--identity-throttle', "apply Azure's managed identity limits: 20 requests/s and 5 concurrent per host, then 429")
     .option('--strict-revocation', 'refuse tokens of deleted identities at once (Azure honours them until they expire)')
+    .option('--token-throttle', 'throttle the token endpoint per client (20 requests/s), then 429 with Retry-After')
     .option('--federated-issuer <url...>', 'trust tokens of this external issuer in federated credentials (HTTPS, public addresses only)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
     .action(async (raw: RawUpOptions) => {

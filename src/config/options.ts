@@ -22,6 +22,8 @@ export interface UpOptions {
   readonly identityThrottle: boolean;
   /** Refuse tokens of deleted principals at once (Azure honours them until they expire). */
   readonly strictRevocation: boolean;
+  /** Throttle the token endpoint per client (20 requests per second), with 429 and Retry-After. */
+  readonly tokenThrottle: boolean;
   /** External issuers whose tokens federated credentials may accept (HTTPS, public addresses only). */
   readonly federatedIssuers: readonly string[];
 }
@@ -40,6 +42,7 @@ export interface RawUpOptions {
   identityThrottle?: boolean;
   strictRevocation?: boolean;
   federatedIssuer?: string[];
+  tokenThrottle?: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -67,6 +70,7 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
     identityTokenLifetime: seconds(raw.identityTokenLifetime ?? '86400', '--identity-token-lifetime'),
     identityThrottle: raw.identityThrottle === true,
     strictRevocation: raw.strictRevocation === true,
+    tokenThrottle: raw.tokenThrottle === true,
     federatedIssuers: (raw.federatedIssuer ?? []).map((issuer) => {
       if (!/^https:\/\/[^\s]+$/.test(issuer)) throw new InvalidInputError('InvalidOption', `--federated-issuer ${issuer} must be an https URL.`);
       return issuer;

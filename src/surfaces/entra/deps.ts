@@ -5,6 +5,7 @@ import type { TokenService } from '../../tokens/service.js';
 import type { KnownResources } from '../../tokens/resources.js';
 import type { WorkloadIssuer } from '../../tokens/workload-issuer.js';
 import type { AuditLog } from '../../audit/log.js';
+import type { HostThrottle } from '../identity-endpoints/throttle.js';
 
 export interface EntraDeps {
   readonly names: KeylessNames;
@@ -17,4 +18,6 @@ export interface EntraDeps {
   readonly audit: AuditLog;
   /** Fixed app-token lifetime in seconds; undefined = Entra's random 60–90 minutes. */
   readonly appTokenLifetime: number | undefined;
+  /** Per-client limits when --token-throttle is on. */
+  readonly throttle: HostThrottle | undefined;
 }

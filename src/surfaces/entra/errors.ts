@@ -111,6 +111,13 @@ export const entraErrors = {
   externalIssuerFailed: () => new EntraError(401, 'invalid_client', 50166, 'Request to External OIDC endpoint failed.'),
   federatedSignature: () =>
     new EntraError(401, 'invalid_client', 50013, 'Assertion failed signature validation. [Reason - The key was not found.]'),
+  throttled: () =>
+    new EntraError(
+      429,
+      'temporarily_unavailable',
+      50196,
+      'The server terminated an operation because it encountered a client request loop. Please contact your app vendor.',
+    ),
   missingScope: () =>
     new EntraError(400, 'invalid_scope', 70011, "The provided request must include a 'scope' input parameter."),
   invalidScope: (scope: string) =>

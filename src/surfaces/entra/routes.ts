@@ -70,6 +70,12 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
     const parsed = parseTokenRequest(typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}, request.headers.authorization, version);
     const grant = GRANTS.get(parsed.grantType);
     if (!grant) throw entraErrors.unsupportedGrant(parsed.grantType);
+    const throttleKey = parsed.clientId.toLowerCase();
+    if (deps.throttle && !deps.throttle.admit(throttleKey)) {
+      audit(request, deps.clients.principalId(parsed.clientId), 'denied', 'throttled');
+      reply.header('retry-after', '1');
+      throw entraErrors.throttled();
+    }
     try {
       const { body: answer, client } = await grant.handle({ request: parsed, version, tenant, origin: origin(request), deps });
       const reused = client.reusedAssertion ? ', assertion reused (same jti within its lifetime)' : '';
@@ -82,6 +88,8 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
       }
       if (error instanceof EntraError) audit(request, deps.clients.principalId(parsed.clientId), 'denied', `AADSTS${error.aadsts}`);
       throw error;
+    } finally {
+      deps.throttle?.release(throttleKey);
     }
   }
 
