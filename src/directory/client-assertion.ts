@@ -53,7 +53,7 @@ export function verifyCertificateAssertion(
 /** nbf ≤ now ≤ exp (with skew); when `maxLifetime` is given, exp − (nbf or iat) may not exceed it. */
 export function checkTimes(claims: Record<string, unknown>, now: number, clientId: string, maxLifetime: number | undefined): void {
   const exp = claims['exp'];
-  const nbf = typeof claims['nbf'] === 'number' ? claims['nbf'] : claims['iat'];
+  const nbf = claims['nbf'] !== undefined ? claims['nbf'] : claims['iat'];
   if (typeof exp !== 'number' || (nbf !== undefined && typeof nbf !== 'number')) throw new ClientAuthenticationError('MalformedAssertion', clientId);
   const start = typeof nbf === 'number' ? nbf : now;
   const tooLong = maxLifetime !== undefined && exp - start > maxLifetime + SKEW_SECONDS;

@@ -56,7 +56,7 @@ export class ClientAuthenticator {
     } else {
       await verifyFederatedAssertion(principal, jwt, [...this.model.federatedCredentials.values()], this.issuerKeys, now);
     }
-    return { principal, method: selfSigned ? 'certificate' : 'federated', reusedAssertion: this.seen(jwt.payload, now) };
+    return { principal, method: selfSigned ? 'certificate' : 'federated', reusedAssertion: this.seen(clientId, jwt.payload, now) };
   }
 
   /** The object id behind a client id, for the audit (null when there is none). */
@@ -64,9 +64,10 @@ export class ClientAuthenticator {
     return this.directory.principalByAppId(clientId)?.objectId ?? null;
   }
 
-  private seen(claims: Record<string, unknown>, now: number): boolean {
-    const jti = claims['jti'];
-    if (typeof jti !== 'string') return false;
+  /** Whether this client already presented this issuer's assertion with this jti. */
+  private seen(clientId: string, claims: Record<string, unknown>, now: number): boolean {
+    if (typeof claims['jti'] !== 'string') return false;
+    const jti = `${clientId.toLowerCase()}\0${String(claims['iss'])}\0${claims['jti']}`;
     if (this.seenJti.size > 10_000) for (const [id, exp] of this.seenJti) if (exp < now) this.seenJti.delete(id);
     const before = this.seenJti.has(jti);
     this.seenJti.set(jti, typeof claims['exp'] === 'number' ? claims['exp'] : now);

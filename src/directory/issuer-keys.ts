@@ -18,6 +18,10 @@ const UNKNOWN_KID_REFETCH_MS = 5 * 60_000;
  */
 export class ExternalIssuerKeys implements IssuerKeySource {
   private readonly cache = new Map<string, { keys: Map<string, KeyObject>; fetchedAt: number }>();
+  /** When a fetch last failed, per issuer: a failing issuer is not asked again for UNKNOWN_KID_REFETCH_MS. */
+  private readonly failedAt = new Map<string, number>();
+  /** One fetch at a time per issuer; concurrent requests share it. */
+  private readonly inFlight = new Map<string, Promise<Map<string, KeyObject>>>();
 
   constructor(
     private readonly allowed: ReadonlySet<string>,
@@ -30,12 +34,35 @@ export class ExternalIssuerKeys implements IssuerKeySource {
     const stale = !entry || this.now() - entry.fetchedAt > KEYS_TTL_MS;
     const unknownKid = entry && kid !== undefined && !entry.keys.has(kid) && this.now() - entry.fetchedAt > UNKNOWN_KID_REFETCH_MS;
     if (stale || unknownKid) {
-      entry = { keys: await this.fetchKeys(issuer), fetchedAt: this.now() };
-      this.cache.set(issuer, entry);
+      const failed = this.failedAt.get(issuer);
+      if (failed !== undefined && this.now() - failed < UNKNOWN_KID_REFETCH_MS) {
+        if (!entry) throw new Error(`the issuer ${issuer} could not be reached recently; not asking again yet`);
+      } else {
+        entry = { keys: await this.fetchShared(issuer), fetchedAt: this.now() };
+        this.cache.set(issuer, entry);
+      }
     }
     if (!entry) return undefined;
     if (kid !== undefined) return entry.keys.get(kid);
     return entry.keys.size === 1 ? [...entry.keys.values()][0] : undefined;
+  }
+
+  private fetchShared(issuer: string): Promise<Map<string, KeyObject>> {
+    let pending = this.inFlight.get(issuer);
+    if (!pending) {
+      pending = this.fetchKeys(issuer).then(
+        (keys) => {
+          this.failedAt.delete(issuer);
+          return keys;
+        },
+        (error: unknown) => {
+          this.failedAt.set(issuer, this.now());
+          throw error;
+        },
+      ).finally(() => this.inFlight.delete(issuer));
+      this.inFlight.set(issuer, pending);
+    }
+    return pending;
   }
 
   private async fetchKeys(issuer: string): Promise<Map<string, KeyObject>> {
@@ -75,7 +102,8 @@ async function fetchJson(url: string): Promise<Record<string, unknown>> {
       (response) => {
         if (response.statusCode !== 200) {
           response.resume();
-          reject(new Error(`${url} answered ${response.statusCode} (redirects are not followed)`));
+          const redirect = response.statusCode !== undefined && response.statusCode >= 300 && response.statusCode < 400;
+          reject(new Error(`${url} answered ${response.statusCode}${redirect ? ' (redirects are not followed)' : ''}`));
           return;
         }
         let body = '';
@@ -98,15 +126,43 @@ async function fetchJson(url: string): Promise<Record<string, unknown>> {
   });
 }
 
-/** Loopback, private, link-local, unique-local, CGNAT and unspecified addresses are never fetched. */
+/** Loopback, private, link-local, unique-local, CGNAT, multicast and unspecified addresses are never fetched. */
 export function isPublicAddress(address: string): boolean {
-  if (net.isIPv4(address)) {
-    const [a = 0, b = 0] = address.split('.').map(Number);
-    return !(a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224);
+  if (net.isIPv4(address)) return isPublicV4(address.split('.').map(Number));
+  if (!net.isIPv6(address)) return false;
+  const bytes = ipv6Bytes(address);
+  // IPv4 inside IPv6 (mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::/96): judge the IPv4 address.
+  const zeros = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
+  const mapped = zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff;
+  const nat64 = bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12);
+  if (mapped || zeros(0, 12) || nat64) return !zeros(0, 16) && isPublicV4(bytes.slice(12));
+  const first = bytes[0] ?? 0;
+  const second = bytes[1] ?? 0;
+  if (first === 0xff) return false; // multicast
+  if ((first & 0xfe) === 0xfc) return false; // unique local fc00::/7
+  if (first === 0xfe && (second & 0xc0) === 0x80) return false; // link-local fe80::/10
+  return true;
+}
+
+function isPublicV4([a = 0, b = 0]: readonly number[]): boolean {
+  return !(a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224);
+}
+
+/** The 16 bytes of an IPv6 address in any textual form (::, embedded dotted IPv4, zone id). */
+function ipv6Bytes(address: string): number[] {
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
+  if (dotted) {
+    const [a = 0, b = 0, c = 0, d = 0] = dotted.split('.').map(Number);
+    text = `${text.slice(0, -dotted.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  const lower = address.toLowerCase();
-  if (lower.startsWith('::ffff:')) return isPublicAddress(lower.slice(7));
-  return !(lower === '::' || lower === '::1' || lower.startsWith('fe8') || lower.startsWith('fe9') || lower.startsWith('fea') ||
-    lower.startsWith('feb') || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('ff'));
+  const [head = '', tail] = text.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.flatMap((g) => {
+    const value = parseInt(g, 16);
+    return [value >> 8, value & 0xff];
+  });
 }
