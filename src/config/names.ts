@@ -94,7 +94,7 @@ export class KeylessNames {
     const tid = this.tenantId();
     const paths = [`/${tid}/oauth2/v2.0/token`, `/${tid}/oauth2/token`, '/adfs/oauth2/token'];
     // Any port (instances sharing a database each have their own), but no query or fragment.
-    return parsed.protocol === 'https:' && parsed.search === '' && parsed.hash === '' && this.hostNames.includes(parsed.hostname) && paths.includes(parsed.pathname.toLowerCase().replace(tid.toLowerCase(), tid));
+    return parsed.protocol === 'https:' && parsed.search === '' && parsed.hash === '' && this.hostNames.includes(parsed.hostname) && paths.includes(parsed.pathname.toLowerCase().replace(tid.toLowerCase(), tid).replace(/\/+$/, ''));
   }
 
   /** Audiences accepted by the control plane: Keyless's own URL and ARM's, with or without the trailing slash. */

@@ -32,6 +32,7 @@ const scenario = async (vars: Record<string, string>): Promise<any> => {
     AZURE_CLIENT_SECRET: '',
     AZURE_AUTHORITY_HOST: '',
     AZURE_FEDERATED_TOKEN_FILE: '',
+    AZURE_CLIENT_CERTIFICATE_PATH: '',
     ...vars,
   });
   assert.equal(run.code, 0, run.stderr);
@@ -125,6 +126,20 @@ describe('certificates', () => {
     // The second scope reused msal-node's assertion (same jti): accepted, and visible in the audit.
     const audit = await json('audit', 'list', '--top', '200');
     assert.ok(audit.some((r: any) => r.surface === 'entra' && r.decision === 'allowed' && /certificate .*assertion reused/.test(r.reason)));
+  });
+
+  test('DefaultAzureCredential with AZURE_CLIENT_CERTIFICATE_PATH and AZURE_TENANT_ID=adfs (the assertion names the ADFS token endpoint)', async () => {
+    const sp = await json('ad', 'sp', 'create-for-rbac', '-n', 'cert-env', '--create-cert', '--role', 'Cognitive Services OpenAI User', '--scopes', group());
+    const result = await scenario({
+      KEYLESS_CRED: 'default',
+      AZURE_TENANT_ID: 'adfs',
+      AZURE_CLIENT_ID: sp.appId,
+      AZURE_CLIENT_CERTIFICATE_PATH: sp.fileWithCertAndPrivateKey,
+      AZURE_AUTHORITY_HOST: keyless.info.baseUrl,
+    });
+    assert.equal(result.tokens[0].claims.appid, sp.appId, JSON.stringify(result.tokens[0]));
+    assert.equal(result.tokens[0].claims.appidacr, '2');
+    assert.equal(typeof result.chat.content, 'string');
   });
 
   test('a certificate that is not registered is refused with AADSTS700027', async () => {

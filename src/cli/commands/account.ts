@@ -30,6 +30,7 @@ export function registerAccountCommands(program: Command): void {
         { header: 'SubscriptionId', value: (v: AccountView) => v.subscriptionId },
         { header: 'ResourceManager', value: (v: AccountView) => v.endpoints.resourceManager },
         { header: 'Identity', value: (v: AccountView) => v.endpoints.identity },
+        { header: 'WorkloadIssuer', value: (v: AccountView) => v.workloadIssuer },
       ]);
     }),
   );

@@ -83,7 +83,8 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(answer);
     } catch (error) {
       if (error instanceof ClientAuthenticationError) {
-        audit(request, deps.clients.principalId(parsed.clientId), 'denied', `client ${parsed.clientId}: ${error.failure}`);
+        const why = typeof error.details?.['reason'] === 'string' ? ` (${error.details['reason']})` : '';
+        audit(request, deps.clients.principalId(parsed.clientId), 'denied', `client ${parsed.clientId}: ${error.failure}${why}`);
         throw toEntraError(error, tenant);
       }
       if (error instanceof EntraError) audit(request, deps.clients.principalId(parsed.clientId), 'denied', `AADSTS${error.aadsts}`);
