@@ -16,14 +16,33 @@ type AuditRow = Selectable<Database['audit_records']>;
  */
 export class AuditStore implements AuditSink {
   private readonly db: Kysely<Database>;
+  /** SQLite runs on the request thread: one cached prepared statement keeps a flush to a few µs per record. */
+  private readonly sqliteAppend: ((rows: readonly Omit<AuditRow, 'seq'>[]) => void) | undefined;
+  private readonly sqliteBusy: () => boolean = () => false;
 
   constructor(handle: DatabaseHandle) {
     this.db = handle.db;
+    const sqlite = handle.sqlite;
+    if (sqlite) {
+      const insert = sqlite.prepare(
+        `insert into audit_records (at, surface, operation, account, principal_id, principal_type, key_name, decision, reason, request_id)
+         values (@at, @surface, @operation, @account, @principal_id, @principal_type, @key_name, @decision, @reason, @request_id)`,
+      );
+      // A store write may hold the connection's transaction across an await; then the audit waits its turn through Kysely.
+      this.sqliteBusy = () => sqlite.inTransaction;
+      this.sqliteAppend = sqlite.transaction((rows: readonly Omit<AuditRow, 'seq'>[]) => {
+        for (const row of rows) insert.run(row);
+      });
+    }
   }
 
   /** Appends all records in one transaction (all or none). */
   async append(records: readonly AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
+    if (this.sqliteAppend && !this.sqliteBusy()) {
+      this.sqliteAppend(records.map(toRow));
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < records.length; i += CHUNK) {
         await trx.insertInto('audit_records').values(records.slice(i, i + CHUNK).map(toRow)).execute();

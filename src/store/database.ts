@@ -13,6 +13,8 @@ export interface DatabaseHandle {
   readonly dialect: Dialect;
   /** Where the data lives, without credentials (for messages). */
   readonly description: string;
+  /** The SQLite connection itself, for the few writes that want a cached prepared statement (the audit). */
+  readonly sqlite?: BetterSqlite3.Database;
 }
 
 // int8 (bigserial revisions) as numbers: revisions stay far below 2^53.
@@ -59,7 +61,7 @@ function openSqlite(path: string): DatabaseHandle {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', description: path };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', description: path, sqlite: database };
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<DatabaseHandle> {

@@ -238,6 +238,13 @@ describe('keys behave as Azure keys', () => {
       statusCode: 401,
       message: 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.',
     });
+    // The same body twice: the same deterministic answer, each with its own id and time.
+    const first = (await call('openai/deployments/chat/chat/completions?api-version=2024-10-21', { 'api-key': keys.key2 })).json();
+    const second = (await call('openai/deployments/chat/chat/completions?api-version=2024-10-21', { 'api-key': keys.key2 })).json();
+    assert.notEqual(first.id, second.id);
+    assert.match(first.id, /^chatcmpl-[0-9a-f]{32}$/);
+    assert.ok(Math.abs(first.created - Date.now() / 1000) < 60);
+    assert.deepEqual({ ...second, id: first.id, created: first.created }, first);
     const nothing = await call('openai/deployments/chat/chat/completions?api-version=2024-10-21', {});
     assert.equal(nothing.status, 401);
     assert.deepEqual(nothing.json(), { error: KEY_401 });

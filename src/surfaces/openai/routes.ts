@@ -9,6 +9,10 @@ import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
 import { DataPlaneError, dataPlaneErrors } from './errors.js';
 import { DEPLOYMENT_OPERATIONS, V1_OPERATIONS, type Operation } from './operations.js';
+import { CREATED_MARK, ID_MARK, ResponseCache, fill } from './response-cache.js';
+
+/** The request body as received, kept by the JSON parser for the response cache's key. */
+const rawBodies = new WeakMap<object, string>();
 
 export interface DataPlaneDeps extends AuthenticateDeps {
   readonly accounts: AccountIndex;
@@ -29,6 +33,17 @@ interface Params {
  * audited off the hot path, and the reason of a denial never reaches the body.
  */
 export function registerDataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void {
+  const responses = new ResponseCache();
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 4 * 1024 * 1024 }, (request, body, done) => {
+    try {
+      rawBodies.set(request, body as string);
+      done(null, body === '' ? {} : JSON.parse(body as string));
+    } catch (error) {
+      (error as { statusCode?: number }).statusCode = 400;
+      done(error as Error, undefined);
+    }
+  });
+
   app.setErrorHandler((error, request, reply) => {
     const e = error as { statusCode?: number; message?: string };
     if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
@@ -85,19 +100,27 @@ export function registerDataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDep
     const latency = deployment.properties['simulatedLatencyMs'];
     if (typeof latency === 'number' && latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const modelName = String((deployment.properties['model'] as Record<string, unknown> | undefined)?.['name'] ?? deployment.name);
-    const ctx: CallContext = { deployment: deployment.name, modelName, created: Math.floor(Date.now() / 1000), id: '' };
+    const created = Math.floor(Date.now() / 1000);
+    const ctx: CallContext = { deployment: deployment.name, modelName, created, id: '' };
+    const marked: CallContext = { ...ctx, id: ID_MARK, created: CREATED_MARK };
+    const raw = rawBodies.get(request);
+    const key = raw === undefined ? undefined : `${deployment.key}\0${modelName}\0${operation.kind}\0${raw}`;
+    const cached = (produce: () => unknown, id: string): FastifyReply => {
+      const json = key === undefined ? JSON.stringify(produce()) : responses.get(key, produce);
+      return reply.type('application/json; charset=utf-8').send(fill(json, id, created));
+    };
     switch (operation.kind) {
       case 'embeddings':
-        return reply.send(deps.model.embeddings(body, ctx));
+        return cached(() => deps.model.embeddings(body, ctx), '');
       case 'chat': {
-        const call = { ...ctx, id: `chatcmpl-${randomUUID().replace(/-/g, '')}` };
-        if (body['stream'] === true) return stream(request, reply, deps.model.chatStream(body, call));
-        return reply.send(deps.model.chat(body, call));
+        const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
+        if (body['stream'] === true) return stream(request, reply, deps.model.chatStream(body, { ...ctx, id }));
+        return cached(() => deps.model.chat(body, marked), id);
       }
       case 'completions': {
-        const call = { ...ctx, id: `cmpl-${randomUUID().replace(/-/g, '')}` };
-        if (body['stream'] === true) return stream(request, reply, deps.model.completionStream(body, call));
-        return reply.send(deps.model.completion(body, call));
+        const id = `cmpl-${randomUUID().replace(/-/g, '')}`;
+        if (body['stream'] === true) return stream(request, reply, deps.model.completionStream(body, { ...ctx, id }));
+        return cached(() => deps.model.completion(body, marked), id);
       }
     }
   }
