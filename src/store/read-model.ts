@@ -3,7 +3,6 @@ import type { Entity } from './schema.js';
 import type { ClientCertificate, ClientSecret, FederatedCredential, Principal } from '../directory/model.js';
 import type { Resource, ResourceGroup } from '../resources/model.js';
 import type { AccountKey } from '../keys/model.js';
-import type { RoleAssignment } from '../rbac/model.js';
 import type { SigningKeyRecord } from '../tokens/model.js';
 import { AssignmentIndex } from '../rbac/assignment-index.js';
 import type { HostSecret } from '../resources/host-secret.js';

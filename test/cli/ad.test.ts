@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { X509Certificate, createHash, createPrivateKey, randomUUID, sign } from 'node:crypto';
-import { runCli, startKeyless, type CliResult, type KeylessProcess } from '../fixtures/server.js';
+import { runCli, startKeyless, type CliResult, type KeylessProcess, cliJson } from '../fixtures/server.js';
 import { request, type HttpResult } from '../fixtures/http.js';
 
 /** `keyless ad …` and `keyless identity federated-credential …` against a real `keyless up`. */
@@ -11,11 +11,7 @@ let keyless: KeylessProcess;
 let sub: string;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const cli = (...args: string[]): Promise<CliResult> => runCli(keyless.dataDir, args);
-const json = async (...args: string[]): Promise<any> => {
-  const run = await cli(...args, '-o', 'json');
-  assert.equal(run.code, 0, `keyless ${args.join(' ')} failed: ${run.stderr}`);
-  return run.stdout === '' ? undefined : JSON.parse(run.stdout);
-};
+const json = cliJson(() => keyless.dataDir);
 const tokenEndpoint = (): string => `${keyless.info.baseUrl}/${keyless.info.tenantId}/oauth2/v2.0/token`;
 const tokenFor = (form: Record<string, string>): Promise<HttpResult> =>
   request(keyless.info.caPath, 'POST', tokenEndpoint(), {

@@ -1,15 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, startKeyless, type CliResult, type KeylessProcess } from '../fixtures/server.js';
+import { runCli, startKeyless, type CliResult, type KeylessProcess, cliJson } from '../fixtures/server.js';
 
 /** The CLI against a real `keyless up`, as a user runs it: no stdin, one process per command. */
 let keyless: KeylessProcess;
 const cli = (...args: string[]): Promise<CliResult> => runCli(keyless.dataDir, args);
-const json = async (...args: string[]): Promise<any> => {
-  const run = await cli(...args, '-o', 'json');
-  assert.equal(run.code, 0, `keyless ${args.join(' ')} failed: ${run.stderr}`);
-  return JSON.parse(run.stdout);
-};
+const json = cliJson(() => keyless.dataDir);
 let sub: string;
 
 before(async () => {

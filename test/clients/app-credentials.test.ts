@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { readAdminCredential, ROOT, runCli, runScenario, startKeyless, type CliResult, type KeylessProcess } from '../fixtures/server.js';
+import { readAdminCredential, ROOT, runCli, runScenario, startKeyless, type CliResult, type KeylessProcess, cliJson } from '../fixtures/server.js';
 import { adminToken, request } from '../fixtures/http.js';
 
 /**
@@ -15,11 +15,7 @@ const PYTHON = path.join(ROOT, 'test/clients/scenarios/python_secret.py');
 let keyless: KeylessProcess;
 let endpoint: string;
 const cli = (...args: string[]): Promise<CliResult> => runCli(keyless.dataDir, args);
-const json = async (...args: string[]): Promise<any> => {
-  const run = await cli(...args, '-o', 'json');
-  assert.equal(run.code, 0, `keyless ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout.trim() === '' ? undefined : JSON.parse(run.stdout);
-};
+const json = cliJson(() => keyless.dataDir);
 const scenario = async (vars: Record<string, string>): Promise<any> => {
   const run = await runScenario(SCENARIO, {
     NODE_EXTRA_CA_CERTS: keyless.info.caPath,

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, runCli, runScenario, startKeyless, type CliResult, type KeylessProcess } from '../fixtures/server.js';
+import { ROOT, runCli, runScenario, startKeyless, type CliResult, type KeylessProcess, cliJson } from '../fixtures/server.js';
 import { request } from '../fixtures/http.js';
 
 /**
@@ -25,11 +25,7 @@ let keyless: KeylessProcess;
 let endpoint: string;
 let sub: string;
 const cli = (...args: string[]): Promise<CliResult> => runCli(keyless.dataDir, args);
-const json = async (...args: string[]): Promise<any> => {
-  const run = await cli(...args, '-o', 'json');
-  assert.equal(run.code, 0, `keyless ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout.trim() === '' ? undefined : JSON.parse(run.stdout);
-};
+const json = cliJson(() => keyless.dataDir);
 
 /** Runs the scenario inside a host with `keyless run`; `inner` are VAR=value settings made inside the host (app settings). */
 async function inHost(host: string, vars: Record<string, string>, inner: Record<string, string> = {}): Promise<any> {

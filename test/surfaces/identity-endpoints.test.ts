@@ -1,16 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { runCli, startKeyless, type KeylessProcess, cliJson } from '../fixtures/server.js';
 import { request } from '../fixtures/http.js';
 
 /** The managed identity endpoints' exact answers, per platform, over plain HTTP on loopback. */
 let keyless: KeylessProcess;
 let sub: string;
-const json = async (...args: string[]): Promise<any> => {
-  const run = await runCli(keyless.dataDir, [...args, '-o', 'json']);
-  assert.equal(run.code, 0, `keyless ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout.trim() === '' ? undefined : JSON.parse(run.stdout);
-};
+const json = cliJson(() => keyless.dataDir);
 const hostVars = async (host: string): Promise<Record<string, string>> => {
   const run = await runCli(keyless.dataDir, ['env', '--as', host, '-g', 'ie']);
   assert.equal(run.code, 0, run.stderr);

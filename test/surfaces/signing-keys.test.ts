@@ -1,16 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readAdminCredential, runCli, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { readAdminCredential, runCli, startKeyless, type KeylessProcess, cliJson } from '../fixtures/server.js';
 import { adminToken, request } from '../fixtures/http.js';
 
 /** Signing key rotation: the JWKS publishes current and next; ordinary rotations keep old tokens valid, emergency ones revoke them. */
 let keyless: KeylessProcess;
 let key: string;
-const json = async (...args: string[]): Promise<any> => {
-  const run = await runCli(keyless.dataDir, [...args, '-o', 'json']);
-  assert.equal(run.code, 0, `keyless ${args.join(' ')}: ${run.stderr}`);
-  return run.stdout.trim() === '' ? undefined : JSON.parse(run.stdout);
-};
+const json = cliJson(() => keyless.dataDir);
 const jwks = async (): Promise<string[]> =>
   ((await request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}/${keyless.info.tenantId}/discovery/v2.0/keys`)).json().keys as { kid: string }[]).map((k) => k.kid);
 const kidOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).kid;
