@@ -101,14 +101,15 @@ async function start(
   const hostSecrets = new HostSecretService(store, model, clock, kek, pepper);
   const resources = new ResourceService(store, model, directory, keys, hostSecrets, clock, { subscriptionId, tenantId });
   const rbac = new RoleAssignmentService(store, model, clock, subscriptionId, tenantId);
-  const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss));
+  const principalExists = options.strictRevocation ? (objectId: string) => model.principals.has(objectId.toLowerCase()) : undefined;
+  const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss), principalExists);
   const knownResources = new KnownResources([COGNITIVE_SERVICES, ...ARM_AUDIENCES]);
   const miTokens = new ManagedIdentityTokens(tokens, clock, options.identityTokenLifetime);
   // Cached tokens of a deleted identity, or signed by keys that changed, are never handed out again.
   model.on('principal', (change) => {
     if (change.value === undefined) miTokens.forget(change.key);
   });
-  const verifiedTokens = new VerifiedTokenCache(tokens, () => clock.now());
+  const verifiedTokens = new VerifiedTokenCache(tokens, () => clock.now(), principalExists);
   model.on('signingKey', () => {
     miTokens.clear();
     verifiedTokens.clear();
@@ -136,6 +137,10 @@ async function start(
   cleanups.push(() => main.close());
 
   main.get('/healthz', async () => ({ status: 'ok' }));
+  // Fastify's own 404 logs the raw URL (which may hold a secret); this one logs nothing of it.
+  main.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: { code: 'NotFound', message: 'No Keyless endpoint serves this path.' } }),
+  );
   await main.register(async (scope: FastifyInstance) => {
     registerFormParser(scope);
     registerEntraRoutes(scope, {

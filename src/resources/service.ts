@@ -9,6 +9,8 @@ import type { Resource, ResourceGroup } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { groupId, idKey, resourceId } from './arm-id.js';
 import { resourceErrors } from './errors.js';
+import { ConflictError } from '../shared/errors.js';
+import { accountEndpointName as endpointName } from './account-endpoint.js';
 import { checkGroupName, checkResourceName, normaliseLocation } from './names.js';
 import { applyIdentity, parseIdentityRequest } from './identity.js';
 import { handlerFor, type ResourceTypeHandler, type TypeContext } from './types.js';
@@ -147,6 +149,7 @@ export class ResourceService {
         identity: handler.hasIdentity ? identity : null,
         createdAt: existing?.createdAt ?? this.now(),
       };
+      if (handler.type === RESOURCE_TYPES.account) await this.checkEndpointFree(writer, resource);
       if (!existing) {
         const added = await handler.onCreate(this.typeContext(), writer, resource);
         resource = { ...resource, properties: { ...resource.properties, ...added } };
@@ -224,6 +227,18 @@ export class ResourceService {
 
   idOf(address: ResourceAddress): string {
     return resourceId(this.ids.subscriptionId(), address.group, this.handler(address.type).type, address.names);
+  }
+
+  /**
+   * An account's endpoint (`/accounts/{custom subdomain or name}/`) is unique across Keyless, as a
+   * custom subdomain is across Azure: another group's account must not take over or shadow it.
+   */
+  private async checkEndpointFree(writer: Writer, account: Resource): Promise<void> {
+    const subdomain = endpointName(account);
+    const taken = (await writer.resourcesOfType(RESOURCE_TYPES.account)).find((other) => other.key !== account.key && endpointName(other) === subdomain);
+    if (taken) {
+      throw new ConflictError('CustomDomainInUse', `The custom subdomain or account name '${subdomain}' is already used by another account (${taken.id}).`);
+    }
   }
 
   private async deleteInWrite(writer: Writer, resource: Resource): Promise<void> {

@@ -65,13 +65,18 @@ export class ReadModel {
   private async applyPending(): Promise<void> {
     const changes = await this.store.changesSince(this.revision);
     if (changes.length === 0) return;
+    // Load every changed entity first, then apply them all and notify in one synchronous step: a listener
+    // (the keyring, say) never sees half a batch, e.g. the old signing key retired but the next not yet promoted.
     const seen = new Set<string>();
+    const values: EntityValue[] = [];
     for (const change of changes) {
       const id = `${change.entity}\0${change.key}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      this.apply(await this.store.load(change.entity, change.key));
+      values.push(await this.store.load(change.entity, change.key));
     }
+    for (const value of values) this.apply(value, false);
+    for (const value of values) this.notify(value);
     this.revision = changes.reduce((max, c) => Math.max(max, c.rev), this.revision);
   }
 
@@ -90,7 +95,7 @@ export class ReadModel {
     for (const f of state.federatedCredentials) this.apply({ entity: 'federatedCredential', key: f.id, value: f });
   }
 
-  private apply(change: EntityValue): void {
+  private apply(change: EntityValue, notify = true): void {
     switch (change.entity) {
       case 'meta':
         setOrDelete(this.meta, change.key, change.value);
@@ -127,6 +132,10 @@ export class ReadModel {
         setOrDelete(this.federatedCredentials, change.key, change.value);
         break;
     }
+    if (notify) this.notify(change);
+  }
+
+  private notify(change: EntityValue): void {
     for (const listener of this.listeners.get(change.entity) ?? []) listener(change);
   }
 }

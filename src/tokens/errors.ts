@@ -9,7 +9,9 @@ export type TokenFailure =
   | 'TokenIssuerInvalid'
   | 'TokenAudienceInvalid'
   | 'TokenExpired'
-  | 'TokenNotYetValid';
+  | 'TokenNotYetValid'
+  /** Only under --strict-revocation. */
+  | 'TokenPrincipalDeleted';
 
 export class TokenRejectedError extends AuthenticationError {
   constructor(

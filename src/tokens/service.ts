@@ -36,6 +36,9 @@ export interface VerifyPolicy {
   readonly audiences: ReadonlySet<string>;
 }
 
+/** Under --strict-revocation, a token whose principal no longer exists is refused on every surface. */
+export type PrincipalExists = (objectId: string) => boolean;
+
 /** Tolerated clock skew for nbf/exp, in seconds. */
 const SKEW_SECONDS = 300;
 
@@ -52,6 +55,8 @@ export class TokenService {
     private readonly tenantId: () => string,
     /** Whether an issuer is Keyless's own (v1 and v2 forms of every host name). */
     private readonly isOwnIssuer: (iss: string) => boolean,
+    /** Set with --strict-revocation: tokens of deleted principals fail at once (Azure honours them until they expire). */
+    private readonly principalExists: PrincipalExists | undefined = undefined,
   ) {}
 
   issue(request: IssueRequest): IssuedToken {
@@ -109,6 +114,9 @@ export class TokenService {
     }
     if (now > exp + SKEW_SECONDS) throw new TokenRejectedError('TokenExpired', 'The token has expired.', { exp, now });
     if (now + SKEW_SECONDS < nbf) throw new TokenRejectedError('TokenNotYetValid', 'The token is not yet valid.');
+    if (this.principalExists && !this.principalExists(claims['oid'])) {
+      throw new TokenRejectedError('TokenPrincipalDeleted', 'The principal of the token no longer exists.');
+    }
     return {
       objectId: claims['oid'],
       appId: typeof claims['appid'] === 'string' ? claims['appid'] : '',

@@ -94,10 +94,12 @@ test('logs never contain secrets: client secrets, bearer tokens, api keys, ident
     form: { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret, resource: keyless.info.baseUrl },
   });
   await fetch(`${keyless.info.identityUrl}/0123456789abcdef0123456789abcdef/metadata/identity/oauth2/token`);
+  // An unknown path on the HTTPS port: fastify's default 404 would log the raw URL.
+  await request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}/nope/fedcba9876543210fedcba9876543210?client_secret=${admin.clientSecret}`);
   await keyless.stop();
   const logs = keyless.output();
   assert.match(logs, /incoming request/, 'request logging is on at trace level');
-  for (const secret of [admin.clientSecret, token, token.split('.')[2] as string, 'k'.repeat(40), 's'.repeat(40), '0123456789abcdef0123456789abcdef']) {
+  for (const secret of [admin.clientSecret, token, token.split('.')[2] as string, 'k'.repeat(40), 's'.repeat(40), '0123456789abcdef0123456789abcdef', 'fedcba9876543210fedcba9876543210']) {
     assert.ok(!logs.includes(secret), `a secret leaked into the logs: ${secret.slice(0, 8)}…`);
   }
 });

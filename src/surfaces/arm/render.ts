@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Resource, ResourceGroup } from '../../resources/model.js';
 import { RESOURCE_TYPES } from '../../resources/model.js';
 import { identityType } from '../../resources/identity.js';
+import { accountEndpointName } from '../../resources/account-endpoint.js';
 import { idKey } from '../../resources/arm-id.js';
 import type { RoleAssignment, RoleDefinition } from '../../rbac/model.js';
 
@@ -18,10 +19,7 @@ export function accountEndpoint(origin: string, account: Resource): string {
   return `${origin}/accounts/${accountSubdomain(account)}/`;
 }
 
-export function accountSubdomain(account: Resource): string {
-  const custom = account.properties['customSubDomainName'];
-  return (typeof custom === 'string' ? custom : account.name).toLowerCase();
-}
+export const accountSubdomain = accountEndpointName;
 
 export function renderGroup(group: ResourceGroup): Record<string, unknown> {
   return {

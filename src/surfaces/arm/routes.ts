@@ -19,6 +19,7 @@ import type { AuditLog } from '../../audit/log.js';
 import { hostEnvironment } from '../identity-endpoints/environment.js';
 import type { SigningKeyRotation } from '../../tokens/rotation.js';
 import type { WorkloadIssuer } from '../../tokens/workload-issuer.js';
+import { PRIVILEGED_ACTION } from '../../rbac/privileged.js';
 import type { CredentialService } from '../../directory/credentials.js';
 import { federatedCredentials, ficTarget } from './federated-credentials.js';
 
@@ -250,13 +251,14 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
   /** Keyless's host actions: the environment a host's code runs with (its identity secret included), and rotating that secret. */
   async function hostAction(call: Call, type: string, group: string, names: string[], action: string): Promise<unknown> {
     if (type !== RESOURCE_TYPES.site && type !== RESOURCE_TYPES.virtualMachine) throw armErrors.noRoute(call.method, call.request.url);
+    const id = deps.resources.idOf({ type, group, names });
+    // Authorized on the id before the lookup, so that a caller without the action cannot tell which hosts exist.
+    authorize(call, `${type}/${action === 'rotateidentitysecret' ? 'rotateIdentitySecret' : 'listIdentityEnvironment'}/action`, id);
     const host = deps.resources.get({ type, group, names });
     if (action === 'rotateidentitysecret') {
-      authorize(call, `${type}/rotateIdentitySecret/action`, host.id);
       await deps.hostSecrets.rotate(host.key);
       return call.reply.code(204).send();
     }
-    authorize(call, `${type}/listIdentityEnvironment/action`, host.id);
     const secret = await deps.hostSecrets.reveal(host.key);
     return call.reply.header('cache-control', 'no-store').send({ variables: hostEnvironment(type, deps.identityUrl(), secret) });
   }
@@ -279,7 +281,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
 
   /** Keyless's signing key rotation: POST /subscriptions/{s}/providers/Keyless/signingKeys/rotate[?emergency=true]. */
   async function rotateSigningKeys(call: Call): Promise<unknown> {
-    authorize(call, 'Keyless/signingKeys/rotate/action', subscriptionIdOf(deps.subscriptionId()));
+    authorize(call, PRIVILEGED_ACTION, subscriptionIdOf(deps.subscriptionId()));
     const emergency = call.query['emergency'] === 'true';
     const result = await deps.rotation.rotate(emergency);
     call.request.log.warn({ emergency, current: result.current, next: result.next, revoked: result.revoked.length }, 'signing keys rotated');
@@ -291,7 +293,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
    * POST /subscriptions/{s}/providers/Keyless/workloadTokens/issue {namespace, serviceAccount, audience?, lifetimeSeconds?}.
    */
   async function issueWorkloadToken(call: Call): Promise<unknown> {
-    authorize(call, 'Keyless/workloadTokens/issue/action', subscriptionIdOf(deps.subscriptionId()));
+    authorize(call, PRIVILEGED_ACTION, subscriptionIdOf(deps.subscriptionId()));
     const { namespace, serviceAccount, audience, lifetimeSeconds } = call.body;
     const dns = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
     if (typeof namespace !== 'string' || !dns.test(namespace) || typeof serviceAccount !== 'string' || !dns.test(serviceAccount)) {

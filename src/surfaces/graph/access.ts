@@ -6,9 +6,10 @@ import type { ReadModel } from '../../store/read-model.js';
 import type { VerifiedToken } from '../../tokens/service.js';
 import { META } from '../../setup/bootstrap.js';
 import { graphErrors } from './errors.js';
+import { PRIVILEGED_ACTION } from '../../rbac/privileged.js';
 
-/** Keyless's own action for writing applications and their credentials (Owner and Contributor have it through `*`). */
-export const APPLICATIONS_WRITE = 'Keyless/applications/write';
+/** Writing applications and their credentials is privileged: anyone who can add a secret can sign in as that application. */
+export const APPLICATIONS_WRITE = PRIVILEGED_ACTION;
 
 /** The verified caller of each Graph request, set by the authentication hook. */
 const callers = new WeakMap<FastifyRequest, VerifiedToken>();

@@ -36,7 +36,7 @@ const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {
  * principals through Graph; a deleted principal is Graph's 404, which is how
  * an orphaned assignment shows), and applications with their secrets,
  * certificates and federated credentials. Any valid Keyless token may read;
- * writes need `Keyless/applications/write` at the subscription.
+ * writes need the privileged action (Microsoft.Authorization/roleAssignments/write) at the subscription.
  */
 export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void {
   const audiences = (): ReadonlySet<string> => new Set([...deps.names.controlPlaneAudiences, ...GRAPH_AUDIENCES]);

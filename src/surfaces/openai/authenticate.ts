@@ -44,9 +44,6 @@ export function authenticate(
       if (error instanceof TokenRejectedError) throw dataPlaneErrors.invalidToken(error.failure);
       throw error;
     }
-    if (deps.strictRevocation && !deps.directory.principal(token.objectId)) {
-      throw dataPlaneErrors.invalidToken('principal deleted (strict revocation)');
-    }
     return { kind: 'token', token };
   }
   throw dataPlaneErrors.invalidKey('no credential');

@@ -14,12 +14,13 @@ export class VerifiedTokenCache {
   constructor(
     private readonly tokens: TokenService,
     private readonly now: () => number,
+    private readonly principalExists: ((objectId: string) => boolean) | undefined = undefined,
   ) {}
 
   verify(token: string): VerifiedToken {
     const cached = this.entries.get(token);
-    // Expiry is re-checked with the same skew the verifier allows.
-    if (cached && cached.expiresOn + 300 >= Math.floor(this.now() / 1000)) return cached;
+    // Expiry is re-checked with the same skew the verifier allows; a cached token whose principal has gone is verified afresh.
+    if (cached && cached.expiresOn + 300 >= Math.floor(this.now() / 1000) && (!this.principalExists || this.principalExists(cached.objectId))) return cached;
     if (cached) this.entries.delete(token);
     const verified = this.tokens.verify(token, { audiences: DATA_PLANE_AUDIENCES });
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
