@@ -71,7 +71,9 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
     const grant = GRANTS.get(parsed.grantType);
     if (!grant) throw entraErrors.unsupportedGrant(parsed.grantType);
     const throttleKey = parsed.clientId.toLowerCase();
-    if (deps.throttle && !deps.throttle.admit(throttleKey)) {
+    // Only clients that exist are counted: unknown ids get AADSTS700016 anyway and must not grow the table.
+    const throttled = deps.throttle !== undefined && deps.clients.principalId(parsed.clientId) !== null;
+    if (throttled && !deps.throttle?.admit(throttleKey)) {
       audit(request, deps.clients.principalId(parsed.clientId), 'denied', 'throttled');
       reply.header('retry-after', '1');
       throw entraErrors.throttled();
@@ -90,7 +92,7 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
       if (error instanceof EntraError) audit(request, deps.clients.principalId(parsed.clientId), 'denied', `AADSTS${error.aadsts}`);
       throw error;
     } finally {
-      deps.throttle?.release(throttleKey);
+      if (throttled) deps.throttle?.release(throttleKey);
     }
   }
 
