@@ -84,10 +84,19 @@ async function addCredential(ctx: CommandContext, app: Json, o: { cert: boolean;
   if (o.cert) {
     const cert = await createCertificate(String(app['displayName']), o.years);
     const file = certificateFile(ctx.dataDir, String(app['appId']), cert.thumbprint, o.append);
-    writeFileAtomic(file, `${cert.keyPem}${cert.certPem}`, 0o600);
+    // The key goes to a pending file first and replaces the old one only once the server has the certificate:
+    // a failed upload leaves the registered certificate and its key as they were.
+    const pending = `${file}.pending`;
+    writeFileAtomic(pending, `${cert.keyPem}${cert.certPem}`, 0o600);
     const keep = o.append ? oldKeys.map((keyId) => ({ keyId })) : [];
     const entry = { type: 'AsymmetricX509Cert', usage: 'Verify', key: cert.derBase64, displayName: `CN=${String(app['displayName'])}` };
-    await graph(ctx, 'PATCH', appPath(app), { keyCredentials: [...keep, entry] });
+    try {
+      await graph(ctx, 'PATCH', appPath(app), { keyCredentials: [...keep, entry] });
+    } catch (error) {
+      fs.rmSync(pending, { force: true });
+      throw error;
+    }
+    fs.renameSync(pending, file);
     added = { password: null, file };
   } else {
     const body = { passwordCredential: { displayName: o.displayName, endDateTime: yearsFromNow(o.years).toISOString() } };
