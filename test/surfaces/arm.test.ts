@@ -171,3 +171,11 @@ describe('authorization', () => {
     });
   });
 });
+
+describe('malformed URLs', () => {
+  test('bad percent-encoding gets a plain JSON 400, not the framework\'s own error', async () => {
+    const res = await call('GET', `${sub}/resourcegroups/%ZZ?api-version=2021-04-01`);
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.json(), { error: { code: 'InvalidRequest', message: 'The request URL is malformed.' } });
+  });
+});

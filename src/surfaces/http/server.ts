@@ -30,6 +30,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
     genReqId: () => randomUUID(),
     bodyLimit: 4 * 1024 * 1024,
     forceCloseConnections: true,
+    // A URL fastify cannot even decode (bad percent-encoding) never reaches a surface: answer it plainly, in JSON.
+    frameworkErrors: ((_error: unknown, _request: unknown, reply: { code(status: number): { send(body: unknown): void } }) => {
+      reply.code(400).send({ error: { code: 'InvalidRequest', message: 'The request URL is malformed.' } });
+    }) as unknown as NonNullable<FastifyServerOptions['frameworkErrors']>,
     return503OnClosing: true,
   };
   // The HTTPS and HTTP instances share one handler type: routes never touch the raw socket.
