@@ -12,6 +12,7 @@
  * one line, {"port":N}, once listening. SIGTERM or SIGINT closes it (and,
  * with --exit-with-stdin, the end of its stdin).
  */
+import { stopWhenAsked } from './child-lifecycle.js';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -60,16 +61,7 @@ server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 });
 
-const stop = (): void => {
-  server.close(() => process.exit(0));
+stopWhenAsked(() => {
   server.closeAllConnections();
-  // Never outlive the benchmark by more than a moment.
-  setTimeout(() => process.exit(0), 1000).unref();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-if (process.argv.includes('--exit-with-stdin')) {
-  // The benchmark holds this process's stdin open: if it dies without stopping it, stdin ends and so does this.
-  process.stdin.on('end', stop);
-  process.stdin.resume();
-}
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});

@@ -13,6 +13,7 @@
  * Listens on 127.0.0.1 on a free port and prints {"port":N} once listening.
  * SIGTERM or SIGINT closes it (and, with --exit-with-stdin, the end of stdin).
  */
+import { stopWhenAsked } from './child-lifecycle.js';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -51,13 +52,4 @@ app.post('/accounts/:account/openai/deployments/:deployment/chat/completions', (
 await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`${JSON.stringify({ port: (app.server.address() as AddressInfo).port })}\n`);
 
-const stop = (): void => {
-  void app.close().finally(() => process.exit(0));
-  setTimeout(() => process.exit(0), 1000).unref();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-if (process.argv.includes('--exit-with-stdin')) {
-  process.stdin.on('end', stop);
-  process.stdin.resume();
-}
+stopWhenAsked(() => app.close());
