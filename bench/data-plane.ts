@@ -346,6 +346,9 @@ interface PacedResult {
   sent: number;
   bad: number;
   seconds: number;
+  /** The server process's CPU seconds (user, kernel) meanwhile. */
+  user: number;
+  sys: number;
 }
 
 /**
@@ -370,6 +373,7 @@ function paced(target: Target, perSecond: number, seconds: number): Promise<Pace
   let sent = 0;
   let settled = 0;
   let bad = 0;
+  const before = usage(target.pid);
   return new Promise((resolve) => {
     const start = performance.now();
     let next: NodeJS.Timeout | undefined;
@@ -379,7 +383,8 @@ function paced(target: Target, perSecond: number, seconds: number): Promise<Pace
       finished = true;
       clearTimeout(hardStop);
       clearTimeout(next);
-      resolve({ latencies, sent, bad: bad + (sent - settled), seconds: (performance.now() - start) / 1000 });
+      const after = usage(target.pid);
+      resolve({ latencies, sent, bad: bad + (sent - settled), seconds: (performance.now() - start) / 1000, user: after.user - before.user, sys: after.sys - before.sys });
     };
     // Bounded in time whatever the server does: requests still open by then count as failures.
     const hardStop = setTimeout(finish, seconds * 1000 + REQUEST_TIMEOUT_MS + 1000);
@@ -597,7 +602,7 @@ async function main(): Promise<void> {
     const fixedRate = Math.max(10, Math.floor(Math.min(FIXED.maxRate, FIXED.fractionOfLowest * lowest)));
     process.stderr.write(`fixed-rate phase at ${fixedRate} req/s…\n`);
     for (const t of dataPlane) await paced(t, fixedRate, FIXED.warmup);
-    const pooled = new Map<Target, PacedResult>(dataPlane.map((t) => [t, { latencies: [], sent: 0, bad: 0, seconds: 0 }]));
+    const pooled = new Map<Target, PacedResult>(dataPlane.map((t) => [t, { latencies: [], sent: 0, bad: 0, seconds: 0, user: 0, sys: 0 }]));
     const roundP99 = new Map<Target, number[]>(dataPlane.map((t) => [t, []]));
     const roundP50 = new Map<Target, number[]>(dataPlane.map((t) => [t, []]));
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -614,6 +619,8 @@ async function main(): Promise<void> {
         into.sent += r.sent;
         into.bad += r.bad;
         into.seconds += r.seconds;
+        into.user += r.user;
+        into.sys += r.sys;
       }
     }
     loopDelay.disable();
@@ -628,7 +635,7 @@ async function main(): Promise<void> {
 
     console.log(`\nFixed rate: open-loop paced client at ${fixedRate} req/s (${FIXED.fractionOfLowest * 100}% of the lowest saturated rate, at most ${FIXED.maxRate}),`);
     console.log(`${FIXED.rounds} rounds × ${FIXED.round} s per target after ${FIXED.warmup} s warm-up, interleaved; latency in ms from when each request was due`);
-    console.log(`${'target'.padEnd(31)} ${pad('req/s', 5)} ${pad('p50', 5)} ${pad('p99', 6)} ${pad('mean', 5)} ${pad('round p99', 9)} ${pad('added p50', 9)} ${pad('added p99', 9)} ${pad('p99 vs d', 8)} ${pad('failed', 6)}`);
+    console.log(`${'target'.padEnd(31)} ${pad('req/s', 5)} ${pad('p50', 5)} ${pad('p99', 6)} ${pad('mean', 5)} ${pad('round p99', 9)} ${pad('added p50', 9)} ${pad('added p99', 9)} ${pad('p99 vs d', 8)} ${pad('server µs/req', 13)} ${pad('failed', 6)}`);
     for (const t of dataPlane) {
       const r = pooled.get(t);
       if (!r) continue;
@@ -637,11 +644,12 @@ async function main(): Promise<void> {
       const added = (per: Map<Target, number[]>): string => (t === c ? '' : fmt(pairedAdded(t, per)));
       const addedVsD = t === c || t === d ? '' : fmt(pairedAdded(t, roundP99, d));
       console.log(
-        `${t.label.padEnd(31)} ${pad(fmt(r.latencies.length / r.seconds, 0), 5)} ${pad(fmt(percentile(sorted, 0.5)), 5)} ${pad(fmt(percentile(sorted, 0.99)), 6)} ${pad(fmt(mean), 5)} ${pad(fmt(median(roundP99.get(t) ?? [])), 9)} ${pad(added(roundP50), 9)} ${pad(added(roundP99), 9)} ${pad(addedVsD, 8)} ${pad(String(r.bad), 6)}`,
+        `${t.label.padEnd(31)} ${pad(fmt(r.latencies.length / r.seconds, 0), 5)} ${pad(fmt(percentile(sorted, 0.5)), 5)} ${pad(fmt(percentile(sorted, 0.99)), 6)} ${pad(fmt(mean), 5)} ${pad(fmt(median(roundP99.get(t) ?? [])), 9)} ${pad(added(roundP50), 9)} ${pad(added(roundP99), 9)} ${pad(addedVsD, 8)} ${pad(`${fmt((r.user / r.latencies.length) * 1e6, 0)}+${fmt((r.sys / r.latencies.length) * 1e6, 0)}`, 13)} ${pad(String(r.bad), 6)}`,
       );
     }
     console.log('p50, p99 and mean pool all rounds; "round p99" is the median of the per-round p99s; "added" is the median over rounds');
-    console.log('of (target − c) in the same round, for p50 and p99; "p99 vs d" is the same for p99 against (d).');
+    console.log('of (target − c) in the same round, for p50 and p99; "p99 vs d" is the same for p99 against (d); server µs/req as above,');
+    console.log('here without contention for the CPU (the steadier measure of what a request costs).');
     console.log(`this process's event-loop delay meanwhile: p99 ${fmt(loopDelay.percentile(99) / 1e6)} ms, max ${fmt(loopDelay.max / 1e6)} ms (stalls of the shared machine show here too)`);
 
     // ── 4. The identity endpoint ──

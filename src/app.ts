@@ -33,7 +33,8 @@ import { ManagedIdentityTokens } from './tokens/managed-identity.js';
 import { HostThrottle } from './surfaces/identity-endpoints/throttle.js';
 import { registerAppServiceSource } from './surfaces/identity-endpoints/app-service.js';
 import { registerImdsSource } from './surfaces/identity-endpoints/imds.js';
-import { registerDataPlaneRoutes } from './surfaces/openai/routes.js';
+import { DataPlane } from './surfaces/openai/data-plane.js';
+import { dataPlaneListener } from './surfaces/openai/listener.js';
 import { AccountIndex } from './surfaces/openai/accounts.js';
 import { VerifiedTokenCache } from './surfaces/openai/verified-tokens.js';
 import { createSimulator } from './models/index.js';
@@ -131,7 +132,21 @@ async function start(
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
   let identityUrl = '';
-  const main = createServer({ tls: { key: certificates.keyPem, cert: certificates.certPem }, logLevel: options.logLevel });
+  const dataPlane = new DataPlane({
+    accounts: new AccountIndex(model),
+    rbac,
+    model: createSimulator(),
+    audit,
+    keys,
+    tokens: verifiedTokens,
+    directory,
+    strictRevocation: options.strictRevocation,
+  });
+  const main = createServer({
+    tls: { key: certificates.keyPem, cert: certificates.certPem },
+    logLevel: options.logLevel,
+    intercept: dataPlaneListener(dataPlane),
+  });
   const identityServer = createServer({ logLevel: options.logLevel });
   cleanups.push(() => identityServer.close());
   cleanups.push(() => main.close());
@@ -149,18 +164,6 @@ async function start(
       throttle: options.tokenThrottle ? new HostThrottle() : undefined,
     });
   });
-  await main.register(async (scope: FastifyInstance) =>
-    registerDataPlaneRoutes(scope, {
-      accounts: new AccountIndex(model),
-      rbac,
-      model: createSimulator(),
-      audit,
-      keys,
-      tokens: verifiedTokens,
-      directory,
-      strictRevocation: options.strictRevocation,
-    }),
-  );
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }));
   await main.register(async (scope: FastifyInstance) =>
     registerArmRoutes(scope, {

@@ -73,11 +73,15 @@ export class AuditLog {
     return run;
   }
 
-  /** Stops the timer and writes everything; records made afterwards wait for an explicit flush. */
+  /** Stops the timer, writes everything and closes the sink; records made afterwards wait for an explicit flush. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    await this.flush();
+    try {
+      await this.flush();
+    } finally {
+      await this.sink.close?.();
+    }
   }
 
   /** Reads the trail, after writing what is queued (a request's record is visible once it returns). */

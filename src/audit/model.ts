@@ -38,6 +38,8 @@ export interface AuditQuery {
 /** Where an AuditLog writes its batches, and reads them back. */
 export interface AuditSink {
   append(records: readonly AuditRecord[]): Promise<void>;
+  /** Releases what the sink holds (a writer thread, say); later appends must still work, if more slowly. */
+  close?(): Promise<void>;
   query(q: AuditQuery): Promise<AuditRecord[]>;
 }
 

@@ -3,6 +3,8 @@ import type { Database } from './schema.js';
 import type { DatabaseHandle } from './database.js';
 import type { AuditDecision, AuditQuery, AuditRecord, AuditSink, AuditSurface } from '../audit/model.js';
 import { auditLimit } from '../audit/model.js';
+import { AUDIT_COLUMNS, AUDIT_INSERT, flattenRecords } from './audit-columns.js';
+import { AuditThreadGone, AuditWriterThread } from './audit-thread.js';
 import type { KeyName } from '../keys/model.js';
 
 /** Rows per insert: 11 columns × 500 stays far below SQLite's and PostgreSQL's parameter limits. */
@@ -16,31 +18,46 @@ type AuditRow = Selectable<Database['audit_records']>;
  */
 export class AuditStore implements AuditSink {
   private readonly db: Kysely<Database>;
-  /** SQLite runs on the request thread: one cached prepared statement keeps a flush to a few µs per record. */
-  private readonly sqliteAppend: ((rows: readonly Omit<AuditRow, 'seq'>[]) => void) | undefined;
+  /** SQLite in a file: batches are written by a thread of their own (see AuditWriterThread). */
+  private readonly thread: AuditWriterThread | undefined;
+  /** SQLite on this thread, when there is no writer thread: one cached prepared statement per record. */
+  private readonly sqliteAppend: ((values: readonly unknown[]) => void) | undefined;
   private readonly sqliteBusy: () => boolean = () => false;
 
-  constructor(handle: DatabaseHandle) {
+  constructor(handle: DatabaseHandle, options: { readonly writerThread?: boolean } = {}) {
     this.db = handle.db;
     const sqlite = handle.sqlite;
     if (sqlite) {
-      const insert = sqlite.prepare(
-        `insert into audit_records (at, surface, operation, account, principal_id, principal_type, key_name, decision, reason, request_id)
-         values (@at, @surface, @operation, @account, @principal_id, @principal_type, @key_name, @decision, @reason, @request_id)`,
-      );
+      if (options.writerThread !== false && !sqlite.memory) this.thread = new AuditWriterThread(sqlite.name);
+      const insert = sqlite.prepare(AUDIT_INSERT);
+      const width = AUDIT_COLUMNS.length;
       // A store write may hold the connection's transaction across an await; then the audit waits its turn through Kysely.
       this.sqliteBusy = () => sqlite.inTransaction;
-      this.sqliteAppend = sqlite.transaction((rows: readonly Omit<AuditRow, 'seq'>[]) => {
-        for (const row of rows) insert.run(row);
+      this.sqliteAppend = sqlite.transaction((values: readonly unknown[]) => {
+        for (let i = 0; i + width <= values.length; i += width) insert.run(values.slice(i, i + width));
       });
     }
   }
 
-  /** Appends all records in one transaction (all or none). */
+  /**
+   * Appends all records in one transaction (all or none). If the writer
+   * thread has gone, the batch is written here instead (a thread that died
+   * between its commit and its answer would leave that batch twice: the
+   * audit prefers a duplicate to a loss).
+   */
   async append(records: readonly AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
+    const values = flattenRecords(records);
+    if (this.thread?.alive) {
+      try {
+        await this.thread.append(values);
+        return;
+      } catch (error) {
+        if (!(error instanceof AuditThreadGone)) throw error;
+      }
+    }
     if (this.sqliteAppend && !this.sqliteBusy()) {
-      this.sqliteAppend(records.map(toRow));
+      this.sqliteAppend(values);
       return;
     }
     await this.db.transaction().execute(async (trx) => {
@@ -48,6 +65,11 @@ export class AuditStore implements AuditSink {
         await trx.insertInto('audit_records').values(records.slice(i, i + CHUNK).map(toRow)).execute();
       }
     });
+  }
+
+  /** Stops the writer thread once its batches are written; later appends run on this thread. */
+  async close(): Promise<void> {
+    await this.thread?.close();
   }
 
   /** Newest first (by insertion order). */
@@ -61,7 +83,7 @@ export class AuditStore implements AuditSink {
   }
 }
 
-/** Principal ids are stored lowercased, so that the filter matches whatever case it is given in. */
+/** As flattenRecords, for Kysely: principal ids lowercased. */
 function toRow(r: AuditRecord): Omit<AuditRow, 'seq'> {
   return {
     at: r.at,

@@ -1,10 +1,14 @@
-import { after, before, beforeEach, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import os from 'node:os';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { openDatabase, type DatabaseHandle } from '../../src/store/database.js';
 import { AuditStore } from '../../src/store/audit-store.js';
 import { AuditLog, type AuditRecord } from '../../src/audit/index.js';
-import { describeEachDialect, type Core } from '../fixtures/core.js';
+import { describeEachDialect, openCore, type Core } from '../fixtures/core.js';
+import { AuditThreadGone, AuditWriterThread } from '../../src/store/audit-thread.js';
+import { flattenRecords } from '../../src/store/audit-columns.js';
 
 const ACCOUNT = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct1';
 
@@ -37,6 +41,7 @@ describeEachDialect('audit store', (open) => {
     store = new AuditStore(handle);
   });
   after(async () => {
+    await store?.close();
     await handle?.db.destroy();
     await core?.close();
   });
@@ -109,5 +114,56 @@ describeEachDialect('audit store', (open) => {
       await log.close();
     }
     assert.deepEqual(reqs(await store.query({ denied: true })), ['req-3']);
+  });
+});
+
+describe('audit writer thread (SQLite in a file)', () => {
+  let core: Core;
+  let handle: DatabaseHandle;
+  before(async () => {
+    core = await openCore('sqlite');
+    handle = await openDatabase({ url: core.target.url });
+  });
+  after(async () => {
+    await handle?.db.destroy();
+    await core?.close();
+  });
+
+  test('batches are written by the thread, and by the request thread once the writer thread has stopped', async () => {
+    const store = new AuditStore(handle);
+    await store.append([record(1), record(2)]);
+    await store.close();
+    await store.append([record(3)]);
+    assert.deepEqual(reqs(await store.query({})), ['req-3', 'req-2', 'req-1']);
+    await handle.db.deleteFrom('audit_records').execute();
+  });
+
+  test('batches in flight when close is asked for are written before the thread stops', async () => {
+    const store = new AuditStore(handle);
+    const appends = Array.from({ length: 20 }, (_, i) => store.append(Array.from({ length: 50 }, (__, j) => record(i * 50 + j))));
+    const closed = store.close();
+    await Promise.all([...appends, closed]);
+    assert.equal((await store.query({ limit: 1000 })).length, 1000);
+    await handle.db.deleteFrom('audit_records').execute();
+  });
+
+  test('a thread that cannot start settles every batch with AuditThreadGone (never a hang)', async () => {
+    const thread = new AuditWriterThread(path.join(os.tmpdir(), `keyless-missing-${randomUUID()}`, 'none.db'));
+    const batch = thread.append(flattenRecords([record(1)]));
+    await assert.rejects(batch, AuditThreadGone);
+    assert.equal(thread.alive, false);
+    await assert.rejects(thread.append(flattenRecords([record(2)])), AuditThreadGone);
+    await thread.close();
+  });
+
+  test('a SQL error in the thread rejects the batch with that error and keeps the thread', async () => {
+    const thread = new AuditWriterThread(handle.sqlite?.name ?? '');
+    const bad = flattenRecords([{ ...record(1), reason: null as unknown as string }]);
+    await assert.rejects(thread.append(bad), /NOT NULL/);
+    assert.equal(thread.alive, true);
+    await thread.append(flattenRecords([record(2)]));
+    await thread.close();
+    assert.deepEqual(reqs(await new AuditStore(handle, { writerThread: false }).query({})), ['req-2']);
+    await handle.db.deleteFrom('audit_records').execute();
   });
 });

@@ -1,13 +1,28 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import { redactUrl, REDACTED_HEADERS } from './redact.js';
+
+export type RawLogger = FastifyBaseLogger;
+
+/**
+ * Takes a request ahead of the framework: returns true when it does (and
+ * then answers it), false to pass it on. For hot paths only.
+ */
+export type RawHandler = (request: IncomingMessage, response: ServerResponse, log: RawLogger) => boolean;
 
 export interface ServerOptions {
   readonly tls?: { readonly key: string; readonly cert: string };
   readonly logLevel: string;
   /** Where log lines go (stderr by default). */
   readonly logStream?: NodeJS.WritableStream;
+  /** Sees every request first, until the server starts closing (the framework then answers 503). */
+  readonly intercept?: RawHandler;
 }
+
+/** fastify's defaults, kept for the server made here: idle keep-alive connections live 72 s; no request timeout. */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 /**
  * A fastify instance configured the same way for every listener: ARM's
@@ -24,6 +39,9 @@ export function createServer(options: ServerOptions): FastifyInstance {
       res: (res) => ({ statusCode: res.statusCode }),
     },
   };
+  let app: FastifyInstance | undefined;
+  let closing = false;
+  const { intercept, tls } = options;
   const base = {
     logger,
     routerOptions: { caseSensitive: false, ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
@@ -35,8 +53,22 @@ export function createServer(options: ServerOptions): FastifyInstance {
       reply.code(400).send({ error: { code: 'InvalidRequest', message: 'The request URL is malformed.' } });
     }) as unknown as NonNullable<FastifyServerOptions['frameworkErrors']>,
     return503OnClosing: true,
+    serverFactory: (handler: http.RequestListener) => {
+      const listener: http.RequestListener =
+        intercept === undefined ? handler : (request, response) => {
+          if (closing || app === undefined || !intercept(request, response, app.log)) handler(request, response);
+        };
+      const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
+      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+      server.requestTimeout = 0;
+      return server;
+    },
   };
   // The HTTPS and HTTP instances share one handler type: routes never touch the raw socket.
-  if (options.tls) return Fastify({ ...base, https: { key: options.tls.key, cert: options.tls.cert } } as FastifyServerOptions) as unknown as FastifyInstance;
-  return Fastify(base);
+  app = Fastify(base as FastifyServerOptions) as unknown as FastifyInstance;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  return app;
 }

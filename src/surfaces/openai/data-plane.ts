@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { Resource } from '../../resources/model.js';
+import type { RoleAssignmentService } from '../../rbac/assignments.js';
+import type { AuditLog } from '../../audit/log.js';
+import type { AuditRecord } from '../../audit/model.js';
+import { ModelInputError, type ModelBackend, type CallContext } from '../../models/index.js';
+import type { AccountIndex } from './accounts.js';
+import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
+import { DataPlaneError, dataPlaneErrors } from './errors.js';
+import type { Operation } from './operations.js';
+import { CREATED_MARK, ID_MARK, ResponseCache, fill } from './response-cache.js';
+
+export interface DataPlaneDeps extends AuthenticateDeps {
+  readonly accounts: AccountIndex;
+  readonly rbac: RoleAssignmentService;
+  readonly model: ModelBackend;
+  readonly audit: AuditLog;
+}
+
+/** The request body as the listener received it. */
+export type BodyInput =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'json'; readonly text: string }
+  /** A body in another media type (or none named). */
+  | { readonly kind: 'unsupported'; readonly mediaType: string | undefined }
+  | { readonly kind: 'tooLarge' };
+
+/** One data-plane call, already routed: which account, deployment and operation the path names. */
+export interface DataPlaneCall {
+  readonly requestId: string;
+  readonly account: string;
+  /** From the path; undefined on the v1 API, where the body's `model` names it. */
+  readonly deployment: string | undefined;
+  readonly operation: Operation;
+  readonly v1: boolean;
+  readonly hasApiVersion: boolean;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: BodyInput;
+}
+
+/** What to answer: a JSON document, or server-sent events (the chunks, each sent as one `data:` line). */
+export type DataPlaneAnswer =
+  | { readonly status: number; readonly json: string }
+  | { readonly status: 200; readonly events: Iterable<Record<string, unknown>> };
+
+/** The largest request body the data plane reads. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The Azure OpenAI data plane, free of any HTTP framework. Steps: account →
+ * api-version → authenticate (key or token) → authorize the data action at
+ * the account's scope → body → deployment → model → answer. The body is
+ * judged only after the caller is, so that nobody unauthenticated learns
+ * anything from it. Every decision is audited off the hot path, and the
+ * reason of a denial never reaches the body.
+ *
+ * Synchronous unless the deployment simulates latency: the common answer is a
+ * cached template with a fresh id and time (see ResponseCache).
+ */
+export class DataPlane {
+  private readonly responses = new ResponseCache();
+
+  constructor(private readonly deps: DataPlaneDeps) {}
+
+  handle(call: DataPlaneCall): DataPlaneAnswer | Promise<DataPlaneAnswer> {
+    const { deps } = this;
+    const account = deps.accounts.get(call.account);
+    let caller: Caller | undefined;
+    try {
+      if (!account) throw dataPlaneErrors.resourceNotFound('unknown account');
+      if (!call.v1 && !call.hasApiVersion) throw dataPlaneErrors.resourceNotFound('no api-version');
+      caller = authenticate(call.headers, account, deps, call.v1);
+      if (caller.kind === 'token') {
+        const decision = deps.rbac.authorize(caller.token.objectId, call.operation.dataAction, 'dataAction', account.id);
+        if (!decision.allowed) throw dataPlaneErrors.permissionDenied(caller.token.objectId, call.operation.dataAction, call.operation.template, decision.reason);
+      }
+      const body = parseBody(call.body);
+      const deploymentName = call.v1 ? (typeof body['model'] === 'string' ? body['model'] : '') : (call.deployment ?? '');
+      const deployment = deps.accounts.deployment(account, deploymentName);
+      if (!deployment) throw dataPlaneErrors.deploymentNotFound();
+      deps.audit.record(this.auditRecord(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action'));
+      const latency = deployment.properties['simulatedLatencyMs'];
+      if (typeof latency === 'number' && latency > 0) {
+        return new Promise((resolve) => setTimeout(resolve, latency)).then(() => this.answerOrInputError(call, deployment, body));
+      }
+      return this.answerOrInputError(call, deployment, body);
+    } catch (error) {
+      if (!(error instanceof DataPlaneError)) throw error;
+      deps.audit.record(this.auditRecord(call, account, caller, 'denied', error.reason));
+      return errorAnswer(error);
+    }
+  }
+
+  private answerOrInputError(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>): DataPlaneAnswer {
+    try {
+      return this.answer(call, deployment, body);
+    } catch (error) {
+      if (error instanceof ModelInputError) return errorAnswer(dataPlaneErrors.invalidRequest(error.message, error.param, error.openaiCode));
+      throw error;
+    }
+  }
+
+  private answer(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>): DataPlaneAnswer {
+    const { model } = this.deps;
+    const { kind } = call.operation;
+    const modelName = String((deployment.properties['model'] as Record<string, unknown> | undefined)?.['name'] ?? deployment.name);
+    const created = Math.floor(Date.now() / 1000);
+    const ctx: CallContext = { deployment: deployment.name, modelName, created, id: '' };
+    if (kind !== 'embeddings' && body['stream'] === true) {
+      const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
+      return { status: 200, events: kind === 'chat' ? model.chatStream(body, { ...ctx, id }) : model.completionStream(body, { ...ctx, id }) };
+    }
+    // The simulator is deterministic: the same deployment, model and body give the same answer but for id and time.
+    const text = call.body.kind === 'json' ? call.body.text : '';
+    const key = `${deployment.key}\0${modelName}\0${kind}\0${text}`;
+    const marked: CallContext = { ...ctx, id: ID_MARK, created: CREATED_MARK };
+    switch (kind) {
+      case 'embeddings':
+        return { status: 200, json: fill(this.responses.get(key, () => model.embeddings(body, ctx)), '', created) };
+      case 'chat':
+        return { status: 200, json: fill(this.responses.get(key, () => model.chat(body, marked)), `chatcmpl-${randomUUID().replace(/-/g, '')}`, created) };
+      case 'completions':
+        return { status: 200, json: fill(this.responses.get(key, () => model.completion(body, marked)), `cmpl-${randomUUID().replace(/-/g, '')}`, created) };
+    }
+  }
+
+  /** Managed identities and applications are both service principals; the audit tells them apart. */
+  private principalType(objectId: string): string {
+    const kind = this.deps.directory.principal(objectId)?.kind;
+    return kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity';
+  }
+
+  private auditRecord(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, decision: 'allowed' | 'denied', reason: string): AuditRecord {
+    const token = caller?.kind === 'token' ? caller.token : undefined;
+    return {
+      at: new Date().toISOString(),
+      surface: 'openai',
+      operation: call.operation.template,
+      account: account?.id ?? null,
+      principalId: token ? token.objectId : null,
+      principalType: token ? this.principalType(token.objectId) : null,
+      keyName: caller?.kind === 'key' ? caller.keyName : null,
+      decision,
+      reason,
+      requestId: call.requestId,
+    };
+  }
+}
+
+/** Any JSON value is accepted as a body; what is not an object reads as an empty one (the model then names what is missing). */
+function parseBody(body: BodyInput): Record<string, unknown> {
+  switch (body.kind) {
+    case 'none':
+      return {};
+    case 'tooLarge':
+      throw unparsable(`Request body is larger than ${MAX_BODY_BYTES} bytes`);
+    case 'unsupported':
+      throw unparsable(body.mediaType === undefined ? 'No Content-Type; send application/json' : `Unsupported Media Type: ${body.mediaType}`);
+    case 'json': {
+      if (body.text === '') return {};
+      let value: unknown;
+      try {
+        value = JSON.parse(body.text);
+      } catch (error) {
+        throw unparsable((error as Error).message);
+      }
+      return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    }
+  }
+}
+
+const unparsable = (detail: string): DataPlaneError => dataPlaneErrors.invalidRequest(`We could not parse the JSON body of your request. (${detail})`, null, null);
+
+/** Error bodies are small and rare: serialised per answer. */
+function errorAnswer(error: DataPlaneError): DataPlaneAnswer {
+  return { status: error.status, json: JSON.stringify(error.body) };
+}

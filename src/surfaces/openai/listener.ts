@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RawHandler, RawLogger } from '../http/server.js';
+import { redactUrl } from '../http/redact.js';
+import { MAX_BODY_BYTES, type BodyInput, type DataPlane, type DataPlaneAnswer } from './data-plane.js';
+import { matchDataPlaneRoute, type DataPlaneRoute } from './route.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const NO_BODY: BodyInput = { kind: 'none' };
+const TOO_LARGE: BodyInput = { kind: 'tooLarge' };
+/** Levels at which the framework logs every request. */
+const VERBOSE_LEVELS: ReadonlySet<string> = new Set(['info', 'debug', 'trace']);
+const INTERNAL_ERROR = JSON.stringify({ error: { code: 'InternalServerError', message: 'The server had an error while processing your request.' } });
+
+/**
+ * The data plane straight on node's request and response, ahead of the
+ * framework that serves the rest of the port: it is the one hot path of
+ * Keyless, and the framework's per-request work (routing tables, hooks,
+ * reply objects, serialisers) cost more than all of Keyless's checks
+ * together (docs/performance.md). Takes only the paths it serves (POST to an
+ * operation of an account); everything else goes to the framework.
+ */
+export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
+  return (request, response, log) => {
+    if (request.method !== 'POST') return false;
+    const route = matchDataPlaneRoute(request.url ?? '/');
+    if (route === undefined) return false;
+    const requestId = randomUUID();
+    const started = VERBOSE_LEVELS.has(log.level) ? performance.now() : -1;
+    if (started >= 0) response.once('finish', () => logCompleted(log, request, response, requestId, started));
+    readBody(request, (body) => {
+      // Whatever else of a too large body arrives is not read: the answer closes the connection.
+      const close = body === TOO_LARGE;
+      let answer: DataPlaneAnswer | Promise<DataPlaneAnswer>;
+      try {
+        answer = dataPlane.handle(call(route, requestId, request, body));
+      } catch (error) {
+        return fail(log, response, requestId, error);
+      }
+      if (answer instanceof Promise) {
+        answer.then((settled) => send(response, requestId, settled, close), (error: unknown) => fail(log, response, requestId, error));
+      } else {
+        send(response, requestId, answer, close);
+      }
+    });
+    return true;
+  };
+}
+
+function call(route: DataPlaneRoute, requestId: string, request: IncomingMessage, body: BodyInput) {
+  return {
+    requestId,
+    account: route.account,
+    deployment: route.deployment,
+    operation: route.operation,
+    v1: route.v1,
+    hasApiVersion: route.hasApiVersion,
+    headers: request.headers,
+    body,
+  };
+}
+
+/**
+ * Reads the whole body, up to MAX_BODY_BYTES. A larger one is answered at
+ * once (the data plane still judges the caller first).
+ */
+function readBody(request: IncomingMessage, done: (body: BodyInput) => void): void {
+  const declared = request.headers['content-length'];
+  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) return done(TOO_LARGE);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let over = false;
+  request.on('data', (chunk: Buffer) => {
+    if (over) return;
+    length += chunk.length;
+    if (length > MAX_BODY_BYTES) {
+      over = true;
+      chunks.length = 0;
+      done(TOO_LARGE);
+    }
+    chunks.push(chunk);
+  });
+  request.on('end', () => {
+    if (over) return;
+    if (length === 0) return done(NO_BODY);
+    const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, length).toString('utf8');
+    const type = request.headers['content-type'];
+    done(isJson(type) ? { kind: 'json', text } : { kind: 'unsupported', mediaType: mediaTypeOf(type) });
+  });
+  // A client that goes away mid-body gets no answer; nothing else to do.
+  request.on('error', () => undefined);
+}
+
+function isJson(type: string | undefined): boolean {
+  return type === 'application/json' || (type !== undefined && mediaTypeOf(type) === 'application/json');
+}
+
+function mediaTypeOf(type: string | undefined): string | undefined {
+  if (type === undefined) return undefined;
+  const semicolon = type.indexOf(';');
+  return (semicolon === -1 ? type : type.slice(0, semicolon)).trim().toLowerCase();
+}
+
+function send(response: ServerResponse, requestId: string, answer: DataPlaneAnswer, close = false): void {
+  if ('json' in answer) {
+    const headers: Record<string, string | number> = {
+      'content-type': JSON_TYPE,
+      'content-length': Buffer.byteLength(answer.json),
+      'x-request-id': requestId,
+      'apim-request-id': requestId,
+    };
+    if (close) headers['connection'] = 'close';
+    response.writeHead(answer.status, headers).end(answer.json);
+    return;
+  }
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-request-id': requestId,
+    'apim-request-id': requestId,
+  });
+  for (const event of answer.events) response.write(`data: ${JSON.stringify(event)}\n\n`);
+  response.end('data: [DONE]\n\n');
+}
+
+function fail(log: RawLogger, response: ServerResponse, requestId: string, error: unknown): void {
+  log.error({ err: error, reqId: requestId }, 'unhandled data-plane error');
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  send(response, requestId, { status: 500, json: INTERNAL_ERROR });
+}
+
+/** The framework's "request completed" line, for the requests it no longer sees (only the redacted URL, no headers). */
+function logCompleted(log: RawLogger, request: IncomingMessage, response: ServerResponse, requestId: string, started: number): void {
+  log.info(
+    {
+      reqId: requestId,
+      req: { method: request.method, url: redactUrl(request.url ?? '/'), id: requestId },
+      res: { statusCode: response.statusCode },
+      responseTime: performance.now() - started,
+    },
+    'request completed',
+  );
+}
