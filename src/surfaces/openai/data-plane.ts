@@ -8,7 +8,7 @@ import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
 import { DataPlaneError, dataPlaneErrors } from './errors.js';
 import type { Operation } from './operations.js';
-import { CREATED_MARK, ID_MARK, ResponseCache, fill } from './response-cache.js';
+import { CREATED_MARK, ID_MARK, ResponseCache } from './response-cache.js';
 
 export interface DataPlaneDeps extends AuthenticateDeps {
   readonly accounts: AccountIndex;
@@ -116,11 +116,11 @@ export class DataPlane {
     const marked: CallContext = { ...ctx, id: ID_MARK, created: CREATED_MARK };
     switch (kind) {
       case 'embeddings':
-        return { status: 200, json: fill(this.responses.get(key, () => model.embeddings(body, ctx)), '', created) };
+        return { status: 200, json: this.responses.get(key, () => model.embeddings(body, ctx)).fill('', created) };
       case 'chat':
-        return { status: 200, json: fill(this.responses.get(key, () => model.chat(body, marked)), `chatcmpl-${randomUUID().replace(/-/g, '')}`, created) };
+        return { status: 200, json: this.responses.get(key, () => model.chat(body, marked)).fill(`chatcmpl-${randomUUID().replace(/-/g, '')}`, created) };
       case 'completions':
-        return { status: 200, json: fill(this.responses.get(key, () => model.completion(body, marked)), `cmpl-${randomUUID().replace(/-/g, '')}`, created) };
+        return { status: 200, json: this.responses.get(key, () => model.completion(body, marked)).fill(`cmpl-${randomUUID().replace(/-/g, '')}`, created) };
     }
   }
 

@@ -5,6 +5,7 @@ import { redactUrl } from '../http/redact.js';
 import { MAX_BODY_BYTES, type BodyInput, type DataPlane, type DataPlaneAnswer } from './data-plane.js';
 import { matchDataPlaneRoute, type DataPlaneRoute } from './route.js';
 
+const MAX_ROUTES = 1000;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const NO_BODY: BodyInput = { kind: 'none' };
 const TOO_LARGE: BodyInput = { kind: 'tooLarge' };
@@ -21,9 +22,21 @@ const INTERNAL_ERROR = JSON.stringify({ error: { code: 'InternalServerError', me
  * operation of an account); everything else goes to the framework.
  */
 export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
+  // Clients call the same few URLs over and over: each is parsed once.
+  const routes = new Map<string, DataPlaneRoute>();
+  const routeOf = (url: string): DataPlaneRoute | undefined => {
+    let route = routes.get(url);
+    if (route === undefined) {
+      route = matchDataPlaneRoute(url);
+      if (route === undefined) return undefined;
+      if (routes.size >= MAX_ROUTES) routes.clear();
+      routes.set(url, route);
+    }
+    return route;
+  };
   return (request, response, log) => {
     if (request.method !== 'POST') return false;
-    const route = matchDataPlaneRoute(request.url ?? '/');
+    const route = routeOf(request.url ?? '/');
     if (route === undefined) return false;
     const requestId = randomUUID();
     const started = VERBOSE_LEVELS.has(log.level) ? performance.now() : -1;

@@ -1,29 +1,52 @@
 /**
  * The simulator is deterministic: the same deployment and request body always
  * get the same answer, apart from the response id and creation time. So the
- * serialised answer is kept, with those two fields marked, and a repeated
- * request costs two string replacements instead of a model call and a
+ * serialised answer is kept, cut around those two fields, and a repeated
+ * request costs one concatenation instead of a model call and a
  * JSON.stringify. Bounded; cleared wholesale when full.
  */
 export const ID_MARK = 'keyless-response-id-mark';
 export const CREATED_MARK = 1;
 const MAX_ENTRIES = 2000;
 
-export class ResponseCache {
-  private readonly entries = new Map<string, string>();
+const ID_FIELD = `"id":"${ID_MARK}"`;
+const CREATED_FIELD = `"created":${CREATED_MARK},`;
 
-  get(key: string, produce: () => unknown): string {
+/** A serialised answer: `head + id + middle + created + tail`, or just `head` when it has neither field (embeddings). */
+export class ResponseTemplate {
+  private readonly head: string;
+  private readonly middle: string | undefined;
+  private readonly tail: string;
+
+  constructor(json: string) {
+    // `"id"` and `"created"` are top-level fields, before any nested content, so the first matches are theirs.
+    const id = json.indexOf(ID_FIELD);
+    const created = id === -1 ? -1 : json.indexOf(CREATED_FIELD, id);
+    if (created === -1) {
+      this.head = json;
+      this.tail = '';
+      return;
+    }
+    this.head = json.slice(0, id + '"id":"'.length);
+    this.middle = json.slice(id + ID_FIELD.length - 1, created + '"created":'.length);
+    this.tail = json.slice(created + CREATED_FIELD.length - 1);
+  }
+
+  fill(id: string, created: number): string {
+    return this.middle === undefined ? this.head : this.head + id + this.middle + created + this.tail;
+  }
+}
+
+export class ResponseCache {
+  private readonly entries = new Map<string, ResponseTemplate>();
+
+  get(key: string, produce: () => unknown): ResponseTemplate {
     let template = this.entries.get(key);
     if (template === undefined) {
-      template = JSON.stringify(produce());
+      template = new ResponseTemplate(JSON.stringify(produce()));
       if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
       this.entries.set(key, template);
     }
     return template;
   }
-}
-
-/** Fills a template's marks: `"id"` and `"created"` are top-level fields, before any nested content, so the first match is theirs. */
-export function fill(template: string, id: string, created: number): string {
-  return template.replace(`"id":"${ID_MARK}"`, `"id":"${id}"`).replace(`"created":${CREATED_MARK},`, `"created":${created},`);
 }
