@@ -16,6 +16,14 @@ export interface FederatedInput {
   readonly issuer: unknown;
   readonly subject: unknown;
   readonly audiences?: unknown;
+  /** 'create' refuses a name that exists, 'update' one that does not; 'upsert' (the default) does either. Checked inside the write. */
+  readonly mode?: 'create' | 'update' | 'upsert';
+}
+
+/** A certificate to register: base64 DER and its display name. */
+export interface NewCertificate {
+  readonly certificate: string;
+  readonly displayName: string | null;
 }
 
 /**
@@ -67,20 +75,38 @@ export class CredentialService {
   }
 
   async addCertificate(principal: Principal, certificate: string, displayName: string | null): Promise<ClientCertificate> {
-    const parsed = parseCertificate(certificate);
+    const record = this.certificateRecord(principal, { certificate, displayName });
+    await this.write((writer) => writer.putCertificate(record));
+    return record;
+  }
+
+  /**
+   * Makes a principal's certificates exactly `keep` (ids of registered ones)
+   * plus `add`, in one transaction: a failure leaves them as they were.
+   */
+  async replaceCertificates(principal: Principal, keep: ReadonlySet<string>, add: readonly NewCertificate[]): Promise<void> {
+    const records = add.map((c) => this.certificateRecord(principal, c));
+    await this.write(async (writer) => {
+      for (const current of await writer.certificatesOf(principal.objectId)) {
+        if (!keep.has(current.id)) await writer.deleteCertificate(current.id);
+      }
+      for (const record of records) await writer.putCertificate(record);
+    });
+  }
+
+  private certificateRecord(principal: Principal, input: NewCertificate): ClientCertificate {
+    const parsed = parseCertificate(input.certificate);
     if (parsed.notAfter.getTime() <= this.clock.now()) throw new InvalidInputError('InvalidCertificate', 'The certificate has already expired.');
-    const record: ClientCertificate = {
+    return {
       id: newGuid(),
       objectId: principal.objectId,
       thumbprintSha1: parsed.thumbprintSha1,
       thumbprintSha256: parsed.thumbprintSha256,
       der: parsed.der.toString('base64'),
-      displayName,
+      displayName: input.displayName,
       expiresAt: parsed.notAfter.toISOString(),
       createdAt: new Date(this.clock.now()).toISOString(),
     };
-    await this.write((writer) => writer.putCertificate(record));
-    return record;
   }
 
   secrets(principal: Principal): ClientSecret[] {
@@ -133,6 +159,8 @@ export class CredentialService {
     return this.write(async (writer) => {
       const existing = await writer.federatedCredentialsOf(principal.objectId);
       const same = existing.find((f) => f.name.toLowerCase() === input.name.toLowerCase());
+      if (same && input.mode === 'create') throw new ConflictError('FederatedCredentialExists', `FederatedIdentityCredential with name ${input.name} already exists.`);
+      if (!same && input.mode === 'update') throw new NotFoundError('FederatedCredentialNotFound', `The federated credential '${input.name}' does not exist.`);
       if (!same && existing.length >= MAX_FEDERATED) {
         throw new ConflictError('FederatedCredentialLimit', `A principal can have at most ${MAX_FEDERATED} federated credentials.`);
       }

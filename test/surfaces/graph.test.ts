@@ -286,6 +286,19 @@ describe('federated identity credentials', () => {
       "Resource 'gh-main' does not exist or one of its queried reference-property objects are not present.");
     assertGraphError(await graph('DELETE', `${base}/gh-main`), 404, 'Request_ResourceNotFound', /does not exist/);
   });
+
+  test('creates racing for one name: one is created, the others get 409 (none replaces it)', async () => {
+    const app = await createApp('fic-race');
+    const base = `/v1.0/applications/${app.id}/federatedIdentityCredentials`;
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => graph('POST', base, { name: 'same', issuer: 'https://issuer.example', subject: `subject-${i}` })),
+    );
+    assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409]);
+    const winner = results.find((r) => r.status === 201)?.json();
+    const listed = (await graph('GET', base)).json().value;
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].subject, winner.subject);
+  });
 });
 
 /** An application with Reader on the subscription, and its control-plane token (got with its own secret). */

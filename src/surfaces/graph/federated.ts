@@ -3,6 +3,7 @@ import type { CredentialService } from '../../directory/credentials.js';
 import type { FederatedCredential, Principal } from '../../directory/model.js';
 import { bodyOf, optionalString, type GraphAccess } from './access.js';
 import { graphErrors } from './errors.js';
+import { NotFoundError } from '../../shared/errors.js';
 import { GRAPH_METADATA, renderFederated } from './render.js';
 
 const MAX_DESCRIPTION = 600;
@@ -30,10 +31,8 @@ export function registerFederatedRoutes(app: FastifyInstance, credentials: Crede
     checkDescription(body);
     const name = optionalString(body, 'name');
     if (name === undefined) throw graphErrors.badRequest("The property 'name' is required.");
-    if (credentials.federated(principal).some((f) => f.name.toLowerCase() === name.toLowerCase())) {
-      throw graphErrors.duplicate(`FederatedIdentityCredential with name ${name} already exists.`);
-    }
-    const { credential } = await credentials.putFederated(principal, { name, issuer: body['issuer'], subject: body['subject'], audiences: body['audiences'] });
+    // The name is checked inside the write: two creates racing for one name get one 201 and one 409.
+    const { credential } = await credentials.putFederated(principal, { name, issuer: body['issuer'], subject: body['subject'], audiences: body['audiences'], mode: 'create' });
     return reply.code(201).send({ '@odata.context': `${context(principal)}/$entity`, ...renderFederated(credential) });
   });
 
@@ -51,11 +50,15 @@ export function registerFederatedRoutes(app: FastifyInstance, credentials: Crede
     const body = bodyOf(request);
     checkDescription(body);
     if (body['name'] !== undefined && body['name'] !== existing.name) throw graphErrors.badRequest("The property 'name' cannot be changed.");
+    // Deleted meanwhile: the same 404 as when it was not there at all.
     await credentials.putFederated(principal, {
       name: existing.name,
       issuer: body['issuer'] ?? existing.issuer,
       subject: body['subject'] ?? existing.subject,
       audiences: body['audiences'] ?? existing.audiences,
+      mode: 'update',
+    }).catch((error: unknown) => {
+      throw error instanceof NotFoundError ? graphErrors.notFound(fic) : error;
     });
     return reply.code(204).send();
   });

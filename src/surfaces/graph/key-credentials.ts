@@ -1,11 +1,9 @@
-import type { CredentialService } from '../../directory/credentials.js';
+import type { CredentialService, NewCertificate } from '../../directory/credentials.js';
 import type { Principal } from '../../directory/model.js';
 import { parseCertificate } from '../../directory/certificates.js';
 import { graphErrors } from './errors.js';
 
-interface NewCertificate {
-  readonly key: string;
-  readonly displayName: string;
+interface Added extends NewCertificate {
   readonly thumbprint: string;
 }
 
@@ -14,13 +12,13 @@ interface NewCertificate {
  * the application's certificates. Entries with a `key` (base64 DER) are added
  * (or kept, when that certificate is already registered); entries with only
  * the `keyId` of a registered certificate keep it; certificates not listed are
- * removed. Everything is checked before anything is written.
+ * removed. Everything is checked first, then written in one transaction.
  */
 export async function replaceKeyCredentials(credentials: CredentialService, principal: Principal, value: unknown): Promise<void> {
   if (!Array.isArray(value)) throw graphErrors.badRequest("The property 'keyCredentials' must be an array.");
   const existing = credentials.certificates(principal);
   const keep = new Set<string>();
-  const added: NewCertificate[] = [];
+  const added: Added[] = [];
   for (const entry of value) {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw graphErrors.badRequest('Each key credential must be an object.');
     const e = entry as Record<string, unknown>;
@@ -36,7 +34,7 @@ export async function replaceKeyCredentials(credentials: CredentialService, prin
       if (same) keep.add(same.id);
       else if (!added.some((a) => a.thumbprint === parsed.thumbprintSha1)) {
         const displayName = typeof e['displayName'] === 'string' && e['displayName'] !== '' ? e['displayName'] : parsed.certificate.subject.replace(/\n/g, ', ');
-        added.push({ key: parsed.der.toString('base64'), displayName, thumbprint: parsed.thumbprintSha1 });
+        added.push({ certificate: parsed.der.toString('base64'), displayName, thumbprint: parsed.thumbprintSha1 });
       }
     } else if (byId) {
       keep.add(byId.id);
@@ -46,6 +44,5 @@ export async function replaceKeyCredentials(credentials: CredentialService, prin
         : `The application has no key credential with keyId '${keyId}'.`);
     }
   }
-  for (const certificate of added) await credentials.addCertificate(principal, certificate.key, certificate.displayName);
-  for (const certificate of existing) if (!keep.has(certificate.id)) await credentials.removeCredential(principal, certificate.id);
+  await credentials.replaceCertificates(principal, keep, added);
 }
