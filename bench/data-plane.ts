@@ -558,9 +558,9 @@ async function main(): Promise<void> {
     console.log(`NOTE: the load generator (this process) and the servers share these ${cpus.length} CPU(s); absolute figures are`);
     console.log('      lower than on separate machines, and every target pays the same client-side cost.');
     console.log(`chat request: ${Buffer.byteLength(CHAT_BODY)} bytes; response: ${captured.body.length} bytes (the bare baseline returns the captured one)`);
-    console.log('(c) is the baseline of the targets: node:https answering fixed bytes. (d), no target, is Keyless\'s fastify set-up and');
-    console.log('    simulator model without its checks (no account lookup, authentication, RBAC or audit record): a/d and b/d show');
-    console.log('    what Keyless adds to its framework and model.');
+    console.log('(c) is the baseline of the targets: node:https answering fixed bytes. (d), no target, is the fastify set-up of Keyless\'s');
+    console.log('    other surfaces with the simulator model called on every request and none of the checks (no account lookup,');
+    console.log('    authentication, RBAC or audit record): where the data plane would be on the framework, without its checks.');
     console.log(`set-up took ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
 
     // ── 3a. Saturation ──
@@ -649,7 +649,7 @@ async function main(): Promise<void> {
     }
     console.log('p50, p99 and mean pool all rounds; "round p99" is the median of the per-round p99s; "added" is the median over rounds');
     console.log('of (target − c) in the same round, for p50 and p99; "p99 vs d" is the same for p99 against (d); server µs/req as above,');
-    console.log('here without contention for the CPU (the steadier measure of what a request costs).');
+    console.log('at this rate (higher than at saturation, where work batches; compare targets of one run only).');
     console.log(`this process's event-loop delay meanwhile: p99 ${fmt(loopDelay.percentile(99) / 1e6)} ms, max ${fmt(loopDelay.max / 1e6)} ms (stalls of the shared machine show here too)`);
 
     // ── 4. The identity endpoint ──

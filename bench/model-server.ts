@@ -1,12 +1,14 @@
 /*
  * A second, supplementary baseline for the data-plane benchmark
- * (bench/data-plane.ts): Keyless's chat route without Keyless's checks. The
- * same fastify configuration (src/surfaces/http/server.ts: TLS with Keyless's
- * certificate, the same logger at level silent, random request ids), the same
- * route shape, the same response headers and the same simulator model
- * (src/models), but no account or deployment lookup, no api-version check, no
- * authentication, no RBAC and no audit record. Comparing Keyless against it
- * isolates what the checks cost from what the framework and the model cost.
+ * (bench/data-plane.ts): a chat route on the fastify configuration of
+ * Keyless's other surfaces (src/surfaces/http/server.ts: TLS with Keyless's
+ * certificate, the same logger at level silent, random request ids), with the
+ * data plane's route shape and response headers and the simulator model
+ * (src/models) called on every request, but no account or deployment lookup,
+ * no api-version check, no authentication, no RBAC, no audit record and no
+ * response cache. It is where the data plane would be on the framework
+ * without its checks (Keyless's data plane runs on node's request and
+ * response instead: src/surfaces/openai/listener.ts).
  *
  *   node dist/bench/model-server.js --cert PEM --key PEM [--exit-with-stdin]
  *
