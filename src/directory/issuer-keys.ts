@@ -4,6 +4,7 @@ import net from 'node:net';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { IssuerKeySource } from './federated.js';
 
+/** Idle time allowed on the connection, and the whole fetch's deadline (a slow drip of bytes cannot hold it open). */
 const FETCH_TIMEOUT_MS = 5000;
 const MAX_BODY = 256 * 1024;
 const KEYS_TTL_MS = 24 * 3600_000;
@@ -26,6 +27,7 @@ export class ExternalIssuerKeys implements IssuerKeySource {
   constructor(
     private readonly allowed: ReadonlySet<string>,
     private readonly now: () => number = Date.now,
+    private readonly fetchDeadlineMs: number = FETCH_TIMEOUT_MS,
   ) {}
 
   async key(issuer: string, kid: string | undefined): Promise<KeyObject | undefined> {
@@ -66,11 +68,11 @@ export class ExternalIssuerKeys implements IssuerKeySource {
   }
 
   private async fetchKeys(issuer: string): Promise<Map<string, KeyObject>> {
-    const discovery = await fetchJson(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+    const discovery = await fetchJson(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, this.fetchDeadlineMs);
     if (discovery['issuer'] !== issuer) throw new Error('the discovery document names another issuer');
     const jwksUri = discovery['jwks_uri'];
     if (typeof jwksUri !== 'string') throw new Error('the discovery document has no jwks_uri');
-    const jwks = await fetchJson(jwksUri);
+    const jwks = await fetchJson(jwksUri, this.fetchDeadlineMs);
     const keys = new Map<string, KeyObject>();
     for (const jwk of Array.isArray(jwks['keys']) ? (jwks['keys'] as Record<string, unknown>[]) : []) {
       if (typeof jwk['kid'] !== 'string') continue;
@@ -85,7 +87,7 @@ export class ExternalIssuerKeys implements IssuerKeySource {
 }
 
 /** GET over HTTPS to a public address only: the address is checked after resolution, and pinned for the connection. */
-async function fetchJson(url: string): Promise<Record<string, unknown>> {
+async function fetchJson(url: string, deadlineMs: number): Promise<Record<string, unknown>> {
   const target = new URL(url);
   if (target.protocol !== 'https:') throw new Error(`${url} is not https`);
   const host = target.hostname.replace(/^\[|\]$/g, '');
@@ -122,11 +124,14 @@ async function fetchJson(url: string): Promise<Record<string, unknown>> {
       },
     );
     request.on('timeout', () => request.destroy(new Error(`${url} timed out`)));
+    const deadline = setTimeout(() => request.destroy(new Error(`${url} did not answer within ${deadlineMs} ms`)), deadlineMs);
+    deadline.unref();
     request.on('error', reject);
+    request.on('close', () => clearTimeout(deadline));
   });
 }
 
-/** Loopback, private, link-local, unique-local, CGNAT, multicast and unspecified addresses are never fetched. */
+/** Loopback, private, link-local, unique-local, CGNAT, multicast, unspecified and special-purpose addresses are never fetched. */
 export function isPublicAddress(address: string): boolean {
   if (net.isIPv4(address)) return isPublicV4(address.split('.').map(Number));
   if (!net.isIPv6(address)) return false;
@@ -138,15 +143,25 @@ export function isPublicAddress(address: string): boolean {
   if (mapped || zeros(0, 12) || nat64) return !zeros(0, 16) && isPublicV4(bytes.slice(12));
   const first = bytes[0] ?? 0;
   const second = bytes[1] ?? 0;
+  const prefix32 = ((first << 24) | (second << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0)) >>> 0;
+  // 6to4 (2002::/16) carries its IPv4 address in bytes 2-5: judge that.
+  if (first === 0x20 && second === 0x02) return isPublicV4(bytes.slice(2, 6));
+  // Local-use NAT64 (64:ff9b:1::/48, any IPv4 inside at the operator's choice of position), Teredo (2001::/32),
+  // documentation (2001:db8::/32) and discard-only (100::/64) addresses are never an issuer's.
+  if (prefix32 === 0x0064ff9b && bytes[4] === 0x00 && bytes[5] === 0x01) return false;
+  if (prefix32 === 0x20010000 || prefix32 === 0x20010db8) return false;
+  if (first === 0x01 && second === 0x00 && zeros(2, 8)) return false;
   if (first === 0xff) return false; // multicast
   if ((first & 0xfe) === 0xfc) return false; // unique local fc00::/7
   if (first === 0xfe && (second & 0xc0) === 0x80) return false; // link-local fe80::/10
   return true;
 }
 
-function isPublicV4([a = 0, b = 0]: readonly number[]): boolean {
+function isPublicV4([a = 0, b = 0, c = 0]: readonly number[]): boolean {
   return !(a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224);
+    (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224 ||
+    // IETF protocol assignments (192.0.0.0/24) and benchmarking networks (198.18.0.0/15): not on the public internet.
+    (a === 192 && b === 0 && c === 0) || (a === 198 && (b === 18 || b === 19)));
 }
 
 /** The 16 bytes of an IPv6 address in any textual form (::, embedded dotted IPv4, zone id). */

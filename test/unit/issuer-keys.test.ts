@@ -48,6 +48,17 @@ describe('isPublicAddress', () => {
     '::ffff:10.1.2.3',
     '::ffff:169.254.169.254',
     '::FFFF:192.168.1.1',
+    '64:ff9b::7f00:1',
+    '64:ff9b:1::a00:1',
+    '64:ff9b:1:808:8:800::',
+    '2002:7f00:1::1',
+    '2002:a9fe:a9fe::1',
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+    '2001:db8::1',
+    '100::1',
+    '192.0.0.170',
+    '198.18.0.1',
+    '198.19.255.255',
   ];
   const publicAddresses = [
     '8.8.8.8',
@@ -62,6 +73,11 @@ describe('isPublicAddress', () => {
     '2606:4700::1111',
     '2001:4860:4860::8888',
     '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+    '198.17.0.1',
+    '198.20.0.1',
+    '192.0.1.1',
   ];
   for (const address of nonPublic) {
     test(`${address} is not public`, () => assert.equal(isPublicAddress(address), false));
@@ -83,6 +99,8 @@ describe('isPublicAddress', () => {
 interface FakeResponse {
   readonly status: number;
   readonly body: unknown;
+  /** Sends the body one byte every 20 ms instead of at once. */
+  readonly drip?: boolean;
 }
 
 interface Fetched {
@@ -141,7 +159,13 @@ describe('ExternalIssuerKeys', () => {
       fetched.push({ url: target.href, pinned });
       process.nextTick(() => {
         callback(response);
-        response.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+        const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+        if (!answer.drip) return void response.end(text);
+        let at = 0;
+        const drip = setInterval(() => {
+          if (response.destroyed || at >= text.length) return void clearInterval(drip);
+          response.write(text[at++]);
+        }, 20);
       });
       return request;
     };
@@ -236,6 +260,13 @@ describe('ExternalIssuerKeys', () => {
       const ecKey = await keys.key(ISSUER, 'k2');
       assert.equal(ecKey?.asymmetricKeyType, 'ec');
       assert.equal(fetched.length, 2, 'known kids come from the cache');
+    });
+
+    test('a server that drips its answer is cut off at the deadline, however lively the connection', async () => {
+      server.set(JWKS, { status: 200, body: { keys: [jwk(first.publicKey, 'k1')] }, drip: true });
+      const started = Date.now();
+      await assert.rejects(new ExternalIssuerKeys(new Set([ISSUER]), Date.now, 200).key(ISSUER, 'k1'), new RegExp(`${JWKS} did not answer within 200 ms`));
+      assert.ok(Date.now() - started < 2000);
     });
 
     test('a trailing slash on the issuer does not double the discovery path', async () => {
