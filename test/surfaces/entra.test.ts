@@ -84,6 +84,15 @@ describe('token endpoint', () => {
     assert.equal(res.json().correlation_id, '0b8f1a2c-3d4e-4f50-8a6b-7c8d9e0f1a2b');
   });
 
+  test('--token-throttle counts only authenticated requests: wrong secrets for a client do not use up its limits', async () => {
+    await new Promise((r) => setTimeout(r, 1100));
+    const wrong = { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: 'not-the-secret', scope: `${base}/.default` };
+    const failures = await Promise.all(Array.from({ length: 40 }, () => post(v2(), wrong)));
+    assert.deepEqual([...new Set(failures.map((f) => f.status))], [401]);
+    const right = await post(v2(), { ...wrong, client_secret: admin.clientSecret });
+    assert.equal(right.status, 200, right.text);
+  });
+
   test('--token-throttle: 429 with Retry-After past 20 requests per second for one client', async () => {
     const form = { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret, scope: `${base}/.default` };
     await new Promise((r) => setTimeout(r, 1100));

@@ -7,6 +7,10 @@ import { parseTokenRequest, type TokenEndpointVersion } from './token-request.js
 import { toEntraError } from './client-errors.js';
 import { GRANTS } from './grants/client-credentials.js';
 import type { EntraDeps } from './deps.js';
+import type { AuthenticatedClient } from '../../directory/client-authenticator.js';
+
+/** AADSTS50196, the throttling answer: audited where it is decided, not again on the way out. */
+const THROTTLED = 50196;
 
 export type { EntraDeps } from './deps.js';
 
@@ -70,16 +74,20 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
     const parsed = parseTokenRequest(typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}, request.headers.authorization, version);
     const grant = GRANTS.get(parsed.grantType);
     if (!grant) throw entraErrors.unsupportedGrant(parsed.grantType);
-    const throttleKey = parsed.clientId.toLowerCase();
-    // Only clients that exist are counted: unknown ids get AADSTS700016 anyway and must not grow the table.
-    const throttled = deps.throttle !== undefined && deps.clients.principalId(parsed.clientId) !== null;
-    if (throttled && !deps.throttle?.admit(throttleKey)) {
-      audit(request, deps.clients.principalId(parsed.clientId), 'denied', 'throttled');
-      reply.header('retry-after', '1');
-      throw entraErrors.throttled();
-    }
+    // Only an authenticated client is counted, so that nobody who merely knows a client id can use up its limits
+    // (failed attempts cost one keyed digest or one signature check, and each is audited).
+    let admitted: string | undefined;
+    const admit = (client: AuthenticatedClient): void => {
+      if (!deps.throttle) return;
+      if (!deps.throttle.admit(client.principal.objectId)) {
+        audit(request, client.principal.objectId, 'denied', 'throttled');
+        reply.header('retry-after', '1');
+        throw entraErrors.throttled();
+      }
+      admitted = client.principal.objectId;
+    };
     try {
-      const { body: answer, client } = await grant.handle({ request: parsed, version, tenant, origin: origin(request), deps });
+      const { body: answer, client } = await grant.handle({ request: parsed, version, tenant, origin: origin(request), deps, admit });
       const reused = client.reusedAssertion ? ', assertion reused (same jti within its lifetime)' : '';
       audit(request, client.principal.objectId, 'allowed', `${client.method} for ${parsed.resource}${reused}`);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(answer);
@@ -89,10 +97,10 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
         audit(request, deps.clients.principalId(parsed.clientId), 'denied', `client ${parsed.clientId}: ${error.failure}${why}`);
         throw toEntraError(error, tenant);
       }
-      if (error instanceof EntraError) audit(request, deps.clients.principalId(parsed.clientId), 'denied', `AADSTS${error.aadsts}`);
+      if (error instanceof EntraError && error.aadsts !== THROTTLED) audit(request, deps.clients.principalId(parsed.clientId), 'denied', `AADSTS${error.aadsts}`);
       throw error;
     } finally {
-      if (throttled) deps.throttle?.release(throttleKey);
+      if (admitted !== undefined) deps.throttle?.release(admitted);
     }
   }
 

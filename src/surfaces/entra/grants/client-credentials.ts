@@ -10,6 +10,8 @@ export interface GrantContext {
   readonly tenant: string;
   readonly origin: string;
   readonly deps: EntraDeps;
+  /** Called once the client is authenticated, before anything is issued: throws when the client is over its limits. */
+  readonly admit: (client: AuthenticatedClient) => void;
 }
 
 export interface Grant {
@@ -20,8 +22,9 @@ export interface Grant {
 /** client_credentials: an application (or a user-assigned identity, federated) gets an app token for a known resource. */
 export const clientCredentials: Grant = {
   grantType: 'client_credentials',
-  async handle({ request, version, tenant, origin, deps }) {
+  async handle({ request, version, tenant, origin, deps, admit }) {
     const client = await deps.clients.authenticate(request);
+    admit(client);
     if (!deps.resources.has(request.resource) && !deps.names.isOwnOrigin(request.resource)) {
       throw entraErrors.unknownResource(request.resource, tenant);
     }
