@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { runCli, startKeyless, tempDataDir } from '../fixtures/server.js';
+import { cliJson, runCli, startKeyless, tempDataDir } from '../fixtures/server.js';
 import { request } from '../fixtures/http.js';
 
 /** `keyless up`: first start, the data folder, the lock, clean stops and clear start-up failures. */
@@ -47,6 +47,36 @@ test('a second up on the same data folder is refused while the first runs; SIGIN
   }
   assert.equal(fs.existsSync(path.join(keyless.dataDir, 'runtime.json')), false);
   assert.equal(fs.existsSync(path.join(keyless.dataDir, 'keyless.lock')), false);
+});
+
+test('a clean stop writes every audit record still queued (SIGTERM right after the requests)', async () => {
+  const keyless = await startKeyless();
+  const json = cliJson(() => keyless.dataDir);
+  const REQUESTS = 300;
+  try {
+    await json('group', 'create', '-n', 'stop');
+    const endpoint = (await json('openai', 'create', '-g', 'stop', '-n', 'stop-openai')).properties.endpoint;
+    const key = (await json('openai', 'keys', 'list', '-g', 'stop', '-n', 'stop-openai')).key1;
+    const answers = await Promise.all(
+      Array.from({ length: REQUESTS }, (_, i) =>
+        request(keyless.info.caPath, 'POST', `${endpoint}openai/deployments/none/chat/completions?api-version=2024-10-21`, {
+          headers: { 'api-key': key, 'x-n': String(i) },
+          body: { messages: [{ role: 'user', content: 'hi' }] },
+        }),
+      ),
+    );
+    assert.ok(answers.every((a) => a.status === 404));
+  } finally {
+    // Within the 250 ms flush interval: most records are still queued here.
+    assert.equal(await keyless.stop(), 0);
+  }
+  const again = await startKeyless({ dataDir: keyless.dataDir });
+  try {
+    const records = await cliJson(() => again.dataDir)('audit', 'list', '--top', '1000');
+    assert.equal(records.filter((r: { surface: string; reason: string }) => r.surface === 'openai' && r.reason === 'unknown deployment').length, REQUESTS);
+  } finally {
+    await again.stop();
+  }
 });
 
 test('a taken port is one clear line and exit 1', async () => {
