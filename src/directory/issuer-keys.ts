@@ -91,44 +91,75 @@ async function fetchJson(url: string, deadlineMs: number): Promise<Record<string
   const target = new URL(url);
   if (target.protocol !== 'https:') throw new Error(`${url} is not https`);
   const host = target.hostname.replace(/^\[|\]$/g, '');
-  const addresses = net.isIP(host) ? [{ address: host, family: net.isIP(host) }] : await dns.lookup(host, { all: true });
+  const started = Date.now();
+  const addresses = net.isIP(host) ? [{ address: host, family: net.isIP(host) }] : await within(dns.lookup(host, { all: true }), deadlineMs, `${host} did not resolve within ${deadlineMs} ms`);
   const address = addresses[0];
   if (!address || addresses.some((a) => !isPublicAddress(a.address))) throw new Error(`${host} resolves to a non-public address`);
+  // The name's resolution and the exchange share one deadline.
+  const remainingMs = Math.max(1, deadlineMs - (Date.now() - started));
   return new Promise((resolve, reject) => {
-    const request = https.get(
-      target,
-      {
-        timeout: FETCH_TIMEOUT_MS,
-        lookup: (_hostname, _options, callback) => (callback as (e: null, a: string, f: number) => void)(null, address.address, address.family),
-      },
-      (response) => {
-        if (response.statusCode !== 200) {
-          response.resume();
-          const redirect = response.statusCode !== undefined && response.statusCode >= 300 && response.statusCode < 400;
-          reject(new Error(`${url} answered ${response.statusCode}${redirect ? ' (redirects are not followed)' : ''}`));
-          return;
+    // Settles once, whichever way the exchange ends: an answer, an error, the deadline, or a connection that just closes.
+    let settled = false;
+    const settle = (error: Error | undefined, value?: Record<string, unknown>): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      if (error) {
+        request.destroy();
+        reject(error);
+      } else {
+        resolve(value as Record<string, unknown>);
+      }
+    };
+    const request = https.get(target, { timeout: FETCH_TIMEOUT_MS, lookup: pinnedLookup(address.address, address.family) }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        const redirect = response.statusCode !== undefined && response.statusCode >= 300 && response.statusCode < 400;
+        settle(new Error(`${url} answered ${response.statusCode}${redirect ? ' (redirects are not followed)' : ''}`));
+        return;
+      }
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+        if (body.length > MAX_BODY) settle(new Error(`${url} answered more than ${MAX_BODY} bytes`));
+      });
+      response.on('end', () => {
+        try {
+          settle(undefined, JSON.parse(body) as Record<string, unknown>);
+        } catch {
+          settle(new Error(`${url} did not answer JSON`));
         }
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          body += chunk;
-          if (body.length > MAX_BODY) request.destroy(new Error(`${url} answered more than ${MAX_BODY} bytes`));
-        });
-        response.on('end', () => {
-          try {
-            resolve(JSON.parse(body) as Record<string, unknown>);
-          } catch {
-            reject(new Error(`${url} did not answer JSON`));
-          }
-        });
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`${url} timed out`)));
-    const deadline = setTimeout(() => request.destroy(new Error(`${url} did not answer within ${deadlineMs} ms`)), deadlineMs);
-    deadline.unref();
-    request.on('error', reject);
-    request.on('close', () => clearTimeout(deadline));
+      });
+      response.on('error', (error) => settle(error));
+      response.on('close', () => settle(new Error(`${url} closed the connection before the end of its answer`)));
+    });
+    const deadline = setTimeout(() => settle(new Error(`${url} did not answer within ${deadlineMs} ms`)), remainingMs);
+    request.on('timeout', () => settle(new Error(`${url} timed out`)));
+    request.on('error', (error) => settle(error));
+    request.on('close', () => settle(new Error(`${url} closed the connection before answering`)));
   });
+}
+
+/** The promise's outcome, or a rejection once `ms` have passed (its late outcome is ignored). */
+function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A `lookup` for https.get that answers only the address already checked. Node 20 asks with `all: true`
+ * (its happy-eyeballs connect) and then wants a list; otherwise one address and its family.
+ */
+export function pinnedLookup(address: string, family: number): NonNullable<https.RequestOptions['lookup']> {
+  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  }) as unknown as NonNullable<https.RequestOptions['lookup']>;
 }
 
 /** Loopback, private, link-local, unique-local, CGNAT, multicast, unspecified and special-purpose addresses are never fetched. */
@@ -138,7 +169,8 @@ export function isPublicAddress(address: string): boolean {
   const bytes = ipv6Bytes(address);
   // IPv4 inside IPv6 (mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, NAT64 64:ff9b::/96): judge the IPv4 address.
   const zeros = (from: number, to: number) => bytes.slice(from, to).every((b) => b === 0);
-  const mapped = zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff;
+  // ::ffff:a.b.c.d (mapped) and ::ffff:0:a.b.c.d (translated, RFC 2765).
+  const mapped = (zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) || (zeros(0, 8) && bytes[8] === 0xff && bytes[9] === 0xff && zeros(10, 12));
   const nat64 = bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12);
   if (mapped || zeros(0, 12) || nat64) return !zeros(0, 16) && isPublicV4(bytes.slice(12));
   const first = bytes[0] ?? 0;
@@ -150,18 +182,22 @@ export function isPublicAddress(address: string): boolean {
   // documentation (2001:db8::/32) and discard-only (100::/64) addresses are never an issuer's.
   if (prefix32 === 0x0064ff9b && bytes[4] === 0x00 && bytes[5] === 0x01) return false;
   if (prefix32 === 0x20010000 || prefix32 === 0x20010db8) return false;
+  if (prefix32 === 0x20010002 && bytes[4] === 0 && bytes[5] === 0) return false; // benchmarking 2001:2::/48
   if (first === 0x01 && second === 0x00 && zeros(2, 8)) return false;
   if (first === 0xff) return false; // multicast
   if ((first & 0xfe) === 0xfc) return false; // unique local fc00::/7
   if (first === 0xfe && (second & 0xc0) === 0x80) return false; // link-local fe80::/10
+  if (first === 0xfe && (second & 0xc0) === 0xc0) return false; // site-local fec0::/10 (deprecated, still routed locally)
   return true;
 }
 
 function isPublicV4([a = 0, b = 0, c = 0]: readonly number[]): boolean {
   return !(a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
     (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224 ||
-    // IETF protocol assignments (192.0.0.0/24) and benchmarking networks (198.18.0.0/15): not on the public internet.
-    (a === 192 && b === 0 && c === 0) || (a === 198 && (b === 18 || b === 19)));
+    // IETF protocol assignments (192.0.0.0/24), benchmarking (198.18.0.0/15) and documentation networks
+    // (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24): not on the public internet.
+    (a === 192 && b === 0 && (c === 0 || c === 2)) || (a === 198 && (b === 18 || b === 19)) ||
+    (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113));
 }
 
 /** The 16 bytes of an IPv6 address in any textual form (::, embedded dotted IPv4, zone id). */

@@ -33,6 +33,10 @@ describe('data-plane routes', () => {
     assert.equal(has('api%2Dversion=1'), true);
     assert.equal(has('api-versions=1'), false);
     assert.equal(has('x-api-version=1'), false);
+    assert.equal(has('note=api-version&api-versions=1'), false);
+    assert.equal(has('api-versions=1&api-version'), true);
+    assert.equal(has('api%2dversion'), true);
+    assert.equal(has('api%zz=1'), false);
   });
 
   test('anything else is left to the next handler', () => {

@@ -5,7 +5,8 @@ import dns from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { generateKeyPairSync } from 'node:crypto';
-import { ExternalIssuerKeys, isPublicAddress } from '../../src/directory/issuer-keys.js';
+import { ExternalIssuerKeys, isPublicAddress, pinnedLookup } from '../../src/directory/issuer-keys.js';
+import http from 'node:http';
 
 /*
  * The external issuer key source must refuse before connecting: an issuer not
@@ -59,6 +60,14 @@ describe('isPublicAddress', () => {
     '192.0.0.170',
     '198.18.0.1',
     '198.19.255.255',
+    '192.0.2.1',
+    '198.51.100.7',
+    '203.0.113.200',
+    'fec0::1',
+    'feff::1',
+    '::ffff:0:7f00:1',
+    '::ffff:0:10.0.0.1',
+    '2001:2::1',
   ];
   const publicAddresses = [
     '8.8.8.8',
@@ -78,6 +87,10 @@ describe('isPublicAddress', () => {
     '198.17.0.1',
     '198.20.0.1',
     '192.0.1.1',
+    '198.51.101.1',
+    '203.0.114.1',
+    '::ffff:0:808:808',
+    '2001:3::1',
   ];
   for (const address of nonPublic) {
     test(`${address} is not public`, () => assert.equal(isPublicAddress(address), false));
@@ -101,6 +114,8 @@ interface FakeResponse {
   readonly body: unknown;
   /** Sends the body one byte every 20 ms instead of at once. */
   readonly drip?: boolean;
+  /** Sends half the body, then the connection closes. */
+  readonly cut?: boolean;
 }
 
 interface Fetched {
@@ -137,6 +152,7 @@ describe('ExternalIssuerKeys', () => {
 
     mock.method(dns, 'lookup', async (host: string) => {
       lookups.push(host);
+      if (host === 'never.example') return new Promise(() => undefined);
       const addresses = zone.get(host);
       if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
       return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
@@ -160,6 +176,10 @@ describe('ExternalIssuerKeys', () => {
       process.nextTick(() => {
         callback(response);
         const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+        if (answer.cut) {
+          response.write(text.slice(0, text.length / 2));
+          return void setTimeout(() => response.destroy(), 10);
+        }
         if (!answer.drip) return void response.end(text);
         let at = 0;
         const drip = setInterval(() => {
@@ -269,6 +289,16 @@ describe('ExternalIssuerKeys', () => {
       assert.ok(Date.now() - started < 2000);
     });
 
+    test('a name that never resolves counts against the same deadline', async () => {
+      const issuer = 'https://never.example/tenant';
+      await assert.rejects(new ExternalIssuerKeys(new Set([issuer]), Date.now, 100).key(issuer, 'k1'), /never\.example did not resolve within 100 ms/);
+    });
+
+    test('a connection that closes in the middle of the answer fails the fetch (never a fetch that waits forever)', async () => {
+      server.set(JWKS, { status: 200, body: { keys: [jwk(first.publicKey, 'k1')] }, cut: true });
+      await assert.rejects(keysFor([ISSUER]).key(ISSUER, 'k1'), new RegExp(`${JWKS} closed the connection before the end of its answer`));
+    });
+
     test('a trailing slash on the issuer does not double the discovery path', async () => {
       const issuer = `${ISSUER}/`;
       server.set(`${ISSUER}/.well-known/openid-configuration`, { status: 200, body: { issuer, jwks_uri: JWKS } });
@@ -342,5 +372,33 @@ describe('ExternalIssuerKeys', () => {
       assert.ok(await keys.key(ISSUER, 'k1'));
       assert.equal(fetched.length, 6, 'the cache expires after 24 hours');
     });
+  });
+});
+
+describe('pinnedLookup', () => {
+  test('answers both shapes Node asks for', () => {
+    const lookup = pinnedLookup('93.184.215.14', 4) as unknown as (h: string, o: object, cb: (...a: unknown[]) => void) => void;
+    lookup('issuer.example', { all: true }, (...args) => assert.deepEqual(args, [null, [{ address: '93.184.215.14', family: 4 }]]));
+    lookup('issuer.example', {}, (...args) => assert.deepEqual(args, [null, '93.184.215.14', 4]));
+  });
+
+  test("node's own client connects through it to the pinned address, whatever the host name says", async () => {
+    const local = http.createServer((_req, res) => res.end('pinned'));
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (local.address() as { port: number }).port;
+      const text = await new Promise<string>((resolve, reject) => {
+        http
+          .get(`http://issuer.invalid:${port}/`, { lookup: pinnedLookup('127.0.0.1', 4), agent: false }, (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve(body));
+          })
+          .on('error', reject);
+      });
+      assert.equal(text, 'pinned');
+    } finally {
+      local.close();
+    }
   });
 });

@@ -53,19 +53,22 @@ export function createServer(options: ServerOptions): FastifyInstance {
       reply.code(400).send({ error: { code: 'InvalidRequest', message: 'The request URL is malformed.' } });
     }) as unknown as NonNullable<FastifyServerOptions['frameworkErrors']>,
     return503OnClosing: true,
-    serverFactory: (handler: http.RequestListener) => {
-      const listener: http.RequestListener =
-        intercept === undefined ? handler : (request, response) => {
-          if (closing || app === undefined || !intercept(request, response, app.log)) handler(request, response);
-        };
-      const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
-      server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-      server.requestTimeout = 0;
-      return server;
-    },
   };
   // The HTTPS and HTTP instances share one handler type: routes never touch the raw socket.
-  app = Fastify(base as FastifyServerOptions) as unknown as FastifyInstance;
+  if (intercept === undefined) {
+    return Fastify(tls ? ({ ...base, https: { key: tls.key, cert: tls.cert } } as FastifyServerOptions) : base) as unknown as FastifyInstance;
+  }
+  // With a server of its own making fastify binds one address only, also for `localhost` (it would otherwise add ::1).
+  const serverFactory = (handler: http.RequestListener): http.Server => {
+    const listener: http.RequestListener = (request, response) => {
+      if (closing || app === undefined || !intercept(request, response, app.log)) handler(request, response);
+    };
+    const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.requestTimeout = 0;
+    return server;
+  };
+  app = Fastify({ ...base, serverFactory } as FastifyServerOptions) as unknown as FastifyInstance;
   app.addHook('preClose', (done) => {
     closing = true;
     done();

@@ -44,17 +44,22 @@ export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
     readBody(request, (body) => {
       // Whatever else of a too large body arrives is not read: the answer closes the connection.
       const close = body === TOO_LARGE;
-      let answer: DataPlaneAnswer | Promise<DataPlaneAnswer>;
+      // Sending iterates a stream's events: a failure there is answered (or the response cut) like any other.
+      const answer = (settled: DataPlaneAnswer): void => {
+        try {
+          send(response, requestId, settled, close);
+        } catch (error) {
+          fail(log, response, requestId, error, close);
+        }
+      };
+      let handled: DataPlaneAnswer | Promise<DataPlaneAnswer>;
       try {
-        answer = dataPlane.handle(call(route, requestId, request, body));
+        handled = dataPlane.handle(call(route, requestId, request, body));
       } catch (error) {
-        return fail(log, response, requestId, error);
+        return fail(log, response, requestId, error, close);
       }
-      if (answer instanceof Promise) {
-        answer.then((settled) => send(response, requestId, settled, close), (error: unknown) => fail(log, response, requestId, error));
-      } else {
-        send(response, requestId, answer, close);
-      }
+      if (handled instanceof Promise) handled.then(answer, (error: unknown) => fail(log, response, requestId, error, close));
+      else answer(handled);
     });
     return true;
   };
@@ -90,6 +95,7 @@ function readBody(request: IncomingMessage, done: (body: BodyInput) => void): vo
       over = true;
       chunks.length = 0;
       done(TOO_LARGE);
+      return;
     }
     chunks.push(chunk);
   });
@@ -136,13 +142,13 @@ function send(response: ServerResponse, requestId: string, answer: DataPlaneAnsw
   response.end('data: [DONE]\n\n');
 }
 
-function fail(log: RawLogger, response: ServerResponse, requestId: string, error: unknown): void {
+function fail(log: RawLogger, response: ServerResponse, requestId: string, error: unknown, close: boolean): void {
   log.error({ err: error, reqId: requestId }, 'unhandled data-plane error');
   if (response.headersSent) {
     response.destroy();
     return;
   }
-  send(response, requestId, { status: 500, json: INTERNAL_ERROR });
+  send(response, requestId, { status: 500, json: INTERNAL_ERROR }, close);
 }
 
 /** The framework's "request completed" line, for the requests it no longer sees (only the redacted URL, no headers). */

@@ -56,11 +56,12 @@ export function matchDataPlaneRoute(url: string): DataPlaneRoute | undefined {
 }
 
 function hasApiVersion(query: string): boolean {
-  // The usual spelling needs no parser; anything else (percent-encoded names, say) goes through one.
-  if (query.startsWith('api-version') || query.includes('&api-version')) {
-    const at = query.indexOf('api-version');
-    const next = query.charCodeAt(at + 11);
-    if (Number.isNaN(next) || next === 61 /* = */ || next === 38 /* & */) return true;
+  for (const pair of query.split('&')) {
+    const equals = pair.indexOf('=');
+    const name = equals === -1 ? pair : pair.slice(0, equals);
+    if (name === 'api-version') return true;
+    // Names in another spelling (percent-encoded, '+' for space) go through the standard decoder.
+    if ((name.includes('%') || name.includes('+')) && new URLSearchParams(pair).has('api-version')) return true;
   }
-  return new URLSearchParams(query).has('api-version');
+  return false;
 }
