@@ -115,7 +115,10 @@ async function start(
     miTokens.clear();
     verifiedTokens.clear();
   });
-  const audit = new AuditLog(new AuditStore(handle), {
+  const auditStore = new AuditStore(handle, {
+    onThreadError: (error) => process.stderr.write(`keyless: the audit writer thread stopped (${error.message}); audit records are now written by the request thread\n`),
+  });
+  const audit = new AuditLog(auditStore, {
     onError: (error) => process.stderr.write(`keyless: audit records not written yet (will retry): ${String(error)}\n`),
   });
   // Flushed before the store closes (cleanups run in reverse).
@@ -160,8 +163,9 @@ async function start(
     registerFormParser(scope);
     registerEntraRoutes(scope, {
       names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit, appTokenLifetime: options.appTokenLifetime,
-      // Entra publishes no per-app figure; 20 per second and 5 at once per client, as the identity endpoints.
-      throttle: options.tokenThrottle ? new HostThrottle() : undefined,
+      // Entra publishes no per-app figure; 20 per second per client, as the identity endpoints. No limit on concurrency:
+      // a client is counted once authenticated, and what follows (one signature) never waits.
+      throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY) : undefined,
     });
   });
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }));

@@ -139,40 +139,36 @@ export class CredentialService {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Creates or replaces the federated credential `name` of a principal (an application or a user-assigned identity). */
+  /**
+   * Creates or replaces the federated credential `name` of a principal (an
+   * application or a user-assigned identity). In 'update' mode a field left
+   * undefined keeps its current value, read inside the write, so that two
+   * updates of different fields both land.
+   */
   async putFederated(principal: Principal, input: FederatedInput): Promise<{ credential: FederatedCredential; created: boolean }> {
     if (!FIC_NAME.test(input.name)) {
       throw new InvalidInputError('InvalidFederatedCredentialName', 'A federated credential name is 3 to 120 letters, digits, hyphens and underscores, starting with a letter or digit.');
     }
-    const issuer = input.issuer;
-    if (typeof issuer !== 'string' || !/^https:\/\/[^\s]+$/.test(issuer) || issuer.length > 600) {
-      throw new InvalidInputError('InvalidIssuer', "The federated credential's issuer must be an https URL of at most 600 characters.");
-    }
-    const subject = input.subject;
-    if (typeof subject !== 'string' || subject === '' || subject.length > 600) {
-      throw new InvalidInputError('InvalidSubject', "The federated credential's subject must be 1 to 600 characters.");
-    }
-    const audiences = input.audiences ?? [TOKEN_EXCHANGE_AUDIENCE];
-    if (!Array.isArray(audiences) || audiences.length !== 1 || typeof audiences[0] !== 'string' || audiences[0] === '') {
-      throw new InvalidInputError('InvalidAudiences', 'A federated credential has exactly one audience (default api://AzureADTokenExchange).');
-    }
+    if (input.mode !== 'update') checkFederatedFields(input.issuer, input.subject, input.audiences ?? [TOKEN_EXCHANGE_AUDIENCE]);
     return this.write(async (writer) => {
       const existing = await writer.federatedCredentialsOf(principal.objectId);
       const same = existing.find((f) => f.name.toLowerCase() === input.name.toLowerCase());
       if (same && input.mode === 'create') throw new ConflictError('FederatedCredentialExists', `FederatedIdentityCredential with name ${input.name} already exists.`);
       if (!same && input.mode === 'update') throw new NotFoundError('FederatedCredentialNotFound', `The federated credential '${input.name}' does not exist.`);
+      const issuer = input.issuer ?? same?.issuer;
+      const subject = input.subject ?? same?.subject;
+      const audiences = input.audiences ?? same?.audiences ?? [TOKEN_EXCHANGE_AUDIENCE];
+      const fields = checkFederatedFields(issuer, subject, audiences);
       if (!same && existing.length >= MAX_FEDERATED) {
         throw new ConflictError('FederatedCredentialLimit', `A principal can have at most ${MAX_FEDERATED} federated credentials.`);
       }
-      const clash = existing.find((f) => f !== same && f.issuer === issuer && f.subject === subject);
+      const clash = existing.find((f) => f !== same && f.issuer === fields.issuer && f.subject === fields.subject);
       if (clash) throw new ConflictError('FederatedCredentialConflict', `The federated credential '${clash.name}' already has this issuer and subject.`);
       const credential: FederatedCredential = {
         id: same?.id ?? newGuid(),
         objectId: principal.objectId,
         name: same?.name ?? input.name,
-        issuer,
-        subject,
-        audiences: audiences as string[],
+        ...fields,
         createdAt: same?.createdAt ?? new Date(this.clock.now()).toISOString(),
       };
       await writer.putFederatedCredential(credential);
@@ -199,4 +195,18 @@ export class CredentialService {
     await this.model.reach(revision);
     return value;
   }
+}
+
+/** A federated credential's issuer, subject and audiences as Entra accepts them. */
+function checkFederatedFields(issuer: unknown, subject: unknown, audiences: unknown): { issuer: string; subject: string; audiences: string[] } {
+  if (typeof issuer !== 'string' || !/^https:\/\/[^\s]+$/.test(issuer) || issuer.length > 600) {
+    throw new InvalidInputError('InvalidIssuer', "The federated credential's issuer must be an https URL of at most 600 characters.");
+  }
+  if (typeof subject !== 'string' || subject === '' || subject.length > 600) {
+    throw new InvalidInputError('InvalidSubject', "The federated credential's subject must be 1 to 600 characters.");
+  }
+  if (!Array.isArray(audiences) || audiences.length !== 1 || typeof audiences[0] !== 'string' || audiences[0] === '') {
+    throw new InvalidInputError('InvalidAudiences', 'A federated credential has exactly one audience (default api://AzureADTokenExchange).');
+  }
+  return { issuer, subject, audiences: [audiences[0]] };
 }

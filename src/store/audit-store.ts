@@ -24,11 +24,11 @@ export class AuditStore implements AuditSink {
   private readonly sqliteAppend: ((values: readonly unknown[]) => void) | undefined;
   private readonly sqliteBusy: () => boolean = () => false;
 
-  constructor(handle: DatabaseHandle, options: { readonly writerThread?: boolean } = {}) {
+  constructor(handle: DatabaseHandle, options: { readonly writerThread?: boolean; readonly onThreadError?: (error: Error) => void } = {}) {
     this.db = handle.db;
     const sqlite = handle.sqlite;
     if (sqlite) {
-      if (options.writerThread !== false && !sqlite.memory) this.thread = new AuditWriterThread(sqlite.name);
+      if (options.writerThread !== false && !sqlite.memory) this.thread = new AuditWriterThread(sqlite.name, options.onThreadError);
       const insert = sqlite.prepare(AUDIT_INSERT);
       const width = AUDIT_COLUMNS.length;
       // A store write may hold the connection's transaction across an await; then the audit waits its turn through Kysely.

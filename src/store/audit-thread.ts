@@ -28,12 +28,13 @@ export class AuditWriterThread {
   private running = true;
   private readonly exited: Promise<void>;
 
-  constructor(file: string) {
+  /** `onError` hears why the thread failed, if it does (batches then go through the request thread). */
+  constructor(file: string, onError: (error: Error) => void = () => undefined) {
     this.worker = new Worker(new URL('./audit-worker.js', import.meta.url), { workerData: { file } });
     this.worker.unref();
     this.worker.on('message', (message: { id: number; error?: string }) => this.settle(message));
     // A failure to start (or a crash) surfaces as 'error' then 'exit'; 'exit' settles what is left.
-    this.worker.on('error', () => undefined);
+    this.worker.on('error', (error: Error) => onError(error));
     this.exited = new Promise((resolve) =>
       this.worker.once('exit', () => {
         this.running = false;

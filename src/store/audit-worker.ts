@@ -14,6 +14,8 @@ if (port === null) throw new Error('audit-worker runs only as a worker thread');
 const database = new BetterSqlite3((workerData as { file: string }).file, { fileMustExist: true });
 // The request thread's connection writes too: wait for it rather than fail (it holds the lock for a few ms at most).
 database.pragma('busy_timeout = 5000');
+// As the request thread's connection (src/store/database.ts): WAL with fsync at checkpoints.
+database.pragma('synchronous = NORMAL');
 const insert = database.prepare(AUDIT_INSERT);
 const width = AUDIT_COLUMNS.length;
 const append = database.transaction((values: readonly unknown[]) => {

@@ -148,10 +148,12 @@ describe('audit writer thread (SQLite in a file)', () => {
   });
 
   test('a thread that cannot start settles every batch with AuditThreadGone (never a hang)', async () => {
-    const thread = new AuditWriterThread(path.join(os.tmpdir(), `keyless-missing-${randomUUID()}`, 'none.db'));
+    const errors: Error[] = [];
+    const thread = new AuditWriterThread(path.join(os.tmpdir(), `keyless-missing-${randomUUID()}`, 'none.db'), (error) => errors.push(error));
     const batch = thread.append(flattenRecords([record(1)]));
     await assert.rejects(batch, AuditThreadGone);
     assert.equal(thread.alive, false);
+    assert.equal(errors.length, 1, 'why the thread failed is told once');
     await assert.rejects(thread.append(flattenRecords([record(2)])), AuditThreadGone);
     await thread.close();
   });

@@ -287,6 +287,19 @@ describe('federated identity credentials', () => {
     assertGraphError(await graph('DELETE', `${base}/gh-main`), 404, 'Request_ResourceNotFound', /does not exist/);
   });
 
+  test('two PATCHes of different fields at once: both land', async () => {
+    const app = await createApp('fic-patch');
+    const base = `/v1.0/applications/${app.id}/federatedIdentityCredentials`;
+    assert.equal((await graph('POST', base, { name: 'both', issuer: 'https://issuer.example', subject: 'before' })).status, 201);
+    const [one, two] = await Promise.all([
+      graph('PATCH', `${base}/both`, { issuer: 'https://other.example' }),
+      graph('PATCH', `${base}/both`, { subject: 'after' }),
+    ]);
+    assert.deepEqual([one.status, two.status], [204, 204]);
+    const fic = (await graph('GET', `${base}/both`)).json();
+    assert.deepEqual([fic.issuer, fic.subject], ['https://other.example', 'after']);
+  });
+
   test('creates racing for one name: one is created, the others get 409 (none replaces it)', async () => {
     const app = await createApp('fic-race');
     const base = `/v1.0/applications/${app.id}/federatedIdentityCredentials`;

@@ -51,11 +51,12 @@ export function registerFederatedRoutes(app: FastifyInstance, credentials: Crede
     checkDescription(body);
     if (body['name'] !== undefined && body['name'] !== existing.name) throw graphErrors.badRequest("The property 'name' cannot be changed.");
     // Deleted meanwhile: the same 404 as when it was not there at all.
+    // Only the fields given: the others keep their values as of the write, not as of this read.
     await credentials.putFederated(principal, {
       name: existing.name,
-      issuer: body['issuer'] ?? existing.issuer,
-      subject: body['subject'] ?? existing.subject,
-      audiences: body['audiences'] ?? existing.audiences,
+      issuer: body['issuer'],
+      subject: body['subject'],
+      audiences: body['audiences'],
       mode: 'update',
     }).catch((error: unknown) => {
       throw error instanceof NotFoundError ? graphErrors.notFound(fic) : error;

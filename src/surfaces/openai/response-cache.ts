@@ -8,6 +8,8 @@
 export const ID_MARK = 'keyless-response-id-mark';
 export const CREATED_MARK = 1;
 const MAX_ENTRIES = 2000;
+/** Keys hold whole request bodies: the cache is bounded in characters too (about 64 MB of UTF-16). */
+const MAX_CHARS = 32 * 1024 * 1024;
 
 const ID_FIELD = `"id":"${ID_MARK}"`;
 const CREATED_FIELD = `"created":${CREATED_MARK},`;
@@ -39,13 +41,21 @@ export class ResponseTemplate {
 
 export class ResponseCache {
   private readonly entries = new Map<string, ResponseTemplate>();
+  private chars = 0;
 
   get(key: string, produce: () => unknown): ResponseTemplate {
     let template = this.entries.get(key);
     if (template === undefined) {
-      template = new ResponseTemplate(JSON.stringify(produce()));
-      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+      const json = JSON.stringify(produce());
+      template = new ResponseTemplate(json);
+      const size = key.length + json.length;
+      if (size > MAX_CHARS / 16) return template; // too big to be worth keeping
+      if (this.entries.size >= MAX_ENTRIES || this.chars + size > MAX_CHARS) {
+        this.entries.clear();
+        this.chars = 0;
+      }
       this.entries.set(key, template);
+      this.chars += size;
     }
     return template;
   }
