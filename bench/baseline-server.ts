@@ -5,15 +5,24 @@
  * when there is one (as Keyless must), and answers every request with the same
  * bytes, a response captured from Keyless beforehand. No routing, no checks.
  *
- *   node dist/bench/baseline-server.js --body FILE [--cert PEM --key PEM] [--exit-with-stdin]
+ *   node dist/bench/baseline-server.js --body FILE [--cert PEM --key PEM] [--audit DIR] [--exit-with-stdin]
  *
  * With --cert and --key it serves HTTPS (keep-alive, as node:https does by
- * default), else plain HTTP. Listens on 127.0.0.1 on a free port and prints
+ * default), else plain HTTP. With --audit it also keeps one audit record per
+ * request the way Keyless does (src/audit/log.ts and src/store/audit-store.ts:
+ * queued, written in batches by the writer thread to a SQLite database made
+ * in DIR), so that the cost of a durable record can be told apart from the
+ * rest of Keyless's work. Listens on 127.0.0.1 on a free port and prints
  * one line, {"port":N}, once listening. SIGTERM or SIGINT closes it (and,
  * with --exit-with-stdin, the end of its stdin).
  */
 import { stopWhenAsked } from './child-lifecycle.js';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import { AuditLog } from '../src/audit/log.js';
+import { AuditStore } from '../src/store/audit-store.js';
+import { openDatabase } from '../src/store/database.js';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +40,22 @@ if (bodyFile === undefined) {
 const certFile = option('--cert');
 const keyFile = option('--key');
 const answer = fs.readFileSync(bodyFile);
+const auditDir = option('--audit');
+const database = auditDir === undefined ? undefined : await openDatabase({ url: path.join(auditDir, 'baseline-audit.db') });
+const audit = database === undefined ? undefined : new AuditLog(new AuditStore(database));
+/** What Keyless records for an allowed api-key call (src/surfaces/openai/data-plane.ts). */
+const record = () => ({
+  at: new Date().toISOString(),
+  surface: 'openai' as const,
+  operation: 'POST /openai/deployments/{deployment-id}/chat/completions',
+  account: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/bench/providers/Microsoft.CognitiveServices/accounts/bench-openai',
+  principalId: null,
+  principalType: null,
+  keyName: 'key1' as const,
+  decision: 'allowed' as const,
+  reason: 'key1 of the account',
+  requestId: randomUUID(),
+});
 const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(answer.length) };
 
 function handle(request: http.IncomingMessage, response: http.ServerResponse): void {
@@ -46,6 +71,7 @@ function handle(request: http.IncomingMessage, response: http.ServerResponse): v
         return;
       }
     }
+    audit?.record(record());
     response.writeHead(200, headers).end(answer);
   });
 }
@@ -61,7 +87,9 @@ server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
 });
 
-stopWhenAsked(() => {
+stopWhenAsked(async () => {
   server.closeAllConnections();
-  return new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await audit?.close();
+  await database?.db.destroy();
 });

@@ -19,11 +19,13 @@
  *    the captured chat bytes, the same in node:http for the identity endpoint,
  *    and Keyless's fastify set-up with its simulator model but none of its
  *    checks (bench/model-server.ts).
- * 3. Measures, interleaved (A B C D, then D C B A) so that drift and the other
+ * 3. Measures, interleaved (A B C D E, then E D C B A) so that drift and the other
  *    work of a shared machine hit every target alike:
  *      (a) Keyless with `api-key`, (b) Keyless with `Authorization: Bearer`,
  *      (c) the bare baseline, same path and body (the targets' baseline),
- *      (d) fastify + the model without checks (supplementary, no target);
+ *      (d) fastify + the model without checks (supplementary, no target),
+ *      (e) the bare baseline plus one audit record per request, written as
+ *          Keyless writes them (supplementary, no target);
  *    a saturation phase (autocannon, 50 connections) and a fixed-rate phase
  *    below saturation (an open-loop paced client, see `paced` for why not
  *    autocannon's own rate limit); then the identity endpoint against its bare
@@ -70,9 +72,9 @@ const CHAT_BODY = JSON.stringify({
 });
 const COGNITIVE_SERVICES = 'https://cognitiveservices.azure.com';
 
-// Time budget (seconds). Saturation: 4 × 2 s warm-up + 4 × 4 rounds × 2 s; fixed rate: 4 × 1 s + 4 × 8 rounds × 1 s;
-// identity: 2 × 1 s + 2 × 2 rounds × 2.5 s. About 90 s of load, plus 5-10 s of set-up. Short rounds, alternating
-// A B C D / D C B A, so that the other work on a shared machine falls on every target alike.
+// Time budget (seconds). Saturation: 5 × 2 s warm-up + 5 × 4 rounds × 2 s; fixed rate: 5 × 1 s + 5 × 8 rounds × 1 s;
+// identity: 2 × 1 s + 2 × 2 rounds × 2.5 s. About 110 s of load, plus 5-10 s of set-up. Short rounds, alternating
+// A B C D E / E D C B A, so that the other work on a shared machine falls on every target alike.
 const SATURATION = { connections: 50, warmup: 2, round: 2, rounds: 4 } as const;
 const FIXED = { warmup: 1, round: 1, rounds: 8, maxRate: 1000, fractionOfLowest: 0.4, maxSockets: 50 } as const;
 const IDENTITY = { connections: 20, warmup: 1, round: 2.5, rounds: 2 } as const;
@@ -522,12 +524,15 @@ async function main(): Promise<void> {
     const tls = ['--cert', path.join(dataDir, 'server.pem'), '--key', path.join(dataDir, 'server-key.pem')];
     const tlsBaseline = await startBaseline(BASELINE_SERVER, ['--body', chatFile, ...tls]);
     baselines.push(tlsBaseline);
+    const auditBaseline = await startBaseline(BASELINE_SERVER, ['--body', chatFile, ...tls, '--audit', dataDir]);
+    baselines.push(auditBaseline);
     const modelBaseline = await startBaseline(MODEL_SERVER, tls);
     baselines.push(modelBaseline);
     const plainBaseline = await startBaseline(BASELINE_SERVER, ['--body', identityFile]);
     baselines.push(plainBaseline);
     const baselineChatUrl = new URL(`/accounts/bench/${chatPath}`, `https://127.0.0.1:${tlsBaseline.port}`).toString();
     const modelChatUrl = new URL(`/accounts/bench/${chatPath}`, `https://127.0.0.1:${modelBaseline.port}`).toString();
+    const auditChatUrl = new URL(`/accounts/bench/${chatPath}`, `https://127.0.0.1:${auditBaseline.port}`).toString();
     const checkBaseline = await send(baselineChatUrl, { method: 'POST', headers: json, body: CHAT_BODY, agent: captureAgent });
     if (checkBaseline.status !== 200 || !checkBaseline.body.equals(captured.body)) throw new Error('the TLS baseline does not answer as captured');
     const checkModel = await send(modelChatUrl, { method: 'POST', headers: json, body: CHAT_BODY, agent: captureAgent });
@@ -543,7 +548,8 @@ async function main(): Promise<void> {
     const b = target('(b) Keyless, bearer token', chatUrl, tokenHeaders, keylessPid);
     const c = target('(c) bare node:https', baselineChatUrl, json, tlsBaseline.child.pid);
     const d = target('(d) fastify + model, no checks', modelChatUrl, json, modelBaseline.child.pid);
-    const dataPlane = [a, b, c, d] as const;
+    const e = target('(e) bare + audit record', auditChatUrl, json, auditBaseline.child.pid);
+    const dataPlane = [a, b, c, d, e] as const;
     const identityKeyless: Target = {
       label: 'Keyless App Service endpoint', url: identityUrl, method: 'GET', headers: { 'x-identity-header': identityHeader }, pid: keylessPid, agent: plainAgent,
     };
@@ -561,6 +567,8 @@ async function main(): Promise<void> {
     console.log('(c) is the baseline of the targets: node:https answering fixed bytes. (d), no target, is the fastify set-up of Keyless\'s');
     console.log('    other surfaces with the simulator model called on every request and none of the checks (no account lookup,');
     console.log('    authentication, RBAC or audit record): where the data plane would be on the framework, without its checks.');
+    console.log('(e), no target, is (c) plus one audit record per request written as Keyless writes them (queue, batches, writer');
+    console.log('    thread, SQLite): e/c is the most any server that keeps a durable record of each call could reach here.');
     console.log(`set-up took ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
 
     // ── 3a. Saturation ──
@@ -675,6 +683,7 @@ async function main(): Promise<void> {
     console.log(`  p99 added latency a − c < ${TARGET_ADDED_P99_MS} ms: ${fmt(addedA).padStart(7)} ms  ${verdict(addedA < TARGET_ADDED_P99_MS)}`);
     console.log(`  p99 added latency b − c < ${TARGET_ADDED_P99_MS} ms: ${fmt(addedB).padStart(7)} ms  ${verdict(addedB < TARGET_ADDED_P99_MS)}`);
     console.log(`  (no target: against (d), a/d ${fmt(rps(a) / rps(d), 3)}, b/d ${fmt(rps(b) / rps(d), 3)}; p99 added a − d ${fmt(pairedAdded(a, roundP99, d))} ms, b − d ${fmt(pairedAdded(b, roundP99, d))} ms)`);
+    console.log(`  (no target: (c) with an audit record per request keeps e/c ${fmt(rps(e) / rps(c), 3)} of the bare server's throughput)`);
     console.log(`  (no target: the identity endpoint serves ${fmt(idRatio, 3)} of the bare server's throughput)`);
     console.log(`\ntotal run time ${((Date.now() - began) / 1000).toFixed(1)} s`);
   } catch (error) {
