@@ -123,7 +123,7 @@ async function start(
   });
   // Flushed before the store closes (cleanups run in reverse).
   cleanups.push(() => audit.close());
-  const workload = await WorkloadIssuer.open(store, kek, () => names.origin, clock);
+  const workload = await WorkloadIssuer.open(store, model, kek, () => names.origin, clock);
   const externalIssuers = new ExternalIssuerKeys(new Set(options.federatedIssuers));
   // The built-in workload issuer is verified in-process; any other issuer must be allowed and is fetched over HTTPS.
   const issuerKeys: IssuerKeySource = {

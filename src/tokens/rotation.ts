@@ -2,6 +2,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Store } from '../store/store.js';
 import type { ReadModel } from '../store/read-model.js';
 import { newSigningKey } from './signing-keys.js';
+import { newSealedWorkloadKey, WORKLOAD_KEY_META } from './workload-issuer.js';
 import type { SigningKeyRecord } from './model.js';
 
 export interface RotationResult {
@@ -9,6 +10,8 @@ export interface RotationResult {
   readonly next: string;
   /** Keys that no longer verify anything (emergency: every key published so far). */
   readonly revoked: readonly string[];
+  /** Emergency only: the built-in workload issuer's new key (its old one signs nothing that is accepted any more). */
+  readonly workloadIssuerKid?: string;
 }
 
 /**
@@ -17,7 +20,8 @@ export interface RotationResult {
  * key, publishes a new next one, and keeps the old current key for
  * verification until every token it signed has expired. An emergency
  * rotation revokes every key published so far: tokens they signed fail from
- * the next request on (caches are purged when the keys change).
+ * the next request on (caches are purged when the keys change). It also
+ * replaces the built-in workload issuer's key.
  */
 export class SigningKeyRotation {
   constructor(
@@ -30,6 +34,8 @@ export class SigningKeyRotation {
   ) {}
 
   async rotate(emergency: boolean): Promise<RotationResult> {
+    // A compromise of Keyless's keys is one of the workload issuer's too (both are sealed in the same database).
+    const workloadKey = emergency ? newSealedWorkloadKey(this.kek) : undefined;
     const { value, revision } = await this.store.write(async (writer) => {
       const now = new Date(this.clock.now());
       const keys = await writer.signingKeys();
@@ -55,7 +61,9 @@ export class SigningKeyRotation {
       }
       const next = newSigningKey(this.kek, 'next', now);
       await writer.putSigningKey(next);
-      return { current: current.kid, next: next.kid, revoked };
+      if (workloadKey === undefined) return { current: current.kid, next: next.kid, revoked };
+      await writer.putMeta(WORKLOAD_KEY_META, workloadKey.sealed);
+      return { current: current.kid, next: next.kid, revoked, workloadIssuerKid: workloadKey.kid };
     });
     await this.model.reach(revision);
     return value;

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, createHash, ran
 import { open, seal } from '../shared/crypto.js';
 import type { Clock } from '../shared/clock.js';
 import type { Store } from '../store/store.js';
+import type { ReadModel } from '../store/read-model.js';
 import { signRs256 } from './jwt.js';
 
 const META_KEY = 'workloadIssuerKey';
@@ -23,27 +24,45 @@ export interface WorkloadTokenRequest {
  * like any external issuer, but Keyless verifies its tokens in-process.
  */
 export class WorkloadIssuer {
+  private privateKey: KeyObject;
+  /** Replaced as a whole when the key changes (an emergency rotation, on this or another instance). */
+  private current: { readonly publicKey: KeyObject; readonly kid: string };
+
   private constructor(
-    private readonly privateKey: KeyObject,
-    readonly publicKey: KeyObject,
-    readonly kid: string,
+    private readonly kek: Buffer,
+    sealed: string,
     private readonly origin: () => string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.privateKey = unsealKey(kek, sealed);
+    this.current = publicPart(this.privateKey);
+  }
 
-  static async open(store: Store, kek: Buffer, origin: () => string, clock: Clock): Promise<WorkloadIssuer> {
+  static async open(store: Store, model: ReadModel, kek: Buffer, origin: () => string, clock: Clock): Promise<WorkloadIssuer> {
     await store.write(async (writer) => {
       if ((await writer.meta(META_KEY)) !== undefined) return;
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      await writer.putMeta(META_KEY, seal(kek, privateKey.export({ format: 'der', type: 'pkcs8' }), CONTEXT));
+      await writer.putMeta(META_KEY, newSealedWorkloadKey(kek).sealed);
     });
     const sealed = await store.load('meta', META_KEY);
     if (sealed.entity !== 'meta' || sealed.value === undefined) throw new Error('the workload issuer key is missing');
-    const privateKey = createPrivateKey({ key: open(kek, sealed.value, CONTEXT), format: 'der', type: 'pkcs8' });
-    const publicKey = createPublicKey(privateKey);
-    const jwk = publicKey.export({ format: 'jwk' });
-    const kid = createHash('sha256').update(JSON.stringify({ e: jwk.e, kty: 'RSA', n: jwk.n })).digest('base64url');
-    return new WorkloadIssuer(privateKey, publicKey, kid, origin, clock);
+    const issuer = new WorkloadIssuer(kek, sealed.value, origin, clock);
+    model.on('meta', (change) => {
+      if (change.entity === 'meta' && change.key === META_KEY && change.value !== undefined) issuer.load(change.value);
+    });
+    return issuer;
+  }
+
+  get publicKey(): KeyObject {
+    return this.current.publicKey;
+  }
+
+  get kid(): string {
+    return this.current.kid;
+  }
+
+  private load(sealed: string): void {
+    this.privateKey = unsealKey(this.kek, sealed);
+    this.current = publicPart(this.privateKey);
   }
 
   /** The issuer URL, on Keyless's canonical origin (https://localhost:PORT/workload-issuer). */
@@ -84,4 +103,28 @@ export class WorkloadIssuer {
     );
     return { token, expiresOn: exp };
   }
+}
+
+/**
+ * A new workload issuer key, sealed, and its kid. Writing it to the meta row
+ * (in the caller's transaction) replaces the issuer's key on every instance:
+ * tokens signed with the old key are refused from then on.
+ */
+export function newSealedWorkloadKey(kek: Buffer): { sealed: string; kid: string } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { sealed: seal(kek, privateKey.export({ format: 'der', type: 'pkcs8' }), CONTEXT), kid: publicPart(privateKey).kid };
+}
+
+export const WORKLOAD_KEY_META = META_KEY;
+
+function unsealKey(kek: Buffer, sealed: string): KeyObject {
+  return createPrivateKey({ key: open(kek, sealed, CONTEXT), format: 'der', type: 'pkcs8' });
+}
+
+/** The public key and its kid: the RFC 7638 thumbprint of its JWK. */
+function publicPart(privateKey: KeyObject): { publicKey: KeyObject; kid: string } {
+  const publicKey = createPublicKey(privateKey);
+  const jwk = publicKey.export({ format: 'jwk' });
+  const kid = createHash('sha256').update(JSON.stringify({ e: jwk.e, kty: 'RSA', n: jwk.n })).digest('base64url');
+  return { publicKey, kid };
 }

@@ -60,10 +60,16 @@ test('an ordinary rotation promotes the next key; tokens signed before it keep w
 
 test('an emergency rotation revokes every published key: old tokens fail at once, new ones work, the CLI keeps working', async () => {
   const before = await jwks();
+  const workloadKids = async (): Promise<string[]> =>
+    ((await request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}/workload-issuer/openid/v1/jwks`)).json().keys as { kid: string }[]).map((k) => k.kid);
+  const workloadBefore = await workloadKids();
   const oldMi = await miToken();
   const oldArm = await adminToken(keyless.info.caPath, keyless.info.baseUrl, readAdminCredential(keyless.dataDir));
   const rotated = await json('signing-key', 'rotate', '--emergency');
   assert.equal(rotated.emergency, true);
+  // The built-in workload issuer's key is replaced too.
+  assert.deepEqual(await workloadKids(), [rotated.workloadIssuerKid]);
+  assert.notDeepEqual(workloadBefore, [rotated.workloadIssuerKid]);
   for (const kid of before) assert.ok(rotated.revoked.includes(kid), `${kid} is revoked`);
   const after = await jwks();
   assert.ok(after.every((kid) => !before.includes(kid)));

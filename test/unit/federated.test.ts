@@ -7,6 +7,7 @@ import { CredentialService, TOKEN_EXCHANGE_AUDIENCE } from '../../src/directory/
 import { ClientAuthenticationError, type ClientFailure } from '../../src/directory/errors.js';
 import { decodeJwt } from '../../src/tokens/jwt.js';
 import { WorkloadIssuer } from '../../src/tokens/workload-issuer.js';
+import { SigningKeyRotation } from '../../src/tokens/rotation.js';
 import { KeylessNames, DEFAULT_HOST_NAMES } from '../../src/config/names.js';
 import { loadX509 } from '../../src/runtime/tls.js';
 import { openCore, type Core } from '../fixtures/core.js';
@@ -355,7 +356,7 @@ describe('ClientAuthenticator end-to-end (sqlite)', () => {
     credentials = new CredentialService(core.store, core.model, core.directory, clock);
     names = new KeylessNames(DEFAULT_HOST_NAMES, () => core.tenantId);
     names.bind(PORT);
-    workload = await WorkloadIssuer.open(core.store, core.kek, () => `https://localhost:${PORT}`, clock);
+    workload = await WorkloadIssuer.open(core.store, core.model, core.kek, () => `https://localhost:${PORT}`, clock);
     // As src/app.ts composes it: the workload issuer in-process, nothing else known (a stand-in for the allow-list refusing).
     const issuerKeys: IssuerKeySource = {
       key: async (issuer, kid) => {
@@ -447,6 +448,26 @@ describe('ClientAuthenticator end-to-end (sqlite)', () => {
     } finally {
       nowMs = saved;
     }
+  });
+
+  test("federated: an emergency rotation replaces the workload issuer's key; tokens of the old one are refused", async () => {
+    const app = await credentials.createApplication('federated-rotated');
+    await credentials.putFederated(app, { name: 'workload', issuer: workload.issuer, subject: 'system:serviceaccount:ns:sa' });
+    const before = workload.mint({ namespace: 'ns', serviceAccount: 'sa', audience: TOKEN_EXCHANGE_AUDIENCE, lifetimeSeconds: 3600 });
+    const oldKid = workload.kid;
+    assert.equal(await rejected(withAssertion(app.appId, before.token)), 'accepted');
+
+    const ordinary = await new SigningKeyRotation(core.store, core.model, clock, core.kek, 3600).rotate(false);
+    assert.equal(ordinary.workloadIssuerKid, undefined);
+    assert.equal(workload.kid, oldKid, 'an ordinary rotation leaves the workload issuer alone');
+
+    const emergency = await new SigningKeyRotation(core.store, core.model, clock, core.kek, 3600).rotate(true);
+    assert.equal(workload.kid, emergency.workloadIssuerKid);
+    assert.notEqual(workload.kid, oldKid);
+    assert.deepEqual(workload.jwks().keys.map((k) => k['kid']), [workload.kid]);
+    assert.equal(await rejected(withAssertion(app.appId, before.token)), 'FederatedSignature');
+    const after = workload.mint({ namespace: 'ns', serviceAccount: 'sa', audience: TOKEN_EXCHANGE_AUDIENCE, lifetimeSeconds: 3600 });
+    assert.equal(await rejected(withAssertion(app.appId, after.token)), 'accepted');
   });
 
   test('federated: a token of an issuer not allowed is refused with FederatedSignature (fetch)', async () => {

@@ -15,7 +15,7 @@ interface Rotation {
 export function registerSigningKeyCommands(program: Command): void {
   const noun = nounCommand(program, 'signing-key', "The authority's token signing keys.");
   leaf(noun, 'rotate', 'Promote the next key and publish a new next one; --emergency revokes every key published so far.')
-    .option('--emergency', 'revoke every published key at once: every token issued so far stops working (apps must get new tokens)')
+    .option('--emergency', "revoke every published key at once and replace the workload issuer's key: every token issued so far stops working (apps must get new tokens)")
     .action(
       run(async (ctx, o: { emergency?: boolean }) => {
         const query = o.emergency ? '?emergency=true' : '';
