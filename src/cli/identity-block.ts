@@ -72,15 +72,28 @@ export function currentSelection(identity: unknown): IdentitySelection {
 
 /**
  * `identity assign`: the type is the union of what the resource has and what
- * was asked for. Only new user-assigned ids are listed: PATCH keeps the
- * others, and re-sending one whose identity was deleted would fail.
+ * was asked for. Only the user-assigned ids asked for that are new, or
+ * listed without a principal, are sent: PATCH keeps the others, and
+ * re-sending one whose identity was deleted would fail.
  */
 export function assignIdentityBlock(current: unknown, add: IdentitySelection): IdentityBlock {
   const have = currentSelection(current);
-  const added = add.userIds.filter((id) => indexOf(have.userIds, id) === -1);
+  // Asked for and not attached, or listed without ids (deleted, perhaps created again since): send it to bind it anew.
+  const unbound = unboundIds(current);
+  const added = add.userIds.filter((id) => indexOf(have.userIds, id) === -1 || indexOf(unbound, id) !== -1);
   const block: IdentityBlock = { type: identityTypeFor(have.system || add.system, have.userIds.length + added.length) };
   if (added.length > 0) block.userAssignedIdentities = entries(added, []);
   return block;
+}
+
+/** User-assigned ids the resource lists without a principal: their identity was deleted (or replaced) since. */
+function unboundIds(identity: unknown): string[] {
+  const block = typeof identity === 'object' && identity !== null ? (identity as Record<string, unknown>) : {};
+  const users = block['userAssignedIdentities'];
+  if (typeof users !== 'object' || users === null) return [];
+  return Object.entries(users as Record<string, unknown>)
+    .filter(([, value]) => typeof value !== 'object' || value === null || typeof (value as Record<string, unknown>)['principalId'] !== 'string')
+    .map(([id]) => id);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Principal } from '../directory/model.js';
 import type { DirectoryService } from '../directory/service.js';
-import type { Resource } from './model.js';
+import { boundUserPrincipal, type Resource } from './model.js';
 import { idKey } from './arm-id.js';
 
 /** How a token request names the identity it wants, if at all. */
@@ -36,16 +36,20 @@ export function selectHostIdentity(
   const system = host.identity?.systemPrincipalId ? directory.principal(host.identity.systemPrincipalId) : undefined;
   const user: { principal: Principal; resourceKey: string }[] = [];
   for (const id of host.identity?.userAssigned ?? []) {
-    const identity = resource(idKey(id));
-    const principalId = identity?.properties['principalId'];
-    const principal = typeof principalId === 'string' ? directory.principal(principalId) : undefined;
-    if (principal) user.push({ principal, resourceKey: idKey(id) });
+    const key = idKey(id);
+    // Deleted, or deleted and created again since it was attached: not this host's identity any more.
+    const principalId = host.identity ? boundUserPrincipal(host.identity, key, resource(key)?.properties['principalId']) : undefined;
+    const principal = principalId === undefined ? undefined : directory.principal(principalId);
+    if (principal) user.push({ principal, resourceKey: key });
   }
   if (selector.by === 'default') {
     if (system) return { principal: system };
     if (rule === 'appService') return { failure: system === undefined && user.length === 0 ? 'IdentityNotFound' : 'UserAssignedMustBeNamed' };
+    // Counted as listed, deleted ones too: deleting one of two identities must not silently hand out the other.
+    const listed = host.identity?.userAssigned.length ?? 0;
+    if (listed > 1) return { failure: 'MultipleUserAssigned' };
     if (user.length === 1) return { principal: (user[0] as { principal: Principal }).principal };
-    return { failure: user.length > 1 ? 'MultipleUserAssigned' : 'IdentityNotFound' };
+    return { failure: 'IdentityNotFound' };
   }
   const wanted = selector.value.toLowerCase();
   const candidates = [...(system ? [{ principal: system, resourceKey: '' }] : []), ...user];

@@ -77,10 +77,12 @@ export async function applyIdentity(
     systemPrincipalId = null;
   }
 
-  let user = new Map<string, string>();
+  // Resource id and the principal it was attached with, by lowercased id.
+  const user = new Map<string, { id: string; principalId: string | undefined }>();
   if (hasUser(request.type)) {
-    if (mode === 'patch' && current) for (const id of current.userAssigned) user.set(idKey(id), id);
-    else if (mode === 'put') user = new Map();
+    if (mode === 'patch' && current) {
+      for (const id of current.userAssigned) user.set(idKey(id), { id, principalId: current.userAssignedPrincipals?.[idKey(id)] });
+    }
     for (const [key, entry] of request.userAssignedIdentities ?? []) {
       if (entry.remove) {
         user.delete(key);
@@ -88,7 +90,8 @@ export async function applyIdentity(
       }
       const identity = await writer.resource(key);
       if (!identity || identity.type !== RESOURCE_TYPES.userAssignedIdentity) throw resourceErrors.identityNotFound(entry.id);
-      user.set(key, identity.id);
+      const principalId = identity.properties['principalId'];
+      user.set(key, { id: identity.id, principalId: typeof principalId === 'string' ? principalId : undefined });
     }
     if (user.size === 0) {
       throw resourceErrors.invalidIdentity(
@@ -101,7 +104,9 @@ export async function applyIdentity(
     );
   }
   if (systemPrincipalId === null && user.size === 0) return null;
-  return { systemPrincipalId, userAssigned: [...user.values()] };
+  const principals: Record<string, string> = {};
+  for (const [key, entry] of user) if (entry.principalId !== undefined) principals[key] = entry.principalId;
+  return { systemPrincipalId, userAssigned: [...user.values()].map((e) => e.id), userAssignedPrincipals: principals };
 }
 
 export function identityType(state: IdentityState | null): IdentityType {

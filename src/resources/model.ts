@@ -14,6 +14,20 @@ export interface IdentityState {
   readonly systemPrincipalId: string | null;
   /** Resource ids of attached user-assigned identities, as first given. */
   readonly userAssigned: readonly string[];
+  /**
+   * The principal each user-assigned identity had when it was attached, by
+   * lowercased resource id. An identity deleted and created again under the
+   * same id is another principal: it is not attached until assigned again.
+   * (Absent in records written before it was kept: the live principal counts.)
+   */
+  readonly userAssignedPrincipals?: Readonly<Record<string, string>>;
+}
+
+/** The principal a host's user-assigned identity `id` is bound to, if it is still the one that was attached. */
+export function boundUserPrincipal(state: IdentityState, key: string, live: unknown): string | undefined {
+  if (typeof live !== 'string') return undefined;
+  const recorded = state.userAssignedPrincipals?.[key];
+  return recorded === undefined || recorded === live ? live : undefined;
 }
 
 export interface Resource {

@@ -119,6 +119,41 @@ describe('App Service (web apps)', () => {
   });
 });
 
+describe('a user-assigned identity deleted and created again', () => {
+  test('is not attached to the hosts of the old one: no token for it, no silent switch to the other identity, shown without ids', async () => {
+    await json('identity', 'create', '-g', 'ie', '-n', 'gone');
+    const kept = await json('identity', 'create', '-g', 'ie', '-n', 'kept');
+    const gone = await json('identity', 'show', '-g', 'ie', '-n', 'gone');
+    await json('vm', 'create', '-g', 'ie', '-n', 'vm-re', '--assign-identity', gone.id, kept.id);
+    const base = (await hostVars('vm-re'))['AZURE_POD_IDENTITY_AUTHORITY_HOST'] ?? '';
+    const q = `api-version=2018-02-01&resource=${RESOURCE}`;
+    const multiple = { error: 'invalid_request', error_description: 'Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request' };
+
+    assert.equal((await runCli(keyless.dataDir, ['identity', 'delete', '-g', 'ie', '-n', 'gone'])).code, 0);
+    // The deleted one still counts as listed: the request without a selector does not get the other identity.
+    const after = await imds(base, q);
+    assert.equal(after.status, 400);
+    assert.deepEqual(await after.json(), multiple);
+
+    const again = await json('identity', 'create', '-g', 'ie', '-n', 'gone');
+    assert.notEqual(again.properties.principalId, gone.properties.principalId);
+    for (const selector of [`client_id=${again.properties.clientId}`, `msi_res_id=${again.id}`, `object_id=${again.properties.principalId}`]) {
+      const res = await imds(base, `${q}&${selector}`);
+      assert.equal(res.status, 400, selector);
+      assert.deepEqual(await res.json(), { error: 'invalid_request', error_description: 'Identity not found' });
+    }
+    const shown = await json('vm', 'show', '-g', 'ie', '-n', 'vm-re');
+    const entries = shown.identity.userAssignedIdentities as Record<string, Record<string, string>>;
+    assert.deepEqual(entries[gone.id], {});
+    assert.equal(entries[kept.id]?.['principalId'], kept.properties.principalId);
+    assert.equal((await imds(base, `${q}&client_id=${kept.properties.clientId}`)).status, 200);
+
+    // Assigning it again (which needs the assign action) attaches the new principal.
+    await json('vm', 'identity', 'assign', '-g', 'ie', '-n', 'vm-re', '--identities', again.id);
+    assert.equal((await imds(base, `${q}&client_id=${again.properties.clientId}`)).status, 200);
+  });
+});
+
 describe('tokens of deleted identities', () => {
   test('keep working until they expire, as in Azure (their orphaned assignments still match)', async () => {
     await json('openai', 'create', '-g', 'ie', '-n', 'ie-openai');

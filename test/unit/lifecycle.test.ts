@@ -146,7 +146,11 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     const onVm = await put(vm, { location: 'eastus', identity: { type: 'UserAssigned', userAssignedIdentities: { [identity.id]: {} } } });
     assert.deepEqual(onWeb.resource.identity?.userAssigned, [identity.id]);
     assert.ok(onWeb.resource.identity?.systemPrincipalId);
-    assert.deepEqual(onVm.resource.identity, { systemPrincipalId: null, userAssigned: [identity.id] });
+    assert.deepEqual(onVm.resource.identity, {
+      systemPrincipalId: null,
+      userAssigned: [identity.id],
+      userAssignedPrincipals: { [identity.key]: identity.properties['principalId'] },
+    });
 
     const webPrincipal = onWeb.resource.identity.systemPrincipalId;
     await core.resources.delete(web);

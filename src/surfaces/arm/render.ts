@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Resource, ResourceGroup } from '../../resources/model.js';
-import { RESOURCE_TYPES } from '../../resources/model.js';
+import { RESOURCE_TYPES, boundUserPrincipal } from '../../resources/model.js';
 import { identityType } from '../../resources/identity.js';
 import { accountEndpointName } from '../../resources/account-endpoint.js';
 import { idKey } from '../../resources/arm-id.js';
@@ -87,8 +87,9 @@ export function renderIdentity(resource: Resource, ctx: RenderContext): Record<s
     const entries: Record<string, unknown> = {};
     for (const id of state.userAssigned) {
       const identity = ctx.resource(idKey(id));
-      // A deleted identity stays listed, as in Azure; its ids are then unknown.
-      entries[id] = identity ? { principalId: identity.properties['principalId'], clientId: identity.properties['clientId'] } : {};
+      // A deleted identity stays listed, as in Azure; its ids are then unknown (also once another is created under its id).
+      const bound = identity && boundUserPrincipal(state, idKey(id), identity.properties['principalId']);
+      entries[id] = bound ? { principalId: bound, clientId: identity.properties['clientId'] } : {};
     }
     out['userAssignedIdentities'] = entries;
   }
