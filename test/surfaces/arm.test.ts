@@ -73,6 +73,29 @@ describe('authentication', () => {
 });
 
 describe('validation', () => {
+  test('a query parameter given twice is 400 InvalidQueryParameterValue, not a guess', async () => {
+    for (const path of [
+      `${sub}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=atScope()&$filter=atScope()`,
+      `${sub}/providers/Keyless/auditRecords?api-version=2026-01-01&principalId=a&principalId=b`,
+      `${sub}/resourcegroups?api-version=2021-04-01&api-version=2021-04-01`,
+    ]) {
+      const res = await call('GET', path);
+      assert.equal(res.status, 400, path);
+      assert.equal(res.json().error.code, 'InvalidQueryParameterValue', path);
+    }
+  });
+
+  test('a name with an encoded slash addresses nothing (no deployment nested in a deployment)', async () => {
+    assert.equal((await call('PUT', `${sub}/resourcegroups/slash?api-version=2021-04-01`, { location: 'eastus' })).status, 201);
+    const account = `${sub}/resourceGroups/slash/providers/Microsoft.CognitiveServices/accounts`;
+    const nested = await call('PUT', `${account}/acct%2Fdeployments%2Fd1/deployments/d2?api-version=2024-10-01`, {
+      sku: { name: 'Standard', capacity: 1 },
+      properties: { model: { format: 'OpenAI', name: 'gpt-4o-mini', version: '2024-07-18' } },
+    });
+    assert.equal(nested.status, 404);
+    assert.equal(nested.json().error.code, 'NoRegisteredProviderFound');
+  });
+
   test('a missing api-version is 400 MissingApiVersionParameter', async () => {
     const res = await call('GET', `${sub}/resourcegroups`);
     assert.equal(res.status, 400);

@@ -300,6 +300,14 @@ describe('federated identity credentials', () => {
     assert.deepEqual([fic.issuer, fic.subject], ['https://other.example', 'after']);
   });
 
+  test('a $filter given twice is 400, not a 500', async () => {
+    for (const path of ['/v1.0/applications', '/v1.0/servicePrincipals']) {
+      const res = await graph('GET', `${path}?$filter=${encodeURIComponent("appId eq 'x'")}&$filter=${encodeURIComponent("appId eq 'y'")}`);
+      assert.equal(res.status, 400, path);
+      assert.equal(res.json().error.code, 'Request_BadRequest');
+    }
+  });
+
   test('creates racing for one name: one is created, the others get 409 (none replaces it)', async () => {
     const app = await createApp('fic-race');
     const base = `/v1.0/applications/${app.id}/federatedIdentityCredentials`;

@@ -54,6 +54,8 @@ export const armErrors = {
   methodNotAllowed: (method: string) =>
     new ArmError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported at this path.`),
   invalidContent: (message: string) => new ArmError(400, 'InvalidRequestContent', message),
+  repeatedQueryParameter: (name: string) =>
+    new ArmError(400, 'InvalidQueryParameterValue', `The query parameter '${name}' was given more than once; give it once.`),
   subscriptionNotFound: (subscription: string) =>
     new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscription}' could not be found.`),
 };

@@ -20,6 +20,8 @@ export function pathSegments(url: string): string[] {
 }
 
 export function parseArmPath(segments: readonly string[]): ArmTarget | undefined {
+  // A name with an encoded slash would address a resource nested where none can be (a deployment under a deployment).
+  if (segments.some((s) => s.includes('/'))) return undefined;
   const lower = segments.map((s) => s.toLowerCase());
   const authz = lastIndexOfPair(lower, 'providers', 'microsoft.authorization');
   if (authz !== -1) {

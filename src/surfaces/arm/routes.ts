@@ -65,7 +65,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const origin = deps.names.originFor(request.headers.host);
     const caller = authenticateArm(request.headers.authorization, deps.tokens, deps.names.controlPlaneAudiences, `${origin}/`);
-    const query = (request.query ?? {}) as Record<string, string>;
+    const query = singleValued((request.query ?? {}) as Record<string, string | string[]>);
     const version = query['api-version'];
     if (version === undefined || version === '') throw armErrors.missingApiVersion();
     if (!API_VERSION.test(version)) throw armErrors.invalidApiVersion(version);
@@ -422,3 +422,12 @@ function fastifyError(error: unknown): ArmError | undefined {
   return undefined;
 }
 
+/** The query with one value per name: a name given twice is ambiguous, and answered 400 rather than guessed at. */
+function singleValued(query: Record<string, string | string[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (Array.isArray(value)) throw armErrors.repeatedQueryParameter(name);
+    out[name] = value;
+  }
+  return out;
+}

@@ -32,7 +32,7 @@ export function registerApplicationRoutes(app: FastifyInstance, credentials: Cre
   });
 
   app.get('/v1.0/applications', async (request, reply) => {
-    const matches = parseFilter((request.query as Record<string, string | undefined>)['$filter'], APPLICATION_FIELDS);
+    const matches = parseFilter((request.query as Record<string, unknown>)['$filter'], APPLICATION_FIELDS);
     return reply.send({ '@odata.context': `${GRAPH_METADATA}#applications`, value: credentials.applications().filter(matches).map(render) });
   });
 

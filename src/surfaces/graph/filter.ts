@@ -7,7 +7,8 @@ export type FilterFields<T> = Readonly<Record<string, (item: T) => string | null
  * `startswith(field,'value')` on the given fields, joined by `and`. String
  * comparisons ignore case, as the directory's do; quotes are doubled inside values.
  */
-export function parseFilter<T>(filter: string | undefined, fields: FilterFields<T>): (item: T) => boolean {
+export function parseFilter<T>(filter: unknown, fields: FilterFields<T>): (item: T) => boolean {
+  if (filter !== undefined && typeof filter !== 'string') throw graphErrors.badRequest("The query parameter '$filter' must be given once.");
   if (filter === undefined || filter.trim() === '') return () => true;
   const clauses = filter.split(/\s+and\s+/i).map((clause) => parseClause(clause.trim(), fields, filter));
   return (item) => clauses.every((test) => test(item));

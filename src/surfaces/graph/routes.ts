@@ -61,7 +61,7 @@ export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void
   });
 
   app.get('/v1.0/servicePrincipals', async (request, reply) => {
-    const matches = parseFilter((request.query as Record<string, string | undefined>)['$filter'], SERVICE_PRINCIPAL_FIELDS);
+    const matches = parseFilter((request.query as Record<string, unknown>)['$filter'], SERVICE_PRINCIPAL_FIELDS);
     const value = [...deps.model.principals.values()].filter(matches).sort((a, b) => a.displayName.localeCompare(b.displayName));
     return reply.send({ '@odata.context': `${GRAPH_METADATA}#servicePrincipals`, value: value.map(renderServicePrincipal) });
   });
