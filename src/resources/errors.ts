@@ -39,4 +39,6 @@ export const resourceErrors = {
   invalidKeyName: (keyName: string) =>
     new InvalidInputError('InvalidKeyName', `The key name '${keyName}' is invalid. It must be Key1 or Key2.`),
   conflict: (message: string) => new ConflictError('Conflict', message),
+  groupLocationConflict: (asked: string, existing: string) =>
+    new ConflictError('InvalidResourceGroupLocation', `Invalid resource group location '${asked}'. The Resource group already exists in location '${existing}'.`),
 };

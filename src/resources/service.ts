@@ -58,11 +58,7 @@ export class ResourceService {
     const { value, revision } = await this.store.write(async (writer) => {
       const key = idKey(groupId(this.ids.subscriptionId(), name));
       const existing = await writer.group(key);
-      if (existing && existing.location !== location) {
-        throw resourceErrors.invalidContent(
-          `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
-        );
-      }
+      if (existing && existing.location !== location) throw resourceErrors.groupLocationConflict(location, existing.location);
       const group: ResourceGroup = {
         id: existing?.id ?? groupId(this.ids.subscriptionId(), name),
         key,
@@ -72,10 +68,11 @@ export class ResourceService {
         createdAt: existing?.createdAt ?? this.now(),
       };
       await writer.putGroup(group);
-      return { key, created: !existing };
+      return { group, created: !existing };
     });
     await this.model.reach(revision);
-    return { group: this.getGroup(name), created: value.created };
+    // What this write made, even if a delete has already followed it (the read model then no longer has it).
+    return { group: this.model.groups.get(value.group.key) ?? value.group, created: value.created };
   }
 
   getGroup(name: string): ResourceGroup {
@@ -155,10 +152,10 @@ export class ResourceService {
         resource = { ...resource, properties: { ...resource.properties, ...added } };
       }
       await writer.putResource(resource);
-      return { key: resource.key, created: !existing };
+      return { resource, created: !existing };
     });
     await this.model.reach(revision);
-    return { resource: this.model.resources.get(value.key) as Resource, created: value.created };
+    return { resource: this.model.resources.get(value.resource.key) ?? value.resource, created: value.created };
   }
 
   get(address: ResourceAddress): Resource {

@@ -96,6 +96,15 @@ describe('validation', () => {
     assert.equal(nested.json().error.code, 'NoRegisteredProviderFound');
   });
 
+  test('a group PUT in another location is 409 InvalidResourceGroupLocation', async () => {
+    assert.equal((await call('PUT', `${sub}/resourcegroups/located?api-version=2021-04-01`, { location: 'eastus' })).status, 201);
+    const moved = await call('PUT', `${sub}/resourcegroups/located?api-version=2021-04-01`, { location: 'westus' });
+    assert.equal(moved.status, 409);
+    assert.deepEqual(moved.json(), {
+      error: { code: 'InvalidResourceGroupLocation', message: "Invalid resource group location 'westus'. The Resource group already exists in location 'eastus'." },
+    });
+  });
+
   test('a missing api-version is 400 MissingApiVersionParameter', async () => {
     const res = await call('GET', `${sub}/resourcegroups`);
     assert.equal(res.status, 400);

@@ -49,7 +49,7 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     assert.equal(again.group.name, 'rg-Life', 'the first spelling stays');
     assert.deepEqual(again.group.tags, { team: 'a' }, 'tags kept when not given');
 
-    await assert.rejects(core.resources.putGroup('rg-life', { location: 'westus' }), { code: 'InvalidRequestContent' });
+    await assert.rejects(core.resources.putGroup('rg-life', { location: 'westus' }), { code: 'InvalidResourceGroupLocation' });
     assert.equal(core.resources.getGroup('rg-life').location, 'eastus');
 
     for (const bad of ['rg/slash', 'ends-with-dot.', 'a'.repeat(91), '', 'has space', 'star*']) {
@@ -331,6 +331,16 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     assert.deepEqual((await core.store.load('assignment', orphan.assignment.id.toLowerCase())).value, orphan.assignment);
 
     assert.equal(await core.resources.deleteGroup('rg-gone'), false, 'deleting again finds nothing');
+  });
+
+  test('a PUT whose resource is deleted right after it commits still answers with what it wrote', async () => {
+    await group('rg-race');
+    const address = at(UAI, 'rg-race', 'raced');
+    for (let i = 0; i < 5; i++) {
+      const [written] = await Promise.all([put(address, { location: 'eastus' }), core.resources.delete(address)]);
+      assert.equal(written.resource.name, 'raced');
+      assert.equal(written.resource.type, UAI);
+    }
   });
 
   test('role assignments: validation, idempotence, duplicates', async () => {
