@@ -1,7 +1,7 @@
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.js';
 import { isGuid } from '../shared/ids.js';
-import type { Store } from '../store/store.js';
+import type { Store, Writer } from '../store/store.js';
 import type { ReadModel } from '../store/read-model.js';
 import type { ActionKind, Decision, PrincipalType, RoleAssignment, RoleDefinition } from './model.js';
 import { findRoleDefinition } from './builtin-roles.js';
@@ -40,8 +40,17 @@ export class RoleAssignmentService {
     return `/subscriptions/${this.subscriptionId()}/providers/Microsoft.Authorization/roleDefinitions/${role.name}`;
   }
 
-  /** Creates an assignment named `name` at `scope` (which the caller has checked exists). */
-  async create(scope: string, name: string, body: AssignmentBody): Promise<{ assignment: RoleAssignment; created: boolean }> {
+  /**
+   * Creates an assignment named `name` at `scope`. `checkScope` runs inside
+   * the write and throws when the scope is gone, so that an assignment can
+   * never outlive a scope deleted at the same moment.
+   */
+  async create(
+    scope: string,
+    name: string,
+    body: AssignmentBody,
+    checkScope: (writer: Writer) => Promise<void> = async () => undefined,
+  ): Promise<{ assignment: RoleAssignment; created: boolean }> {
     if (!isGuid(name)) {
       throw new InvalidInputError('InvalidRoleAssignmentId', `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
     }
@@ -77,6 +86,7 @@ export class RoleAssignmentService {
       createdOn: new Date(this.clock.now()).toISOString(),
     };
     const { value, revision } = await this.store.write(async (writer) => {
+      await checkScope(writer);
       const existing = await writer.assignment(id.toLowerCase());
       if (existing) {
         if (existing.principalId !== assignment.principalId || existing.roleDefinitionId.toLowerCase() !== assignment.roleDefinitionId.toLowerCase()) {

@@ -7,7 +7,7 @@ import type { HostSecretService } from './host-secrets.js';
 import type { KeyName } from '../keys/model.js';
 import type { Resource, ResourceGroup } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
-import { groupId, idKey, resourceId } from './arm-id.js';
+import { groupId, idKey, parseResourceId, resourceId } from './arm-id.js';
 import { resourceErrors } from './errors.js';
 import { ConflictError } from '../shared/errors.js';
 import { accountEndpointName as endpointName } from './account-endpoint.js';
@@ -73,6 +73,19 @@ export class ResourceService {
     await this.model.reach(revision);
     // What this write made, even if a delete has already followed it (the read model then no longer has it).
     return { group: this.model.groups.get(value.group.key) ?? value.group, created: value.created };
+  }
+
+  /**
+   * Inside a write: throws when a group or resource scope (an ARM id) no
+   * longer exists. Subscription and root scopes always do.
+   */
+  async checkScopeIn(writer: Writer, scope: string): Promise<void> {
+    const parsed = scope === '/' ? undefined : parseResourceId(scope);
+    if (parsed?.resourceGroup === undefined) return;
+    if (!(await writer.group(idKey(groupId(this.ids.subscriptionId(), parsed.resourceGroup))))) throw resourceErrors.groupNotFound(parsed.resourceGroup);
+    if (parsed.type !== undefined && !(await writer.resource(idKey(scope)))) {
+      throw resourceErrors.resourceNotFound(parsed.type, parsed.names.join('/'), parsed.resourceGroup);
+    }
   }
 
   getGroup(name: string): ResourceGroup {

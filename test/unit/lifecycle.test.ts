@@ -343,6 +343,21 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     }
   });
 
+  test('an assignment made while its group is being deleted does not outlive the group', async () => {
+    const { principalId } = await uai('rg-race', 'id-keeps');
+    for (let i = 0; i < 5; i++) {
+      await group('rg-doomed');
+      const scope = core.resources.getGroup('rg-doomed').id;
+      const body = { roleDefinitionId: roleId(ROLE.openAiUser), principalId };
+      const [, created] = await Promise.allSettled([
+        core.resources.deleteGroup('rg-doomed'),
+        core.rbac.create(scope, randomUUID(), body, (writer) => core.resources.checkScopeIn(writer, scope)),
+      ]);
+      if (created.status === 'rejected') assert.equal((created.reason as { code?: string }).code, 'ResourceGroupNotFound');
+      assert.ok(!core.model.assignments.list().some((a) => a.scope.toLowerCase() === scope.toLowerCase()), 'no assignment left at the deleted scope');
+    }
+  });
+
   test('role assignments: validation, idempotence, duplicates', async () => {
     await group('rg-rbac');
     const scope = core.resources.getGroup('rg-rbac').id;

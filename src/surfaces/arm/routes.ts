@@ -330,7 +330,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
         if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
           throw armErrors.invalidContent("The request content was invalid: the 'properties' object is required.");
         }
-        const { assignment, created } = await deps.rbac.create(scope, name, properties as Record<string, unknown>);
+        const { assignment, created } = await deps.rbac.create(scope, name, properties as Record<string, unknown>, (writer) => deps.resources.checkScopeIn(writer, scope));
         return call.reply.code(created ? 201 : 200).send(renderAssignment(assignment));
       }
       case 'DELETE': {
