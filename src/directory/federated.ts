@@ -43,10 +43,24 @@ export async function verifyFederatedAssertion(
   } catch (error) {
     throw new ClientAuthenticationError('FederatedSignature', clientId, { reason: (error as Error).message, fetch: true });
   }
-  const options = alg === 'ES256' ? { key: key as KeyObject, dsaEncoding: 'ieee-p1363' as const } : key;
-  if (!key || !verify('sha256', Buffer.from(jwt.signingInput), options as KeyObject, jwt.signature)) {
+  if (!key || !signatureValid(alg, key, jwt.signingInput, jwt.signature)) {
     throw new ClientAuthenticationError('FederatedSignature', clientId, { reason: 'signature' });
   }
   checkTimes(jwt.payload, nowSeconds, clientId, undefined);
   return match;
+}
+
+/**
+ * The issuer's key must be of the algorithm's kind (an RSA key for RS256, a
+ * P-256 key for ES256): an issuer's JWKS may hold other keys, which must
+ * neither verify another algorithm's signature nor make the check throw.
+ */
+function signatureValid(alg: 'RS256' | 'ES256', key: KeyObject, signingInput: string, signature: Buffer): boolean {
+  if (alg === 'RS256' && key.asymmetricKeyType !== 'rsa') return false;
+  if (alg === 'ES256' && (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')) return false;
+  try {
+    return verify('sha256', Buffer.from(signingInput), alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key, signature);
+  } catch {
+    return false;
+  }
 }

@@ -38,13 +38,18 @@ export function seal(kek: Buffer, plaintext: Buffer | string, context: string): 
   return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
 }
 
+const TAG_BYTES = 16;
+
 export function open(kek: Buffer, sealed: string, context: string): Buffer {
   const [version, iv, tag, body] = sealed.split('.');
   if (version !== 'v1' || iv === undefined || tag === undefined || body === undefined) {
     throw new Error('sealed value has an unknown format');
   }
-  const decipher = createDecipheriv(AEAD, kek, Buffer.from(iv, 'base64url'));
+  const authTag = Buffer.from(tag, 'base64url');
+  // Node 20 would accept a truncated tag (as short as 4 bytes): only the full 16 bytes authenticate.
+  if (authTag.length !== TAG_BYTES) throw new Error('sealed value has a truncated authentication tag');
+  const decipher = createDecipheriv(AEAD, kek, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
   decipher.setAAD(Buffer.from(context));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  decipher.setAuthTag(authTag);
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
 }

@@ -27,6 +27,8 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
   if (first <= 0 || second <= first + 1 || token.indexOf('.', second + 1) !== -1 || second === token.length - 1) return undefined;
+  // Strict base64url: node's decoder skips characters outside the alphabet, so 'sig!!' would read as 'sig'.
+  if (!BASE64URL_PARTS.test(token)) return undefined;
   try {
     const header = JSON.parse(Buffer.from(token.slice(0, first), 'base64url').toString('utf8')) as unknown;
     const payload = JSON.parse(Buffer.from(token.slice(first + 1, second), 'base64url').toString('utf8')) as unknown;
@@ -44,6 +46,8 @@ export function verifyRs256(jwt: DecodedJwt, key: KeyObject): boolean {
 export function publicKeyFromJwk(jwk: Readonly<Record<string, string>>): KeyObject {
   return createPublicKey({ key: { kty: 'RSA', n: jwk['n'] ?? '', e: jwk['e'] ?? '' }, format: 'jwk' });
 }
+
+const BASE64URL_PARTS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,6 +1,6 @@
 /**
  * The resources (token audiences) Keyless can issue tokens for, as Entra
- * knows resource principals. Compared without a trailing slash; the `aud`
+ * knows resource principals. Compared in any case and without one trailing slash; the `aud`
  * claim keeps the form the caller asked for.
  */
 export class KnownResources {
@@ -19,7 +19,8 @@ export class KnownResources {
   }
 }
 
-const normalise = (resource: string): string => resource.trim().toLowerCase().replace(/\/+$/, '');
+/** Case-insensitive, with or without one trailing slash; nothing looser (spaces or runs of slashes are other names). */
+const normalise = (resource: string): string => resource.toLowerCase().replace(/\/$/, '');
 
 export const COGNITIVE_SERVICES = 'https://cognitiveservices.azure.com';
 export const ARM_AUDIENCES: readonly string[] = ['https://management.azure.com', 'https://management.core.windows.net'];

@@ -109,6 +109,30 @@ async function outcome(client: Principal, token: string, credentials: readonly F
 const rsaKeys = (): FakeKeys => new FakeKeys(new Map([[ISSUER, rsa.publicKey], [OTHER_ISSUER, ec.publicKey]]));
 const ecKeys = (): FakeKeys => new FakeKeys(new Map([[ISSUER, ec.publicKey]]));
 
+describe('verifyFederatedAssertion: the key must be of the algorithm\'s kind', () => {
+  const client = principal();
+  const creds = [credential(client)];
+  const failure = async (token: string, key: KeyObject) => (await failureOf(() => verify(client, token, creds, new FakeKeys(new Map([[ISSUER, key]]))))).failure;
+
+  test('an Ed25519 or X25519 key in the JWKS refuses the assertion (it must not throw: that was a 500)', async () => {
+    const ed = generateKeyPairSync('ed25519');
+    const x = generateKeyPairSync('x25519');
+    for (const key of [ed.publicKey, x.publicKey]) {
+      assert.equal(await failure(rs256(), key), 'FederatedSignature');
+      assert.equal(await failure(es256(), key), 'FederatedSignature');
+    }
+  });
+
+  test('an RSA key does not verify an ES256 assertion, an EC key no RS256 one, a P-384 key no ES256 one', async () => {
+    assert.equal(await failure(es256(), rsa.publicKey), 'FederatedSignature');
+    assert.equal(await failure(jws({ alg: 'RS256', typ: 'JWT' }, claims(), ec.privateKey, 'ES256-DER'), ec.publicKey), 'FederatedSignature');
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    assert.equal(await failure(jws({ alg: 'ES256', typ: 'JWT' }, claims(), p384.privateKey, 'ES256'), p384.publicKey), 'FederatedSignature');
+    assert.equal(await failure(es256(), ec.publicKey), 'accepted');
+    assert.equal(await failure(rs256(), rsa.publicKey), 'accepted');
+  });
+});
+
 describe('verifyFederatedAssertion: matching issuer, subject and audience', () => {
   test('an exact match verifies and returns the matching credential; the key is asked for by issuer and kid', async () => {
     const app = principal();

@@ -129,3 +129,52 @@ describe('verification is strict', () => {
     assert.throws(() => service.verify(token, { audiences }), (e: unknown) => e instanceof TokenRejectedError && e.failure === 'TokenUnknownKey');
   });
 });
+
+describe('known resources and the managed identity token cache', () => {
+  test('a resource is known in any case and with or without one trailing slash, nothing looser', async () => {
+    const { KnownResources, COGNITIVE_SERVICES } = await import('../../src/tokens/resources.js');
+    const known = new KnownResources([COGNITIVE_SERVICES]);
+    for (const r of ['https://cognitiveservices.azure.com', 'https://cognitiveservices.azure.com/', 'HTTPS://CognitiveServices.Azure.com/']) assert.equal(known.has(r), true, r);
+    for (const r of ['https://cognitiveservices.azure.com//', ' https://cognitiveservices.azure.com', 'https://cognitiveservices.azure.com/ ', 'https://cognitiveservices.azure.com/x']) {
+      assert.equal(known.has(r), false, JSON.stringify(r));
+    }
+  });
+
+  test('the cache stays bounded however many spellings of a resource are asked for', async () => {
+    const { ManagedIdentityTokens } = await import('../../src/tokens/managed-identity.js');
+    let issued = 0;
+    const tokens = { issue: () => ({ accessToken: `t${issued++}`, expiresOn: 4_000_000_000, notBefore: 0 }) } as unknown as ConstructorParameters<typeof ManagedIdentityTokens>[0];
+    const cache = new ManagedIdentityTokens(tokens, { now: () => Date.now() }, 86_400);
+    const principal = { objectId: 'o' } as Parameters<InstanceType<typeof ManagedIdentityTokens>['get']>[0];
+    const spell = (i: number) => [...'https://cognitiveservices.azure.com'].map((c, j) => ((i >> (j % 20)) & 1 ? c.toUpperCase() : c)).join('') + i;
+    for (let i = 0; i < 25_000; i++) cache.get(principal, spell(i), 'https://localhost');
+    const size = (cache as unknown as { cache: Map<string, unknown> }).cache.size;
+    assert.ok(size <= 10_000, `cache size ${size}`);
+    // A repeated request is still served from the cache.
+    const before = issued;
+    cache.get(principal, spell(24_999), 'https://localhost');
+    assert.equal(issued, before);
+  });
+});
+
+describe('strict encodings', () => {
+  test('a JWT with characters outside base64url in any part does not decode', async () => {
+    const { decodeJwt, signRs256 } = await import('../../src/tokens/jwt.js');
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const token = signRs256({ kid: 'k' }, { sub: 's' }, privateKey);
+    assert.ok(decodeJwt(token));
+    for (const bad of [`${token}!!`, `${token}==`, `${token.replace('.', '.=')}`, ` ${token}`, `${token}\n`]) assert.equal(decodeJwt(bad), undefined, JSON.stringify(bad.slice(-4)));
+  });
+
+  test('a sealed value with a truncated authentication tag is refused', async () => {
+    const { seal, open } = await import('../../src/shared/crypto.js');
+    const { randomBytes } = await import('node:crypto');
+    const kek = randomBytes(32);
+    const sealed = seal(kek, Buffer.from('secret'), 'ctx');
+    assert.equal(open(kek, sealed, 'ctx').toString(), 'secret');
+    const [v, iv, tag, body] = sealed.split('.');
+    const short = [v, iv, Buffer.from(tag ?? '', 'base64url').subarray(0, 4).toString('base64url'), body].join('.');
+    assert.throws(() => open(kek, short, 'ctx'), /truncated authentication tag/);
+  });
+});
