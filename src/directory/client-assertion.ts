@@ -36,11 +36,11 @@ export function verifyCertificateAssertion(
       (typeof sha256 === 'string' ? c.thumbprintSha256 === sha256 : c.thumbprintSha1 === sha1),
   );
   if (!certificate) throw new ClientAuthenticationError('CertificateNotRegistered', clientId, { thumbprint: thumbprintHex(thumbprint) });
-  if (!verify('sha256', Buffer.from(jwt.signingInput), keyOptions(publicKeyOf(certificate), alg), jwt.signature)) {
+  if (!signatureValid(jwt, certificate, alg)) {
     throw new ClientAuthenticationError('InvalidAssertionSignature', clientId, { thumbprint: thumbprintHex(thumbprint) });
   }
   const claims = jwt.payload;
-  if (claims['iss'] !== clientId || claims['sub'] !== clientId) throw new ClientAuthenticationError('AssertionIssuer', clientId);
+  if (!sameGuid(claims['iss'], clientId) || !sameGuid(claims['sub'], clientId)) throw new ClientAuthenticationError('AssertionIssuer', clientId);
   const aud = claims['aud'];
   const audiences = Array.isArray(aud) ? aud : [aud];
   if (!audiences.some((a) => typeof a === 'string' && isTokenEndpoint(a))) {
@@ -81,3 +81,15 @@ function keyOptions(key: KeyObject, alg: 'PS256' | 'RS256') {
 function thumbprintHex(base64url: string): string {
   return Buffer.from(base64url, 'base64url').toString('hex').toUpperCase();
 }
+
+/** A registered certificate whose key cannot do the assertion's algorithm (not RSA, say) verifies nothing; it never throws. */
+function signatureValid(jwt: DecodedJwt, certificate: ClientCertificate, alg: 'PS256' | 'RS256'): boolean {
+  try {
+    const key = publicKeyOf(certificate);
+    return key.asymmetricKeyType === 'rsa' && verify('sha256', Buffer.from(jwt.signingInput), keyOptions(key, alg), jwt.signature);
+  } catch {
+    return false;
+  }
+}
+
+const sameGuid = (value: unknown, guid: string): boolean => typeof value === 'string' && value.toLowerCase() === guid.toLowerCase();

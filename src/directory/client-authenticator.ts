@@ -50,7 +50,9 @@ export class ClientAuthenticator {
     const jwt = decodeJwt(clientAssertion);
     if (!jwt) throw new ClientAuthenticationError('MalformedAssertion', clientId);
     const now = Math.floor(this.clock.now() / 1000);
-    const selfSigned = jwt.payload['iss'] === clientId && principal.kind === 'Application';
+    // Client ids are GUIDs, compared in any case (as the principal lookup does).
+    const iss = jwt.payload['iss'];
+    const selfSigned = typeof iss === 'string' && iss.toLowerCase() === principal.appId.toLowerCase() && principal.kind === 'Application';
     if (selfSigned) {
       verifyCertificateAssertion(principal, jwt, [...this.model.certificates.values()], this.isTokenEndpoint, now);
     } else {

@@ -429,6 +429,16 @@ describe('ClientAuthenticator end-to-end (sqlite)', () => {
     assert.equal((await clients.authenticate(withAssertion(app.appId, certificateAssertion(app, cert)))).reusedAssertion, false);
   });
 
+  test('certificate: a client id in upper case (iss, sub and client_id alike) is the same client', async () => {
+    const app = await credentials.createApplication('cert-upper');
+    const cert = await makeCertificate(nowMs);
+    await credentials.addCertificate(app, cert.pem, null);
+    const upper = { ...app, appId: app.appId.toUpperCase() };
+    const result = await clients.authenticate(withAssertion(upper.appId, certificateAssertion(upper, cert)));
+    assert.equal(result.method, 'certificate');
+    assert.equal(result.principal.objectId, app.objectId);
+  });
+
   test("certificate: another application's registered certificate does not authenticate this one", async () => {
     const owner = await credentials.createApplication('cert-owner');
     const app = await credentials.createApplication('cert-borrower');
