@@ -12,7 +12,7 @@ import { resourceErrors } from './errors.js';
 import { ConflictError } from '../shared/errors.js';
 import { accountEndpointName as endpointName } from './account-endpoint.js';
 import { checkGroupName, checkResourceName, normaliseLocation } from './names.js';
-import { applyIdentity, parseIdentityRequest } from './identity.js';
+import { applyIdentity, parseIdentityRequest, type IdentityRequest } from './identity.js';
 import { handlerFor, type ResourceTypeHandler, type TypeContext } from './types.js';
 
 export interface ResourceBody {
@@ -51,13 +51,16 @@ export class ResourceService {
 
   // Resource groups
 
-  async putGroup(name: string, body: ResourceBody): Promise<{ group: ResourceGroup; created: boolean }> {
+  /** PUT creates or replaces; PATCH changes the tags of a group that exists when the write runs. */
+  async putGroup(name: string, body: ResourceBody, mode: 'put' | 'patch' = 'put'): Promise<{ group: ResourceGroup; created: boolean }> {
     checkGroupName(name);
-    const location = normaliseLocation(body.location);
+    const asked = mode === 'put' ? normaliseLocation(body.location) : undefined;
     const tags = parseTags(body.tags);
     const { value, revision } = await this.store.write(async (writer) => {
       const key = idKey(groupId(this.ids.subscriptionId(), name));
       const existing = await writer.group(key);
+      if (mode === 'patch' && !existing) throw resourceErrors.groupNotFound(name);
+      const location = asked ?? (existing as ResourceGroup).location;
       if (existing && existing.location !== location) throw resourceErrors.groupLocationConflict(location, existing.location);
       const group: ResourceGroup = {
         id: existing?.id ?? groupId(this.ids.subscriptionId(), name),
@@ -121,8 +124,7 @@ export class ResourceService {
     const name = address.names[address.names.length - 1] ?? '';
     checkResourceName(handler.type, name);
     const tags = parseTags(body.tags);
-    const identityRequest = body.identity === undefined || body.identity === null || !handler.hasIdentity
-      ? undefined : parseIdentityRequest(body.identity);
+    const identityRequest = this.identityRequestOf(address.type, body);
     const id = this.idOf(address);
     const { value, revision } = await this.store.write(async (writer) => {
       const group = await writer.group(idKey(groupId(this.ids.subscriptionId(), address.group)));
@@ -226,13 +228,22 @@ export class ResourceService {
     const normalised = keyName.toLowerCase();
     if (normalised !== 'key1' && normalised !== 'key2') throw resourceErrors.invalidKeyName(keyName);
     const account = this.get({ type: RESOURCE_TYPES.account, group, names: [name] });
-    if (account.properties['disableLocalAuth'] === true) throw resourceErrors.localAuthDisabledRegenerate();
     const { value, revision } = await this.store.write(async (writer) => {
+      // Checked inside the write: the account may have been deleted, or local auth turned off, since it was read.
+      const current = await writer.resource(account.key);
+      if (!current) throw resourceErrors.resourceNotFound(RESOURCE_TYPES.account, name, group);
+      if (current.properties['disableLocalAuth'] === true) throw resourceErrors.localAuthDisabledRegenerate();
       await this.keys.regenerate(writer, account.key, normalised);
       return this.keys.list(writer, account.key);
     });
     await this.model.reach(revision);
     return value;
+  }
+
+  /** The identity block a PUT or PATCH of this type would apply, validated; undefined when the type has none or the body gives none. */
+  identityRequestOf(type: string, body: ResourceBody): IdentityRequest | undefined {
+    const handler = this.handler(type);
+    return body.identity === undefined || body.identity === null || !handler.hasIdentity ? undefined : parseIdentityRequest(body.identity);
   }
 
   idOf(address: ResourceAddress): string {

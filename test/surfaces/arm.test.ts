@@ -96,6 +96,26 @@ describe('validation', () => {
     assert.equal(nested.json().error.code, 'NoRegisteredProviderFound');
   });
 
+  test('a malformed identity block is 400, judged before the linked assign permission', async () => {
+    assert.equal((await call('PUT', `${sub}/resourcegroups/idblock?api-version=2021-04-01`, { location: 'eastus' })).status, 201);
+    const site = `${sub}/resourceGroups/idblock/providers/Microsoft.Web/sites/app?api-version=2023-01-01`;
+    const res = await call('PUT', site, { location: 'eastus', identity: { type: 'UserAssigned', userAssignedIdentities: ['x'] } });
+    assert.equal(res.status, 400, res.text);
+    assert.deepEqual(res.json(), {
+      error: { code: 'InvalidRequestContent', message: "The 'identity.userAssignedIdentities' property must be an object keyed by identity resource id." },
+    });
+  });
+
+  test('PATCH of a group changes its tags and keeps its location; of a missing group, 404', async () => {
+    assert.equal((await call('PUT', `${sub}/resourcegroups/patched?api-version=2021-04-01`, { location: 'westus', tags: { a: '1' } })).status, 201);
+    const patched = await call('PATCH', `${sub}/resourcegroups/patched?api-version=2021-04-01`, { tags: { b: '2' } });
+    assert.equal(patched.status, 200);
+    assert.deepEqual([patched.json().location, patched.json().tags], ['westus', { b: '2' }]);
+    const missing = await call('PATCH', `${sub}/resourcegroups/never-made?api-version=2021-04-01`, { tags: {} });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json().error.code, 'ResourceGroupNotFound');
+  });
+
   test('a group PUT in another location is 409 InvalidResourceGroupLocation', async () => {
     assert.equal((await call('PUT', `${sub}/resourcegroups/located?api-version=2021-04-01`, { location: 'eastus' })).status, 201);
     const moved = await call('PUT', `${sub}/resourcegroups/located?api-version=2021-04-01`, { location: 'westus' });

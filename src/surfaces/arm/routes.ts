@@ -178,8 +178,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
       }
       case 'PATCH': {
         authorize(call, 'Microsoft.Resources/subscriptions/resourceGroups/write', id);
-        const existing = deps.resources.getGroup(name);
-        const { group: g } = await deps.resources.putGroup(name, { location: existing.location, tags: call.body['tags'] ?? existing.tags });
+        const { group: g } = await deps.resources.putGroup(name, { tags: call.body['tags'] }, 'patch');
         return call.reply.send(renderGroup(g));
       }
       case 'DELETE': {
@@ -203,7 +202,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
       case 'PUT':
       case 'PATCH': {
         authorize(call, `${type}/write`, id);
-        authorizeIdentityLinks(call);
+        authorizeIdentityLinks(call, type);
         const { resource: r, created } = await deps.resources.put(address, call.body, call.method === 'PUT' ? 'put' : 'patch');
         return call.reply.code(created ? 201 : 200).send(renderResource(r, call.ctx));
       }
@@ -217,17 +216,18 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
     }
   }
 
-  /** Attaching a user-assigned identity also needs the linked `assign/action` on that identity, as in Azure. */
-  function authorizeIdentityLinks(call: Call): void {
-    const identity = call.body['identity'];
-    if (typeof identity !== 'object' || identity === null) return;
-    const uai = (identity as Record<string, unknown>)['userAssignedIdentities'];
-    if (typeof uai !== 'object' || uai === null) return;
-    for (const [id, value] of Object.entries(uai as Record<string, unknown>)) {
-      if (value === null) continue;
+  /**
+   * Attaching a user-assigned identity also needs the linked `assign/action`
+   * on that identity, as in Azure. The block is validated first: a malformed
+   * one is a 400, whatever the caller may do.
+   */
+  function authorizeIdentityLinks(call: Call, type: string): void {
+    const request = deps.resources.identityRequestOf(type, call.body);
+    for (const entry of request?.userAssignedIdentities?.values() ?? []) {
+      if (entry.remove) continue;
       const action = 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action';
-      if (!canRead(call, action, id)) {
-        throw armErrors.linkedAuthorizationFailed(call.caller.objectId, call.caller.appId || call.caller.objectId, action, id);
+      if (!canRead(call, action, entry.id)) {
+        throw armErrors.linkedAuthorizationFailed(call.caller.objectId, call.caller.appId || call.caller.objectId, action, entry.id);
       }
     }
   }
