@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import { keyedDigest, open, randomHex, seal } from '../shared/crypto.js';
+import { NotFoundError } from '../shared/errors.js';
 import type { Store, Writer } from '../store/store.js';
 import type { ReadModel } from '../store/read-model.js';
 import { HOST_SECRET_PURPOSE, hostSecretContext, type HostSecret } from './host-secret.js';
@@ -32,7 +33,10 @@ export class HostSecretService {
 
   /** Replaces the host's secret; the old one stops working at once. */
   async rotate(resourceKey: string): Promise<void> {
-    const { revision } = await this.store.write((writer) => this.create(writer, resourceKey));
+    const { revision } = await this.store.write(async (writer) => {
+      await this.requireHost(writer, resourceKey);
+      await this.create(writer, resourceKey);
+    });
     await this.model.reach(revision);
   }
 
@@ -41,6 +45,7 @@ export class HostSecretService {
     let record = this.model.hostSecrets.get(resourceKey);
     if (!record) {
       const { revision } = await this.store.write(async (writer) => {
+        await this.requireHost(writer, resourceKey);
         if (!(await writer.hostSecret(resourceKey))) await this.create(writer, resourceKey);
       });
       await this.model.reach(revision);
@@ -48,6 +53,11 @@ export class HostSecretService {
     }
     if (!record) throw new Error(`no identity secret for ${resourceKey}`);
     return open(this.kek, record.sealed, hostSecretContext(resourceKey)).toString('utf8');
+  }
+
+  /** A secret is never written for a host deleted since the caller looked it up (it would outlive it). */
+  private async requireHost(writer: Writer, resourceKey: string): Promise<void> {
+    if (!(await writer.resource(resourceKey))) throw new NotFoundError('ResourceNotFound', `The host '${resourceKey}' no longer exists.`);
   }
 
   /** Which host presented this secret (hot path: one keyed digest, one map lookup). Matched case-insensitively. */
