@@ -63,18 +63,11 @@ export class ReadModel {
   }
 
   private async applyPending(): Promise<void> {
-    const changes = await this.store.changesSince(this.revision);
+    // Every changed entity is loaded first, in the changes' own snapshot; then all are applied and notified in one
+    // synchronous step: a listener (the keyring, say) never sees half a batch, e.g. the old signing key retired but
+    // the next not yet promoted, and no batch mixes two revisions.
+    const { changes, values } = await this.store.changesWithValues(this.revision);
     if (changes.length === 0) return;
-    // Load every changed entity first, then apply them all and notify in one synchronous step: a listener
-    // (the keyring, say) never sees half a batch, e.g. the old signing key retired but the next not yet promoted.
-    const seen = new Set<string>();
-    const values: EntityValue[] = [];
-    for (const change of changes) {
-      const id = `${change.entity}\0${change.key}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      values.push(await this.store.load(change.entity, change.key));
-    }
     for (const value of values) this.apply(value, false);
     for (const value of values) this.notify(value);
     this.revision = changes.reduce((max, c) => Math.max(max, c.rev), this.revision);

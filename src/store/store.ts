@@ -116,6 +116,29 @@ export class Store {
     return rows.map((r) => ({ rev: Number(r.rev), entity: r.entity as Entity, key: r.key }));
   }
 
+  /**
+   * The changes after `rev` and the current value of every entity they name,
+   * read in one snapshot: a batch never mixes one revision's state with the
+   * next one's.
+   */
+  async changesWithValues(rev: number): Promise<{ changes: Change[]; values: EntityValue[] }> {
+    const transaction = this.dialect === 'postgres' ? this.db.transaction().setIsolationLevel('repeatable read') : this.db.transaction();
+    return transaction.execute(async (trx) => {
+      const rows = await trx.selectFrom('changes').selectAll().where('rev', '>', rev).orderBy('rev').execute();
+      const changes = rows.map((r) => ({ rev: Number(r.rev), entity: r.entity as Entity, key: r.key }));
+      const reader = new Reader(trx);
+      const seen = new Set<string>();
+      const values: EntityValue[] = [];
+      for (const change of changes) {
+        const id = `${change.entity}\0${change.key}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        values.push(await reader.load(change.entity, change.key));
+      }
+      return { changes, values };
+    });
+  }
+
   /** Loads everything, at one consistent revision. */
   async loadAll(): Promise<FullState> {
     const transaction = this.dialect === 'postgres' ? this.db.transaction().setIsolationLevel('repeatable read') : this.db.transaction();
