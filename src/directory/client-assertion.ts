@@ -1,4 +1,4 @@
-import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { X509Certificate, constants, verify, type KeyObject } from 'node:crypto';
 import type { DecodedJwt } from '../tokens/jwt.js';
 import type { ClientCertificate, Principal } from './model.js';
 import { ClientAuthenticationError } from './errors.js';
@@ -31,9 +31,11 @@ export function verifyCertificateAssertion(
     throw new ClientAuthenticationError('MalformedAssertion', clientId, { reason: 'alg must be PS256 or RS256 with x5t#S256 or x5t' });
   }
   const nowMs = nowSeconds * 1000;
+  // Only certificates valid now: not expired, and not before their validity starts.
   const certificate = certificates.find(
     (c) => c.objectId === principal.objectId && Date.parse(c.expiresAt) > nowMs &&
-      (typeof sha256 === 'string' ? c.thumbprintSha256 === sha256 : c.thumbprintSha1 === sha1),
+      (typeof sha256 === 'string' ? c.thumbprintSha256 === sha256 : c.thumbprintSha1 === sha1) &&
+      parsedCertificate(c).notBefore <= nowMs,
   );
   if (!certificate) throw new ClientAuthenticationError('CertificateNotRegistered', clientId, { thumbprint: thumbprintHex(thumbprint) });
   if (!signatureValid(jwt, certificate, alg)) {
@@ -62,15 +64,21 @@ export function checkTimes(claims: Record<string, unknown>, now: number, clientI
   }
 }
 
-const keyCache = new Map<string, KeyObject>();
-function publicKeyOf(certificate: ClientCertificate): KeyObject {
-  let key = keyCache.get(certificate.id);
-  if (!key) {
-    const pem = `-----BEGIN CERTIFICATE-----\n${certificate.der.match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END CERTIFICATE-----\n`;
-    key = createPublicKey(pem);
-    keyCache.set(certificate.id, key);
+/** Registered certificates, parsed once each (they never change; a removed one is simply not found again). */
+const parsedCache = new Map<string, { key: KeyObject; notBefore: number }>();
+
+function parsedCertificate(certificate: ClientCertificate): { key: KeyObject; notBefore: number } {
+  let parsed = parsedCache.get(certificate.id);
+  if (!parsed) {
+    const x509 = new X509Certificate(Buffer.from(certificate.der, 'base64'));
+    parsed = { key: x509.publicKey, notBefore: Date.parse(x509.validFrom) };
+    parsedCache.set(certificate.id, parsed);
   }
-  return key;
+  return parsed;
+}
+
+function publicKeyOf(certificate: ClientCertificate): KeyObject {
+  return parsedCertificate(certificate).key;
 }
 
 function keyOptions(key: KeyObject, alg: 'PS256' | 'RS256') {

@@ -439,6 +439,13 @@ describe('ClientAuthenticator end-to-end (sqlite)', () => {
     assert.equal(result.principal.objectId, app.objectId);
   });
 
+  test('certificate: one whose validity has not started yet does not authenticate', async () => {
+    const app = await credentials.createApplication('cert-future');
+    const cert = await makeCertificate(nowMs + 2 * 86_400_000);
+    await credentials.addCertificate(app, cert.pem, null);
+    assert.equal(await rejected(withAssertion(app.appId, certificateAssertion(app, cert))), 'CertificateNotRegistered');
+  });
+
   test("certificate: another application's registered certificate does not authenticate this one", async () => {
     const owner = await credentials.createApplication('cert-owner');
     const app = await credentials.createApplication('cert-borrower');
