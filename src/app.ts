@@ -189,6 +189,7 @@ async function start(
     tenantId,
     audit,
     throttle: options.identityThrottle ? new HostThrottle() : undefined,
+    now: () => clock.now(),
   };
   registerAppServiceSource(identityServer, identityDeps);
   registerImdsSource(identityServer, identityDeps);

@@ -19,6 +19,8 @@ export interface IdentityEndpointDeps {
   readonly tenantId: () => string;
   readonly audit: AuditLog;
   readonly throttle: HostThrottle | undefined;
+  /** Milliseconds since the epoch (the injected clock, as the tokens use). */
+  readonly now: () => number;
 }
 
 /** AADSTS500011's text, which both platforms pass through for an unknown resource. */

@@ -77,9 +77,9 @@ export function registerImdsSource(app: FastifyInstance, deps: IdentityEndpointD
       return reply.send({
         access_token: token.accessToken,
         refresh_token: '',
-        expires_in: String(token.expiresOn - Math.floor(Date.now() / 1000)),
+        expires_in: String(token.expiresOn - Math.floor(deps.now() / 1000)),
         expires_on: String(token.expiresOn),
-        ext_expires_in: String(token.expiresOn - Math.floor(Date.now() / 1000)),
+        ext_expires_in: String(token.expiresOn - Math.floor(deps.now() / 1000)),
         not_before: String(token.notBefore),
         resource,
         token_type: 'Bearer',
