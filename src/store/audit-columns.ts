@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { AuditRecord } from '../audit/model.js';
 
 /** The audit table's columns in insertion order, shared by the request thread and the writer thread. */
@@ -17,4 +18,22 @@ export function flattenRecords(records: readonly AuditRecord[]): unknown[] {
     values.push(r.at, r.surface, r.operation, r.account, r.principalId === null ? null : r.principalId.toLowerCase(), r.principalType, r.keyName, r.decision, r.reason, r.requestId);
   }
   return values;
+}
+
+/** One batch of flattened records in one transaction on a SQLite connection (either thread's), through one prepared statement. */
+export function sqliteAppender(database: BetterSqlite3.Database): (values: readonly unknown[]) => void {
+  const insert = database.prepare(AUDIT_INSERT);
+  const width = AUDIT_COLUMNS.length;
+  return database.transaction((values: readonly unknown[]) => {
+    for (let i = 0; i + width <= values.length; i += width) insert.run(values.slice(i, i + width));
+  });
+}
+
+/** Flattened records as row objects keyed by column, for a query builder. */
+export function auditRows(values: readonly unknown[]): Record<(typeof AUDIT_COLUMNS)[number], unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (let i = 0; i + AUDIT_COLUMNS.length <= values.length; i += AUDIT_COLUMNS.length) {
+    rows.push(Object.fromEntries(AUDIT_COLUMNS.map((column, j) => [column, values[i + j]])));
+  }
+  return rows as Record<(typeof AUDIT_COLUMNS)[number], unknown>[];
 }

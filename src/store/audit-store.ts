@@ -3,7 +3,7 @@ import type { Database } from './schema.js';
 import type { DatabaseHandle } from './database.js';
 import type { AuditDecision, AuditQuery, AuditRecord, AuditSink, AuditSurface } from '../audit/model.js';
 import { auditLimit } from '../audit/model.js';
-import { AUDIT_COLUMNS, AUDIT_INSERT, flattenRecords } from './audit-columns.js';
+import { auditRows, flattenRecords, sqliteAppender } from './audit-columns.js';
 import { AuditThreadGone, AuditWriterThread } from './audit-thread.js';
 import type { KeyName } from '../keys/model.js';
 
@@ -29,13 +29,9 @@ export class AuditStore implements AuditSink {
     const sqlite = handle.sqlite;
     if (sqlite) {
       if (options.writerThread !== false && !sqlite.memory) this.thread = new AuditWriterThread(sqlite.name, options.onThreadError);
-      const insert = sqlite.prepare(AUDIT_INSERT);
-      const width = AUDIT_COLUMNS.length;
       // A store write may hold the connection's transaction across an await; then the audit waits its turn through Kysely.
       this.sqliteBusy = () => sqlite.inTransaction;
-      this.sqliteAppend = sqlite.transaction((values: readonly unknown[]) => {
-        for (let i = 0; i + width <= values.length; i += width) insert.run(values.slice(i, i + width));
-      });
+      this.sqliteAppend = sqliteAppender(sqlite);
     }
   }
 
@@ -60,9 +56,10 @@ export class AuditStore implements AuditSink {
       this.sqliteAppend(values);
       return;
     }
+    const rows = auditRows(values) as Omit<AuditRow, 'seq'>[];
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < records.length; i += CHUNK) {
-        await trx.insertInto('audit_records').values(records.slice(i, i + CHUNK).map(toRow)).execute();
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await trx.insertInto('audit_records').values(rows.slice(i, i + CHUNK)).execute();
       }
     });
   }
@@ -81,22 +78,6 @@ export class AuditStore implements AuditSink {
     const rows = await query.orderBy('seq', 'desc').limit(auditLimit(q.limit)).execute();
     return rows.map(fromRow);
   }
-}
-
-/** As flattenRecords, for Kysely: principal ids lowercased. */
-function toRow(r: AuditRecord): Omit<AuditRow, 'seq'> {
-  return {
-    at: r.at,
-    surface: r.surface,
-    operation: r.operation,
-    account: r.account,
-    principal_id: r.principalId === null ? null : r.principalId.toLowerCase(),
-    principal_type: r.principalType,
-    key_name: r.keyName,
-    decision: r.decision,
-    reason: r.reason,
-    request_id: r.requestId,
-  };
 }
 
 function fromRow(row: AuditRow): AuditRecord {

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { AUDIT_COLUMNS, AUDIT_INSERT } from './audit-columns.js';
+import { sqliteAppender } from './audit-columns.js';
 
 const port = parentPort;
 if (port === null) throw new Error('audit-worker runs only as a worker thread');
@@ -16,11 +16,7 @@ const database = new BetterSqlite3((workerData as { file: string }).file, { file
 database.pragma('busy_timeout = 5000');
 // As the request thread's connection (src/store/database.ts): WAL with fsync at checkpoints.
 database.pragma('synchronous = NORMAL');
-const insert = database.prepare(AUDIT_INSERT);
-const width = AUDIT_COLUMNS.length;
-const append = database.transaction((values: readonly unknown[]) => {
-  for (let i = 0; i + width <= values.length; i += width) insert.run(values.slice(i, i + width));
-});
+const append = sqliteAppender(database);
 
 port.on('message', (message: { id: number; values: unknown[] } | 'close') => {
   if (message === 'close') {
