@@ -44,6 +44,7 @@ import { ExternalIssuerKeys } from './directory/issuer-keys.js';
 import { ClientAuthenticator } from './directory/client-authenticator.js';
 import { CredentialService } from './directory/credentials.js';
 import type { IssuerKeySource } from './directory/federated.js';
+import { retiredKeyHorizonSeconds } from './shared/time-limits.js';
 
 export interface RunningKeyless {
   readonly info: RuntimeInfo;
@@ -174,7 +175,7 @@ async function start(
       names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, audit, credentials, identityUrl: () => identityUrl,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
       workload,
-      rotation: new SigningKeyRotation(store, model, clock, kek, Math.max(options.identityTokenLifetime, options.appTokenLifetime ?? 5400) + 300),
+      rotation: new SigningKeyRotation(store, model, clock, kek, retiredKeyHorizonSeconds(options.identityTokenLifetime, options.appTokenLifetime)),
     }),
   );
 
