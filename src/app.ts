@@ -28,6 +28,7 @@ import { registerArmRoutes } from './surfaces/arm/routes.js';
 import { registerFormParser } from './surfaces/http/form.js';
 import { registerGraphRoutes } from './surfaces/graph/routes.js';
 import { AuditLog } from './audit/log.js';
+import { AuditRecorder } from './audit/recorder.js';
 import { AuditStore } from './store/audit-store.js';
 import { ManagedIdentityTokens } from './tokens/managed-identity.js';
 import { HostThrottle } from './surfaces/identity-endpoints/throttle.js';
@@ -124,6 +125,8 @@ async function start(
   });
   // Flushed before the store closes (cleanups run in reverse).
   cleanups.push(() => audit.close());
+  // Surfaces record through one builder stamped with the injected clock; ARM reads the trail back from the log.
+  const auditRecorder = new AuditRecorder(audit, clock);
   const workload = await WorkloadIssuer.open(store, model, kek, () => names.origin, clock);
   const externalIssuers = new ExternalIssuerKeys(new Set(options.federatedIssuers));
   // The built-in workload issuer is verified in-process; any other issuer must be allowed and is fetched over HTTPS.
@@ -140,7 +143,7 @@ async function start(
     accounts: new AccountIndex(model),
     rbac,
     model: createSimulator(),
-    audit,
+    audit: auditRecorder,
     keys,
     tokens: verifiedTokens,
     directory,
@@ -163,7 +166,7 @@ async function start(
   await main.register(async (scope: FastifyInstance) => {
     registerFormParser(scope);
     registerEntraRoutes(scope, {
-      names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit, appTokenLifetime: options.appTokenLifetime,
+      names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit: auditRecorder, appTokenLifetime: options.appTokenLifetime,
       // Entra publishes no per-app figure; 20 per second per client, as the identity endpoints. No limit on concurrency:
       // a client is counted once authenticated, and what follows (one signature) never waits.
       throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY) : undefined,
@@ -188,7 +191,7 @@ async function start(
     knownResources,
     origin: () => names.origin,
     tenantId,
-    audit,
+    audit: auditRecorder,
     throttle: options.identityThrottle ? new HostThrottle() : undefined,
     now: () => clock.now(),
   };

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '../../resources/model.js';
 import type { RoleAssignmentService } from '../../rbac/assignments.js';
-import type { AuditLog } from '../../audit/log.js';
-import type { AuditRecord } from '../../audit/model.js';
+import type { AuditRecorder } from '../../audit/recorder.js';
 import { ModelInputError, type ModelBackend, type CallContext } from '../../models/index.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
@@ -14,7 +13,7 @@ export interface DataPlaneDeps extends AuthenticateDeps {
   readonly accounts: AccountIndex;
   readonly rbac: RoleAssignmentService;
   readonly model: ModelBackend;
-  readonly audit: AuditLog;
+  readonly audit: AuditRecorder;
 }
 
 /** The request body as the listener received it. */
@@ -78,7 +77,7 @@ export class DataPlane {
       const deploymentName = call.v1 ? (typeof body['model'] === 'string' ? body['model'] : '') : (call.deployment ?? '');
       const deployment = deps.accounts.deployment(account, deploymentName);
       if (!deployment) throw dataPlaneErrors.deploymentNotFound();
-      deps.audit.record(this.auditRecord(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action'));
+      this.audit(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action');
       const latency = deployment.properties['simulatedLatencyMs'];
       if (typeof latency === 'number' && latency > 0) {
         return new Promise((resolve) => setTimeout(resolve, latency)).then(() => this.answerOrInputError(call, deployment, body));
@@ -86,7 +85,7 @@ export class DataPlane {
       return this.answerOrInputError(call, deployment, body);
     } catch (error) {
       if (!(error instanceof DataPlaneError)) throw error;
-      deps.audit.record(this.auditRecord(call, account, caller, 'denied', error.reason));
+      this.audit(call, account, caller, 'denied', error.reason);
       return errorAnswer(error);
     }
   }
@@ -130,20 +129,13 @@ export class DataPlane {
     return kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity';
   }
 
-  private auditRecord(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, decision: 'allowed' | 'denied', reason: string): AuditRecord {
+  private audit(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, decision: 'allowed' | 'denied', reason: string): void {
     const token = caller?.kind === 'token' ? caller.token : undefined;
-    return {
-      at: new Date().toISOString(),
-      surface: 'openai',
-      operation: call.operation.template,
-      account: account?.id ?? null,
-      principalId: token ? token.objectId : null,
-      principalType: token ? this.principalType(token.objectId) : null,
-      keyName: caller?.kind === 'key' ? caller.keyName : null,
-      decision,
-      reason,
-      requestId: call.requestId,
-    };
+    this.deps.audit.record(
+      'openai', call.operation.template, account?.id ?? null,
+      token ? token.objectId : null, token ? this.principalType(token.objectId) : null,
+      caller?.kind === 'key' ? caller.keyName : null, decision, reason, call.requestId,
+    );
   }
 }
 
