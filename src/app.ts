@@ -147,7 +147,6 @@ async function start(
     keys,
     tokens: verifiedTokens,
     directory,
-    strictRevocation: options.strictRevocation,
   });
   const main = createServer({
     tls: { key: certificates.keyPem, cert: certificates.certPem },

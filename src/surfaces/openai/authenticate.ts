@@ -15,7 +15,6 @@ export interface AuthenticateDeps {
   readonly keys: KeyService;
   readonly tokens: VerifiedTokenCache;
   readonly directory: DirectoryService;
-  readonly strictRevocation: boolean;
 }
 
 /**
