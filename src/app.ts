@@ -38,7 +38,7 @@ import { DataPlane } from './surfaces/openai/data-plane.js';
 import { dataPlaneListener } from './surfaces/openai/listener.js';
 import { AccountIndex } from './surfaces/openai/accounts.js';
 import { VerifiedTokenCache } from './surfaces/openai/verified-tokens.js';
-import { createSimulator } from './models/index.js';
+import { createSimulatorBackend } from './models/index.js';
 import { SigningKeyRotation } from './tokens/rotation.js';
 import { WorkloadIssuer } from './tokens/workload-issuer.js';
 import { ExternalIssuerKeys } from './directory/issuer-keys.js';
@@ -142,7 +142,7 @@ async function start(
   const dataPlane = new DataPlane({
     accounts: new AccountIndex(model),
     rbac,
-    model: createSimulator(),
+    model: createSimulatorBackend(),
     audit: auditRecorder,
     keys,
     tokens: verifiedTokens,
