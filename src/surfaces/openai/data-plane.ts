@@ -6,7 +6,7 @@ import { ModelInputError, type ModelBackend, type ModelChunks, type ModelRequest
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
 import { DataPlaneError, dataPlaneErrors } from './errors.js';
-import type { Operation } from './operations.js';
+import type { DataPlaneRoute } from './route.js';
 
 export interface DataPlaneDeps extends AuthenticateDeps {
   readonly accounts: AccountIndex;
@@ -23,15 +23,9 @@ export type BodyInput =
   | { readonly kind: 'unsupported'; readonly mediaType: string | undefined }
   | { readonly kind: 'tooLarge' };
 
-/** One data-plane call, already routed: which account, deployment and operation the path names. */
-export interface DataPlaneCall {
+/** One data-plane call, already routed: which account, deployment and operation the path names (on the v1 API, the body's `model` names the deployment). */
+export interface DataPlaneCall extends DataPlaneRoute {
   readonly requestId: string;
-  readonly account: string;
-  /** From the path; undefined on the v1 API, where the body's `model` names it. */
-  readonly deployment: string | undefined;
-  readonly operation: Operation;
-  readonly v1: boolean;
-  readonly hasApiVersion: boolean;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: BodyInput;
 }
