@@ -28,6 +28,7 @@ import { registerArmRoutes } from './surfaces/arm/routes.js';
 import { registerFormParser } from './surfaces/http/form.js';
 import { registerGraphRoutes } from './surfaces/graph/routes.js';
 import { AuditLog } from './audit/log.js';
+import { AuditRecorder } from './audit/recorder.js';
 import { AuditStore } from './store/audit-store.js';
 import { ManagedIdentityTokens } from './tokens/managed-identity.js';
 import { HostThrottle } from './surfaces/identity-endpoints/throttle.js';
@@ -37,13 +38,14 @@ import { DataPlane } from './surfaces/openai/data-plane.js';
 import { dataPlaneListener } from './surfaces/openai/listener.js';
 import { AccountIndex } from './surfaces/openai/accounts.js';
 import { VerifiedTokenCache } from './surfaces/openai/verified-tokens.js';
-import { createSimulator } from './models/index.js';
+import { createSimulatorBackend } from './models/index.js';
 import { SigningKeyRotation } from './tokens/rotation.js';
 import { WorkloadIssuer } from './tokens/workload-issuer.js';
 import { ExternalIssuerKeys } from './directory/issuer-keys.js';
 import { ClientAuthenticator } from './directory/client-authenticator.js';
 import { CredentialService } from './directory/credentials.js';
 import type { IssuerKeySource } from './directory/federated.js';
+import { retiredKeyHorizonSeconds } from './shared/time-limits.js';
 
 export interface RunningKeyless {
   readonly info: RuntimeInfo;
@@ -123,6 +125,8 @@ async function start(
   });
   // Flushed before the store closes (cleanups run in reverse).
   cleanups.push(() => audit.close());
+  // Surfaces record through one builder stamped with the injected clock; ARM reads the trail back from the log.
+  const auditRecorder = new AuditRecorder(audit, clock);
   const workload = await WorkloadIssuer.open(store, model, kek, () => names.origin, clock);
   const externalIssuers = new ExternalIssuerKeys(new Set(options.federatedIssuers));
   // The built-in workload issuer is verified in-process; any other issuer must be allowed and is fetched over HTTPS.
@@ -138,12 +142,11 @@ async function start(
   const dataPlane = new DataPlane({
     accounts: new AccountIndex(model),
     rbac,
-    model: createSimulator(),
-    audit,
+    model: createSimulatorBackend(),
+    audit: auditRecorder,
     keys,
     tokens: verifiedTokens,
     directory,
-    strictRevocation: options.strictRevocation,
   });
   const main = createServer({
     tls: { key: certificates.keyPem, cert: certificates.certPem },
@@ -162,7 +165,7 @@ async function start(
   await main.register(async (scope: FastifyInstance) => {
     registerFormParser(scope);
     registerEntraRoutes(scope, {
-      names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit, appTokenLifetime: options.appTokenLifetime,
+      names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit: auditRecorder, appTokenLifetime: options.appTokenLifetime,
       // Entra publishes no per-app figure; 20 per second per client, as the identity endpoints. No limit on concurrency:
       // a client is counted once authenticated, and what follows (one signature) never waits.
       throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY) : undefined,
@@ -174,7 +177,7 @@ async function start(
       names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, audit, credentials, identityUrl: () => identityUrl,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
       workload,
-      rotation: new SigningKeyRotation(store, model, clock, kek, Math.max(options.identityTokenLifetime, options.appTokenLifetime ?? 5400) + 300),
+      rotation: new SigningKeyRotation(store, model, clock, kek, retiredKeyHorizonSeconds(options.identityTokenLifetime, options.appTokenLifetime)),
     }),
   );
 
@@ -187,7 +190,7 @@ async function start(
     knownResources,
     origin: () => names.origin,
     tenantId,
-    audit,
+    audit: auditRecorder,
     throttle: options.identityThrottle ? new HostThrottle() : undefined,
     now: () => clock.now(),
   };

@@ -2,10 +2,8 @@ import { X509Certificate, constants, verify, type KeyObject } from 'node:crypto'
 import type { DecodedJwt } from '../tokens/jwt.js';
 import type { ClientCertificate, Principal } from './model.js';
 import { ClientAuthenticationError } from './errors.js';
+import { CLOCK_SKEW_SECONDS, MAX_ASSERTION_LIFETIME_SECONDS } from '../shared/time-limits.js';
 
-/** Assertions live at most 10 minutes (msal-node signs nbf..nbf+600); 5 minutes of skew either way. */
-const MAX_LIFETIME_SECONDS = 600;
-const SKEW_SECONDS = 300;
 
 /**
  * Verifies a certificate-signed client assertion (private_key_jwt): PS256
@@ -48,7 +46,7 @@ export function verifyCertificateAssertion(
   if (!audiences.some((a) => typeof a === 'string' && isTokenEndpoint(a))) {
     throw new ClientAuthenticationError('AssertionAudience', clientId, { audience: aud });
   }
-  checkTimes(claims, nowSeconds, clientId, MAX_LIFETIME_SECONDS);
+  checkTimes(claims, nowSeconds, clientId, MAX_ASSERTION_LIFETIME_SECONDS);
   return certificate;
 }
 
@@ -58,8 +56,8 @@ export function checkTimes(claims: Record<string, unknown>, now: number, clientI
   const nbf = claims['nbf'] !== undefined ? claims['nbf'] : claims['iat'];
   if (typeof exp !== 'number' || (nbf !== undefined && typeof nbf !== 'number')) throw new ClientAuthenticationError('MalformedAssertion', clientId);
   const start = typeof nbf === 'number' ? nbf : now;
-  const tooLong = maxLifetime !== undefined && exp - start > maxLifetime + SKEW_SECONDS;
-  if (now > exp + SKEW_SECONDS || now + SKEW_SECONDS < start || tooLong) {
+  const tooLong = maxLifetime !== undefined && exp - start > maxLifetime + CLOCK_SKEW_SECONDS;
+  if (now > exp + CLOCK_SKEW_SECONDS || now + CLOCK_SKEW_SECONDS < start || tooLong) {
     throw new ClientAuthenticationError('AssertionOutOfTime', clientId, { now, nbf: start, exp });
   }
 }

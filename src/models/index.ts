@@ -1,6 +1,7 @@
 /** The built-in simulator model behind the data plane (pure: no HTTP). */
 export { ModelInputError } from './errors.js';
-export { SimulatorModel, createSimulator } from './simulator.js';
+export { SimulatorModel, createSimulator, createSimulatorBackend } from './simulator.js';
+export { CachingSimulator } from './simulator-backend.js';
 export { encodingForModel, type EncodingName } from './tokenizer.js';
 export { defaultDimensions } from './embeddings.js';
-export type { CallContext, ChatChoice, ChatResult, ChatUsage, ModelBackend } from './types.js';
+export type { Awaitable, CallContext, ChatChoice, ChatResult, ChatUsage, ModelBackend, ModelChunks, ModelRequest } from './types.js';

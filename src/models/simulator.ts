@@ -2,14 +2,17 @@ import { chatChunks, chatCompletion } from './chat.js';
 import { completionChunks, textCompletion } from './completions.js';
 import { createEmbeddings } from './embeddings.js';
 import { tokenizerForModel } from './tokenizer.js';
-import type { CallContext, ChatResult, ModelBackend } from './types.js';
+import type { CallContext, ChatResult } from './types.js';
+import { CachingSimulator } from './simulator-backend.js';
 
 /**
  * The built-in model: deterministic replies and embeddings derived from a
  * hash of the request, with usage counted by the model family's real BPE.
  * Stateless apart from the process-wide tokenizers it builds on first use.
+ * Synchronous and object-returning; the data plane serves it through
+ * CachingSimulator, its ModelBackend.
  */
-export class SimulatorModel implements ModelBackend {
+export class SimulatorModel {
   chat(body: unknown, ctx: CallContext): ChatResult {
     return chatCompletion(body, ctx);
   }
@@ -38,4 +41,9 @@ export class SimulatorModel implements ModelBackend {
 
 export function createSimulator(): SimulatorModel {
   return new SimulatorModel();
+}
+
+/** The simulator as the data plane's backend, answering repeated requests from its cache. */
+export function createSimulatorBackend(model: SimulatorModel = createSimulator()): CachingSimulator {
+  return new CachingSimulator(model);
 }

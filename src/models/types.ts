@@ -45,14 +45,36 @@ export type ChatResult = {
   prompt_filter_results: readonly PromptFilterResult[];
 };
 
-/** What the data plane calls; bodies are parsed JSON, not yet validated. */
+/** A value, or the promise of it: a backend answers synchronously when it can (a cached answer), so the caller need not wait a tick. */
+export type Awaitable<T> = T | Promise<T>;
+
+/** The chunks of a streamed answer, each sent as one SSE `data:` line: in memory, or arriving from an upstream. */
+export type ModelChunks = Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>;
+
+/** One call to a model, as the data plane routed it. */
+export interface ModelRequest {
+  /** The parsed JSON body, not yet validated. */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** The body as received: the same text is the same request (what the simulator caches by). */
+  readonly text: string;
+  /** The deployment's key (lowercased ARM id), stable for the deployment's life. */
+  readonly deploymentKey: string;
+  /** Deployment and model names, the response id and time. */
+  readonly ctx: CallContext;
+}
+
+/**
+ * What serves a deployment: the built-in simulator today, an upstream
+ * OpenAI-compatible server later. Non-streamed answers are the serialised
+ * body to send; invalid input throws (or rejects with) ModelInputError before
+ * anything is sent. Streams validate before their first chunk.
+ */
 export interface ModelBackend {
-  chat(body: unknown, ctx: CallContext): ChatResult;
-  /** Validates eagerly (throws before the first chunk); yields the chunk objects to send as SSE `data:` lines. */
-  chatStream(body: unknown, ctx: CallContext): Iterable<Record<string, unknown>>;
-  completion(body: unknown, ctx: CallContext): Record<string, unknown>;
-  completionStream(body: unknown, ctx: CallContext): Iterable<Record<string, unknown>>;
-  embeddings(body: unknown, ctx: CallContext): Record<string, unknown>;
+  chat(request: ModelRequest): Awaitable<string>;
+  completion(request: ModelRequest): Awaitable<string>;
+  embeddings(request: ModelRequest): Awaitable<string>;
+  chatStream(request: ModelRequest): Awaitable<ModelChunks>;
+  completionStream(request: ModelRequest): Awaitable<ModelChunks>;
 }
 
 export const SYSTEM_FINGERPRINT = 'fp_keyless';

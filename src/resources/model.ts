@@ -55,8 +55,3 @@ export const RESOURCE_TYPES = {
   site: 'Microsoft.Web/sites',
   virtualMachine: 'Microsoft.Compute/virtualMachines',
 } as const;
-
-export type ResourceType = (typeof RESOURCE_TYPES)[keyof typeof RESOURCE_TYPES];
-
-/** Types that host code and can carry an identity block. */
-export const HOST_TYPES: readonly string[] = [RESOURCE_TYPES.site, RESOURCE_TYPES.virtualMachine, RESOURCE_TYPES.account];

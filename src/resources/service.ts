@@ -9,6 +9,7 @@ import type { Resource, ResourceGroup } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { groupId, idKey, parseResourceId, resourceId } from './arm-id.js';
 import { resourceErrors } from './errors.js';
+import { allowsKeys } from './local-auth.js';
 import { ConflictError } from '../shared/errors.js';
 import { accountEndpointName as endpointName } from './account-endpoint.js';
 import { checkGroupName, checkResourceName, normaliseLocation } from './names.js';
@@ -219,7 +220,7 @@ export class ResourceService {
   async listKeys(group: string, name: string): Promise<Record<KeyName, string>> {
     const address = { type: RESOURCE_TYPES.account, group, names: [name] };
     const account = this.get(address);
-    if (account.properties['disableLocalAuth'] === true) throw resourceErrors.localAuthDisabled();
+    if (!allowsKeys(account)) throw resourceErrors.localAuthDisabled();
     const { value } = await this.store.write((writer) => this.keys.list(writer, account.key));
     return value;
   }
@@ -232,7 +233,7 @@ export class ResourceService {
       // Checked inside the write: the account may have been deleted, or local auth turned off, since it was read.
       const current = await writer.resource(account.key);
       if (!current) throw resourceErrors.resourceNotFound(RESOURCE_TYPES.account, name, group);
-      if (current.properties['disableLocalAuth'] === true) throw resourceErrors.localAuthDisabledRegenerate();
+      if (!allowsKeys(current)) throw resourceErrors.localAuthDisabledRegenerate();
       await this.keys.regenerate(writer, account.key, normalised);
       return this.keys.list(writer, account.key);
     });

@@ -152,6 +152,16 @@ function syncDir(dir: string): void {
   }
 }
 
+/** A file's text, or undefined when it does not exist (any other failure throws). */
+export function readFileIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 function statOrUndefined(p: string): fs.Stats | undefined {
   try {
     return fs.statSync(p);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StartupError } from '../shared/errors.js';
 import { isProcessAlive } from './runtime-file.js';
+import { readFileIfExists } from './data-dir.js';
 
 export const LOCK_FILE_NAME = 'keyless.lock';
 
@@ -50,11 +51,11 @@ function tryCreate(file: string): boolean {
 
 /** The pid in the lock file, 'stale' if unparseable, undefined if the file is gone. */
 function readHolder(file: string): number | 'stale' | undefined {
-  let text = readOrUndefined(file);
+  let text = readFileIfExists(file);
   if (text === '') {
     // Another process may have created the file and not yet written its pid.
     sleepSync(100);
-    text = readOrUndefined(file);
+    text = readFileIfExists(file);
   }
   if (text === undefined) return undefined;
   const pid = Number(text.trim());
@@ -78,15 +79,6 @@ function alreadyRunning(pid: number | undefined): StartupError {
     'AlreadyRunning',
     `Keyless is already running with this data folder${who}; stop it first or use --data to pick another folder`,
   );
-}
-
-function readOrUndefined(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }
 
 function sleepSync(ms: number): void {

@@ -4,7 +4,7 @@ import { X509Certificate as NodeCertificate, createPrivateKey, webcrypto } from 
 import type { KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { GeneralName, GeneralSubtree, GeneralSubtrees, NameConstraints, id_ce_nameConstraints } from '@peculiar/asn1-x509';
-import { writeFileAtomic } from './data-dir.js';
+import { readFileIfExists, writeFileAtomic } from './data-dir.js';
 
 type X509 = typeof import('@peculiar/x509');
 
@@ -167,8 +167,8 @@ async function exportPrivateKey(x509: X509, key: webcrypto.CryptoKey): Promise<s
 
 /** The stored CA, or undefined when it is missing, broken, or close to expiry. */
 function loadCa(dir: string): CaMaterial | undefined {
-  const certPem = readOptional(path.join(dir, CA_FILE));
-  const keyPem = readOptional(path.join(dir, CA_KEY_FILE));
+  const certPem = readFileIfExists(path.join(dir, CA_FILE));
+  const keyPem = readFileIfExists(path.join(dir, CA_KEY_FILE));
   if (certPem === undefined || keyPem === undefined) return undefined;
   try {
     const ca = toCaMaterial(certPem, keyPem);
@@ -180,8 +180,8 @@ function loadCa(dir: string): CaMaterial | undefined {
 }
 
 function loadServer(dir: string, ca: CaMaterial): { certPem: string; keyPem: string } | undefined {
-  const certPem = readOptional(path.join(dir, SERVER_CERT_FILE));
-  const keyPem = readOptional(path.join(dir, SERVER_KEY_FILE));
+  const certPem = readFileIfExists(path.join(dir, SERVER_CERT_FILE));
+  const keyPem = readFileIfExists(path.join(dir, SERVER_KEY_FILE));
   if (certPem === undefined || keyPem === undefined) return undefined;
   try {
     const cert = new NodeCertificate(certPem);
@@ -204,13 +204,4 @@ function toCaMaterial(certPem: string, keyPem: string): CaMaterial {
 function expiresSoon(cert: NodeCertificate): boolean {
   const notAfter = Date.parse(cert.validTo);
   return !Number.isFinite(notAfter) || notAfter - Date.now() < RENEW_WITHIN_MS;
-}
-
-function readOptional(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }

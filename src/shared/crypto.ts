@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 /** A random secret as base64url text; `bytes` of CSPRNG output (32 bytes = 256 bits). */
 export function randomSecret(bytes = 32): string {
@@ -13,14 +13,6 @@ export function randomHex(bytes = 16): string {
 /** Keyed digest used to look secrets up without storing them: HMAC-SHA256(pepper, purpose NUL value). */
 export function keyedDigest(pepper: Buffer, purpose: string, value: string): string {
   return createHmac('sha256', pepper).update(purpose).update('\0').update(value).digest('base64url');
-}
-
-/** Constant-time comparison of two strings (length leaks, content does not). */
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  if (x.length !== y.length) return false;
-  return timingSafeEqual(x, y);
 }
 
 const AEAD = 'aes-256-gcm';

@@ -4,6 +4,7 @@ import type { Principal } from '../directory/model.js';
 import { decodeJwt, signRs256, verifyRs256 } from './jwt.js';
 import type { Keyring } from './signing-keys.js';
 import { TokenRejectedError } from './errors.js';
+import { CLOCK_SKEW_SECONDS } from '../shared/time-limits.js';
 
 export interface IssueRequest {
   readonly principal: Principal;
@@ -38,9 +39,6 @@ export interface VerifyPolicy {
 
 /** Under --strict-revocation, a token whose principal no longer exists is refused on every surface. */
 export type PrincipalExists = (objectId: string) => boolean;
-
-/** Tolerated clock skew for nbf/exp, in seconds. */
-const SKEW_SECONDS = 300;
 
 /**
  * Issues v1 access tokens (the version Azure resources such as ARM and
@@ -112,8 +110,8 @@ export class TokenService {
     if (typeof exp !== 'number' || typeof nbf !== 'number' || typeof claims['oid'] !== 'string') {
       throw new TokenRejectedError('TokenMalformed', 'The token lacks required claims.');
     }
-    if (now > exp + SKEW_SECONDS) throw new TokenRejectedError('TokenExpired', 'The token has expired.', { exp, now });
-    if (now + SKEW_SECONDS < nbf) throw new TokenRejectedError('TokenNotYetValid', 'The token is not yet valid.');
+    if (now > exp + CLOCK_SKEW_SECONDS) throw new TokenRejectedError('TokenExpired', 'The token has expired.', { exp, now });
+    if (now + CLOCK_SKEW_SECONDS < nbf) throw new TokenRejectedError('TokenNotYetValid', 'The token is not yet valid.');
     if (this.principalExists && !this.principalExists(claims['oid'])) {
       throw new TokenRejectedError('TokenPrincipalDeleted', 'The principal of the token no longer exists.');
     }

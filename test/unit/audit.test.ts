@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuditLog, BoundedQueue, auditLimit, type AuditQuery, type AuditRecord, type AuditSink } from '../../src/audit/index.js';
+import { AuditLog, AuditRecorder, BoundedQueue, auditLimit, type AuditQuery, type AuditRecord, type AuditSink } from '../../src/audit/index.js';
 import { parseSince, principalCell } from '../../src/cli/commands/audit.js';
 
 const record = (n: number, over: Partial<AuditRecord> = {}): AuditRecord => ({
@@ -324,5 +324,20 @@ describe('audit helpers', () => {
     assert.equal(principalCell({ principalId: null, keyName: 'key1', account }), 'key1@acct1');
     assert.equal(principalCell({ principalId: null, keyName: 'key2', account: null }), 'key2');
     assert.equal(principalCell({ principalId: null, keyName: null, account: null }), '');
+  });
+});
+
+describe('AuditRecorder', () => {
+  test('stamps each record with the injected clock and keeps the fields as given', () => {
+    const records: AuditRecord[] = [];
+    let now = Date.parse('2030-01-02T03:04:05.678Z');
+    const recorder = new AuditRecorder({ record: (r) => records.push(r) }, { now: () => now });
+    recorder.record('openai', 'POST /x', 'acct', 'oid', 'ServicePrincipal', null, 'allowed', 'why', 'req-1');
+    now += 1;
+    recorder.record('entra', 'POST /y', null, null, null, 'key1', 'denied', 'no', null);
+    assert.deepEqual(records, [
+      { at: '2030-01-02T03:04:05.678Z', surface: 'openai', operation: 'POST /x', account: 'acct', principalId: 'oid', principalType: 'ServicePrincipal', keyName: null, decision: 'allowed', reason: 'why', requestId: 'req-1' },
+      { at: '2030-01-02T03:04:05.679Z', surface: 'entra', operation: 'POST /y', account: null, principalId: null, principalType: null, keyName: 'key1', decision: 'denied', reason: 'no', requestId: null },
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matchDataPlaneRoute } from '../../src/surfaces/openai/route.js';
 import { DEPLOYMENT_OPERATIONS, V1_OPERATIONS } from '../../src/surfaces/openai/operations.js';
-import { ResponseTemplate, ID_MARK, CREATED_MARK } from '../../src/surfaces/openai/response-cache.js';
+import { ResponseTemplate, ID_MARK, CREATED_MARK } from '../../src/models/response-cache.js';
 
 describe('data-plane routes', () => {
   test('deployment operations, with the account and deployment decoded and in their case', () => {

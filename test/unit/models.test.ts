@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidInputError } from '../../src/shared/errors.js';
-import { createSimulator, encodingForModel, ModelInputError, type CallContext } from '../../src/models/index.js';
+import { createSimulator, createSimulatorBackend, encodingForModel, ModelInputError, type CallContext, type ModelRequest } from '../../src/models/index.js';
 import { tokenizer } from '../../src/models/tokenizer.js';
 
 const sim = createSimulator();
@@ -518,5 +518,30 @@ describe('cost on the hot path', () => {
         `stream incl. JSON.stringify ${streamed.toFixed(1)}; embedding (1536 floats) ${embedding.toFixed(1)}`,
     );
     assert.ok(same < 1000 && distinct < 1000, `chat too slow: ${same}/${distinct} µs`);
+  });
+});
+
+describe('the simulator backend (the data plane\'s ModelBackend)', () => {
+  const backend = createSimulatorBackend(sim);
+  const request = (body: Json, id: string, created: number, deploymentKey = 'dep-key'): ModelRequest => ({
+    body, text: JSON.stringify(body), deploymentKey, ctx: ctx('gpt-4o', id, created),
+  });
+
+  test('answers with the serialised answer at once, the same as the model, with the id and time of each call', () => {
+    const body = user('Cache me');
+    const first = backend.chat(request(body, 'chatcmpl-one', 100));
+    const again = backend.chat(request(body, 'chatcmpl-two', 200));
+    assert.equal(typeof first, 'string', 'a ready answer, not a promise');
+    assert.deepEqual(JSON.parse(first), chat(body, ctx('gpt-4o', 'chatcmpl-one', 100)));
+    assert.deepEqual(JSON.parse(again), chat(body, ctx('gpt-4o', 'chatcmpl-two', 200)));
+  });
+
+  test('refuses invalid input with ModelInputError, cached or not', () => {
+    for (let i = 0; i < 2; i++) assert.throws(() => backend.chat(request({ messages: [] }, 'chatcmpl-x', 1)), ModelInputError);
+  });
+
+  test('streams the model\'s chunks', () => {
+    const body = { ...user('Stream me'), stream: true };
+    assert.deepEqual([...(backend.chatStream(request(body, 'chatcmpl-s', 5)) as Iterable<Json>)], chunks(body, ctx('gpt-4o', 'chatcmpl-s', 5)));
   });
 });

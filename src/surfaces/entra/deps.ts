@@ -4,7 +4,7 @@ import type { Keyring } from '../../tokens/signing-keys.js';
 import type { TokenService } from '../../tokens/service.js';
 import type { KnownResources } from '../../tokens/resources.js';
 import type { WorkloadIssuer } from '../../tokens/workload-issuer.js';
-import type { AuditLog } from '../../audit/log.js';
+import type { AuditRecorder } from '../../audit/recorder.js';
 import type { HostThrottle } from '../identity-endpoints/throttle.js';
 
 export interface EntraDeps {
@@ -15,7 +15,7 @@ export interface EntraDeps {
   readonly tokens: TokenService;
   readonly resources: KnownResources;
   readonly workload: WorkloadIssuer;
-  readonly audit: AuditLog;
+  readonly audit: AuditRecorder;
   /** Fixed app-token lifetime in seconds; undefined = Entra's random 60–90 minutes. */
   readonly appTokenLifetime: number | undefined;
   /** Per-client limits when --token-throttle is on. */

@@ -105,18 +105,8 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
   }
 
   function audit(request: FastifyRequest, principalId: string | null, decision: 'allowed' | 'denied', reason: string): void {
-    deps.audit.record({
-      at: new Date().toISOString(),
-      surface: 'entra',
-      operation: `POST ${request.url.split('?')[0] ?? ''}`,
-      account: null,
-      principalId,
-      principalType: principalId === null ? null : 'ServicePrincipal',
-      keyName: null,
-      decision,
-      reason,
-      requestId: request.id,
-    });
+    const operation = `POST ${request.url.split('?')[0] ?? ''}`;
+    deps.audit.record('entra', operation, null, principalId, principalId === null ? null : 'ServicePrincipal', null, decision, reason, request.id);
   }
 }
 

@@ -16,7 +16,7 @@ const SELECTORS = { client_id: 'clientId', principal_id: 'objectId', object_id: 
 export function registerAppServiceSource(app: FastifyInstance, deps: IdentityEndpointDeps): void {
   app.get(APP_SERVICE_PATH, async (request, reply) => {
     const fail = (status: number, message: string, reason: string, hostId: string | null = null, principalId: string | null = null) => {
-      deps.audit.record(identityAudit(request, OPERATION, hostId, principalId, 'denied', reason));
+      identityAudit(deps.audit, request, OPERATION, hostId, principalId, 'denied', reason);
       return reply.code(status).send({ statusCode: status, message, correlationId: randomUUID() });
     };
     const secret = request.headers['x-identity-header'];
@@ -26,7 +26,7 @@ export function registerAppServiceSource(app: FastifyInstance, deps: IdentityEnd
       return fail(400, 'The X-IDENTITY-HEADER header is missing or does not belong to an app.', secret ? 'unknown identity header' : 'no identity header');
     }
     if (deps.throttle && !deps.throttle.admit(host.key)) {
-      deps.audit.record(identityAudit(request, OPERATION, host.id, null, 'denied', 'throttled'));
+      identityAudit(deps.audit, request, OPERATION, host.id, null, 'denied', 'throttled');
       return reply.code(429).header('retry-after', '1').send({ statusCode: 429, message: 'Too many requests.', correlationId: randomUUID() });
     }
     try {
@@ -51,7 +51,7 @@ export function registerAppServiceSource(app: FastifyInstance, deps: IdentityEnd
         return fail(400, unknownResourceMessage(resource, deps.tenantId()), 'unknown resource', host.id, principal.objectId);
       }
       const token = deps.tokens.get(principal, resource, deps.origin());
-      deps.audit.record(identityAudit(request, OPERATION, host.id, principal.objectId, 'allowed', `token for ${resource}`));
+      identityAudit(deps.audit, request, OPERATION, host.id, principal.objectId, 'allowed', `token for ${resource}`);
       return reply.send({
         access_token: token.accessToken,
         expires_on: String(token.expiresOn),

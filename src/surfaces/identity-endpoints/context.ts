@@ -3,8 +3,7 @@ import type { Resource } from '../../resources/model.js';
 import type { HostSecretService } from '../../resources/host-secrets.js';
 import type { ManagedIdentityTokens } from '../../tokens/managed-identity.js';
 import type { KnownResources } from '../../tokens/resources.js';
-import type { AuditLog } from '../../audit/log.js';
-import type { AuditRecord } from '../../audit/model.js';
+import type { AuditRecorder } from '../../audit/recorder.js';
 import type { HostThrottle } from './throttle.js';
 
 /** What every managed identity source needs; each source (one file each) speaks its platform's dialect. */
@@ -17,7 +16,7 @@ export interface IdentityEndpointDeps {
   /** The HTTPS origin tokens name as their issuer host. */
   readonly origin: () => string;
   readonly tenantId: () => string;
-  readonly audit: AuditLog;
+  readonly audit: AuditRecorder;
   readonly throttle: HostThrottle | undefined;
   /** Milliseconds since the epoch (the injected clock, as the tokens use). */
   readonly now: () => number;
@@ -35,25 +34,15 @@ export function firstQueryValue(query: Record<string, unknown>, name: string): s
   return undefined;
 }
 
-/** The audit record of one identity-endpoint decision; `hostId` names the calling host. */
+/** Audits one identity-endpoint decision; `hostId` names the calling host. */
 export function identityAudit(
+  audit: AuditRecorder,
   request: { id: string },
   operation: string,
   hostId: string | null,
   principalId: string | null,
   decision: 'allowed' | 'denied',
   reason: string,
-): AuditRecord {
-  return {
-    at: new Date().toISOString(),
-    surface: 'identity',
-    operation,
-    account: hostId,
-    principalId,
-    principalType: principalId === null ? null : 'ManagedIdentity',
-    keyName: null,
-    decision,
-    reason,
-    requestId: request.id,
-  };
+): void {
+  audit.record('identity', operation, hostId, principalId, principalId === null ? null : 'ManagedIdentity', null, decision, reason, request.id);
 }

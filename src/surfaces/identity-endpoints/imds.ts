@@ -28,7 +28,7 @@ export function registerImdsSource(app: FastifyInstance, deps: IdentityEndpointD
 
   async function handle(request: FastifyRequest, reply: FastifyReply, secret: string | undefined) {
     const fail = (body: Record<string, unknown>, reason: string, hostId: string | null = null, principalId: string | null = null) => {
-      deps.audit.record(identityAudit(request, OPERATION, hostId, principalId, 'denied', reason));
+      identityAudit(deps.audit, request, OPERATION, hostId, principalId, 'denied', reason);
       return reply.code(400).send(body);
     };
     if (request.headers['x-forwarded-for'] !== undefined) {
@@ -43,7 +43,7 @@ export function registerImdsSource(app: FastifyInstance, deps: IdentityEndpointD
       return fail({ error: 'invalid_request', error_description: 'This endpoint does not belong to a virtual machine.' }, secret === undefined ? 'bare IMDS path' : 'unknown endpoint secret');
     }
     if (deps.throttle && !deps.throttle.admit(host.key)) {
-      deps.audit.record(identityAudit(request, OPERATION, host.id, null, 'denied', 'throttled'));
+      identityAudit(deps.audit, request, OPERATION, host.id, null, 'denied', 'throttled');
       return reply.code(429).header('retry-after', '1').send({ error: 'too_many_requests', error_description: 'Too many requests' });
     }
     try {
@@ -73,7 +73,7 @@ export function registerImdsSource(app: FastifyInstance, deps: IdentityEndpointD
         return fail({ error: 'invalid_resource', error_description: unknownResourceMessage(resource, deps.tenantId()) }, 'unknown resource', host.id, principal.objectId);
       }
       const token = deps.tokens.get(principal, resource, deps.origin());
-      deps.audit.record(identityAudit(request, OPERATION, host.id, principal.objectId, 'allowed', `token for ${resource}`));
+      identityAudit(deps.audit, request, OPERATION, host.id, principal.objectId, 'allowed', `token for ${resource}`);
       return reply.send({
         access_token: token.accessToken,
         refresh_token: '',

@@ -1,4 +1,4 @@
-import type { Resource } from '../../resources/model.js';
+import { allowsKeys, type Resource } from '../../resources/index.js';
 import type { KeyService } from '../../keys/service.js';
 import type { KeyName } from '../../keys/model.js';
 import type { DirectoryService } from '../../directory/service.js';
@@ -15,7 +15,6 @@ export interface AuthenticateDeps {
   readonly keys: KeyService;
   readonly tokens: VerifiedTokenCache;
   readonly directory: DirectoryService;
-  readonly strictRevocation: boolean;
 }
 
 /**
@@ -51,7 +50,7 @@ export function authenticate(
 
 function byKey(presented: string, account: Resource, deps: AuthenticateDeps): Caller {
   // Azure refuses any key once local authentication is off, valid or not.
-  if (account.properties['disableLocalAuth'] === true) throw dataPlaneErrors.localAuthDisabled();
+  if (!allowsKeys(account)) throw dataPlaneErrors.localAuthDisabled();
   const match = deps.keys.match(presented);
   if (!match || match.accountKey !== account.key) throw dataPlaneErrors.invalidKey(match ? 'key of another account' : 'unknown key');
   return { kind: 'key', keyName: match.keyName };

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '../../resources/model.js';
 import type { RoleAssignmentService } from '../../rbac/assignments.js';
-import type { AuditLog } from '../../audit/log.js';
-import type { AuditRecord } from '../../audit/model.js';
-import { ModelInputError, type ModelBackend, type CallContext } from '../../models/index.js';
+import type { AuditRecorder } from '../../audit/recorder.js';
+import { ModelInputError, type ModelBackend, type ModelChunks, type ModelRequest } from '../../models/index.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
 import { DataPlaneError, dataPlaneErrors } from './errors.js';
-import type { Operation } from './operations.js';
-import { CREATED_MARK, ID_MARK, ResponseCache } from './response-cache.js';
+import type { DataPlaneRoute } from './route.js';
 
 export interface DataPlaneDeps extends AuthenticateDeps {
   readonly accounts: AccountIndex;
   readonly rbac: RoleAssignmentService;
   readonly model: ModelBackend;
-  readonly audit: AuditLog;
+  readonly audit: AuditRecorder;
 }
 
 /** The request body as the listener received it. */
@@ -25,15 +23,9 @@ export type BodyInput =
   | { readonly kind: 'unsupported'; readonly mediaType: string | undefined }
   | { readonly kind: 'tooLarge' };
 
-/** One data-plane call, already routed: which account, deployment and operation the path names. */
-export interface DataPlaneCall {
+/** One data-plane call, already routed: which account, deployment and operation the path names (on the v1 API, the body's `model` names the deployment). */
+export interface DataPlaneCall extends DataPlaneRoute {
   readonly requestId: string;
-  readonly account: string;
-  /** From the path; undefined on the v1 API, where the body's `model` names it. */
-  readonly deployment: string | undefined;
-  readonly operation: Operation;
-  readonly v1: boolean;
-  readonly hasApiVersion: boolean;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: BodyInput;
 }
@@ -41,7 +33,7 @@ export interface DataPlaneCall {
 /** What to answer: a JSON document, or server-sent events (the chunks, each sent as one `data:` line). */
 export type DataPlaneAnswer =
   | { readonly status: number; readonly json: string }
-  | { readonly status: 200; readonly events: Iterable<Record<string, unknown>> };
+  | { readonly status: 200; readonly events: ModelChunks };
 
 /** The largest request body the data plane reads. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -54,12 +46,11 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
  * anything from it. Every decision is audited off the hot path, and the
  * reason of a denial never reaches the body.
  *
- * Synchronous unless the deployment simulates latency: the common answer is a
- * cached template with a fresh id and time (see ResponseCache).
+ * Synchronous unless the deployment simulates latency or the backend answers
+ * later: the simulator's common answer is a cached template with a fresh id
+ * and time, returned without a tick (see CachingSimulator).
  */
 export class DataPlane {
-  private readonly responses = new ResponseCache();
-
   constructor(private readonly deps: DataPlaneDeps) {}
 
   handle(call: DataPlaneCall): DataPlaneAnswer | Promise<DataPlaneAnswer> {
@@ -78,7 +69,7 @@ export class DataPlane {
       const deploymentName = call.v1 ? (typeof body['model'] === 'string' ? body['model'] : '') : (call.deployment ?? '');
       const deployment = deps.accounts.deployment(account, deploymentName);
       if (!deployment) throw dataPlaneErrors.deploymentNotFound();
-      deps.audit.record(this.auditRecord(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action'));
+      this.audit(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action');
       const latency = deployment.properties['simulatedLatencyMs'];
       if (typeof latency === 'number' && latency > 0) {
         return new Promise((resolve) => setTimeout(resolve, latency)).then(() => this.answerOrInputError(call, deployment, body));
@@ -86,42 +77,39 @@ export class DataPlane {
       return this.answerOrInputError(call, deployment, body);
     } catch (error) {
       if (!(error instanceof DataPlaneError)) throw error;
-      deps.audit.record(this.auditRecord(call, account, caller, 'denied', error.reason));
+      this.audit(call, account, caller, 'denied', error.reason);
       return errorAnswer(error);
     }
   }
 
-  private answerOrInputError(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>): DataPlaneAnswer {
+  private answerOrInputError(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>): DataPlaneAnswer | Promise<DataPlaneAnswer> {
     try {
-      return this.answer(call, deployment, body);
+      const answer = this.answer(call, deployment, body);
+      return answer instanceof Promise ? answer.catch(inputErrorAnswer) : answer;
     } catch (error) {
-      if (error instanceof ModelInputError) return errorAnswer(dataPlaneErrors.invalidRequest(error.message, error.param, error.openaiCode));
-      throw error;
+      return inputErrorAnswer(error);
     }
   }
 
-  private answer(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>): DataPlaneAnswer {
+  /** Asks the backend; a ready answer (the simulator's) is returned as it is, without a tick. */
+  private answer(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>): DataPlaneAnswer | Promise<DataPlaneAnswer> {
     const { model } = this.deps;
     const { kind } = call.operation;
     const modelName = String((deployment.properties['model'] as Record<string, unknown> | undefined)?.['name'] ?? deployment.name);
     const created = Math.floor(Date.now() / 1000);
-    const ctx: CallContext = { deployment: deployment.name, modelName, created, id: '' };
+    const id = kind === 'embeddings' ? '' : `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
+    const request: ModelRequest = {
+      body,
+      text: call.body.kind === 'json' ? call.body.text : '',
+      deploymentKey: deployment.key,
+      ctx: { deployment: deployment.name, modelName, created, id },
+    };
     if (kind !== 'embeddings' && body['stream'] === true) {
-      const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
-      return { status: 200, events: kind === 'chat' ? model.chatStream(body, { ...ctx, id }) : model.completionStream(body, { ...ctx, id }) };
+      const events = kind === 'chat' ? model.chatStream(request) : model.completionStream(request);
+      return events instanceof Promise ? events.then(streamAnswer) : streamAnswer(events);
     }
-    // The simulator is deterministic: the same deployment, model and body give the same answer but for id and time.
-    const text = call.body.kind === 'json' ? call.body.text : '';
-    const key = `${deployment.key}\0${modelName}\0${kind}\0${text}`;
-    const marked: CallContext = { ...ctx, id: ID_MARK, created: CREATED_MARK };
-    switch (kind) {
-      case 'embeddings':
-        return { status: 200, json: this.responses.get(key, () => model.embeddings(body, ctx)).fill('', created) };
-      case 'chat':
-        return { status: 200, json: this.responses.get(key, () => model.chat(body, marked)).fill(`chatcmpl-${randomUUID().replace(/-/g, '')}`, created) };
-      case 'completions':
-        return { status: 200, json: this.responses.get(key, () => model.completion(body, marked)).fill(`cmpl-${randomUUID().replace(/-/g, '')}`, created) };
-    }
+    const json = kind === 'chat' ? model.chat(request) : kind === 'completions' ? model.completion(request) : model.embeddings(request);
+    return typeof json === 'string' ? { status: 200, json } : json.then(jsonAnswer);
   }
 
   /** Managed identities and applications are both service principals; the audit tells them apart. */
@@ -130,20 +118,13 @@ export class DataPlane {
     return kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity';
   }
 
-  private auditRecord(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, decision: 'allowed' | 'denied', reason: string): AuditRecord {
+  private audit(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, decision: 'allowed' | 'denied', reason: string): void {
     const token = caller?.kind === 'token' ? caller.token : undefined;
-    return {
-      at: new Date().toISOString(),
-      surface: 'openai',
-      operation: call.operation.template,
-      account: account?.id ?? null,
-      principalId: token ? token.objectId : null,
-      principalType: token ? this.principalType(token.objectId) : null,
-      keyName: caller?.kind === 'key' ? caller.keyName : null,
-      decision,
-      reason,
-      requestId: call.requestId,
-    };
+    this.deps.audit.record(
+      'openai', call.operation.template, account?.id ?? null,
+      token ? token.objectId : null, token ? this.principalType(token.objectId) : null,
+      caller?.kind === 'key' ? caller.keyName : null, decision, reason, call.requestId,
+    );
   }
 }
 
@@ -170,6 +151,15 @@ function parseBody(body: BodyInput): Record<string, unknown> {
 }
 
 const unparsable = (detail: string): DataPlaneError => dataPlaneErrors.invalidRequest(`We could not parse the JSON body of your request. (${detail})`, null, null);
+
+const jsonAnswer = (json: string): DataPlaneAnswer => ({ status: 200, json });
+const streamAnswer = (events: ModelChunks): DataPlaneAnswer => ({ status: 200, events });
+
+/** The model's refusal of the body (invalid input) as Azure's 400; anything else is not the caller's fault. */
+function inputErrorAnswer(error: unknown): DataPlaneAnswer {
+  if (error instanceof ModelInputError) return errorAnswer(dataPlaneErrors.invalidRequest(error.message, error.param, error.openaiCode));
+  throw error;
+}
 
 /** Error bodies are small and rare: serialised per answer. */
 function errorAnswer(error: DataPlaneError): DataPlaneAnswer {

@@ -47,7 +47,8 @@ export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
       // Sending iterates a stream's events: a failure there is answered (or the response cut) like any other.
       const answer = (settled: DataPlaneAnswer): void => {
         try {
-          send(response, requestId, settled, close);
+          const streaming = send(response, requestId, settled, close);
+          if (streaming !== undefined) streaming.catch((error: unknown) => fail(log, response, requestId, error, close));
         } catch (error) {
           fail(log, response, requestId, error, close);
         }
@@ -120,7 +121,8 @@ function mediaTypeOf(type: string | undefined): string | undefined {
   return (semicolon === -1 ? type : type.slice(0, semicolon)).trim().toLowerCase();
 }
 
-function send(response: ServerResponse, requestId: string, answer: DataPlaneAnswer, close = false): void {
+/** Sends the answer; a stream whose chunks arrive later returns the promise of its end. */
+function send(response: ServerResponse, requestId: string, answer: DataPlaneAnswer, close = false): Promise<void> | undefined {
   if ('json' in answer) {
     const headers: Record<string, string | number> = {
       'content-type': JSON_TYPE,
@@ -130,7 +132,7 @@ function send(response: ServerResponse, requestId: string, answer: DataPlaneAnsw
     };
     if (close) headers['connection'] = 'close';
     response.writeHead(answer.status, headers).end(answer.json);
-    return;
+    return undefined;
   }
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -138,7 +140,16 @@ function send(response: ServerResponse, requestId: string, answer: DataPlaneAnsw
     'x-request-id': requestId,
     'apim-request-id': requestId,
   });
-  for (const event of answer.events) response.write(`data: ${JSON.stringify(event)}\n\n`);
+  const { events } = answer;
+  if (Symbol.asyncIterator in events) return sendLater(response, events);
+  for (const event of events) response.write(`data: ${JSON.stringify(event)}\n\n`);
+  response.end('data: [DONE]\n\n');
+  return undefined;
+}
+
+/** An upstream's stream: each chunk is written as it arrives. */
+async function sendLater(response: ServerResponse, events: AsyncIterable<Record<string, unknown>>): Promise<void> {
+  for await (const event of events) response.write(`data: ${JSON.stringify(event)}\n\n`);
   response.end('data: [DONE]\n\n');
 }
 

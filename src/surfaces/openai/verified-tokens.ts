@@ -1,5 +1,6 @@
 import type { TokenService, VerifiedToken } from '../../tokens/service.js';
 import { DATA_PLANE_AUDIENCES } from '../../tokens/resources.js';
+import { CLOCK_SKEW_SECONDS } from '../../shared/time-limits.js';
 
 const MAX_ENTRIES = 10_000;
 
@@ -20,7 +21,7 @@ export class VerifiedTokenCache {
   verify(token: string): VerifiedToken {
     const cached = this.entries.get(token);
     // Expiry is re-checked with the same skew the verifier allows; a cached token whose principal has gone is verified afresh.
-    if (cached && cached.expiresOn + 300 >= Math.floor(this.now() / 1000) && (!this.principalExists || this.principalExists(cached.objectId))) return cached;
+    if (cached && cached.expiresOn + CLOCK_SKEW_SECONDS >= Math.floor(this.now() / 1000) && (!this.principalExists || this.principalExists(cached.objectId))) return cached;
     if (cached) this.entries.delete(token);
     const verified = this.tokens.verify(token, { audiences: DATA_PLANE_AUDIENCES });
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();

@@ -3,6 +3,7 @@ import type { AuthenticatedClient } from '../../../directory/client-authenticato
 import type { TokenRequest, TokenEndpointVersion } from '../token-request.js';
 import type { EntraDeps } from '../deps.js';
 import { entraErrors } from '../errors.js';
+import { MAX_APP_TOKEN_LIFETIME_SECONDS, MIN_APP_TOKEN_LIFETIME_SECONDS } from '../../../shared/time-limits.js';
 
 export interface GrantContext {
   readonly request: TokenRequest;
@@ -29,7 +30,7 @@ export const clientCredentials: Grant = {
       throw entraErrors.unknownResource(request.resource, tenant);
     }
     // Entra: a random 60–90 minutes unless configured.
-    const lifetime = deps.appTokenLifetime ?? randomInt(3600, 5401);
+    const lifetime = deps.appTokenLifetime ?? randomInt(MIN_APP_TOKEN_LIFETIME_SECONDS, MAX_APP_TOKEN_LIFETIME_SECONDS + 1);
     const issued = deps.tokens.issue({
       principal: client.principal,
       audience: request.resource,

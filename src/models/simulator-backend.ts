@@ -1,0 +1,47 @@
+import type { ModelBackend, ModelChunks, ModelRequest } from './types.js';
+import type { SimulatorModel } from './simulator.js';
+import { CREATED_MARK, ID_MARK, ResponseCache } from './response-cache.js';
+
+/**
+ * The simulator as a ModelBackend, with its response cache. The simulator is
+ * deterministic (the same deployment, model and body give the same answer
+ * but for id and time), so each answer is serialised once and repeated calls
+ * are answered synchronously from the cache. The cache is the simulator's
+ * alone: an upstream does not answer the same twice.
+ */
+export class CachingSimulator implements ModelBackend {
+  private readonly responses = new ResponseCache();
+
+  constructor(private readonly model: SimulatorModel) {}
+
+  chat(request: ModelRequest): string {
+    return this.cached(request, 'chat', () => this.model.chat(request.body, marked(request)));
+  }
+
+  completion(request: ModelRequest): string {
+    return this.cached(request, 'completions', () => this.model.completion(request.body, marked(request)));
+  }
+
+  embeddings(request: ModelRequest): string {
+    return this.cached(request, 'embeddings', () => this.model.embeddings(request.body, request.ctx));
+  }
+
+  chatStream(request: ModelRequest): ModelChunks {
+    return this.model.chatStream(request.body, request.ctx);
+  }
+
+  completionStream(request: ModelRequest): ModelChunks {
+    return this.model.completionStream(request.body, request.ctx);
+  }
+
+  private cached(request: ModelRequest, kind: string, produce: () => unknown): string {
+    const { ctx } = request;
+    const key = `${request.deploymentKey}\0${ctx.modelName}\0${kind}\0${request.text}`;
+    return this.responses.get(key, produce).fill(ctx.id, ctx.created);
+  }
+}
+
+/** The context with the marks the cached template is cut around, in place of the id and time. */
+function marked(request: ModelRequest) {
+  return { ...request.ctx, id: ID_MARK, created: CREATED_MARK };
+}
