@@ -21,10 +21,12 @@ import { HostSecretService } from './resources/host-secrets.js';
 import { RoleAssignmentService } from './rbac/assignments.js';
 import { Keyring } from './tokens/signing-keys.js';
 import { TokenService } from './tokens/service.js';
-import { ARM_AUDIENCES, COGNITIVE_SERVICES, KnownResources } from './tokens/resources.js';
+import { KnownResources } from './tokens/resources.js';
+import { ISSUED_RESOURCES } from './tokens/audiences.js';
 import { createServer } from './surfaces/http/server.js';
 import { registerEntraRoutes } from './surfaces/entra/routes.js';
 import { registerArmRoutes } from './surfaces/arm/routes.js';
+import { registerAdminRoutes } from './surfaces/admin/routes.js';
 import { registerFormParser } from './surfaces/http/form.js';
 import { registerGraphRoutes } from './surfaces/graph/routes.js';
 import { AuditLog } from './audit/log.js';
@@ -104,7 +106,7 @@ async function start(
   const rbac = new RoleAssignmentService(store, model, clock, subscriptionId, tenantId);
   const principalExists = options.strictRevocation ? (objectId: string) => model.principals.has(objectId.toLowerCase()) : undefined;
   const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss), principalExists);
-  const knownResources = new KnownResources([COGNITIVE_SERVICES, ...ARM_AUDIENCES]);
+  const knownResources = new KnownResources(ISSUED_RESOURCES);
   const miTokens = new ManagedIdentityTokens(tokens, clock, options.identityTokenLifetime);
   // Cached tokens of a deleted identity, or signed by keys that changed, are never handed out again.
   model.on('principal', (change) => {
@@ -170,10 +172,12 @@ async function start(
   });
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }));
   await main.register(async (scope: FastifyInstance) =>
-    registerArmRoutes(scope, {
-      names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, audit, credentials, identityUrl: () => identityUrl,
+    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, credentials, identityUrl: () => identityUrl }),
+  );
+  await main.register(async (scope: FastifyInstance) =>
+    registerAdminRoutes(scope, {
+      names, tenantId, subscriptionId, tokens, rbac, model, audit, workload,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
-      workload,
       rotation: new SigningKeyRotation(store, model, clock, kek, Math.max(options.identityTokenLifetime, options.appTokenLifetime ?? 5400) + 300),
     }),
   );

@@ -9,7 +9,10 @@ import type { TokenService } from '../../tokens/service.js';
 import { TokenRejectedError } from '../../tokens/errors.js';
 import { GraphAccess, setCaller } from './access.js';
 import { registerApplicationRoutes } from './applications.js';
-import { graphError, graphErrors, sendGraphError, toGraphError } from './errors.js';
+import { graphDialect, graphErrors } from './errors.js';
+import { bearerToken } from '../http/bearer.js';
+import { useErrorDialect } from '../http/wire-error.js';
+import { audiencesFor } from '../../tokens/audiences.js';
 import { registerFederatedRoutes } from './federated.js';
 import { parseFilter, type FilterFields } from './filter.js';
 import { GRAPH_METADATA, renderServicePrincipal } from './render.js';
@@ -22,8 +25,6 @@ export interface GraphDeps {
   readonly rbac: RoleAssignmentService;
   readonly model: ReadModel;
 }
-
-const GRAPH_AUDIENCES = ['https://graph.microsoft.com', 'https://graph.microsoft.com/'];
 
 const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {
   displayName: (p) => p.displayName,
@@ -39,26 +40,17 @@ const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {
  * writes need the privileged action (Microsoft.Authorization/roleAssignments/write) at the subscription.
  */
 export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void {
-  const audiences = (): ReadonlySet<string> => new Set([...deps.names.controlPlaneAudiences, ...GRAPH_AUDIENCES]);
-
-  app.addHook('onRequest', async (request, reply) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  // Graph answers any refused token alike; the hook's error goes to the scope's error handler.
+  app.addHook('onRequest', async (request) => {
+    const token = bearerToken(request.headers.authorization);
     try {
-      if (!match?.[1]) throw new TokenRejectedError('TokenMalformed', 'missing');
-      setCaller(request, deps.tokens.verify(match[1], { audiences: audiences() }));
+      if (token === undefined) throw new TokenRejectedError('TokenMalformed', 'missing');
+      setCaller(request, deps.tokens.verify(token, { audiences: audiencesFor('graph', deps.names.origins) }));
     } catch (error) {
-      if (!(error instanceof TokenRejectedError)) throw error;
-      return graphError(reply, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+      throw error instanceof TokenRejectedError ? graphErrors.invalidToken() : error;
     }
-    return undefined;
   });
-
-  app.setErrorHandler((error, request, reply) => {
-    const graph = toGraphError(error);
-    if (graph) return sendGraphError(reply, graph);
-    request.log.error({ err: error }, 'unhandled graph error');
-    return graphError(reply, 500, 'generalException', 'An unexpected error occurred.');
-  });
+  useErrorDialect(app, graphDialect);
 
   app.get('/v1.0/servicePrincipals', async (request, reply) => {
     const matches = parseFilter((request.query as Record<string, unknown>)['$filter'], SERVICE_PRINCIPAL_FIELDS);

@@ -1,5 +1,7 @@
 import type { TokenService, VerifiedToken } from '../../tokens/service.js';
-import { DATA_PLANE_AUDIENCES } from '../../tokens/resources.js';
+import { audiencesFor } from '../../tokens/audiences.js';
+
+const DATA_PLANE_AUDIENCES = audiencesFor('dataPlane');
 
 const MAX_ENTRIES = 10_000;
 
