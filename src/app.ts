@@ -35,6 +35,7 @@ import { ManagedIdentityTokens } from './tokens/managed-identity.js';
 import { HostThrottle } from './surfaces/identity-endpoints/throttle.js';
 import { registerAppServiceSource } from './surfaces/identity-endpoints/app-service.js';
 import { registerImdsSource } from './surfaces/identity-endpoints/imds.js';
+import { imdsDialect, imdsErrors } from './surfaces/identity-endpoints/imds-errors.js';
 import { DataPlane } from './surfaces/openai/data-plane.js';
 import { dataPlaneListener } from './surfaces/openai/listener.js';
 import { AccountIndex } from './surfaces/openai/accounts.js';
@@ -152,15 +153,15 @@ async function start(
     logLevel: options.logLevel,
     intercept: dataPlaneListener(dataPlane),
   });
-  const identityServer = createServer({ logLevel: options.logLevel });
+  // The client libraries retry 404 for up to a minute: the identity port never answers 404, and speaks IMDS's dialect outside App Service's path.
+  const identityServer = createServer({
+    logLevel: options.logLevel,
+    errors: { malformedUrl: imdsErrors.malformedUrl, notFound: imdsErrors.unknownEndpoint, dialect: imdsDialect },
+  });
   cleanups.push(() => identityServer.close());
   cleanups.push(() => main.close());
 
   main.get('/healthz', async () => ({ status: 'ok' }));
-  // Fastify's own 404 logs the raw URL (which may hold a secret); this one logs nothing of it.
-  main.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ error: { code: 'NotFound', message: 'No Keyless endpoint serves this path.' } }),
-  );
   await main.register(async (scope: FastifyInstance) => {
     registerFormParser(scope);
     registerEntraRoutes(scope, {
@@ -195,12 +196,8 @@ async function start(
     throttle: options.identityThrottle ? new HostThrottle() : undefined,
     now: () => clock.now(),
   };
-  registerAppServiceSource(identityServer, identityDeps);
-  registerImdsSource(identityServer, identityDeps);
-  // The client libraries retry 404 for up to a minute; the identity port never answers 404.
-  identityServer.setNotFoundHandler((_request, reply) =>
-    reply.code(400).send({ error: 'invalid_request', error_description: 'Unknown identity endpoint.' }),
-  );
+  await identityServer.register(async (scope: FastifyInstance) => registerAppServiceSource(scope, identityDeps));
+  await identityServer.register(async (scope: FastifyInstance) => registerImdsSource(scope, identityDeps));
 
   const port = await listen(main, options.host, options.port, '--port');
   if (options.identityHostExplicit && !isLoopback(options.identityHost)) {
