@@ -3,10 +3,10 @@ import type { Resource } from '../../resources/model.js';
 import type { RoleAssignmentService } from '../../rbac/assignments.js';
 import type { AuditLog } from '../../audit/log.js';
 import type { AuditRecord } from '../../audit/model.js';
-import { ModelInputError, type ModelBackend, type CallContext } from '../../models/index.js';
+import type { ModelBackend, CallContext } from '../../models/index.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
-import { DataPlaneError, dataPlaneErrors } from './errors.js';
+import { DataPlaneError, dataPlaneErrors, toDataPlaneError } from './errors.js';
 import type { Operation } from './operations.js';
 import { CREATED_MARK, ID_MARK, ResponseCache } from './response-cache.js';
 
@@ -95,7 +95,8 @@ export class DataPlane {
     try {
       return this.answer(call, deployment, body);
     } catch (error) {
-      if (error instanceof ModelInputError) return errorAnswer(dataPlaneErrors.invalidRequest(error.message, error.param, error.openaiCode));
+      const refused = toDataPlaneError(error);
+      if (refused) return errorAnswer(refused);
       throw error;
     }
   }
@@ -173,5 +174,5 @@ const unparsable = (detail: string): DataPlaneError => dataPlaneErrors.invalidRe
 
 /** Error bodies are small and rare: serialised per answer. */
 function errorAnswer(error: DataPlaneError): DataPlaneAnswer {
-  return { status: error.status, json: JSON.stringify(error.body) };
+  return { status: error.status, json: JSON.stringify(error.body()) };
 }
