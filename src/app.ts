@@ -28,7 +28,7 @@ import { registerEntraRoutes } from './surfaces/entra/routes.js';
 import { registerArmRoutes } from './surfaces/arm/routes.js';
 import { registerAdminRoutes } from './surfaces/admin/routes.js';
 import { registerFormParser } from './surfaces/http/form.js';
-import { registerGraphRoutes } from './surfaces/graph/routes.js';
+import { GRAPH_PREFIX, registerGraphRoutes } from './surfaces/graph/routes.js';
 import { AuditLog } from './audit/log.js';
 import { AuditStore } from './store/audit-store.js';
 import { ManagedIdentityTokens } from './tokens/managed-identity.js';
@@ -171,7 +171,7 @@ async function start(
       throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY) : undefined,
     });
   });
-  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }));
+  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }), { prefix: GRAPH_PREFIX });
   await main.register(async (scope: FastifyInstance) =>
     registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, credentials, identityUrl: () => identityUrl }),
   );

@@ -41,6 +41,8 @@ export const graphErrors = {
   /** Any refused bearer token (missing, malformed, expired, wrong audience): Graph says the same for all. */
   invalidToken: () => new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.'),
   unreadableBody: (detail: string) => new GraphError(400, 'Request_BadRequest', `The request body could not be read: ${detail || 'bad request'}.`),
+  /** A path under /v1.0 that Keyless's slice does not serve: Graph's answer for an unknown segment. */
+  unknownSegment: (segment: string) => new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred.'),
 };
 

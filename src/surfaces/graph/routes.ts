@@ -17,6 +17,9 @@ import { registerFederatedRoutes } from './federated.js';
 import { parseFilter, type FilterFields } from './filter.js';
 import { GRAPH_METADATA, renderServicePrincipal } from './render.js';
 
+/** Graph's version prefix; the scope registered under it answers its own 404s. */
+export const GRAPH_PREFIX = '/v1.0';
+
 export interface GraphDeps {
   readonly names: KeylessNames;
   readonly tokens: TokenService;
@@ -38,6 +41,7 @@ const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {
  * an orphaned assignment shows), and applications with their secrets,
  * certificates and federated credentials. Any valid Keyless token may read;
  * writes need the privileged action (Microsoft.Authorization/roleAssignments/write) at the subscription.
+ * Its paths are relative to the /v1.0 prefix it is registered under (GRAPH_PREFIX).
  */
 export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void {
   // Graph answers any refused token alike; the hook's error goes to the scope's error handler.
@@ -51,21 +55,26 @@ export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void
     }
   });
   useErrorDialect(app, graphDialect);
+  // Registered under the /v1.0 prefix, so that fastify lets this scope answer its own unknown paths.
+  app.setNotFoundHandler(async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    throw graphErrors.unknownSegment(path.split('/').filter((s) => s !== '').at(-1) ?? '');
+  });
 
-  app.get('/v1.0/servicePrincipals', async (request, reply) => {
+  app.get('/servicePrincipals', async (request, reply) => {
     const matches = parseFilter((request.query as Record<string, unknown>)['$filter'], SERVICE_PRINCIPAL_FIELDS);
     const value = [...deps.model.principals.values()].filter(matches).sort((a, b) => a.displayName.localeCompare(b.displayName));
     return reply.send({ '@odata.context': `${GRAPH_METADATA}#servicePrincipals`, value: value.map(renderServicePrincipal) });
   });
 
-  app.get('/v1.0/servicePrincipals/:id', async (request: FastifyRequest, reply) => {
+  app.get('/servicePrincipals/:id', async (request: FastifyRequest, reply) => {
     const { id } = request.params as { id: string };
     const principal = deps.directory.principal(id);
     if (!principal) throw graphErrors.notFound(id);
     return reply.send(renderServicePrincipal(principal));
   });
 
-  app.post('/v1.0/directoryObjects/getByIds', async (request, reply) => {
+  app.post('/directoryObjects/getByIds', async (request, reply) => {
     const body = request.body as { ids?: unknown } | undefined;
     const ids = body?.ids;
     if (!Array.isArray(ids) || ids.length > 1000 || !ids.every((id): id is string => typeof id === 'string')) {
