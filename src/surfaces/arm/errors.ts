@@ -1,17 +1,8 @@
 import { AuthenticationError, AuthorizationError, ConflictError, InvalidInputError, KeylessError, NotFoundError } from '../../shared/errors.js';
-import { frameworkClientError, type ErrorDialect, type WireError } from '../http/wire-error.js';
+import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/wire-error.js';
 
 /** An error in Azure Resource Manager's dialect: status, `{"error":{"code","message"}}`, and sometimes headers. */
-export class ArmError extends Error implements WireError {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-  }
-
+export class ArmError extends CodedWireError {
   /** The only place ARM's error bodies are built. */
   body(): { error: { code: string; message: string } } {
     return { error: { code: this.code, message: this.message } };

@@ -1,19 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InvalidInputError, KeylessError, NotFoundError } from '../../shared/errors.js';
-import { frameworkClientError, type ErrorDialect, type WireError } from '../http/wire-error.js';
+import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/wire-error.js';
 
 /** An error in Microsoft Graph's dialect: `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`. */
-export class GraphError extends Error implements WireError {
-  readonly headers: Readonly<Record<string, string>> = {};
-
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-
+export class GraphError extends CodedWireError {
   /** The only place Graph's error bodies are built (a fresh request id each time, as Graph does). */
   body(): Record<string, unknown> {
     const requestId = randomUUID();

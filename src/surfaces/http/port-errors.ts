@@ -1,21 +1,11 @@
-import { frameworkClientError, type ErrorDialect, type WireError } from './wire-error.js';
+import { CodedWireError, frameworkClientError, type ErrorDialect } from './wire-error.js';
 
 /**
  * The main port's own answers, for what no surface serves (an unknown path,
  * a URL that cannot be decoded): `{"error":{"code","message"}}`, the shape
  * most of the port's clients (ARM, the data plane) already read.
  */
-export class PortError extends Error implements WireError {
-  readonly headers: Readonly<Record<string, string>> = {};
-
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-
+export class PortError extends CodedWireError {
   /** The only place the port's own error bodies are built. */
   body(): { error: { code: string; message: string } } {
     return { error: { code: this.code, message: this.message } };

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { redactUrl, REDACTED_HEADERS } from './redact.js';
-import { useErrorDialect, type ErrorDialect, type WireError } from './wire-error.js';
+import { sendWireError, useErrorDialect, type ErrorDialect, type WireError } from './wire-error.js';
 import { portDialect, portErrors } from './port-errors.js';
 
 export type RawLogger = FastifyBaseLogger;
@@ -67,8 +67,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     forceCloseConnections: true,
     // A URL fastify cannot even decode (bad percent-encoding) never reaches a surface: answered in the listener's dialect.
     frameworkErrors: ((_error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-      const error = errors.malformedUrl();
-      reply.code(error.status).headers(error.headers).send(error.body(request));
+      sendWireError(request, reply, errors.malformedUrl());
     }) as unknown as NonNullable<FastifyServerOptions['frameworkErrors']>,
     return503OnClosing: true,
   };
@@ -97,9 +96,6 @@ export function createServer(options: ServerOptions): FastifyInstance {
 function withListenerErrors(app: FastifyInstance, errors: ListenerErrors): FastifyInstance {
   useErrorDialect(app, errors.dialect);
   // fastify's own 404 logs the raw URL (which may hold a secret); this one logs nothing of it.
-  app.setNotFoundHandler((request, reply) => {
-    const error = errors.notFound();
-    return reply.code(error.status).headers(error.headers).send(error.body(request));
-  });
+  app.setNotFoundHandler((request, reply) => sendWireError(request, reply, errors.notFound()));
   return app;
 }

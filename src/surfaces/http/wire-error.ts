@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * What every surface's error class is: a status, headers, and a `body()`
@@ -9,6 +9,20 @@ export interface WireError {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   body(request: FastifyRequest): unknown;
+}
+
+/** The common case: a status, a string code and a message (ARM, Graph and the main port's own answers); `body()` stays the dialect's. */
+export abstract class CodedWireError extends Error implements WireError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+
+  abstract body(request: FastifyRequest): unknown;
 }
 
 /** How one surface speaks its errors: its mapping from anything thrown, and its 500. */
@@ -29,8 +43,13 @@ export function useErrorDialect(scope: FastifyInstance, dialect: ErrorDialect): 
       request.log.error({ err: error }, dialect.label);
       wire = dialect.internal();
     }
-    return reply.code(wire.status).headers(wire.headers).send(wire.body(request));
+    return sendWireError(request, reply, wire);
   });
+}
+
+/** Sends a surface's error: its status, its headers, its body. */
+export function sendWireError(request: FastifyRequest, reply: FastifyReply, error: WireError): FastifyReply {
+  return reply.code(error.status).headers(error.headers).send(error.body(request));
 }
 
 /** fastify's own client errors (bad JSON, body too large, unsupported media type) carry a 4xx `statusCode`. */
