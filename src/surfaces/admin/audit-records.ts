@@ -1,5 +1,5 @@
 import { subscriptionId as subscriptionIdOf } from '../../resources/arm-id.js';
-import { armErrors } from '../arm/errors.js';
+import { armErrors } from '../arm/index.js';
 import type { AdminOperation } from './context.js';
 
 /** Keyless's audit trail: GET /subscriptions/{s}/providers/Keyless/auditRecords[?since&principalId&denied&top]. */

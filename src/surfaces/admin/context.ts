@@ -1,7 +1,7 @@
 import type { AuditLog } from '../../audit/log.js';
 import type { SigningKeyRotation } from '../../tokens/rotation.js';
 import type { WorkloadIssuer } from '../../tokens/workload-issuer.js';
-import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../arm/call.js';
+import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../arm/index.js';
 
 export interface AdminDeps extends ArmPipelineDeps {
   readonly audit: AuditLog;

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ArmAccess, armCall } from '../arm/call.js';
-import { armDialect } from '../arm/errors.js';
+import { ArmAccess, armCall, armDialect } from '../arm/index.js';
 import { useErrorDialect } from '../http/wire-error.js';
 import { listAuditRecords } from './audit-records.js';
 import type { AdminDeps, AdminOperation } from './context.js';

@@ -1,6 +1,6 @@
 import { subscriptionId as subscriptionIdOf } from '../../resources/arm-id.js';
 import { PRIVILEGED_ACTION } from '../../rbac/privileged.js';
-import { armErrors } from '../arm/errors.js';
+import { armErrors } from '../arm/index.js';
 import type { AdminOperation } from './context.js';
 
 const KUBERNETES_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;

@@ -3,7 +3,7 @@ import type { KeylessNames } from '../../config/names.js';
 import type { ReadModel } from '../../store/read-model.js';
 import type { RoleAssignmentService } from '../../rbac/assignments.js';
 import type { TokenService, VerifiedToken } from '../../tokens/service.js';
-import { audiencesFor } from '../../tokens/audiences.js';
+import { audiencesFor } from '../../tokens/index.js';
 import { authenticateArm } from './auth.js';
 import { armErrors } from './errors.js';
 import { parseArmPath, pathSegments, type ArmTarget } from './path.js';

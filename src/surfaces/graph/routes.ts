@@ -12,7 +12,7 @@ import { registerApplicationRoutes } from './applications.js';
 import { graphDialect, graphErrors } from './errors.js';
 import { bearerToken } from '../http/bearer.js';
 import { useErrorDialect } from '../http/wire-error.js';
-import { audiencesFor } from '../../tokens/audiences.js';
+import { audiencesFor } from '../../tokens/index.js';
 import { registerFederatedRoutes } from './federated.js';
 import { parseFilter, type FilterFields } from './filter.js';
 import { GRAPH_METADATA, renderServicePrincipal } from './render.js';

@@ -1,5 +1,5 @@
 import type { TokenService, VerifiedToken } from '../../tokens/service.js';
-import { audiencesFor } from '../../tokens/audiences.js';
+import { audiencesFor } from '../../tokens/index.js';
 
 const DATA_PLANE_AUDIENCES = audiencesFor('dataPlane');
 
