@@ -21,12 +21,14 @@ import { HostSecretService } from './resources/host-secrets.js';
 import { RoleAssignmentService } from './rbac/assignments.js';
 import { Keyring } from './tokens/signing-keys.js';
 import { TokenService } from './tokens/service.js';
-import { ARM_AUDIENCES, COGNITIVE_SERVICES, KnownResources } from './tokens/resources.js';
+import { KnownResources } from './tokens/resources.js';
+import { ISSUED_RESOURCES } from './tokens/index.js';
 import { createServer } from './surfaces/http/server.js';
 import { registerEntraRoutes } from './surfaces/entra/routes.js';
-import { registerArmRoutes } from './surfaces/arm/routes.js';
+import { registerArmRoutes } from './surfaces/arm/index.js';
+import { registerAdminRoutes } from './surfaces/admin/index.js';
 import { registerFormParser } from './surfaces/http/form.js';
-import { registerGraphRoutes } from './surfaces/graph/routes.js';
+import { GRAPH_PREFIX, registerGraphRoutes } from './surfaces/graph/routes.js';
 import { AuditLog } from './audit/log.js';
 import { AuditRecorder } from './audit/recorder.js';
 import { AuditStore } from './store/audit-store.js';
@@ -34,6 +36,7 @@ import { ManagedIdentityTokens } from './tokens/managed-identity.js';
 import { HostThrottle } from './surfaces/identity-endpoints/throttle.js';
 import { registerAppServiceSource } from './surfaces/identity-endpoints/app-service.js';
 import { registerImdsSource } from './surfaces/identity-endpoints/imds.js';
+import { imdsDialect, imdsErrors } from './surfaces/identity-endpoints/imds-errors.js';
 import { DataPlane } from './surfaces/openai/data-plane.js';
 import { dataPlaneListener } from './surfaces/openai/listener.js';
 import { AccountIndex } from './surfaces/openai/accounts.js';
@@ -106,7 +109,7 @@ async function start(
   const rbac = new RoleAssignmentService(store, model, clock, subscriptionId, tenantId);
   const principalExists = options.strictRevocation ? (objectId: string) => model.principals.has(objectId.toLowerCase()) : undefined;
   const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss), principalExists);
-  const knownResources = new KnownResources([COGNITIVE_SERVICES, ...ARM_AUDIENCES]);
+  const knownResources = new KnownResources(ISSUED_RESOURCES);
   const miTokens = new ManagedIdentityTokens(tokens, clock, options.identityTokenLifetime);
   // Cached tokens of a deleted identity, or signed by keys that changed, are never handed out again.
   model.on('principal', (change) => {
@@ -153,15 +156,15 @@ async function start(
     logLevel: options.logLevel,
     intercept: dataPlaneListener(dataPlane),
   });
-  const identityServer = createServer({ logLevel: options.logLevel });
+  // The client libraries retry 404 for up to a minute: the identity port never answers 404, and speaks IMDS's dialect outside App Service's path.
+  const identityServer = createServer({
+    logLevel: options.logLevel,
+    errors: { malformedUrl: imdsErrors.malformedUrl, notFound: imdsErrors.unknownEndpoint, dialect: imdsDialect },
+  });
   cleanups.push(() => identityServer.close());
   cleanups.push(() => main.close());
 
   main.get('/healthz', async () => ({ status: 'ok' }));
-  // Fastify's own 404 logs the raw URL (which may hold a secret); this one logs nothing of it.
-  main.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ error: { code: 'NotFound', message: 'No Keyless endpoint serves this path.' } }),
-  );
   await main.register(async (scope: FastifyInstance) => {
     registerFormParser(scope);
     registerEntraRoutes(scope, {
@@ -171,12 +174,14 @@ async function start(
       throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY) : undefined,
     });
   });
-  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }));
+  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }), { prefix: GRAPH_PREFIX });
   await main.register(async (scope: FastifyInstance) =>
-    registerArmRoutes(scope, {
-      names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, audit, credentials, identityUrl: () => identityUrl,
+    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, credentials, identityUrl: () => identityUrl }),
+  );
+  await main.register(async (scope: FastifyInstance) =>
+    registerAdminRoutes(scope, {
+      names, tenantId, subscriptionId, tokens, rbac, model, audit, workload,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
-      workload,
       rotation: new SigningKeyRotation(store, model, clock, kek, retiredKeyHorizonSeconds(options.identityTokenLifetime, options.appTokenLifetime)),
     }),
   );
@@ -194,12 +199,8 @@ async function start(
     throttle: options.identityThrottle ? new HostThrottle() : undefined,
     now: () => clock.now(),
   };
-  registerAppServiceSource(identityServer, identityDeps);
-  registerImdsSource(identityServer, identityDeps);
-  // The client libraries retry 404 for up to a minute; the identity port never answers 404.
-  identityServer.setNotFoundHandler((_request, reply) =>
-    reply.code(400).send({ error: 'invalid_request', error_description: 'Unknown identity endpoint.' }),
-  );
+  await identityServer.register(async (scope: FastifyInstance) => registerAppServiceSource(scope, identityDeps));
+  await identityServer.register(async (scope: FastifyInstance) => registerImdsSource(scope, identityDeps));
 
   const port = await listen(main, options.host, options.port, '--port');
   if (options.identityHostExplicit && !isLoopback(options.identityHost)) {

@@ -8,7 +8,6 @@ export class KeylessNames {
   private port = 0;
   private originSet = new Set<string>();
   private issuerSet = new Set<string>();
-  private managementAudiences = new Set<string>();
 
   constructor(
     private readonly hostNames: readonly string[],
@@ -30,12 +29,6 @@ export class KeylessNames {
       issuers.add(`${origin}/${tid}/v2.0`);
     }
     this.issuerSet = issuers;
-    const audiences = new Set<string>();
-    for (const base of [...this.originSet, 'https://management.azure.com', 'https://management.core.windows.net']) {
-      audiences.add(base);
-      audiences.add(`${base}/`);
-    }
-    this.managementAudiences = audiences;
   }
 
   /** The canonical origin, e.g. https://localhost:8443. */
@@ -97,9 +90,9 @@ export class KeylessNames {
     return parsed.protocol === 'https:' && parsed.search === '' && parsed.hash === '' && this.hostNames.includes(parsed.hostname) && paths.includes(parsed.pathname.toLowerCase().replace(tid.toLowerCase(), tid).replace(/\/+$/, ''));
   }
 
-  /** Audiences accepted by the control plane: Keyless's own URL and ARM's, with or without the trailing slash. */
-  get controlPlaneAudiences(): ReadonlySet<string> {
-    return this.managementAudiences;
+  /** Keyless's own HTTPS origins, one per host name (a new set after each bind, so audiencesFor() caches by it). */
+  get origins(): ReadonlySet<string> {
+    return this.originSet;
   }
 }
 

@@ -22,8 +22,4 @@ export class KnownResources {
 /** Case-insensitive, with or without one trailing slash; nothing looser (spaces or runs of slashes are other names). */
 const normalise = (resource: string): string => resource.toLowerCase().replace(/\/$/, '');
 
-export const COGNITIVE_SERVICES = 'https://cognitiveservices.azure.com';
-export const ARM_AUDIENCES: readonly string[] = ['https://management.azure.com', 'https://management.core.windows.net'];
-
-/** Data-plane audiences: with or without the trailing slash, as Azure OpenAI accepts. */
-export const DATA_PLANE_AUDIENCES: ReadonlySet<string> = new Set([COGNITIVE_SERVICES, `${COGNITIVE_SERVICES}/`]);
+export { COGNITIVE_SERVICES } from './audiences.js';

@@ -1,6 +1,7 @@
 import type { TokenService, VerifiedToken } from '../../tokens/service.js';
 import { TokenRejectedError } from '../../tokens/errors.js';
-import { ArmError } from './errors.js';
+import { bearerToken } from '../http/bearer.js';
+import { armErrors } from './errors.js';
 
 /**
  * ARM's bearer authentication: a token for one of the control-plane
@@ -12,40 +13,18 @@ export function authenticateArm(
   audiences: ReadonlySet<string>,
   authority: string,
 ): VerifiedToken {
-  const challenge = (error: string, description: string) =>
-    `Bearer authorization_uri="${authority}", error="${error}", error_description="${description}"`;
-  if (authorization === undefined || authorization === '') {
-    throw new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", {
-      'www-authenticate': challenge('invalid_token', "The authentication failed because of missing 'Authorization' header."),
-    });
-  }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match?.[1]) {
-    throw new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.", {
-      'www-authenticate': challenge('invalid_token', "The authentication failed because of the 'Authorization' header is provided in an invalid format."),
-    });
-  }
+  if (authorization === undefined || authorization === '') throw armErrors.missingAuthorization(authority);
+  const token = bearerToken(authorization);
+  if (token === undefined) throw armErrors.malformedAuthorization(authority);
   try {
-    return tokens.verify(match[1], { audiences });
+    return tokens.verify(token, { audiences });
   } catch (error) {
     if (!(error instanceof TokenRejectedError)) throw error;
     if (error.failure === 'TokenExpired') {
-      const exp = Number(error.details?.['exp'] ?? 0);
-      const message = `The access token expiry UTC time '${armTime(exp)}' is earlier than current UTC time '${armTime(Date.now() / 1000)}'.`;
-      throw new ArmError(401, 'ExpiredAuthenticationToken', message, {
-        'www-authenticate': challenge('invalid_token', 'The access token has expired.'),
-      });
+      throw armErrors.expiredToken(authority, armTime(Number(error.details?.['exp'] ?? 0)), armTime(Date.now() / 1000));
     }
-    if (error.failure === 'TokenAudienceInvalid') {
-      const allowed = [...audiences].map((a) => `'${a}'`).join(',');
-      const message = `The access token has been obtained for wrong audience or resource '${String(error.details?.['audience'])}'. It should exactly match with one of the allowed audiences ${allowed}.`;
-      throw new ArmError(401, 'InvalidAuthenticationTokenAudience', message, {
-        'www-authenticate': challenge('invalid_token', 'The access token has been obtained from wrong audience or resource.'),
-      });
-    }
-    throw new ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', {
-      'www-authenticate': challenge('invalid_token', 'The access token is invalid.'),
-    });
+    if (error.failure === 'TokenAudienceInvalid') throw armErrors.wrongAudience(authority, String(error.details?.['audience']), audiences);
+    throw armErrors.invalidToken(authority);
   }
 }
 

@@ -1,34 +1,39 @@
 import { AuthenticationError, AuthorizationError, ConflictError, InvalidInputError, KeylessError, NotFoundError } from '../../shared/errors.js';
+import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/wire-error.js';
 
 /** An error in Azure Resource Manager's dialect: status, `{"error":{"code","message"}}`, and sometimes headers. */
-export class ArmError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-  }
-
+export class ArmError extends CodedWireError {
+  /** The only place ARM's error bodies are built. */
   body(): { error: { code: string; message: string } } {
     return { error: { code: this.code, message: this.message } };
   }
 }
 
-/** Core errors carry Azure's codes already; the surface only chooses the status by kind. */
-export function toArmError(error: unknown): ArmError | undefined {
-  if (error instanceof ArmError) return error;
-  if (!(error instanceof KeylessError)) return undefined;
-  if (error instanceof NotFoundError) return new ArmError(404, error.code, error.message);
-  if (error instanceof ConflictError) return new ArmError(409, error.code, error.message);
-  if (error instanceof InvalidInputError) return new ArmError(400, error.code, error.message);
-  if (error instanceof AuthorizationError) return new ArmError(403, error.code, error.message);
-  if (error instanceof AuthenticationError) return new ArmError(401, error.code, error.message);
-  return undefined;
-}
+/** ARM's bearer challenge, sent with every 401. */
+const challenge = (authority: string, description: string): Record<string, string> => ({
+  'www-authenticate': `Bearer authorization_uri="${authority}", error="invalid_token", error_description="${description}"`,
+});
 
+/** ARM's catalogue: every ARM-only error Keyless answers, by name. */
 export const armErrors = {
+  missingAuthorization: (authority: string) =>
+    new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.",
+      challenge(authority, "The authentication failed because of missing 'Authorization' header.")),
+  malformedAuthorization: (authority: string) =>
+    new ArmError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+      challenge(authority, "The authentication failed because of the 'Authorization' header is provided in an invalid format.")),
+  expiredToken: (authority: string, expiry: string, now: string) =>
+    new ArmError(401, 'ExpiredAuthenticationToken', `The access token expiry UTC time '${expiry}' is earlier than current UTC time '${now}'.`,
+      challenge(authority, 'The access token has expired.')),
+  wrongAudience: (authority: string, audience: string, allowed: Iterable<string>) =>
+    new ArmError(
+      401,
+      'InvalidAuthenticationTokenAudience',
+      `The access token has been obtained for wrong audience or resource '${audience}'. It should exactly match with one of the allowed audiences ${[...allowed].map((a) => `'${a}'`).join(',')}.`,
+      challenge(authority, 'The access token has been obtained from wrong audience or resource.'),
+    ),
+  invalidToken: (authority: string) =>
+    new ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', challenge(authority, 'The access token is invalid.')),
   missingApiVersion: () =>
     new ArmError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests."),
   invalidApiVersion: (version: string) =>
@@ -51,11 +56,43 @@ export const armErrors = {
     ),
   noRoute: (method: string, path: string) =>
     new ArmError(404, 'NoRegisteredProviderFound', `No registered resource provider found for ${method} ${path}.`),
+  unknownResourceType: (type: string) =>
+    new ArmError(
+      404,
+      'NoRegisteredProviderFound',
+      `No registered resource provider found for resource type '${type}'. Keyless serves: Microsoft.ManagedIdentity/userAssignedIdentities, Microsoft.CognitiveServices/accounts (and deployments), Microsoft.Web/sites, Microsoft.Compute/virtualMachines.`,
+    ),
   methodNotAllowed: (method: string) =>
     new ArmError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported at this path.`),
   invalidContent: (message: string) => new ArmError(400, 'InvalidRequestContent', message),
+  /** fastify's own 4xx (bad JSON, too large, media type): 413 stays 413, the rest are 400. */
+  unreadableContent: (status: number, detail: string) =>
+    new ArmError(status === 413 ? 413 : 400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: ${detail || 'bad request'}.`),
   repeatedQueryParameter: (name: string) =>
     new ArmError(400, 'InvalidQueryParameterValue', `The query parameter '${name}' was given more than once; give it once.`),
+  unsupportedAssignmentFilter: (filter: string) =>
+    new ArmError(400, 'UnsupportedQuery', `The filter '${filter}' is not supported. Supported filters: atScope(), principalId eq '{id}', assignedTo('{id}').`),
   subscriptionNotFound: (subscription: string) =>
     new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscription}' could not be found.`),
+  roleDefinitionNotFound: (name: string) =>
+    new ArmError(404, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${name}' does not exist.`),
+  internal: () =>
+    new ArmError(500, 'InternalServerError', 'The server encountered an internal error. Please retry the request.'),
 };
+
+/** The one mapping into ARM: core errors carry Azure's codes already, the surface only chooses the status by kind. */
+export function toArmError(error: unknown): ArmError | undefined {
+  if (error instanceof ArmError) return error;
+  if (error instanceof KeylessError) {
+    if (error instanceof NotFoundError) return new ArmError(404, error.code, error.message);
+    if (error instanceof ConflictError) return new ArmError(409, error.code, error.message);
+    if (error instanceof InvalidInputError) return new ArmError(400, error.code, error.message);
+    if (error instanceof AuthorizationError) return new ArmError(403, error.code, error.message);
+    if (error instanceof AuthenticationError) return new ArmError(401, error.code, error.message);
+    return undefined;
+  }
+  const framework = frameworkClientError(error);
+  return framework && armErrors.unreadableContent(framework.statusCode, framework.message);
+}
+
+export const armDialect: ErrorDialect = { toWire: toArmError, internal: armErrors.internal, label: 'unhandled control-plane error' };

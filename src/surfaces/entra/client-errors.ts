@@ -2,7 +2,7 @@ import { ClientAuthenticationError } from '../../directory/errors.js';
 import { entraErrors, type EntraError } from './errors.js';
 
 /** A client authentication failure in Entra's words (status, error, AADSTS code). */
-export function toEntraError(error: ClientAuthenticationError, tenant: string): EntraError {
+export function clientAuthenticationToEntra(error: ClientAuthenticationError, tenant: string): EntraError {
   const d = error.details ?? {};
   const text = (name: string): string => String(d[name] ?? '');
   switch (error.failure) {

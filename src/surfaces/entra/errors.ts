@@ -1,17 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { frameworkClientError, type ErrorDialect, type WireError } from '../http/wire-error.js';
+
+/** Entra's token answers, errors included, are never cached. */
+const NO_STORE: Readonly<Record<string, string>> = { 'cache-control': 'no-store' };
 
 /** An error as Entra's token endpoint renders it: an OAuth error plus AADSTS code, trace and correlation ids. */
-export class EntraError extends Error {
+export class EntraError extends Error implements WireError {
   constructor(
     readonly status: number,
     readonly error: string,
     readonly aadsts: number,
     readonly description: string,
+    readonly headers: Readonly<Record<string, string>> = NO_STORE,
   ) {
     super(`AADSTS${aadsts}: ${description}`);
   }
 
-  body(correlationId: string | undefined): Record<string, unknown> {
+  /** The only place Entra's error bodies are built; the caller's correlation id is echoed when it is a GUID. */
+  body(request: FastifyRequest): Record<string, unknown> {
+    const correlationId = correlationOf(request);
     const traceId = randomUUID();
     const correlation = correlationId && /^[0-9a-f-]{36}$/i.test(correlationId) ? correlationId : randomUUID();
     const now = new Date();
@@ -26,6 +34,13 @@ export class EntraError extends Error {
       error_uri: `https://login.microsoftonline.com/error?code=${this.aadsts}`,
     };
   }
+}
+
+function correlationOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['client-request-id'] ?? request.headers['x-ms-client-request-id'];
+  if (typeof header === 'string') return header;
+  const query = (request.query as Record<string, unknown> | undefined)?.['client-request-id'];
+  return typeof query === 'string' ? query : undefined;
 }
 
 export const entraErrors = {
@@ -117,7 +132,13 @@ export const entraErrors = {
       'temporarily_unavailable',
       50196,
       'The server terminated an operation because it encountered a client request loop. Please contact your app vendor.',
+      { 'retry-after': '1', ...NO_STORE },
     ),
+  /** fastify's own 4xx (a body it cannot parse, of another media type, too large): every one is this 400, without cache-control. */
+  unreadableForm: () =>
+    new EntraError(400, 'invalid_request', 900144, 'The request body must be application/x-www-form-urlencoded.', {}),
+  /** AADSTS50000, Entra's own answer when its service fails. */
+  internal: () => new EntraError(500, 'server_error', 50000, 'There was an error issuing a token or an issue with our sign-in service.'),
   missingScope: () =>
     new EntraError(400, 'invalid_scope', 70011, "The provided request must include a 'scope' input parameter."),
   invalidScope: (scope: string) =>
@@ -135,6 +156,14 @@ export const entraErrors = {
       `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     ),
 };
+
+/** The one mapping into Entra for the scope's handler (client authentication failures are mapped where they are audited, client-errors.ts). */
+export function toEntraError(error: unknown): EntraError | undefined {
+  if (error instanceof EntraError) return error;
+  return frameworkClientError(error) && entraErrors.unreadableForm();
+}
+
+export const entraDialect: ErrorDialect = { toWire: toEntraError, internal: entraErrors.internal, label: 'unhandled authority error' };
 
 /** Entra's times in messages: ISO-8601 with seven fractional digits. */
 function iso(seconds: number): string {

@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthenticationError } from '../../directory/errors.js';
 import { WORKLOAD_ISSUER_PATH } from '../../tokens/workload-issuer.js';
 import { adfsConfiguration, openIdConfiguration } from './discovery.js';
-import { EntraError, entraErrors } from './errors.js';
+import { EntraError, entraDialect, entraErrors } from './errors.js';
+import { useErrorDialect } from '../http/wire-error.js';
 import { parseTokenRequest, type TokenEndpointVersion } from './token-request.js';
-import { toEntraError } from './client-errors.js';
+import { clientAuthenticationToEntra } from './client-errors.js';
 import { GRANTS } from './grants/client-credentials.js';
 import type { EntraDeps } from './deps.js';
 import type { AuthenticatedClient } from '../../directory/client-authenticator.js';
@@ -49,17 +50,7 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
   app.get(`${WORKLOAD_ISSUER_PATH}/.well-known/openid-configuration`, async (_request, reply) => reply.send(deps.workload.discovery()));
   app.get(`${WORKLOAD_ISSUER_PATH}/openid/v1/jwks`, async (_request, reply) => reply.send(deps.workload.jwks()));
 
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof EntraError) {
-      return reply.code(error.status).header('cache-control', 'no-store').send(error.body(correlation(request)));
-    }
-    const e = error as { statusCode?: number };
-    if (typeof e.statusCode === 'number' && e.statusCode < 500) {
-      const invalid = new EntraError(400, 'invalid_request', 900144, 'The request body must be application/x-www-form-urlencoded.');
-      return reply.code(400).send(invalid.body(correlation(request)));
-    }
-    throw error;
-  });
+  useErrorDialect(app, entraDialect);
 
   async function discovery(request: FastifyRequest, reply: FastifyReply, version: 'v1' | 'v2') {
     const tenant = tenantOf(request);
@@ -81,7 +72,6 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
       if (!deps.throttle) return;
       if (!deps.throttle.admit(client.principal.objectId)) {
         audit(request, client.principal.objectId, 'denied', 'throttled');
-        reply.header('retry-after', '1');
         throw entraErrors.throttled();
       }
       admitted = client.principal.objectId;
@@ -95,7 +85,7 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
       if (error instanceof ClientAuthenticationError) {
         const why = typeof error.details?.['reason'] === 'string' ? ` (${error.details['reason']})` : '';
         audit(request, deps.clients.principalId(parsed.clientId), 'denied', `client ${parsed.clientId}: ${error.failure}${why}`);
-        throw toEntraError(error, tenant);
+        throw clientAuthenticationToEntra(error, tenant);
       }
       if (error instanceof EntraError && error.aadsts !== THROTTLED) audit(request, deps.clients.principalId(parsed.clientId), 'denied', `AADSTS${error.aadsts}`);
       throw error;
@@ -108,11 +98,4 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
     const operation = `POST ${request.url.split('?')[0] ?? ''}`;
     deps.audit.record('entra', operation, null, principalId, principalId === null ? null : 'ServicePrincipal', null, decision, reason, request.id);
   }
-}
-
-function correlation(request: FastifyRequest): string | undefined {
-  const header = request.headers['client-request-id'] ?? request.headers['x-ms-client-request-id'];
-  if (typeof header === 'string') return header;
-  const query = (request.query as Record<string, unknown> | undefined)?.['client-request-id'];
-  return typeof query === 'string' ? query : undefined;
 }

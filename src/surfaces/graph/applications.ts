@@ -23,7 +23,7 @@ export function registerApplicationRoutes(app: FastifyInstance, credentials: Cre
   const render = (p: Principal) => renderApplication(p, credentials.secrets(p), credentials.certificates(p));
   const idParam = (request: FastifyRequest): string => (request.params as { id: string }).id;
 
-  app.post('/v1.0/applications', async (request, reply) => {
+  app.post('/applications', async (request, reply) => {
     access.requireWrite(request);
     const displayName = optionalString(bodyOf(request), 'displayName');
     if (displayName === undefined) throw graphErrors.badRequest("The property 'displayName' is required.");
@@ -31,13 +31,13 @@ export function registerApplicationRoutes(app: FastifyInstance, credentials: Cre
     return reply.code(201).send({ '@odata.context': `${GRAPH_METADATA}#applications/$entity`, ...render(principal) });
   });
 
-  app.get('/v1.0/applications', async (request, reply) => {
+  app.get('/applications', async (request, reply) => {
     const matches = parseFilter((request.query as Record<string, unknown>)['$filter'], APPLICATION_FIELDS);
     return reply.send({ '@odata.context': `${GRAPH_METADATA}#applications`, value: credentials.applications().filter(matches).map(render) });
   });
 
   // applications(appId='{appId}'): the alternate key.
-  app.get('/v1.0/applications(appId=*', async (request, reply) => {
+  app.get('/applications(appId=*', async (request, reply) => {
     const rest = (request.params as Record<string, string>)['*'] ?? '';
     const appId = /^(?:'|%27)([^'%]+)(?:'|%27)\)$/i.exec(rest)?.[1];
     if (appId === undefined) throw graphErrors.badRequest(`Invalid key predicate: appId=${rest}`);
@@ -46,16 +46,16 @@ export function registerApplicationRoutes(app: FastifyInstance, credentials: Cre
     return reply.send({ '@odata.context': `${GRAPH_METADATA}#applications/$entity`, ...render(principal) });
   });
 
-  app.get('/v1.0/applications/:id', async (request, reply) =>
+  app.get('/applications/:id', async (request, reply) =>
     reply.send({ '@odata.context': `${GRAPH_METADATA}#applications/$entity`, ...render(access.application(idParam(request))) }),
   );
 
-  app.delete('/v1.0/applications/:id', async (request, reply) => {
+  app.delete('/applications/:id', async (request, reply) => {
     await credentials.deleteApplication(access.writable(request, idParam(request)));
     return reply.code(204).send();
   });
 
-  app.patch('/v1.0/applications/:id', async (request, reply) => {
+  app.patch('/applications/:id', async (request, reply) => {
     const principal = access.writable(request, idParam(request));
     const body = bodyOf(request);
     const other = Object.keys(body).filter((k) => k !== 'keyCredentials');
@@ -64,7 +64,7 @@ export function registerApplicationRoutes(app: FastifyInstance, credentials: Cre
     return reply.code(204).send();
   });
 
-  app.post('/v1.0/applications/:id/addPassword', async (request, reply) => {
+  app.post('/applications/:id/addPassword', async (request, reply) => {
     const principal = access.writable(request, idParam(request));
     const input = bodyOf(request)['passwordCredential'] ?? {};
     if (typeof input !== 'object' || input === null || Array.isArray(input)) throw graphErrors.badRequest("The property 'passwordCredential' must be an object.");
@@ -83,7 +83,7 @@ export function registerApplicationRoutes(app: FastifyInstance, credentials: Cre
     });
   });
 
-  app.post('/v1.0/applications/:id/removePassword', async (request, reply) => {
+  app.post('/applications/:id/removePassword', async (request, reply) => {
     const principal = access.writable(request, idParam(request));
     const keyId = optionalString(bodyOf(request), 'keyId');
     if (keyId === undefined) throw graphErrors.badRequest("The property 'keyId' is required.");

@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
 import { ConflictError, InvalidInputError, KeylessError, NotFoundError } from '../../shared/errors.js';
+import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/wire-error.js';
 
 /** An error in Microsoft Graph's dialect: `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`. */
-export class GraphError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+export class GraphError extends CodedWireError {
+  /** The only place Graph's error bodies are built (a fresh request id each time, as Graph does). */
+  body(): Record<string, unknown> {
+    const requestId = randomUUID();
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId },
+      },
+    };
   }
 }
 
 const notFoundMessage = (id: string): string =>
   `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`;
 
+/** Graph's catalogue. */
 export const graphErrors = {
   notFound: (id: string) => new GraphError(404, 'Request_ResourceNotFound', notFoundMessage(id)),
   denied: () => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
@@ -23,29 +28,23 @@ export const graphErrors = {
   unsupportedQuery: (filter: string) =>
     new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property: '${filter}'.`),
   duplicate: (message: string) => new GraphError(409, 'Request_MultipleObjectsWithSameKeyValue', message),
+  /** Any refused bearer token (missing, malformed, expired, wrong audience): Graph says the same for all. */
+  invalidToken: () => new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.'),
+  unreadableBody: (detail: string) => new GraphError(400, 'Request_BadRequest', `The request body could not be read: ${detail || 'bad request'}.`),
+  /** A path under /v1.0 that Keyless's slice does not serve: Graph's answer for an unknown segment. */
+  unknownSegment: (segment: string) => new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
+  internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred.'),
 };
 
-/** Graph errors as thrown, core errors by kind, and fastify's own 4xx (bad JSON) as Request_BadRequest. */
+/** The one mapping into Graph: Graph errors as thrown, core errors by kind, and fastify's own 4xx (bad JSON) as Request_BadRequest. */
 export function toGraphError(error: unknown): GraphError | undefined {
   if (error instanceof GraphError) return error;
   if (error instanceof NotFoundError) return new GraphError(404, 'Request_ResourceNotFound', error.message);
   if (error instanceof InvalidInputError) return graphErrors.badRequest(error.message);
   if (error instanceof ConflictError) return graphErrors.duplicate(error.message);
   if (error instanceof KeylessError) return undefined;
-  const e = error as { statusCode?: unknown; message?: unknown };
-  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return graphErrors.badRequest(`The request body could not be read: ${String(e.message ?? 'bad request')}.`);
-  }
-  return undefined;
+  const framework = frameworkClientError(error);
+  return framework && graphErrors.unreadableBody(framework.message);
 }
 
-export function graphError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  const requestId = randomUUID();
-  return reply.code(status).send({
-    error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId } },
-  });
-}
-
-export function sendGraphError(reply: FastifyReply, error: GraphError): FastifyReply {
-  return graphError(reply, error.status, error.code, error.message);
-}
+export const graphDialect: ErrorDialect = { toWire: toGraphError, internal: graphErrors.internal, label: 'unhandled graph error' };

@@ -10,7 +10,7 @@ const MAX_DESCRIPTION = 600;
 
 /** Graph's federatedIdentityCredentials of an application: list, create, read, update, delete (by id or name). */
 export function registerFederatedRoutes(app: FastifyInstance, credentials: CredentialService, access: GraphAccess): void {
-  const base = '/v1.0/applications/:id/federatedIdentityCredentials';
+  const base = '/applications/:id/federatedIdentityCredentials';
   const params = (request: FastifyRequest) => request.params as { id: string; fic?: string };
   const context = (p: Principal) => `${GRAPH_METADATA}#applications('${p.applicationObjectId ?? ''}')/federatedIdentityCredentials`;
   const find = (p: Principal, idOrName: string): FederatedCredential => {

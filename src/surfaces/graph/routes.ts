@@ -9,10 +9,16 @@ import type { TokenService } from '../../tokens/service.js';
 import { TokenRejectedError } from '../../tokens/errors.js';
 import { GraphAccess, setCaller } from './access.js';
 import { registerApplicationRoutes } from './applications.js';
-import { graphError, graphErrors, sendGraphError, toGraphError } from './errors.js';
+import { graphDialect, graphErrors } from './errors.js';
+import { bearerToken } from '../http/bearer.js';
+import { useErrorDialect } from '../http/wire-error.js';
+import { audiencesFor } from '../../tokens/index.js';
 import { registerFederatedRoutes } from './federated.js';
 import { parseFilter, type FilterFields } from './filter.js';
 import { GRAPH_METADATA, renderServicePrincipal } from './render.js';
+
+/** Graph's version prefix; the scope registered under it answers its own 404s. */
+export const GRAPH_PREFIX = '/v1.0';
 
 export interface GraphDeps {
   readonly names: KeylessNames;
@@ -22,8 +28,6 @@ export interface GraphDeps {
   readonly rbac: RoleAssignmentService;
   readonly model: ReadModel;
 }
-
-const GRAPH_AUDIENCES = ['https://graph.microsoft.com', 'https://graph.microsoft.com/'];
 
 const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {
   displayName: (p) => p.displayName,
@@ -37,43 +41,40 @@ const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {
  * an orphaned assignment shows), and applications with their secrets,
  * certificates and federated credentials. Any valid Keyless token may read;
  * writes need the privileged action (Microsoft.Authorization/roleAssignments/write) at the subscription.
+ * Its paths are relative to the /v1.0 prefix it is registered under (GRAPH_PREFIX).
  */
 export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void {
-  const audiences = (): ReadonlySet<string> => new Set([...deps.names.controlPlaneAudiences, ...GRAPH_AUDIENCES]);
-
-  app.addHook('onRequest', async (request, reply) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  // Graph answers any refused token alike; the hook's error goes to the scope's error handler.
+  app.addHook('onRequest', async (request) => {
+    const token = bearerToken(request.headers.authorization);
     try {
-      if (!match?.[1]) throw new TokenRejectedError('TokenMalformed', 'missing');
-      setCaller(request, deps.tokens.verify(match[1], { audiences: audiences() }));
+      if (token === undefined) throw new TokenRejectedError('TokenMalformed', 'missing');
+      setCaller(request, deps.tokens.verify(token, { audiences: audiencesFor('graph', deps.names.origins) }));
     } catch (error) {
-      if (!(error instanceof TokenRejectedError)) throw error;
-      return graphError(reply, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+      throw error instanceof TokenRejectedError ? graphErrors.invalidToken() : error;
     }
-    return undefined;
+  });
+  useErrorDialect(app, graphDialect);
+  // Registered under the /v1.0 prefix, so that fastify lets this scope answer its own unknown paths.
+  app.setNotFoundHandler(async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    throw graphErrors.unknownSegment(path.split('/').filter((s) => s !== '').at(-1) ?? '');
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const graph = toGraphError(error);
-    if (graph) return sendGraphError(reply, graph);
-    request.log.error({ err: error }, 'unhandled graph error');
-    return graphError(reply, 500, 'generalException', 'An unexpected error occurred.');
-  });
-
-  app.get('/v1.0/servicePrincipals', async (request, reply) => {
+  app.get('/servicePrincipals', async (request, reply) => {
     const matches = parseFilter((request.query as Record<string, unknown>)['$filter'], SERVICE_PRINCIPAL_FIELDS);
     const value = [...deps.model.principals.values()].filter(matches).sort((a, b) => a.displayName.localeCompare(b.displayName));
     return reply.send({ '@odata.context': `${GRAPH_METADATA}#servicePrincipals`, value: value.map(renderServicePrincipal) });
   });
 
-  app.get('/v1.0/servicePrincipals/:id', async (request: FastifyRequest, reply) => {
+  app.get('/servicePrincipals/:id', async (request: FastifyRequest, reply) => {
     const { id } = request.params as { id: string };
     const principal = deps.directory.principal(id);
     if (!principal) throw graphErrors.notFound(id);
     return reply.send(renderServicePrincipal(principal));
   });
 
-  app.post('/v1.0/directoryObjects/getByIds', async (request, reply) => {
+  app.post('/directoryObjects/getByIds', async (request, reply) => {
     const body = request.body as { ids?: unknown } | undefined;
     const ids = body?.ids;
     if (!Array.isArray(ids) || ids.length > 1000 || !ids.every((id): id is string => typeof id === 'string')) {

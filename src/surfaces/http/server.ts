@@ -1,8 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { redactUrl, REDACTED_HEADERS } from './redact.js';
+import { sendWireError, useErrorDialect, type ErrorDialect, type WireError } from './wire-error.js';
+import { portDialect, portErrors } from './port-errors.js';
 
 export type RawLogger = FastifyBaseLogger;
 
@@ -19,6 +21,18 @@ export interface ServerOptions {
   readonly logStream?: NodeJS.WritableStream;
   /** Sees every request first, until the server starts closing (the framework then answers 503). */
   readonly intercept?: RawHandler;
+  /** The listener's own answers, in its dialect: for what no surface's scope serves (the main port's by default). */
+  readonly errors?: ListenerErrors;
+}
+
+/** What a listener answers outside every surface's scope; each listener speaks one dialect there. */
+export interface ListenerErrors {
+  /** A URL fastify cannot even decode (bad percent-encoding): it never reaches a surface. */
+  readonly malformedUrl: () => WireError;
+  /** No route; surfaces registered without a prefix share it (fastify allows one per prefix). */
+  readonly notFound: () => WireError;
+  /** Errors of the listener's own routes (health), and fastify's 4xx there. */
+  readonly dialect: ErrorDialect;
 }
 
 /** fastify's defaults, kept for the server made here: idle keep-alive connections live 72 s; no request timeout. */
@@ -29,7 +43,10 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
  * paths compare case-insensitively and tolerate the double slash some SDKs
  * send; request logs carry only redacted URLs and no secret header.
  */
+const PORT_ERRORS: ListenerErrors = { malformedUrl: portErrors.malformedUrl, notFound: portErrors.notFound, dialect: portDialect };
+
 export function createServer(options: ServerOptions): FastifyInstance {
+  const errors = options.errors ?? PORT_ERRORS;
   const logger: FastifyServerOptions['logger'] = {
     level: options.logLevel,
     stream: options.logStream ?? process.stderr,
@@ -48,15 +65,15 @@ export function createServer(options: ServerOptions): FastifyInstance {
     genReqId: () => randomUUID(),
     bodyLimit: 4 * 1024 * 1024,
     forceCloseConnections: true,
-    // A URL fastify cannot even decode (bad percent-encoding) never reaches a surface: answer it plainly, in JSON.
-    frameworkErrors: ((_error: unknown, _request: unknown, reply: { code(status: number): { send(body: unknown): void } }) => {
-      reply.code(400).send({ error: { code: 'InvalidRequest', message: 'The request URL is malformed.' } });
+    // A URL fastify cannot even decode (bad percent-encoding) never reaches a surface: answered in the listener's dialect.
+    frameworkErrors: ((_error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      sendWireError(request, reply, errors.malformedUrl());
     }) as unknown as NonNullable<FastifyServerOptions['frameworkErrors']>,
     return503OnClosing: true,
   };
   // The HTTPS and HTTP instances share one handler type: routes never touch the raw socket.
   if (intercept === undefined) {
-    return Fastify(tls ? ({ ...base, https: { key: tls.key, cert: tls.cert } } as FastifyServerOptions) : base) as unknown as FastifyInstance;
+    return withListenerErrors(Fastify(tls ? ({ ...base, https: { key: tls.key, cert: tls.cert } } as FastifyServerOptions) : base) as unknown as FastifyInstance, errors);
   }
   // With a server of its own making fastify binds one address only, also for `localhost` (it would otherwise add ::1).
   const serverFactory = (handler: http.RequestListener): http.Server => {
@@ -73,5 +90,12 @@ export function createServer(options: ServerOptions): FastifyInstance {
     closing = true;
     done();
   });
+  return withListenerErrors(app, errors);
+}
+
+function withListenerErrors(app: FastifyInstance, errors: ListenerErrors): FastifyInstance {
+  useErrorDialect(app, errors.dialect);
+  // fastify's own 404 logs the raw URL (which may hold a secret); this one logs nothing of it.
+  app.setNotFoundHandler((request, reply) => sendWireError(request, reply, errors.notFound()));
   return app;
 }

@@ -22,11 +22,6 @@ export interface IdentityEndpointDeps {
   readonly now: () => number;
 }
 
-/** AADSTS500011's text, which both platforms pass through for an unknown resource. */
-export function unknownResourceMessage(resource: string, tenantId: string): string {
-  return `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`;
-}
-
 export function firstQueryValue(query: Record<string, unknown>, name: string): string | undefined {
   const value = query[name];
   if (typeof value === 'string') return value;

@@ -6,6 +6,7 @@ import { TokenRejectedError } from '../../tokens/errors.js';
 import type { VerifiedToken } from '../../tokens/service.js';
 import type { VerifiedTokenCache } from './verified-tokens.js';
 import { dataPlaneErrors } from './errors.js';
+import { bearerToken } from '../http/bearer.js';
 
 export type Caller =
   | { readonly kind: 'key'; readonly keyName: KeyName }
@@ -32,9 +33,8 @@ export function authenticate(
   const authorization = headers['authorization'];
   if (typeof apiKey === 'string') return byKey(apiKey, account, deps);
   if (typeof authorization === 'string') {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match?.[1]) throw dataPlaneErrors.invalidToken('malformed Authorization header');
-    const value = match[1];
+    const value = bearerToken(authorization);
+    if (value === undefined) throw dataPlaneErrors.invalidToken('malformed Authorization header');
     if (bearerMayBeKey && value.split('.').length !== 3) return byKey(value, account, deps);
     let token: VerifiedToken;
     try {

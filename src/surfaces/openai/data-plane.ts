@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from '../../resources/model.js';
 import type { RoleAssignmentService } from '../../rbac/assignments.js';
 import type { AuditRecorder } from '../../audit/recorder.js';
-import { ModelInputError, type ModelBackend, type ModelChunks, type ModelRequest } from '../../models/index.js';
+import type { ModelBackend, ModelChunks, ModelRequest } from '../../models/index.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
-import { DataPlaneError, dataPlaneErrors } from './errors.js';
+import { DataPlaneError, dataPlaneErrors, toDataPlaneError } from './errors.js';
 import type { DataPlaneRoute } from './route.js';
 
 export interface DataPlaneDeps extends AuthenticateDeps {
@@ -157,11 +157,12 @@ const streamAnswer = (events: ModelChunks): DataPlaneAnswer => ({ status: 200, e
 
 /** The model's refusal of the body (invalid input) as Azure's 400; anything else is not the caller's fault. */
 function inputErrorAnswer(error: unknown): DataPlaneAnswer {
-  if (error instanceof ModelInputError) return errorAnswer(dataPlaneErrors.invalidRequest(error.message, error.param, error.openaiCode));
+  const refused = toDataPlaneError(error);
+  if (refused) return errorAnswer(refused);
   throw error;
 }
 
 /** Error bodies are small and rare: serialised per answer. */
 function errorAnswer(error: DataPlaneError): DataPlaneAnswer {
-  return { status: error.status, json: JSON.stringify(error.body) };
+  return { status: error.status, json: JSON.stringify(error.body()) };
 }

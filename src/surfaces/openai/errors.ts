@@ -1,55 +1,78 @@
-/** A data-plane answer in Azure OpenAI's exact words (azure-behaviour.md §1); the body is byte-for-byte Azure's. */
+import { ModelInputError } from '../../models/index.js';
+
+/**
+ * Azure OpenAI's three error shapes: Azure's envelope `{"error":{"code","message"}}`,
+ * the token middleware's `{"statusCode","message"}`, and OpenAI's own
+ * `{"error":{"message","type","param","code"}}` for a request the model refuses.
+ */
+type Shape =
+  | { readonly kind: 'azure'; readonly code: string; readonly message: string }
+  | { readonly kind: 'token'; readonly message: string }
+  | { readonly kind: 'openai'; readonly message: string; readonly param: string | null; readonly code: string | null };
+
+/**
+ * A data-plane answer in Azure OpenAI's exact words (azure-behaviour.md §1).
+ * Not a fastify error: the data plane answers on node's own response (listener.ts).
+ */
 export class DataPlaneError extends Error {
   constructor(
     readonly status: number,
-    readonly body: Record<string, unknown>,
+    private readonly shape: Shape,
     /** Why, for the audit only: never sent. */
     readonly reason: string,
   ) {
     super(reason);
+  }
+
+  /** The only place the data plane's error bodies are built; byte-for-byte Azure's once serialised. */
+  body(): Record<string, unknown> {
+    const s = this.shape;
+    switch (s.kind) {
+      case 'azure':
+        return { error: { code: s.code, message: s.message } };
+      case 'token':
+        return { statusCode: this.status, message: s.message };
+      case 'openai':
+        return { error: { message: s.message, type: 'invalid_request_error', param: s.param, code: s.code } };
+    }
   }
 }
 
 const KEY_MESSAGE =
   'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
 
+const azure = (status: number, code: string, message: string, reason: string) => new DataPlaneError(status, { kind: 'azure', code, message }, reason);
+
+/** The data plane's catalogue. */
 export const dataPlaneErrors = {
   /** A wrong or missing api-key (and no credential at all: Keyless's choice, see docs/compatibility.md). */
-  invalidKey: (reason: string) => new DataPlaneError(401, { error: { code: '401', message: KEY_MESSAGE } }, reason),
+  invalidKey: (reason: string) => azure(401, '401', KEY_MESSAGE, reason),
   invalidToken: (reason: string) =>
     new DataPlaneError(
       401,
-      {
-        statusCode: 401,
-        message: 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.',
-      },
+      { kind: 'token', message: 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.' },
       reason,
     ),
   permissionDenied: (principalId: string, dataAction: string, operation: string, reason: string) =>
-    new DataPlaneError(
-      401,
-      {
-        error: {
-          code: 'PermissionDenied',
-          message: `The principal \`${principalId}\` lacks the required data action \`${dataAction}\` to perform \`${operation}\` operation.`,
-        },
-      },
-      reason,
-    ),
+    azure(401, 'PermissionDenied', `The principal \`${principalId}\` lacks the required data action \`${dataAction}\` to perform \`${operation}\` operation.`, reason),
   localAuthDisabled: () =>
-    new DataPlaneError(403, { error: { code: 'AuthenticationTypeDisabled', message: 'Key based authentication is disabled for this resource.' } }, 'key sent while local auth is disabled'),
-  resourceNotFound: (reason: string) => new DataPlaneError(404, { error: { code: '404', message: 'Resource not found' } }, reason),
+    azure(403, 'AuthenticationTypeDisabled', 'Key based authentication is disabled for this resource.', 'key sent while local auth is disabled'),
+  resourceNotFound: (reason: string) => azure(404, '404', 'Resource not found', reason),
   deploymentNotFound: () =>
-    new DataPlaneError(
+    azure(
       404,
-      {
-        error: {
-          code: 'DeploymentNotFound',
-          message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
-        },
-      },
+      'DeploymentNotFound',
+      'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
       'unknown deployment',
     ),
   invalidRequest: (message: string, param: string | null, code: string | null) =>
-    new DataPlaneError(400, { error: { message, type: 'invalid_request_error', param, code } }, 'invalid request body'),
+    new DataPlaneError(400, { kind: 'openai', message, param, code }, 'invalid request body'),
+  internal: () => azure(500, 'InternalServerError', 'The server had an error while processing your request.', 'internal error'),
 };
+
+/** The one mapping into the data plane: its own errors, and the model's refusal of a request (OpenAI's shape). Anything else is a 500. */
+export function toDataPlaneError(error: unknown): DataPlaneError | undefined {
+  if (error instanceof DataPlaneError) return error;
+  if (error instanceof ModelInputError) return dataPlaneErrors.invalidRequest(error.message, error.param, error.openaiCode);
+  return undefined;
+}

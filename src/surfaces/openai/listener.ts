@@ -4,6 +4,7 @@ import type { RawHandler, RawLogger } from '../http/server.js';
 import { redactUrl } from '../http/redact.js';
 import { MAX_BODY_BYTES, type BodyInput, type DataPlane, type DataPlaneAnswer } from './data-plane.js';
 import { matchDataPlaneRoute, type DataPlaneRoute } from './route.js';
+import { dataPlaneErrors } from './errors.js';
 
 const MAX_ROUTES = 1000;
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -11,7 +12,7 @@ const NO_BODY: BodyInput = { kind: 'none' };
 const TOO_LARGE: BodyInput = { kind: 'tooLarge' };
 /** Levels at which the framework logs every request. */
 const VERBOSE_LEVELS: ReadonlySet<string> = new Set(['info', 'debug', 'trace']);
-const INTERNAL_ERROR = JSON.stringify({ error: { code: 'InternalServerError', message: 'The server had an error while processing your request.' } });
+const INTERNAL_ERROR = JSON.stringify(dataPlaneErrors.internal().body());
 
 /**
  * The data plane straight on node's request and response, ahead of the

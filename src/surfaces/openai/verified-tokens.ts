@@ -1,6 +1,8 @@
 import type { TokenService, VerifiedToken } from '../../tokens/service.js';
-import { DATA_PLANE_AUDIENCES } from '../../tokens/resources.js';
+import { audiencesFor } from '../../tokens/index.js';
 import { CLOCK_SKEW_SECONDS } from '../../shared/time-limits.js';
+
+const DATA_PLANE_AUDIENCES = audiencesFor('dataPlane');
 
 const MAX_ENTRIES = 10_000;
 

@@ -1,0 +1,13 @@
+import type { AuditLog } from '../../audit/log.js';
+import type { SigningKeyRotation } from '../../tokens/rotation.js';
+import type { WorkloadIssuer } from '../../tokens/workload-issuer.js';
+import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../arm/index.js';
+
+export interface AdminDeps extends ArmPipelineDeps {
+  readonly audit: AuditLog;
+  readonly rotation: SigningKeyRotation;
+  readonly workload: WorkloadIssuer;
+}
+
+/** An operator operation: the call has passed ARM's pipeline and the subscription check; the operation authorizes itself. */
+export type AdminOperation = (call: ArmCall, deps: AdminDeps, access: ArmAccess) => Promise<unknown>;

@@ -1,0 +1,1 @@
+export { registerAdminRoutes, type AdminDeps } from './routes.js';

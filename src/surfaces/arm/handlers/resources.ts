@@ -1,0 +1,65 @@
+import { handlerFor } from '../../../resources/types.js';
+import { only, type ArmCall } from '../call.js';
+import { armErrors } from '../errors.js';
+import { renderResource } from '../render.js';
+import type { ArmHandler, ArmHandlerContext } from './context.js';
+
+/** Resources of one type in a group (or under a parent resource). */
+export const listResources: ArmHandler<'resources'> = async (call, target, { deps, access }) => {
+  only(call.method, 'GET');
+  access.checkSubscription(target.subscription);
+  const type = canonicalType(target.type);
+  const items = deps.resources.list(type, target.group, target.parentNames).filter((r) => access.canRead(call, `${type}/read`, r.id));
+  return call.reply.send({ value: items.map((r) => renderResource(r, call.ctx)) });
+};
+
+/** One resource of any type Keyless serves (identities, accounts, deployments, sites, VMs): GET, PUT, PATCH, DELETE. */
+export const resource: ArmHandler<'resource'> = async (call, target, context) => {
+  const { deps, access } = context;
+  access.checkSubscription(target.subscription);
+  const type = canonicalType(target.type);
+  const address = { type, group: target.group, names: target.names };
+  const id = deps.resources.idOf(address);
+  switch (call.method) {
+    case 'GET':
+      access.authorize(call, `${type}/read`, id);
+      return call.reply.send(renderResource(deps.resources.get(address), call.ctx));
+    case 'PUT':
+    case 'PATCH': {
+      access.authorize(call, `${type}/write`, id);
+      authorizeIdentityLinks(call, type, context);
+      const { resource: r, created } = await deps.resources.put(address, call.body, call.method === 'PUT' ? 'put' : 'patch');
+      return call.reply.code(created ? 201 : 200).send(renderResource(r, call.ctx));
+    }
+    case 'DELETE': {
+      access.authorize(call, `${type}/delete`, id);
+      const existed = await deps.resources.delete(address);
+      return call.reply.code(existed ? 200 : 204).send();
+    }
+    default:
+      throw armErrors.methodNotAllowed(call.method);
+  }
+};
+
+/**
+ * Attaching a user-assigned identity also needs the linked `assign/action`
+ * on that identity, as in Azure. The block is validated first: a malformed
+ * one is a 400, whatever the caller may do.
+ */
+function authorizeIdentityLinks(call: ArmCall, type: string, { deps, access }: ArmHandlerContext): void {
+  const request = deps.resources.identityRequestOf(type, call.body);
+  for (const entry of request?.userAssignedIdentities?.values() ?? []) {
+    if (entry.remove) continue;
+    const action = 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action';
+    if (!access.canRead(call, action, entry.id)) {
+      throw armErrors.linkedAuthorizationFailed(call.caller.objectId, call.caller.appId || call.caller.objectId, action, entry.id);
+    }
+  }
+}
+
+/** The type as Keyless spells it, or ARM's 404 for a type no provider serves. */
+export function canonicalType(type: string): string {
+  const handler = handlerFor(type);
+  if (!handler) throw armErrors.unknownResourceType(type);
+  return handler.type;
+}

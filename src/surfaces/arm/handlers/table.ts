@@ -1,0 +1,23 @@
+import type { ArmTarget } from '../path.js';
+import type { ArmHandler } from './context.js';
+import { resourceGroup } from './groups.js';
+import { resourceAction } from './resource-actions.js';
+import { listResources, resource } from './resources.js';
+import { roleAssignments } from './role-assignments.js';
+import { roleDefinitions } from './role-definitions.js';
+import { getSubscription, listGroups, listSubscriptionResources, listSubscriptions, subscriptionAction } from './subscriptions.js';
+
+/** From the kind of target a path addresses to its handler: adding a kind to ArmTarget fails to compile until it has one. */
+export const ARM_HANDLERS: { readonly [K in ArmTarget['kind']]: ArmHandler<K> } = {
+  subscriptions: listSubscriptions,
+  subscription: getSubscription,
+  groups: listGroups,
+  group: resourceGroup,
+  subscriptionResources: listSubscriptionResources,
+  subscriptionAction,
+  resources: listResources,
+  resource,
+  resourceAction,
+  roleAssignments,
+  roleDefinitions,
+};

@@ -1,0 +1,3 @@
+export { registerArmRoutes, type ArmDeps } from './routes.js';
+export { armCall, ArmAccess, type ArmCall, type ArmPipelineDeps } from './call.js';
+export { ArmError, armErrors, armDialect, toArmError } from './errors.js';

@@ -1,0 +1,28 @@
+import { CodedWireError, frameworkClientError, type ErrorDialect } from './wire-error.js';
+
+/**
+ * The main port's own answers, for what no surface serves (an unknown path,
+ * a URL that cannot be decoded): `{"error":{"code","message"}}`, the shape
+ * most of the port's clients (ARM, the data plane) already read.
+ */
+export class PortError extends CodedWireError {
+  /** The only place the port's own error bodies are built. */
+  body(): { error: { code: string; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+export const portErrors = {
+  notFound: () => new PortError(404, 'NotFound', 'No Keyless endpoint serves this path.'),
+  malformedUrl: () => new PortError(400, 'InvalidRequest', 'The request URL is malformed.'),
+  unreadableRequest: (status: number, detail: string) => new PortError(status, 'InvalidRequest', `The request could not be read: ${detail || 'bad request'}.`),
+  internal: () => new PortError(500, 'InternalServerError', 'The server encountered an internal error. Please retry the request.'),
+};
+
+export function toPortError(error: unknown): PortError | undefined {
+  if (error instanceof PortError) return error;
+  const framework = frameworkClientError(error);
+  return framework && portErrors.unreadableRequest(framework.statusCode, framework.message);
+}
+
+export const portDialect: ErrorDialect = { toWire: toPortError, internal: portErrors.internal, label: 'unhandled error' };

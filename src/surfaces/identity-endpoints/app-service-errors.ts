@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { frameworkClientError, type ErrorDialect } from '../http/wire-error.js';
+import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
+
+/** App Service's envelope: `{"statusCode","message","correlationId"}`, a fresh correlation id each time. */
+export class AppServiceError extends IdentityEndpointError {
+  constructor(status: number, readonly text: string, reason: string, headers: Readonly<Record<string, string>> = {}) {
+    super(status, reason, headers);
+  }
+
+  /** The only place App Service's error bodies are built. */
+  body(): Record<string, unknown> {
+    return { statusCode: this.status, message: this.text, correlationId: randomUUID() };
+  }
+}
+
+/** App Service's catalogue. */
+export const appServiceErrors = {
+  unknownHost: (headerGiven: boolean) =>
+    new AppServiceError(400, 'The X-IDENTITY-HEADER header is missing or does not belong to an app.', headerGiven ? 'unknown identity header' : 'no identity header'),
+  throttled: () => new AppServiceError(429, 'Too many requests.', 'throttled', { 'retry-after': '1' }),
+  apiVersion: (version: string | undefined) =>
+    new AppServiceError(400, version === undefined ? 'The api-version parameter is required.' : `The api-version '${version}' is not supported; use 2019-08-01.`, 'bad api-version'),
+  noResource: () => new AppServiceError(400, 'The resource parameter is required.', 'no resource'),
+  severalSelectors: (names: readonly string[]) => new AppServiceError(400, `Only one of ${names.join(', ')} may be given.`, 'several identity selectors'),
+  identityNotLoaded: (why: string) => new AppServiceError(400, 'Unable to load the proper Managed Identity.', why),
+  unknownResource: (resource: string, tenantId: string) => new AppServiceError(400, unknownResourceMessage(resource, tenantId), 'unknown resource'),
+  /** fastify's own 4xx, in the envelope, with its status. */
+  unreadableRequest: (status: number, detail: string) => new AppServiceError(status, `The request could not be read: ${detail || 'bad request'}.`, 'unreadable request'),
+  internal: () => new AppServiceError(500, 'An unexpected error occurred.', 'internal error'),
+};
+
+/** The one mapping into App Service: its own errors, and fastify's 4xx (core errors never reach this endpoint unmapped). */
+export function toAppServiceError(error: unknown): AppServiceError | undefined {
+  if (error instanceof AppServiceError) return error;
+  const framework = frameworkClientError(error);
+  return framework && appServiceErrors.unreadableRequest(framework.statusCode, framework.message);
+}
+
+export const appServiceDialect: ErrorDialect = { toWire: toAppServiceError, internal: appServiceErrors.internal, label: 'unhandled App Service identity error' };

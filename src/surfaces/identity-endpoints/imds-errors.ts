@@ -1,0 +1,69 @@
+import type { SelectionFailure } from '../../resources/host-identity.js';
+import { frameworkClientError, type ErrorDialect } from '../http/wire-error.js';
+import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
+
+/** The newest IMDS version Keyless names in its api-version answers. */
+const NEWEST_VERSIONS = ['2018-02-01'];
+
+/**
+ * IMDS's bodies: `{"error","error_description"}`, except for a missing or bad
+ * api-version, where IMDS puts the whole sentence in `error` and lists its versions.
+ */
+export class ImdsError extends IdentityEndpointError {
+  constructor(
+    status: number,
+    readonly error: string,
+    /** Undefined for the api-version answers (`newest-versions` instead). */
+    readonly description: string | undefined,
+    reason: string,
+    headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(status, reason, headers);
+  }
+
+  /** The only place IMDS's error bodies are built. */
+  body(): Record<string, unknown> {
+    if (this.description === undefined) return { error: this.error, 'newest-versions': NEWEST_VERSIONS };
+    return { error: this.error, error_description: this.description };
+  }
+}
+
+const invalidRequest = (description: string, reason: string) => new ImdsError(400, 'invalid_request', description, reason);
+
+const SELECTION_ERRORS: Record<SelectionFailure, string> = {
+  IdentityNotFound: 'Identity not found',
+  MultipleUserAssigned:
+    'Multiple user assigned identities exist, please specify the clientId / resourceId of the identity in the token request',
+  UserAssignedMustBeNamed: 'Identity not found',
+};
+
+/** IMDS's catalogue. The identity port never answers 404: the client libraries retry a 404 for a minute. */
+export const imdsErrors = {
+  forwarded: () => invalidRequest('Requests with the X-Forwarded-For header are not accepted.', 'X-Forwarded-For present'),
+  noMetadataHeader: () => invalidRequest('Required metadata header not specified', 'no Metadata header'),
+  unknownHost: (secretGiven: boolean) =>
+    invalidRequest('This endpoint does not belong to a virtual machine.', secretGiven ? 'unknown endpoint secret' : 'bare IMDS path'),
+  throttled: () => new ImdsError(429, 'too_many_requests', 'Too many requests', 'throttled', { 'retry-after': '1' }),
+  noApiVersion: () =>
+    new ImdsError(400, 'Bad request. api-version was not specified in the request. For more information refer to aka.ms/azureimds', undefined, 'no api-version'),
+  badApiVersion: () => new ImdsError(400, 'Bad request. api-version is invalid. For more information refer to aka.ms/azureimds', undefined, 'bad api-version'),
+  noResource: () => invalidRequest('Required audience parameter not specified', 'no resource'),
+  severalSelectors: () => invalidRequest('Only one of client_id, object_id or msi_res_id may be given', 'several identity selectors'),
+  selection: (failure: SelectionFailure) => invalidRequest(SELECTION_ERRORS[failure], failure),
+  unknownResource: (resource: string, tenantId: string) =>
+    new ImdsError(400, 'invalid_resource', unknownResourceMessage(resource, tenantId), 'unknown resource'),
+  unknownEndpoint: () => invalidRequest('Unknown identity endpoint.', 'unknown path'),
+  malformedUrl: () => invalidRequest('The request URL is malformed.', 'malformed URL'),
+  /** fastify's own 4xx, with its status. */
+  unreadableRequest: (status: number, detail: string) => new ImdsError(status, 'invalid_request', `The request could not be read: ${detail || 'bad request'}.`, 'unreadable request'),
+  internal: () => new ImdsError(500, 'unknown_error', 'An unexpected error occurred.', 'internal error'),
+};
+
+/** The one mapping into IMDS: its own errors, and fastify's 4xx. */
+export function toImdsError(error: unknown): ImdsError | undefined {
+  if (error instanceof ImdsError) return error;
+  const framework = frameworkClientError(error);
+  return framework && imdsErrors.unreadableRequest(framework.statusCode, framework.message);
+}
+
+export const imdsDialect: ErrorDialect = { toWire: toImdsError, internal: imdsErrors.internal, label: 'unhandled IMDS identity error' };
