@@ -3,3 +3,4 @@ export * from './arm-id.js';
 export { ResourceService, type ResourceAddress, type ResourceBody } from './service.js';
 export { identityType, type IdentityType } from './identity.js';
 export { resourceErrors } from './errors.js';
+export { groupEntity, resourceEntity, hostSecretEntity } from './entities.js';

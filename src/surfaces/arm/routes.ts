@@ -4,6 +4,7 @@ import type { TokenService, VerifiedToken } from '../../tokens/service.js';
 import type { ResourceService } from '../../resources/service.js';
 import type { RoleAssignmentService } from '../../rbac/assignments.js';
 import type { ReadModel } from '../../store/read-model.js';
+import { groupEntity, resourceEntity } from '../../resources/index.js';
 import { groupId, idKey, parseResourceId, subscriptionId as subscriptionIdOf } from '../../resources/arm-id.js';
 import { resourceErrors } from '../../resources/errors.js';
 import { BUILTIN_ROLES, findRoleDefinition } from '../../rbac/builtin-roles.js';
@@ -79,7 +80,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
       origin,
       tenantId: deps.tenantId(),
       subscriptionId: deps.subscriptionId(),
-      resource: (key) => deps.model.resources.get(key),
+      resource: (key) => deps.model.table(resourceEntity).get(key),
     };
     const call: Call = { request, reply, caller, method: request.method, body: (body ?? {}) as Record<string, unknown>, query, ctx };
     return dispatch(call, target);
@@ -167,7 +168,7 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
       case 'HEAD': {
         authorize(call, 'Microsoft.Resources/subscriptions/resourceGroups/read', id);
         if (call.method === 'HEAD') {
-          return call.reply.code(deps.model.groups.has(idKey(id)) ? 204 : 404).send();
+          return call.reply.code(deps.model.table(groupEntity).has(idKey(id)) ? 204 : 404).send();
         }
         return call.reply.send(renderGroup(deps.resources.getGroup(name)));
       }
@@ -366,10 +367,10 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
     if (!parsed) throw armErrors.invalidContent(`The scope '${scope}' is not a valid scope.`);
     checkSubscription(parsed.subscriptionId);
     if (parsed.resourceGroup === undefined) return;
-    if (!deps.model.groups.has(idKey(groupId(deps.subscriptionId(), parsed.resourceGroup)))) {
+    if (!deps.model.table(groupEntity).has(idKey(groupId(deps.subscriptionId(), parsed.resourceGroup)))) {
       throw resourceErrors.groupNotFound(parsed.resourceGroup);
     }
-    if (parsed.type !== undefined && !deps.model.resources.has(idKey(scope))) {
+    if (parsed.type !== undefined && !deps.model.table(resourceEntity).has(idKey(scope))) {
       throw resourceErrors.resourceNotFound(parsed.type, parsed.names.join('/'), parsed.resourceGroup);
     }
   }
