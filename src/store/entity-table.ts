@@ -1,4 +1,5 @@
 import type { EntityMemory } from './entity.js';
+import { StoreError } from './errors.js';
 
 /**
  * One entity's values in the read model, by change-log key, with unique
@@ -41,7 +42,7 @@ export class EntityTable<V, I extends string = never> implements EntityMemory<V>
   /** One index as a map, for a caller that keeps it (the map is live and never replaced). */
   index(index: I): ReadonlyMap<string, V> {
     const map = this.#byName.get(index);
-    if (map === undefined) throw new Error(`no index '${index}'`);
+    if (map === undefined) throw new StoreError('UnknownIndex', `No index '${index}' is declared.`);
     return map;
   }
 

@@ -14,7 +14,7 @@ export interface EntityDeclaration<V, M extends EntityMemory<V> = EntityMemory<V
    * (only the first column's values may contain '|').
    */
   readonly key: readonly string[];
-  /** Columns a point query may filter on (`Reader.find`), besides the key. */
+  /** Columns that point queries (`Reader.find`, `Reader.findPrefixed`) may filter on. */
   readonly lookups: readonly L[];
   readonly codec: RowCodec<V, StoredRow>;
   /** The entity's in-memory form in the read model: a keyed table with unique indexes, or the context's own index. */
@@ -24,10 +24,6 @@ export interface EntityDeclaration<V, M extends EntityMemory<V> = EntityMemory<V
 /** Any declaration, whatever its value and memory types (for registries). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyEntityDeclaration = EntityDeclaration<any, EntityMemory<any>, string>;
-
-/** The value type of a declaration. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ValueOf<D> = D extends EntityDeclaration<infer V, any, any> ? V : never;
 
 /** One entity as it now is in the database under its change-log key, or undefined when deleted. */
 export interface EntityValue<V = unknown> {
