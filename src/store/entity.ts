@@ -21,6 +21,9 @@ export interface EntityDeclaration<V, M extends EntityMemory<V> = EntityMemory<V
   memory(): M;
 }
 
+/** A declaration of values V, whatever its memory and lookups (what generic operations take). */
+export type DeclarationOf<V, L extends string = string> = EntityDeclaration<V, EntityMemory<V>, L>;
+
 /** Any declaration, whatever its value and memory types (for registries). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyEntityDeclaration = EntityDeclaration<any, EntityMemory<any>, string>;
@@ -105,7 +108,6 @@ export function keyValues(decl: AnyEntityDeclaration, key: string): string[] {
 }
 
 /** The change-log key of a value, as `Writer.delete` takes it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function keyOf<V>(decl: EntityDeclaration<V, any, any>, value: V): string {
+export function keyOf<V>(decl: DeclarationOf<V>, value: V): string {
   return keyOfRow(decl, decl.codec.to(value));
 }

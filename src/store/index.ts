@@ -7,5 +7,5 @@ export { StoreError } from './errors.js';
 export { metaEntity, type MetaEntry } from './meta.js';
 export {
   defineEntity, defineIndexedEntity, keyOf,
-  type AnyEntityDeclaration, type EntityDeclaration, type EntityMemory, type EntityValue, type RowCodec,
+  type AnyEntityDeclaration, type DeclarationOf, type EntityDeclaration, type EntityMemory, type EntityValue, type RowCodec,
 } from './entity.js';

@@ -1,5 +1,5 @@
 import type { FullState, Store } from './store.js';
-import type { EntityDeclaration, EntityMemory, EntityValue } from './entity.js';
+import type { DeclarationOf, EntityDeclaration, EntityMemory, EntityValue } from './entity.js';
 import { StoreError } from './errors.js';
 
 type Listener = (change: EntityValue) => void;
@@ -27,8 +27,7 @@ export class ReadModel {
    * and `by(index, value)`. The object lives as long as the read model, so a
    * hot path may keep it.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  table<M extends EntityMemory<any>>(decl: EntityDeclaration<any, M, any>): M {
+  table<V, M extends EntityMemory<V>>(decl: EntityDeclaration<V, M, string>): M {
     const memory = this.memories.get(decl.name);
     if (memory === undefined) throw new StoreError('UnregisteredEntity', `The entity '${decl.name}' is not registered with this store.`);
     return memory as M;
@@ -53,8 +52,7 @@ export class ReadModel {
   }
 
   /** Called with each change of `decl` once it is applied (a deletion has `value` undefined). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  on<V>(decl: EntityDeclaration<V, any, any>, listener: (change: EntityValue<V>) => void): void {
+  on<V>(decl: DeclarationOf<V>, listener: (change: EntityValue<V>) => void): void {
     const list = this.listeners.get(decl.name) ?? [];
     list.push(listener as Listener);
     this.listeners.set(decl.name, list);

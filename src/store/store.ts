@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { DatabaseHandle } from './database.js';
-import type { AnyEntityDeclaration, EntityDeclaration, EntityValue } from './entity.js';
+import type { AnyEntityDeclaration, DeclarationOf, EntityValue } from './entity.js';
 import { EntityRegistry } from './registry.js';
 import { Reader, Writer } from './writer.js';
 
@@ -23,8 +23,7 @@ export class FullState {
   ) {}
 
   /** The stored values of one entity. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  of<V>(decl: EntityDeclaration<V, any, any>): V[] {
+  of<V>(decl: DeclarationOf<V>): V[] {
     return this.values.filter((v) => v.entity === decl.name).map((v) => v.value as V);
   }
 }
@@ -142,8 +141,7 @@ export class Store {
   }
 
   /** Reads one entity's current value (for applying a change). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async load<V>(decl: EntityDeclaration<V, any, any>, key: string): Promise<EntityValue<V>> {
+  async load<V>(decl: DeclarationOf<V>, key: string): Promise<EntityValue<V>> {
     return { entity: decl.name, key, value: await new Reader(this.db).get(decl, key) };
   }
 

@@ -1,13 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { keyOfRow, keyValues, type AnyEntityDeclaration, type EntityDeclaration, type EntityValue, type StoredRow } from './entity.js';
+import { keyOfRow, keyValues, type AnyEntityDeclaration, type DeclarationOf as Declaration, type EntityValue, type StoredRow } from './entity.js';
 import type { EntityRegistry } from './registry.js';
 
 // The entities' tables are declared by the contexts, not typed in `Database`: queries on them go through this view.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Untyped = Kysely<any>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Declaration<V, L extends string = string> = EntityDeclaration<V, any, L>;
 
 /** Point reads over declared entities, usable inside or outside a transaction. */
 export class Reader {
