@@ -11,6 +11,10 @@ import { removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './runtime
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
 import { ReadModel } from './store/read-model.js';
+import { ENTITIES } from './entities.js';
+import { principalEntity } from './directory/index.js';
+import { resourceEntity } from './resources/index.js';
+import { signingKeyEntity } from './tokens/index.js';
 import { loadKek } from './setup/kek.js';
 import { bootstrap } from './setup/bootstrap.js';
 import { ensureAdminCredential } from './setup/admin-credential.js';
@@ -88,15 +92,16 @@ async function start(
   const certificates = await ensureCertificates(options.dataDir);
   const kek = loadKek(options.dataDir, options.kekFile);
   const handle = await openDatabase({ url: options.database ?? path.join(options.dataDir, 'keyless.db') });
-  const store = new Store(handle);
+  const store = new Store(handle, ENTITIES);
   cleanups.push(() => store.close());
 
   const identity = await bootstrap(store, kek, clock);
   const model = new ReadModel(store);
   const keyring = new Keyring(kek);
-  model.on('signingKey', () => keyring.rebuild(model.signingKeys.values()));
+  const signingKeys = model.table(signingKeyEntity);
+  model.on(signingKeyEntity, () => keyring.rebuild(signingKeys.values()));
   await model.load();
-  keyring.rebuild(model.signingKeys.values());
+  keyring.rebuild(signingKeys.values());
 
   const tenantId = () => identity.tenantId;
   const subscriptionId = () => identity.subscriptionId;
@@ -107,16 +112,16 @@ async function start(
   const hostSecrets = new HostSecretService(store, model, clock, kek, pepper);
   const resources = new ResourceService(store, model, directory, keys, hostSecrets, clock, { subscriptionId, tenantId });
   const rbac = new RoleAssignmentService(store, model, clock, subscriptionId, tenantId);
-  const principalExists = options.strictRevocation ? (objectId: string) => model.principals.has(objectId.toLowerCase()) : undefined;
+  const principalExists = options.strictRevocation ? (objectId: string) => directory.principal(objectId) !== undefined : undefined;
   const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss), principalExists);
   const knownResources = new KnownResources(ISSUED_RESOURCES);
   const miTokens = new ManagedIdentityTokens(tokens, clock, options.identityTokenLifetime);
   // Cached tokens of a deleted identity, or signed by keys that changed, are never handed out again.
-  model.on('principal', (change) => {
+  model.on(principalEntity, (change) => {
     if (change.value === undefined) miTokens.forget(change.key);
   });
   const verifiedTokens = new VerifiedTokenCache(tokens, () => clock.now(), principalExists);
-  model.on('signingKey', () => {
+  model.on(signingKeyEntity, () => {
     miTokens.clear();
     verifiedTokens.clear();
   });
@@ -187,10 +192,11 @@ async function start(
   );
 
   identityServer.get('/healthz', async () => ({ status: 'ok' }));
+  const resourceTable = model.table(resourceEntity);
   const identityDeps = {
     hostSecrets,
     directory,
-    resource: (key: string) => model.resources.get(key),
+    resource: (key: string) => resourceTable.get(key),
     tokens: miTokens,
     knownResources,
     origin: () => names.origin,

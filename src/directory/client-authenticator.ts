@@ -1,11 +1,12 @@
 import type { Clock } from '../shared/clock.js';
-import type { ReadModel } from '../store/read-model.js';
+import type { ReadModel } from '../store/index.js';
 import { decodeJwt } from '../tokens/jwt.js';
 import type { Principal } from './model.js';
 import type { DirectoryService } from './service.js';
 import { ClientAuthenticationError } from './errors.js';
 import { verifyCertificateAssertion } from './client-assertion.js';
 import { verifyFederatedAssertion, type IssuerKeySource } from './federated.js';
+import { certificateEntity, federatedCredentialEntity } from './entities.js';
 
 export type ClientMethod = 'secret' | 'certificate' | 'federated';
 
@@ -54,9 +55,9 @@ export class ClientAuthenticator {
     const iss = jwt.payload['iss'];
     const selfSigned = typeof iss === 'string' && iss.toLowerCase() === principal.appId.toLowerCase() && principal.kind === 'Application';
     if (selfSigned) {
-      verifyCertificateAssertion(principal, jwt, [...this.model.certificates.values()], this.isTokenEndpoint, now);
+      verifyCertificateAssertion(principal, jwt, [...this.model.table(certificateEntity).values()], this.isTokenEndpoint, now);
     } else {
-      await verifyFederatedAssertion(principal, jwt, [...this.model.federatedCredentials.values()], this.issuerKeys, now);
+      await verifyFederatedAssertion(principal, jwt, [...this.model.table(federatedCredentialEntity).values()], this.issuerKeys, now);
     }
     return { principal, method: selfSigned ? 'certificate' : 'federated', reusedAssertion: this.seen(clientId, jwt.payload, now) };
   }

@@ -1,11 +1,11 @@
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.js';
 import { newGuid } from '../shared/ids.js';
-import type { Store, Writer } from '../store/store.js';
-import type { ReadModel } from '../store/read-model.js';
+import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
 import type { ClientCertificate, ClientSecret, FederatedCredential, Principal } from './model.js';
 import type { DirectoryService } from './service.js';
 import { parseCertificate } from './certificates.js';
+import { certificateEntity, federatedCredentialEntity, principalEntity, secretEntity } from './entities.js';
 
 export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 const FIC_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/;
@@ -32,12 +32,22 @@ export interface NewCertificate {
  * federated credentials (issuer + subject + audience, matched exactly).
  */
 export class CredentialService {
+  private readonly principals: EntityTable<Principal, 'appId'>;
+  private readonly secretTable: EntityTable<ClientSecret>;
+  private readonly certificateTable: EntityTable<ClientCertificate>;
+  private readonly federatedTable: EntityTable<FederatedCredential>;
+
   constructor(
     private readonly store: Store,
     private readonly model: ReadModel,
     private readonly directory: DirectoryService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.principals = model.table(principalEntity);
+    this.secretTable = model.table(secretEntity);
+    this.certificateTable = model.table(certificateEntity);
+    this.federatedTable = model.table(federatedCredentialEntity);
+  }
 
   async createApplication(displayName: string): Promise<Principal> {
     const name = displayName.trim();
@@ -48,7 +58,7 @@ export class CredentialService {
   application(id: string): Principal {
     const lower = id.toLowerCase();
     const principal =
-      [...this.model.principals.values()].find((p) => p.kind === 'Application' && p.applicationObjectId?.toLowerCase() === lower) ??
+      [...this.principals.values()].find((p) => p.kind === 'Application' && p.applicationObjectId?.toLowerCase() === lower) ??
       this.directory.principalByAppId(lower);
     if (!principal || principal.kind !== 'Application') {
       throw new NotFoundError('Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
@@ -57,11 +67,11 @@ export class CredentialService {
   }
 
   applications(): Principal[] {
-    return [...this.model.principals.values()].filter((p) => p.kind === 'Application').sort((a, b) => a.displayName.localeCompare(b.displayName));
+    return [...this.principals.values()].filter((p) => p.kind === 'Application').sort((a, b) => a.displayName.localeCompare(b.displayName));
   }
 
   async deleteApplication(principal: Principal): Promise<void> {
-    await this.write((writer) => writer.deletePrincipal(principal.objectId));
+    await this.write((writer) => this.directory.deletePrincipal(writer, principal.objectId));
   }
 
   async addSecret(principal: Principal, displayName: string | null, endDateTime: string | undefined): Promise<{ secret: string; record: ClientSecret }> {
@@ -69,14 +79,14 @@ export class CredentialService {
     return this.write(async (writer) => {
       const added = await this.directory.addClientSecret(writer, principal.objectId, days);
       const record = { ...added.record, displayName };
-      await writer.putSecret(record);
+      await writer.put(secretEntity, record);
       return { secret: added.secret, record };
     });
   }
 
   async addCertificate(principal: Principal, certificate: string, displayName: string | null): Promise<ClientCertificate> {
     const record = this.certificateRecord(principal, { certificate, displayName });
-    await this.write((writer) => writer.putCertificate(record));
+    await this.write((writer) => writer.put(certificateEntity, record));
     return record;
   }
 
@@ -87,10 +97,10 @@ export class CredentialService {
   async replaceCertificates(principal: Principal, keep: ReadonlySet<string>, add: readonly NewCertificate[]): Promise<void> {
     const records = add.map((c) => this.certificateRecord(principal, c));
     await this.write(async (writer) => {
-      for (const current of await writer.certificatesOf(principal.objectId)) {
-        if (!keep.has(current.id)) await writer.deleteCertificate(current.id);
+      for (const current of await writer.find(certificateEntity, 'object_id', principal.objectId)) {
+        if (!keep.has(current.id)) await writer.delete(certificateEntity, current.id);
       }
-      for (const record of records) await writer.putCertificate(record);
+      for (const record of records) await writer.put(certificateEntity, record);
     });
   }
 
@@ -110,23 +120,23 @@ export class CredentialService {
   }
 
   secrets(principal: Principal): ClientSecret[] {
-    return [...this.model.secrets.values()].filter((s) => s.objectId === principal.objectId);
+    return [...this.secretTable.values()].filter((s) => s.objectId === principal.objectId);
   }
 
   certificates(principal: Principal): ClientCertificate[] {
-    return [...this.model.certificates.values()].filter((c) => c.objectId === principal.objectId);
+    return [...this.certificateTable.values()].filter((c) => c.objectId === principal.objectId);
   }
 
   /** Removes a secret or certificate by its key id; false when the principal has none with that id. */
   async removeCredential(principal: Principal, keyId: string): Promise<boolean> {
     const id = keyId.toLowerCase();
     return this.write(async (writer) => {
-      if ((await writer.secretsOf(principal.objectId)).some((s) => s.id === id)) {
-        await writer.deleteSecret(id);
+      if ((await writer.find(secretEntity, 'object_id', principal.objectId)).some((s) => s.id === id)) {
+        await writer.delete(secretEntity, id);
         return true;
       }
-      if ((await writer.certificatesOf(principal.objectId)).some((c) => c.id === id)) {
-        await writer.deleteCertificate(id);
+      if ((await writer.find(certificateEntity, 'object_id', principal.objectId)).some((c) => c.id === id)) {
+        await writer.delete(certificateEntity, id);
         return true;
       }
       return false;
@@ -134,7 +144,7 @@ export class CredentialService {
   }
 
   federated(principal: Principal): FederatedCredential[] {
-    return [...this.model.federatedCredentials.values()]
+    return [...this.federatedTable.values()]
       .filter((f) => f.objectId === principal.objectId)
       .sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -151,7 +161,7 @@ export class CredentialService {
     }
     if (input.mode !== 'update') checkFederatedFields(input.issuer, input.subject, input.audiences ?? [TOKEN_EXCHANGE_AUDIENCE]);
     return this.write(async (writer) => {
-      const existing = await writer.federatedCredentialsOf(principal.objectId);
+      const existing = await writer.find(federatedCredentialEntity, 'object_id', principal.objectId);
       const same = existing.find((f) => f.name.toLowerCase() === input.name.toLowerCase());
       if (same && input.mode === 'create') throw new ConflictError('FederatedCredentialExists', `FederatedIdentityCredential with name ${input.name} already exists.`);
       if (!same && input.mode === 'update') throw new NotFoundError('FederatedCredentialNotFound', `The federated credential '${input.name}' does not exist.`);
@@ -171,7 +181,7 @@ export class CredentialService {
         ...fields,
         createdAt: same?.createdAt ?? new Date(this.clock.now()).toISOString(),
       };
-      await writer.putFederatedCredential(credential);
+      await writer.put(federatedCredentialEntity, credential);
       return { credential, created: !same };
     });
   }
@@ -179,7 +189,7 @@ export class CredentialService {
   async deleteFederated(principal: Principal, name: string): Promise<boolean> {
     const credential = this.federated(principal).find((f) => f.name.toLowerCase() === name.toLowerCase() || f.id === name.toLowerCase());
     if (!credential) return false;
-    await this.write((writer) => writer.deleteFederatedCredential(credential.id));
+    await this.write((writer) => writer.delete(federatedCredentialEntity, credential.id));
     return true;
   }
 

@@ -1,10 +1,10 @@
 import type { Clock } from '../shared/clock.js';
 import { keyedDigest, randomSecret } from '../shared/crypto.js';
 import { newGuid } from '../shared/ids.js';
-import type { Writer } from '../store/store.js';
-import type { ReadModel } from '../store/read-model.js';
+import type { EntityTable, ReadModel, Writer } from '../store/index.js';
 import type { ClientSecret, Principal, PrincipalKind } from './model.js';
 import { ClientAuthenticationError } from './errors.js';
+import { certificateEntity, federatedCredentialEntity, principalEntity, secretEntity } from './entities.js';
 
 const SECRET_PURPOSE = 'client-secret';
 
@@ -14,18 +14,27 @@ const SECRET_PURPOSE = 'client-secret';
  * reads come from the read model.
  */
 export class DirectoryService {
+  private readonly principals: EntityTable<Principal, 'appId'>;
+  // Hot-path indexes, kept: one Map lookup per request.
+  private readonly principalsByAppId: ReadonlyMap<string, Principal>;
+  private readonly secretsByDigest: ReadonlyMap<string, ClientSecret>;
+
   constructor(
-    private readonly model: ReadModel,
+    model: ReadModel,
     private readonly clock: Clock,
     private readonly pepper: () => Buffer,
-  ) {}
+  ) {
+    this.principals = model.table(principalEntity);
+    this.principalsByAppId = this.principals.index('appId');
+    this.secretsByDigest = model.table(secretEntity).index('digest');
+  }
 
   principal(objectId: string): Principal | undefined {
-    return this.model.principals.get(objectId.toLowerCase());
+    return this.principals.get(objectId.toLowerCase());
   }
 
   principalByAppId(appId: string): Principal | undefined {
-    return this.model.principalsByAppId.get(appId.toLowerCase());
+    return this.principalsByAppId.get(appId.toLowerCase());
   }
 
   async createPrincipal(
@@ -43,8 +52,18 @@ export class DirectoryService {
       applicationObjectId: kind === 'Application' ? newGuid() : null,
       createdAt: new Date(this.clock.now()).toISOString(),
     };
-    await writer.putPrincipal(principal);
+    await writer.put(principalEntity, principal);
     return principal;
+  }
+
+  /** Inside a write: deletes a principal, and its credentials with it. */
+  async deletePrincipal(writer: Writer, objectId: string): Promise<void> {
+    for (const secret of await writer.find(secretEntity, 'object_id', objectId)) await writer.delete(secretEntity, secret.id);
+    for (const certificate of await writer.find(certificateEntity, 'object_id', objectId)) await writer.delete(certificateEntity, certificate.id);
+    for (const credential of await writer.find(federatedCredentialEntity, 'object_id', objectId)) {
+      await writer.delete(federatedCredentialEntity, credential.id);
+    }
+    await writer.delete(principalEntity, objectId);
   }
 
   /** Adds a client secret; returns the secret text, which is never stored. */
@@ -60,7 +79,7 @@ export class DirectoryService {
       expiresAt: new Date(now + lifetimeDays * 86_400_000).toISOString(),
       createdAt: new Date(now).toISOString(),
     };
-    await writer.putSecret(record);
+    await writer.put(secretEntity, record);
     return { secret, record };
   }
 
@@ -73,7 +92,7 @@ export class DirectoryService {
     const principal = this.principalByAppId(clientId);
     if (!principal || principal.kind !== 'Application') throw new ClientAuthenticationError('UnknownClient', clientId);
     if (secret === undefined || secret === '') throw new ClientAuthenticationError('NoCredential', clientId);
-    const record = this.model.secretsByDigest.get(keyedDigest(this.pepper(), SECRET_PURPOSE, secret));
+    const record = this.secretsByDigest.get(keyedDigest(this.pepper(), SECRET_PURPOSE, secret));
     if (!record || record.objectId !== principal.objectId) throw new ClientAuthenticationError('InvalidSecret', clientId);
     if (Date.parse(record.expiresAt) <= this.clock.now()) throw new ClientAuthenticationError('ExpiredSecret', clientId);
     return principal;

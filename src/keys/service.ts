@@ -1,8 +1,8 @@
 import type { Clock } from '../shared/clock.js';
 import { keyedDigest, open, randomHex, seal } from '../shared/crypto.js';
-import type { Writer } from '../store/store.js';
-import type { ReadModel } from '../store/read-model.js';
+import { keyOf, type ReadModel, type Writer } from '../store/index.js';
 import { KEY_NAMES, type AccountKey, type KeyName } from './model.js';
+import { accountKeyEntity } from './entities.js';
 
 const PURPOSE = 'account-key';
 const context = (accountKey: string, keyName: KeyName): string => `accountKey:${accountKey}|${keyName}`;
@@ -19,12 +19,17 @@ export interface KeyMatch {
  * whose key is a MAC (the digest itself reveals nothing about the key).
  */
 export class KeyService {
+  // The hot path's index, kept: one Map lookup per request.
+  private readonly byDigest: ReadonlyMap<string, AccountKey>;
+
   constructor(
-    private readonly model: ReadModel,
+    model: ReadModel,
     private readonly clock: Clock,
     private readonly kek: Buffer,
     private readonly pepper: () => Buffer,
-  ) {}
+  ) {
+    this.byDigest = model.table(accountKeyEntity).index('digest');
+  }
 
   async createKeys(writer: Writer, accountKey: string): Promise<void> {
     for (const keyName of KEY_NAMES) await this.putNewKey(writer, accountKey, keyName);
@@ -34,9 +39,16 @@ export class KeyService {
     await this.putNewKey(writer, accountKey, keyName);
   }
 
+  /** Inside a write: deletes an account's keys (with the account). */
+  async deleteKeys(writer: Writer, accountKey: string): Promise<void> {
+    for (const k of await writer.find(accountKeyEntity, 'account_key', accountKey)) {
+      await writer.delete(accountKeyEntity, keyOf(accountKeyEntity, k));
+    }
+  }
+
   /** Both keys in clear text, for listKeys. Reads the transaction's view. */
   async list(writer: Writer, accountKey: string): Promise<Record<KeyName, string>> {
-    const keys = await writer.accountKeys(accountKey);
+    const keys = await writer.find(accountKeyEntity, 'account_key', accountKey);
     const result: Record<string, string> = {};
     for (const k of keys) result[k.keyName] = open(this.kek, k.sealed, context(accountKey, k.keyName)).toString('utf8');
     return result as Record<KeyName, string>;
@@ -44,7 +56,7 @@ export class KeyService {
 
   /** Which account key the presented value is, if any. The hot path: no SQL, no decryption. */
   match(presented: string): KeyMatch | undefined {
-    const found = this.model.accountKeysByDigest.get(keyedDigest(this.pepper(), PURPOSE, presented));
+    const found = this.byDigest.get(keyedDigest(this.pepper(), PURPOSE, presented));
     return found && { accountKey: found.accountKey, keyName: found.keyName };
   }
 
@@ -57,7 +69,7 @@ export class KeyService {
       digest: keyedDigest(this.pepper(), PURPOSE, value),
       createdAt: new Date(this.clock.now()).toISOString(),
     };
-    await writer.putAccountKey(record);
+    await writer.put(accountKeyEntity, record);
   }
 }
 

@@ -1,12 +1,14 @@
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.js';
 import { isGuid } from '../shared/ids.js';
-import type { Store, Writer } from '../store/store.js';
-import type { ReadModel } from '../store/read-model.js';
+import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
+import { principalEntity, type Principal } from '../directory/index.js';
 import type { ActionKind, Decision, PrincipalType, RoleAssignment, RoleDefinition } from './model.js';
 import { findRoleDefinition } from './builtin-roles.js';
 import { canonicalScope } from './scope.js';
 import { authorize } from './authorize.js';
+import type { AssignmentIndex } from './assignment-index.js';
+import { assignmentEntity } from './entities.js';
 
 export interface AssignmentBody {
   readonly roleDefinitionId?: unknown;
@@ -22,16 +24,23 @@ const PRINCIPAL_TYPES: readonly PrincipalType[] = ['ServicePrincipal', 'User', '
  * are left alone, as Azure leaves them (orphans).
  */
 export class RoleAssignmentService {
+  // The hot path's index (assignments by principal), kept.
+  private readonly assignments: AssignmentIndex;
+  private readonly principals: EntityTable<Principal, 'appId'>;
+
   constructor(
     private readonly store: Store,
     private readonly model: ReadModel,
     private readonly clock: Clock,
     private readonly subscriptionId: () => string,
     private readonly tenantId: () => string,
-  ) {}
+  ) {
+    this.assignments = model.table(assignmentEntity);
+    this.principals = model.table(principalEntity);
+  }
 
   authorize(principalId: string, action: string, kind: ActionKind, scope: string): Decision {
-    return authorize({ principalId, action, kind, scope }, this.model.assignments, this.role);
+    return authorize({ principalId, action, kind, scope }, this.assignments, this.role);
   }
 
   readonly role = (roleDefinitionId: string): RoleDefinition | undefined => findRoleDefinition(roleDefinitionId);
@@ -64,7 +73,7 @@ export class RoleAssignmentService {
     if (typeof principalId !== 'string' || !isGuid(principalId)) {
       throw new InvalidInputError('InvalidPrincipalId', `A valid principal ID must be provided for role assignment.`);
     }
-    if (!this.model.principals.has(principalId.toLowerCase())) {
+    if (!this.principals.has(principalId.toLowerCase())) {
       throw new InvalidInputError(
         'PrincipalNotFound',
         `Principal ${principalId.replace(/-/g, '')} does not exist in the directory ${this.tenantId()}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
@@ -87,18 +96,18 @@ export class RoleAssignmentService {
     };
     const { value, revision } = await this.store.write(async (writer) => {
       await checkScope(writer);
-      const existing = await writer.assignment(id.toLowerCase());
+      const existing = await writer.get(assignmentEntity, id.toLowerCase());
       if (existing) {
         if (existing.principalId !== assignment.principalId || existing.roleDefinitionId.toLowerCase() !== assignment.roleDefinitionId.toLowerCase()) {
           throw new InvalidInputError('RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
         }
         return { assignment: existing, created: false };
       }
-      const duplicate = (await writer.assignmentsOf(assignment.principalId)).find(
+      const duplicate = (await writer.find(assignmentEntity, 'principal_id', assignment.principalId.toLowerCase())).find(
         (a) => a.scope.toLowerCase() === canonical.toLowerCase() && a.roleDefinitionId.toLowerCase() === assignment.roleDefinitionId.toLowerCase(),
       );
       if (duplicate) throw new ConflictError('RoleAssignmentExists', 'The role assignment already exists.', { existingId: duplicate.id });
-      await writer.putAssignment(assignment);
+      await writer.put(assignmentEntity, assignment);
       return { assignment, created: true };
     });
     await this.model.reach(revision);
@@ -106,7 +115,7 @@ export class RoleAssignmentService {
   }
 
   get(id: string): RoleAssignment {
-    const assignment = this.model.assignments.get(id);
+    const assignment = this.assignments.get(id);
     if (!assignment) throw new NotFoundError('RoleAssignmentNotFound', 'The role assignment does not exist.');
     return assignment;
   }
@@ -114,8 +123,8 @@ export class RoleAssignmentService {
   /** Deletes by full id; undefined when it did not exist (ARM answers 204). */
   async delete(id: string): Promise<RoleAssignment | undefined> {
     const { value, revision } = await this.store.write(async (writer) => {
-      const existing = await writer.assignment(id.toLowerCase());
-      if (existing) await writer.deleteAssignment(id.toLowerCase());
+      const existing = await writer.get(assignmentEntity, id.toLowerCase());
+      if (existing) await writer.delete(assignmentEntity, id.toLowerCase());
       return existing;
     });
     await this.model.reach(revision);
@@ -128,10 +137,10 @@ export class RoleAssignmentService {
    */
   list(filter: { scope?: string; principalId?: string; atScope?: boolean }): RoleAssignment[] {
     const base = { ...(filter.principalId !== undefined ? { principalId: filter.principalId } : {}) };
-    if (filter.scope === undefined) return sortAssignments(this.model.assignments.list(base));
-    const above = this.model.assignments.list({ ...base, scope: filter.scope, scopeMatch: 'atOrAbove' });
+    if (filter.scope === undefined) return sortAssignments(this.assignments.list(base));
+    const above = this.assignments.list({ ...base, scope: filter.scope, scopeMatch: 'atOrAbove' });
     if (filter.atScope) return sortAssignments(above);
-    const below = this.model.assignments.list({ ...base, scope: filter.scope, scopeMatch: 'atOrBelow' });
+    const below = this.assignments.list({ ...base, scope: filter.scope, scopeMatch: 'atOrBelow' });
     return sortAssignments([...new Map([...above, ...below].map((a) => [a.id.toLowerCase(), a])).values()]);
   }
 }

@@ -8,3 +8,5 @@ export { AssignmentIndex } from './assignment-index.js';
 export type { AssignmentFilter, IndexedAssignment, ScopeMatch } from './assignment-index.js';
 export { authorize, rolesGranting } from './authorize.js';
 export type { AuthorizeInput, RoleResolver } from './authorize.js';
+export { assignmentEntity } from './entities.js';
+export { deleteAssignmentsUnder } from './cascade.js';

@@ -1,9 +1,9 @@
 import type { Clock } from '../shared/clock.js';
 import { keyedDigest, open, randomHex, seal } from '../shared/crypto.js';
 import { NotFoundError } from '../shared/errors.js';
-import type { Store, Writer } from '../store/store.js';
-import type { ReadModel } from '../store/read-model.js';
+import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
 import { HOST_SECRET_PURPOSE, hostSecretContext, type HostSecret } from './host-secret.js';
+import { hostSecretEntity, resourceEntity } from './entities.js';
 
 /**
  * Per-host secrets of the managed identity endpoints: created with the host,
@@ -12,13 +12,20 @@ import { HOST_SECRET_PURPOSE, hostSecretContext, type HostSecret } from './host-
  * lowercasing of the endpoint URL.
  */
 export class HostSecretService {
+  private readonly secrets: EntityTable<HostSecret, 'digest'>;
+  // The hot path's index, kept: one Map lookup per request.
+  private readonly byDigest: ReadonlyMap<string, HostSecret>;
+
   constructor(
     private readonly store: Store,
     private readonly model: ReadModel,
     private readonly clock: Clock,
     private readonly kek: Buffer,
     private readonly pepper: () => Buffer,
-  ) {}
+  ) {
+    this.secrets = model.table(hostSecretEntity);
+    this.byDigest = this.secrets.index('digest');
+  }
 
   async create(writer: Writer, resourceKey: string): Promise<void> {
     const secret = randomHex(16);
@@ -28,7 +35,7 @@ export class HostSecretService {
       digest: this.digest(secret),
       createdAt: new Date(this.clock.now()).toISOString(),
     };
-    await writer.putHostSecret(record);
+    await writer.put(hostSecretEntity, record);
   }
 
   /** Replaces the host's secret; the old one stops working at once. */
@@ -42,14 +49,14 @@ export class HostSecretService {
 
   /** The secret in clear, for the host's environment (creating it for hosts made before secrets existed). */
   async reveal(resourceKey: string): Promise<string> {
-    let record = this.model.hostSecrets.get(resourceKey);
+    let record = this.secrets.get(resourceKey);
     if (!record) {
       const { revision } = await this.store.write(async (writer) => {
         await this.requireHost(writer, resourceKey);
-        if (!(await writer.hostSecret(resourceKey))) await this.create(writer, resourceKey);
+        if (!(await writer.get(hostSecretEntity, resourceKey))) await this.create(writer, resourceKey);
       });
       await this.model.reach(revision);
-      record = this.model.hostSecrets.get(resourceKey);
+      record = this.secrets.get(resourceKey);
     }
     if (!record) throw new Error(`no identity secret for ${resourceKey}`);
     return open(this.kek, record.sealed, hostSecretContext(resourceKey)).toString('utf8');
@@ -57,12 +64,12 @@ export class HostSecretService {
 
   /** A secret is never written for a host deleted since the caller looked it up (it would outlive it). */
   private async requireHost(writer: Writer, resourceKey: string): Promise<void> {
-    if (!(await writer.resource(resourceKey))) throw new NotFoundError('ResourceNotFound', `The host '${resourceKey}' no longer exists.`);
+    if (!(await writer.get(resourceEntity, resourceKey))) throw new NotFoundError('ResourceNotFound', `The host '${resourceKey}' no longer exists.`);
   }
 
   /** Which host presented this secret (hot path: one keyed digest, one map lookup). Matched case-insensitively. */
   identify(secret: string): string | undefined {
-    return this.model.hostSecretsByDigest.get(this.digest(secret.toLowerCase()))?.resourceKey;
+    return this.byDigest.get(this.digest(secret.toLowerCase()))?.resourceKey;
   }
 
   private digest(secret: string): string {

@@ -1,4 +1,5 @@
-import type { Writer } from '../store/store.js';
+import type { Writer } from '../store/index.js';
+import { resourceEntity } from './entities.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { IdentityState } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
@@ -73,7 +74,7 @@ export async function applyIdentity(
   if (hasSystem(request.type) && systemPrincipalId === null) {
     systemPrincipalId = (await directory.createPrincipal(writer, 'SystemAssignedIdentity', host.name, host.id)).objectId;
   } else if (!hasSystem(request.type) && systemPrincipalId !== null) {
-    await writer.deletePrincipal(systemPrincipalId);
+    await directory.deletePrincipal(writer, systemPrincipalId);
     systemPrincipalId = null;
   }
 
@@ -88,7 +89,7 @@ export async function applyIdentity(
         user.delete(key);
         continue;
       }
-      const identity = await writer.resource(key);
+      const identity = await writer.get(resourceEntity, key);
       if (!identity || identity.type !== RESOURCE_TYPES.userAssignedIdentity) throw resourceErrors.identityNotFound(entry.id);
       const principalId = identity.properties['principalId'];
       user.set(key, { id: identity.id, principalId: typeof principalId === 'string' ? principalId : undefined });

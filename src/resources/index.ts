@@ -4,3 +4,4 @@ export { ResourceService, type ResourceAddress, type ResourceBody } from './serv
 export { identityType, type IdentityType } from './identity.js';
 export { resourceErrors } from './errors.js';
 export { allowsKeys } from './local-auth.js';
+export { groupEntity, resourceEntity, hostSecretEntity } from './entities.js';

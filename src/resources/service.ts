@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.js';
-import type { Store, Writer } from '../store/store.js';
-import type { ReadModel } from '../store/read-model.js';
+import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
+import { deleteAssignmentsUnder } from '../rbac/index.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { KeyService } from '../keys/service.js';
 import type { HostSecretService } from './host-secrets.js';
@@ -15,6 +15,7 @@ import { accountEndpointName as endpointName } from './account-endpoint.js';
 import { checkGroupName, checkResourceName, normaliseLocation } from './names.js';
 import { applyIdentity, parseIdentityRequest, type IdentityRequest } from './identity.js';
 import { handlerFor, type ResourceTypeHandler, type TypeContext } from './types.js';
+import { groupEntity, hostSecretEntity, resourceEntity } from './entities.js';
 
 export interface ResourceBody {
   readonly location?: unknown;
@@ -40,6 +41,9 @@ export interface ResourceAddress {
  * in one transaction.
  */
 export class ResourceService {
+  private readonly groups: EntityTable<ResourceGroup>;
+  private readonly resources: EntityTable<Resource>;
+
   constructor(
     private readonly store: Store,
     private readonly model: ReadModel,
@@ -48,7 +52,10 @@ export class ResourceService {
     private readonly hostSecrets: HostSecretService,
     private readonly clock: Clock,
     private readonly ids: { readonly subscriptionId: () => string; readonly tenantId: () => string },
-  ) {}
+  ) {
+    this.groups = model.table(groupEntity);
+    this.resources = model.table(resourceEntity);
+  }
 
   // Resource groups
 
@@ -59,7 +66,7 @@ export class ResourceService {
     const tags = parseTags(body.tags);
     const { value, revision } = await this.store.write(async (writer) => {
       const key = idKey(groupId(this.ids.subscriptionId(), name));
-      const existing = await writer.group(key);
+      const existing = await writer.get(groupEntity, key);
       if (mode === 'patch' && !existing) throw resourceErrors.groupNotFound(name);
       const location = asked ?? (existing as ResourceGroup).location;
       if (existing && existing.location !== location) throw resourceErrors.groupLocationConflict(location, existing.location);
@@ -71,12 +78,12 @@ export class ResourceService {
         tags: tags ?? existing?.tags ?? {},
         createdAt: existing?.createdAt ?? this.now(),
       };
-      await writer.putGroup(group);
+      await writer.put(groupEntity, group);
       return { group, created: !existing };
     });
     await this.model.reach(revision);
     // What this write made, even if a delete has already followed it (the read model then no longer has it).
-    return { group: this.model.groups.get(value.group.key) ?? value.group, created: value.created };
+    return { group: this.groups.get(value.group.key) ?? value.group, created: value.created };
   }
 
   /**
@@ -86,32 +93,32 @@ export class ResourceService {
   async checkScopeIn(writer: Writer, scope: string): Promise<void> {
     const parsed = scope === '/' ? undefined : parseResourceId(scope);
     if (parsed?.resourceGroup === undefined) return;
-    if (!(await writer.group(idKey(groupId(this.ids.subscriptionId(), parsed.resourceGroup))))) throw resourceErrors.groupNotFound(parsed.resourceGroup);
-    if (parsed.type !== undefined && !(await writer.resource(idKey(scope)))) {
+    if (!(await writer.get(groupEntity, idKey(groupId(this.ids.subscriptionId(), parsed.resourceGroup))))) throw resourceErrors.groupNotFound(parsed.resourceGroup);
+    if (parsed.type !== undefined && !(await writer.get(resourceEntity, idKey(scope)))) {
       throw resourceErrors.resourceNotFound(parsed.type, parsed.names.join('/'), parsed.resourceGroup);
     }
   }
 
   getGroup(name: string): ResourceGroup {
-    const group = this.model.groups.get(idKey(groupId(this.ids.subscriptionId(), name)));
+    const group = this.groups.get(idKey(groupId(this.ids.subscriptionId(), name)));
     if (!group) throw resourceErrors.groupNotFound(name);
     return group;
   }
 
   listGroups(): ResourceGroup[] {
-    return [...this.model.groups.values()].sort(byName);
+    return [...this.groups.values()].sort(byName);
   }
 
   async deleteGroup(name: string): Promise<boolean> {
     const { value, revision } = await this.store.write(async (writer) => {
       const key = idKey(groupId(this.ids.subscriptionId(), name));
-      if (!(await writer.group(key))) return false;
-      const resources = await writer.resourcesInGroup(key);
+      if (!(await writer.get(groupEntity, key))) return false;
+      const resources = await writer.find(resourceEntity, 'group_key', key);
       // Children first, so that a parent's onDelete finds nothing left to do twice.
       resources.sort((a, b) => Number(b.parentKey !== null) - Number(a.parentKey !== null));
       for (const resource of resources) await this.deleteInWrite(writer, resource);
-      await writer.deleteAssignmentsUnder(key);
-      await writer.deleteGroup(key);
+      await deleteAssignmentsUnder(writer, key);
+      await writer.delete(groupEntity, key);
       return true;
     });
     await this.model.reach(revision);
@@ -128,14 +135,14 @@ export class ResourceService {
     const identityRequest = this.identityRequestOf(address.type, body);
     const id = this.idOf(address);
     const { value, revision } = await this.store.write(async (writer) => {
-      const group = await writer.group(idKey(groupId(this.ids.subscriptionId(), address.group)));
+      const group = await writer.get(groupEntity, idKey(groupId(this.ids.subscriptionId(), address.group)));
       if (!group) throw resourceErrors.groupNotFound(address.group);
       const parentKey = handler.parentType ? idKey(id.slice(0, id.lastIndexOf('/', id.lastIndexOf('/') - 1))) : null;
-      const parent = parentKey === null ? undefined : await writer.resource(parentKey);
+      const parent = parentKey === null ? undefined : await writer.get(resourceEntity, parentKey);
       if (parentKey !== null && !parent) {
         throw resourceErrors.parentNotFound(handler.type.split('/').slice(1).join('/'), id.slice(0, id.lastIndexOf('/', id.lastIndexOf('/') - 1)));
       }
-      const existing = await writer.resource(idKey(id));
+      const existing = await writer.get(resourceEntity, idKey(id));
       if (mode === 'patch' && !existing) throw resourceErrors.resourceNotFound(handler.type, name, address.group);
       const prepared = handler.prepare({ kind: body.kind, sku: body.sku, properties: body.properties }, existing, mode);
       const location = parent
@@ -167,18 +174,18 @@ export class ResourceService {
         const added = await handler.onCreate(this.typeContext(), writer, resource);
         resource = { ...resource, properties: { ...resource.properties, ...added } };
       }
-      await writer.putResource(resource);
+      await writer.put(resourceEntity, resource);
       return { resource, created: !existing };
     });
     await this.model.reach(revision);
-    return { resource: this.model.resources.get(value.resource.key) ?? value.resource, created: value.created };
+    return { resource: this.resources.get(value.resource.key) ?? value.resource, created: value.created };
   }
 
   get(address: ResourceAddress): Resource {
     const handler = this.handler(address.type);
-    const resource = this.model.resources.get(idKey(this.idOf(address)));
+    const resource = this.resources.get(idKey(this.idOf(address)));
     if (!resource) {
-      if (!this.model.groups.has(idKey(groupId(this.ids.subscriptionId(), address.group)))) throw resourceErrors.groupNotFound(address.group);
+      if (!this.groups.has(idKey(groupId(this.ids.subscriptionId(), address.group)))) throw resourceErrors.groupNotFound(address.group);
       throw resourceErrors.resourceNotFound(handler.type, address.names.join('/'), address.group);
     }
     return resource;
@@ -192,11 +199,11 @@ export class ResourceService {
     let parentKey: string | undefined;
     if (handler.parentType && parentNames && group !== undefined) {
       parentKey = idKey(this.idOf({ type: handler.parentType, group, names: parentNames }));
-      if (!this.model.resources.has(parentKey)) {
+      if (!this.resources.has(parentKey)) {
         throw resourceErrors.resourceNotFound(handler.parentType, parentNames.join('/'), group);
       }
     }
-    return [...this.model.resources.values()]
+    return [...this.resources.values()]
       .filter((r) => r.type === handler.type && (groupKey === undefined || r.groupKey === groupKey) && (parentKey === undefined || r.parentKey === parentKey))
       .sort(byName);
   }
@@ -205,8 +212,8 @@ export class ResourceService {
   async delete(address: ResourceAddress): Promise<boolean> {
     this.handler(address.type);
     const { value, revision } = await this.store.write(async (writer) => {
-      if (!(await writer.group(idKey(groupId(this.ids.subscriptionId(), address.group))))) throw resourceErrors.groupNotFound(address.group);
-      const resource = await writer.resource(idKey(this.idOf(address)));
+      if (!(await writer.get(groupEntity, idKey(groupId(this.ids.subscriptionId(), address.group))))) throw resourceErrors.groupNotFound(address.group);
+      const resource = await writer.get(resourceEntity, idKey(this.idOf(address)));
       if (!resource) return false;
       await this.deleteInWrite(writer, resource);
       return true;
@@ -231,7 +238,7 @@ export class ResourceService {
     const account = this.get({ type: RESOURCE_TYPES.account, group, names: [name] });
     const { value, revision } = await this.store.write(async (writer) => {
       // Checked inside the write: the account may have been deleted, or local auth turned off, since it was read.
-      const current = await writer.resource(account.key);
+      const current = await writer.get(resourceEntity, account.key);
       if (!current) throw resourceErrors.resourceNotFound(RESOURCE_TYPES.account, name, group);
       if (!allowsKeys(current)) throw resourceErrors.localAuthDisabledRegenerate();
       await this.keys.regenerate(writer, account.key, normalised);
@@ -257,7 +264,7 @@ export class ResourceService {
    */
   private async checkEndpointFree(writer: Writer, account: Resource): Promise<void> {
     const subdomain = endpointName(account);
-    const taken = (await writer.resourcesOfType(RESOURCE_TYPES.account)).find((other) => other.key !== account.key && endpointName(other) === subdomain);
+    const taken = (await writer.find(resourceEntity, 'type', RESOURCE_TYPES.account)).find((other) => other.key !== account.key && endpointName(other) === subdomain);
     if (taken) {
       throw new ConflictError('CustomDomainInUse', `The custom subdomain or account name '${subdomain}' is already used by another account (${taken.id}).`);
     }
@@ -266,11 +273,11 @@ export class ResourceService {
   private async deleteInWrite(writer: Writer, resource: Resource): Promise<void> {
     const handler = this.handler(resource.type);
     await handler.onDelete(this.typeContext(), writer, resource);
-    if (resource.identity?.systemPrincipalId) await writer.deletePrincipal(resource.identity.systemPrincipalId);
+    if (resource.identity?.systemPrincipalId) await this.directory.deletePrincipal(writer, resource.identity.systemPrincipalId);
     // Role assignments are extension resources of their scope: they go with it (those of a deleted principal elsewhere stay, as orphans).
-    await writer.deleteAssignmentsUnder(resource.key);
-    await writer.deleteHostSecret(resource.key);
-    await writer.deleteResource(resource.key);
+    await deleteAssignmentsUnder(writer, resource.key);
+    await writer.delete(hostSecretEntity, resource.key);
+    await writer.delete(resourceEntity, resource.key);
   }
 
   private handler(type: string): ResourceTypeHandler {

@@ -1,4 +1,5 @@
-import type { Writer } from '../store/store.js';
+import type { Writer } from '../store/index.js';
+import { resourceEntity } from './entities.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { KeyService } from '../keys/service.js';
 import type { HostSecretService } from './host-secrets.js';
@@ -62,9 +63,9 @@ const userAssignedIdentity: ResourceTypeHandler = {
     const principal = await ctx.directory.createPrincipal(writer, 'UserAssignedIdentity', resource.name, resource.id);
     return { tenantId: ctx.tenantId, principalId: principal.objectId, clientId: principal.appId };
   },
-  async onDelete(_ctx, writer, resource) {
+  async onDelete(ctx, writer, resource) {
     const principalId = resource.properties['principalId'];
-    if (typeof principalId === 'string') await writer.deletePrincipal(principalId);
+    if (typeof principalId === 'string') await ctx.directory.deletePrincipal(writer, principalId);
   },
 };
 
@@ -102,8 +103,8 @@ const account: ResourceTypeHandler = {
     return {};
   },
   async onDelete(ctx, writer, resource) {
-    for (const child of await writer.children(resource.key)) await writer.deleteResource(child.key);
-    await writer.deleteAccountKeys(resource.key);
+    for (const child of await writer.find(resourceEntity, 'parent_key', resource.key)) await writer.delete(resourceEntity, child.key);
+    await ctx.keys.deleteKeys(writer, resource.key);
   },
 };
 

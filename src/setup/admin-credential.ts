@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../runtime/data-dir.js';
-import type { Store } from '../store/store.js';
+import type { ReadModel, Store } from '../store/index.js';
 import type { DirectoryService } from '../directory/service.js';
-import type { ReadModel } from '../store/read-model.js';
 
 export const ADMIN_CREDENTIAL_FILE = 'admin-credential.json';
 
@@ -28,7 +27,7 @@ export async function ensureAdminCredential(
   adminObjectId: string,
 ): Promise<void> {
   const file = path.join(dataDir, ADMIN_CREDENTIAL_FILE);
-  const admin = model.principals.get(adminObjectId);
+  const admin = directory.principal(adminObjectId);
   if (!admin) throw new Error('the admin principal is missing from the directory');
   const existing = readCredential(file);
   if (existing && existing.clientId === admin.appId && existing.tenantId === tenantId) {

@@ -3,10 +3,10 @@ import type { Clock } from '../shared/clock.js';
 import { newGuid } from '../shared/ids.js';
 import { open, seal } from '../shared/crypto.js';
 import { StartupError } from '../shared/errors.js';
-import type { Store } from '../store/store.js';
-import type { Principal } from '../directory/model.js';
-import { newSigningKey } from '../tokens/signing-keys.js';
-import { findRoleDefinition } from '../rbac/builtin-roles.js';
+import { metaEntity, type Store } from '../store/index.js';
+import { principalEntity, type Principal } from '../directory/index.js';
+import { newSigningKey, signingKeyEntity } from '../tokens/index.js';
+import { assignmentEntity, findRoleDefinition } from '../rbac/index.js';
 
 export const META = {
   tenantId: 'tenantId',
@@ -32,16 +32,16 @@ export interface Identity {
  */
 export async function bootstrap(store: Store, kek: Buffer, clock: Clock): Promise<Identity> {
   await store.write(async (writer) => {
-    const existing = await writer.meta(META.tenantId);
+    const existing = await writer.get(metaEntity, META.tenantId);
     if (existing !== undefined) return;
     const now = new Date(clock.now());
     const tenantId = newGuid();
     const subscriptionId = newGuid();
-    await writer.putMeta(META.tenantId, tenantId);
-    await writer.putMeta(META.subscriptionId, subscriptionId);
-    await writer.putMeta(META.pepper, seal(kek, randomBytes(32), PEPPER_CONTEXT));
-    await writer.putSigningKey(newSigningKey(kek, 'current', now));
-    await writer.putSigningKey(newSigningKey(kek, 'next', now));
+    await writer.put(metaEntity, { key: META.tenantId, value: tenantId });
+    await writer.put(metaEntity, { key: META.subscriptionId, value: subscriptionId });
+    await writer.put(metaEntity, { key: META.pepper, value: seal(kek, randomBytes(32), PEPPER_CONTEXT) });
+    await writer.put(signingKeyEntity, newSigningKey(kek, 'current', now));
+    await writer.put(signingKeyEntity, newSigningKey(kek, 'next', now));
     const admin: Principal = {
       objectId: newGuid(),
       appId: newGuid(),
@@ -51,12 +51,12 @@ export async function bootstrap(store: Store, kek: Buffer, clock: Clock): Promis
       applicationObjectId: newGuid(),
       createdAt: now.toISOString(),
     };
-    await writer.putPrincipal(admin);
-    await writer.putMeta(META.adminObjectId, admin.objectId);
+    await writer.put(principalEntity, admin);
+    await writer.put(metaEntity, { key: META.adminObjectId, value: admin.objectId });
     const owner = findRoleDefinition('Owner');
     if (!owner) throw new Error('the Owner role definition is missing');
     const name = newGuid();
-    await writer.putAssignment({
+    await writer.put(assignmentEntity, {
       id: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleAssignments/${name}`,
       name,
       scope: `/subscriptions/${subscriptionId}`,
@@ -70,11 +70,11 @@ export async function bootstrap(store: Store, kek: Buffer, clock: Clock): Promis
 }
 
 async function readIdentity(store: Store, kek: Buffer): Promise<Identity> {
-  const state = await store.loadAll();
-  const tenantId = state.meta.get(META.tenantId);
-  const subscriptionId = state.meta.get(META.subscriptionId);
-  const sealedPepper = state.meta.get(META.pepper);
-  const adminObjectId = state.meta.get(META.adminObjectId);
+  const meta = new Map((await store.loadAll()).of(metaEntity).map((m) => [m.key, m.value]));
+  const tenantId = meta.get(META.tenantId);
+  const subscriptionId = meta.get(META.subscriptionId);
+  const sealedPepper = meta.get(META.pepper);
+  const adminObjectId = meta.get(META.adminObjectId);
   if (!tenantId || !subscriptionId || !sealedPepper || !adminObjectId) {
     throw new StartupError('DatabaseIncomplete', 'The database holds a partial Keyless set-up; use a new database or data folder.');
   }

@@ -5,7 +5,6 @@ import type { AuditDecision, AuditQuery, AuditRecord, AuditSink, AuditSurface } 
 import { auditLimit } from '../audit/model.js';
 import { auditRows, flattenRecords, sqliteAppender } from './audit-columns.js';
 import { AuditThreadGone, AuditWriterThread } from './audit-thread.js';
-import type { KeyName } from '../keys/model.js';
 
 /** Rows per insert: 11 columns × 500 stays far below SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
@@ -88,7 +87,7 @@ function fromRow(row: AuditRow): AuditRecord {
     account: row.account,
     principalId: row.principal_id,
     principalType: row.principal_type,
-    keyName: row.key_name as KeyName | null,
+    keyName: row.key_name as AuditRecord['keyName'],
     decision: row.decision as AuditDecision,
     reason: row.reason,
     requestId: row.request_id,

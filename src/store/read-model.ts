@@ -1,42 +1,37 @@
-import type { EntityValue, FullState, Store } from './store.js';
-import type { Entity } from './schema.js';
-import type { ClientCertificate, ClientSecret, FederatedCredential, Principal } from '../directory/model.js';
-import type { Resource, ResourceGroup } from '../resources/model.js';
-import type { AccountKey } from '../keys/model.js';
-import type { SigningKeyRecord } from '../tokens/model.js';
-import { AssignmentIndex } from '../rbac/assignment-index.js';
-import type { HostSecret } from '../resources/host-secret.js';
-import { accountKeyId } from './store.js';
+import type { FullState, Store } from './store.js';
+import type { DeclarationOf, EntityDeclaration, EntityMemory, EntityValue } from './entity.js';
+import { StoreError } from './errors.js';
 
 type Listener = (change: EntityValue) => void;
 
 /**
- * The in-memory indexes that serve every read. They are rebuilt from the
- * change log: after a local write, `catchUp()` applies it before the write is
- * acknowledged; other processes sharing the database apply it on their next
- * poll. Entries are replaced, never mutated, so readers need no locks.
+ * The in-memory indexes that serve every read: one memory per declared
+ * entity (an `EntityTable`, or the context's own index). They are rebuilt
+ * from the change log: after a local write, `catchUp()` applies it before the
+ * write is acknowledged; other processes sharing the database apply it on
+ * their next poll. Entries are replaced, never mutated, so readers need no
+ * locks.
  */
 export class ReadModel {
   revision = 0;
-  readonly meta = new Map<string, string>();
-  readonly principals = new Map<string, Principal>();
-  readonly principalsByAppId = new Map<string, Principal>();
-  readonly secrets = new Map<string, ClientSecret>();
-  readonly secretsByDigest = new Map<string, ClientSecret>();
-  readonly groups = new Map<string, ResourceGroup>();
-  readonly resources = new Map<string, Resource>();
-  readonly accountKeys = new Map<string, AccountKey>();
-  readonly accountKeysByDigest = new Map<string, AccountKey>();
-  readonly assignments = new AssignmentIndex();
-  readonly signingKeys = new Map<string, SigningKeyRecord>();
-  readonly hostSecrets = new Map<string, HostSecret>();
-  readonly hostSecretsByDigest = new Map<string, HostSecret>();
-  readonly certificates = new Map<string, ClientCertificate>();
-  readonly federatedCredentials = new Map<string, FederatedCredential>();
-  private readonly listeners = new Map<Entity, Listener[]>();
+  private readonly memories = new Map<string, EntityMemory<unknown>>();
+  private readonly listeners = new Map<string, Listener[]>();
   private catching: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store) {
+    for (const decl of store.entities) this.memories.set(decl.name, decl.memory());
+  }
+
+  /**
+   * An entity's memory: for `defineEntity`, a table with get/has/values/size
+   * and `by(index, value)`. The object lives as long as the read model, so a
+   * hot path may keep it.
+   */
+  table<V, M extends EntityMemory<V>>(decl: EntityDeclaration<V, M, string>): M {
+    const memory = this.memories.get(decl.name);
+    if (memory === undefined) throw new StoreError('UnregisteredEntity', `The entity '${decl.name}' is not registered with this store.`);
+    return memory as M;
+  }
 
   async load(): Promise<void> {
     const state = await this.store.loadAll();
@@ -56,10 +51,11 @@ export class ReadModel {
     await this.catchUp();
   }
 
-  on(entity: Entity, listener: Listener): void {
-    const list = this.listeners.get(entity) ?? [];
-    list.push(listener);
-    this.listeners.set(entity, list);
+  /** Called with each change of `decl` once it is applied (a deletion has `value` undefined). */
+  on<V>(decl: DeclarationOf<V>, listener: (change: EntityValue<V>) => void): void {
+    const list = this.listeners.get(decl.name) ?? [];
+    list.push(listener as Listener);
+    this.listeners.set(decl.name, list);
   }
 
   private async applyPending(): Promise<void> {
@@ -75,77 +71,18 @@ export class ReadModel {
 
   private replaceAll(state: FullState): void {
     this.revision = state.revision;
-    for (const [key, value] of state.meta) this.apply({ entity: 'meta', key, value });
-    for (const p of state.principals) this.apply({ entity: 'principal', key: p.objectId, value: p });
-    for (const s of state.secrets) this.apply({ entity: 'secret', key: s.id, value: s });
-    for (const g of state.groups) this.apply({ entity: 'group', key: g.key, value: g });
-    for (const r of state.resources) this.apply({ entity: 'resource', key: r.key, value: r });
-    for (const k of state.accountKeys) this.apply({ entity: 'accountKey', key: accountKeyId(k.accountKey, k.keyName), value: k });
-    for (const a of state.assignments) this.apply({ entity: 'assignment', key: a.id.toLowerCase(), value: a });
-    for (const k of state.signingKeys) this.apply({ entity: 'signingKey', key: k.kid, value: k });
-    for (const h of state.hostSecrets) this.apply({ entity: 'hostSecret', key: h.resourceKey, value: h });
-    for (const c of state.certificates) this.apply({ entity: 'certificate', key: c.id, value: c });
-    for (const f of state.federatedCredentials) this.apply({ entity: 'federatedCredential', key: f.id, value: f });
+    for (const value of state.values) this.apply(value);
   }
 
   private apply(change: EntityValue, notify = true): void {
-    switch (change.entity) {
-      case 'meta':
-        setOrDelete(this.meta, change.key, change.value);
-        break;
-      case 'principal':
-        setIndexed(this.principals, this.principalsByAppId, (p) => p.appId.toLowerCase(), change.key, change.value);
-        break;
-      case 'secret':
-        setIndexed(this.secrets, this.secretsByDigest, (s) => s.digest, change.key, change.value);
-        break;
-      case 'group':
-        setOrDelete(this.groups, change.key, change.value);
-        break;
-      case 'resource':
-        setOrDelete(this.resources, change.key, change.value);
-        break;
-      case 'accountKey':
-        setIndexed(this.accountKeys, this.accountKeysByDigest, (k) => k.digest, change.key, change.value);
-        break;
-      case 'assignment':
-        if (change.value) this.assignments.upsert(change.value);
-        else this.assignments.remove(change.key);
-        break;
-      case 'signingKey':
-        setOrDelete(this.signingKeys, change.key, change.value);
-        break;
-      case 'hostSecret':
-        setIndexed(this.hostSecrets, this.hostSecretsByDigest, (h) => h.digest, change.key, change.value);
-        break;
-      case 'certificate':
-        setOrDelete(this.certificates, change.key, change.value);
-        break;
-      case 'federatedCredential':
-        setOrDelete(this.federatedCredentials, change.key, change.value);
-        break;
-    }
+    const memory = this.memories.get(change.entity);
+    if (memory === undefined) return;
+    if (change.value === undefined) memory.remove(change.key);
+    else memory.upsert(change.value, change.key);
     if (notify) this.notify(change);
   }
 
   private notify(change: EntityValue): void {
     for (const listener of this.listeners.get(change.entity) ?? []) listener(change);
   }
-}
-
-function setOrDelete<V>(map: Map<string, V>, key: string, value: V | undefined): void {
-  if (value === undefined) map.delete(key);
-  else map.set(key, value);
-}
-
-/**
- * Sets or deletes an entity and keeps its secondary index (client id, digest)
- * in step. The old index entry goes only if it still points at this entity:
- * within one catch-up, another entity may have taken the value since.
- */
-function setIndexed<V>(primary: Map<string, V>, index: Map<string, V>, indexKey: (value: V) => string, key: string, value: V | undefined): void {
-  const old = primary.get(key);
-  if (old !== undefined && index.get(indexKey(old)) === old) index.delete(indexKey(old));
-  setOrDelete(primary, key, value);
-  if (value !== undefined) index.set(indexKey(value), value);
 }

@@ -4,3 +4,4 @@ export { TokenService, type IssuedToken, type VerifiedToken, type VerifyPolicy }
 export { TokenRejectedError, type TokenFailure } from './errors.js';
 export { KnownResources } from './resources.js';
 export { audiencesFor, COGNITIVE_SERVICES, ISSUED_RESOURCES, type AudienceSurface } from './audiences.js';
+export { signingKeyEntity } from './entities.js';

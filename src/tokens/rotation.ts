@@ -1,9 +1,9 @@
 import type { Clock } from '../shared/clock.js';
-import type { Store } from '../store/store.js';
-import type { ReadModel } from '../store/read-model.js';
+import { metaEntity, type ReadModel, type Store } from '../store/index.js';
 import { newSigningKey } from './signing-keys.js';
 import { newSealedWorkloadKey, WORKLOAD_KEY_META } from './workload-issuer.js';
 import type { SigningKeyRecord } from './model.js';
+import { signingKeyEntity } from './entities.js';
 
 export interface RotationResult {
   readonly current: string;
@@ -38,10 +38,10 @@ export class SigningKeyRotation {
     const workloadKey = emergency ? newSealedWorkloadKey(this.kek) : undefined;
     const { value, revision } = await this.store.write(async (writer) => {
       const now = new Date(this.clock.now());
-      const keys = await writer.signingKeys();
+      const keys = await writer.all(signingKeyEntity);
       const revoked: string[] = [];
       const retire = async (key: SigningKeyRecord, status: 'retired' | 'revoked') => {
-        await writer.putSigningKey({ ...key, status, retiredAt: key.retiredAt ?? now.toISOString() });
+        await writer.put(signingKeyEntity, { ...key, status, retiredAt: key.retiredAt ?? now.toISOString() });
         if (status === 'revoked') revoked.push(key.kid);
       };
       let current: SigningKeyRecord | undefined;
@@ -52,17 +52,17 @@ export class SigningKeyRotation {
         else if (key.status === 'retired' && this.expired(key, now)) await retire(key, 'revoked');
         else if (key.status === 'next') {
           current = { ...key, status: 'current' };
-          await writer.putSigningKey(current);
+          await writer.put(signingKeyEntity, current);
         }
       }
       if (current === undefined) {
         current = newSigningKey(this.kek, 'current', now);
-        await writer.putSigningKey(current);
+        await writer.put(signingKeyEntity, current);
       }
       const next = newSigningKey(this.kek, 'next', now);
-      await writer.putSigningKey(next);
+      await writer.put(signingKeyEntity, next);
       if (workloadKey === undefined) return { current: current.kid, next: next.kid, revoked };
-      await writer.putMeta(WORKLOAD_KEY_META, workloadKey.sealed);
+      await writer.put(metaEntity, { key: WORKLOAD_KEY_META, value: workloadKey.sealed });
       return { current: current.kid, next: next.kid, revoked, workloadIssuerKid: workloadKey.kid };
     });
     await this.model.reach(revision);

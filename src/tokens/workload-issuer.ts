@@ -1,8 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { open, seal } from '../shared/crypto.js';
 import type { Clock } from '../shared/clock.js';
-import type { Store } from '../store/store.js';
-import type { ReadModel } from '../store/read-model.js';
+import { metaEntity, type ReadModel, type Store } from '../store/index.js';
 import { signRs256 } from './jwt.js';
 
 const META_KEY = 'workloadIssuerKey';
@@ -40,14 +39,14 @@ export class WorkloadIssuer {
 
   static async open(store: Store, model: ReadModel, kek: Buffer, origin: () => string, clock: Clock): Promise<WorkloadIssuer> {
     await store.write(async (writer) => {
-      if ((await writer.meta(META_KEY)) !== undefined) return;
-      await writer.putMeta(META_KEY, newSealedWorkloadKey(kek).sealed);
+      if ((await writer.get(metaEntity, META_KEY)) !== undefined) return;
+      await writer.put(metaEntity, { key: META_KEY, value: newSealedWorkloadKey(kek).sealed });
     });
-    const sealed = await store.load('meta', META_KEY);
-    if (sealed.entity !== 'meta' || sealed.value === undefined) throw new Error('the workload issuer key is missing');
-    const issuer = new WorkloadIssuer(kek, sealed.value, origin, clock);
-    model.on('meta', (change) => {
-      if (change.entity === 'meta' && change.key === META_KEY && change.value !== undefined) issuer.load(change.value);
+    const sealed = await store.load(metaEntity, META_KEY);
+    if (sealed.value === undefined) throw new Error('the workload issuer key is missing');
+    const issuer = new WorkloadIssuer(kek, sealed.value.value, origin, clock);
+    model.on(metaEntity, (change) => {
+      if (change.key === META_KEY && change.value !== undefined) issuer.load(change.value.value);
     });
     return issuer;
   }

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
+import { metaEntity } from '../../src/store/index.js';
+import { ENTITIES } from '../../src/entities.js';
 
 export interface WriterConfig {
   readonly url: string;
@@ -26,10 +28,10 @@ export interface WriterOutcome {
 /** The transaction both processes run: read a counter, hold the transaction open briefly, write it back plus one key of its own. */
 export async function increment(store: Store, counterKey: string, ownKey: string): Promise<number> {
   const { revision } = await store.write(async (w) => {
-    const current = Number((await w.meta(counterKey)) ?? '0');
+    const current = Number((await w.get(metaEntity, counterKey))?.value ?? '0');
     await new Promise((resolve) => setTimeout(resolve, 1));
-    await w.putMeta(counterKey, String(current + 1));
-    await w.putMeta(ownKey, 'written');
+    await w.put(metaEntity, { key: counterKey, value: String(current + 1) });
+    await w.put(metaEntity, { key: ownKey, value: 'written' });
   });
   return revision;
 }
@@ -37,7 +39,7 @@ export async function increment(store: Store, counterKey: string, ownKey: string
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as WriterConfig;
   const handle = await openDatabase({ url: config.url, ...(config.schema !== undefined ? { schema: config.schema } : {}) });
-  const store = new Store(handle);
+  const store = new Store(handle, ENTITIES);
   try {
     process.stdout.write('ready\n');
     await once(process.stdin, 'data');

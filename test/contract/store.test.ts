@@ -6,7 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { migrationProvider } from '../../src/store/migrations.js';
 import { openDatabase } from '../../src/store/database.js';
-import type { Writer } from '../../src/store/store.js';
+import { metaEntity, type AnyEntityDeclaration, type Writer } from '../../src/store/index.js';
+import { principalEntity, secretEntity } from '../../src/directory/index.js';
+import { groupEntity, resourceEntity } from '../../src/resources/index.js';
+import { accountKeyEntity } from '../../src/keys/index.js';
+import { assignmentEntity } from '../../src/rbac/index.js';
+import { signingKeyEntity } from '../../src/tokens/index.js';
 import type { ClientSecret, Principal } from '../../src/directory/model.js';
 import type { Resource, ResourceGroup } from '../../src/resources/model.js';
 import type { AccountKey } from '../../src/keys/model.js';
@@ -135,22 +140,40 @@ async function write<T>(core: Core, work: (writer: Writer) => Promise<T>): Promi
   return result;
 }
 
+/** The read model's tables under the names the assertions use (meta as key → value). */
+function tables(core: Core) {
+  const model = core.model;
+  return {
+    meta: new Map([...model.table(metaEntity)].map(([key, m]) => [key, m.value])),
+    principals: model.table(principalEntity),
+    principalsByAppId: model.table(principalEntity).index('appId'),
+    secrets: model.table(secretEntity),
+    secretsByDigest: model.table(secretEntity).index('digest'),
+    groups: model.table(groupEntity),
+    resources: model.table(resourceEntity),
+    accountKeys: model.table(accountKeyEntity),
+    accountKeysByDigest: model.table(accountKeyEntity).index('digest'),
+    assignments: model.table(assignmentEntity),
+    signingKeys: model.table(signingKeyEntity),
+  };
+}
+
 /** A comparable picture of everything a read model holds. */
 function snapshot(core: Core): Record<string, unknown> {
   const sorted = <V>(map: ReadonlyMap<string, V>): [string, V][] => [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
   return {
     revision: core.model.revision,
-    meta: sorted(core.model.meta),
-    principals: sorted(core.model.principals),
-    principalsByAppId: sorted(core.model.principalsByAppId),
-    secrets: sorted(core.model.secrets),
-    secretsByDigest: sorted(core.model.secretsByDigest),
-    groups: sorted(core.model.groups),
-    resources: sorted(core.model.resources),
-    accountKeys: sorted(core.model.accountKeys),
-    accountKeysByDigest: sorted(core.model.accountKeysByDigest),
-    assignments: [...core.model.assignments.list()].sort((a, b) => a.id.localeCompare(b.id)),
-    signingKeys: sorted(core.model.signingKeys),
+    meta: sorted(tables(core).meta),
+    principals: sorted(tables(core).principals),
+    principalsByAppId: sorted(tables(core).principalsByAppId),
+    secrets: sorted(tables(core).secrets),
+    secretsByDigest: sorted(tables(core).secretsByDigest),
+    groups: sorted(tables(core).groups),
+    resources: sorted(tables(core).resources),
+    accountKeys: sorted(tables(core).accountKeys),
+    accountKeysByDigest: sorted(tables(core).accountKeysByDigest),
+    assignments: [...tables(core).assignments.list()].sort((a, b) => a.id.localeCompare(b.id)),
+    signingKeys: sorted(tables(core).signingKeys),
   };
 }
 
@@ -160,14 +183,14 @@ async function stored(core: Core): Promise<Record<string, unknown>> {
   const by = <V>(list: readonly V[], key: (v: V) => string): V[] => [...list].sort((a, b) => key(a).localeCompare(key(b)));
   return {
     revision: state.revision,
-    meta: [...state.meta.entries()].sort(([a], [b]) => a.localeCompare(b)),
-    principals: by(state.principals, (p) => p.objectId),
-    secrets: by(state.secrets, (s) => s.id),
-    groups: by(state.groups, (g) => g.key),
-    resources: by(state.resources, (r) => r.key),
-    accountKeys: by(state.accountKeys, (k) => `${k.accountKey}|${k.keyName}`),
-    assignments: by(state.assignments, (a) => a.id),
-    signingKeys: by(state.signingKeys, (k) => k.kid),
+    meta: state.of(metaEntity).map((m): [string, string] => [m.key, m.value]).sort(([a], [b]) => a.localeCompare(b)),
+    principals: by(state.of(principalEntity), (p) => p.objectId),
+    secrets: by(state.of(secretEntity), (s) => s.id),
+    groups: by(state.of(groupEntity), (g) => g.key),
+    resources: by(state.of(resourceEntity), (r) => r.key),
+    accountKeys: by(state.of(accountKeyEntity), (k) => `${k.accountKey}|${k.keyName}`),
+    assignments: by(state.of(assignmentEntity), (a) => a.id),
+    signingKeys: by(state.of(signingKeyEntity), (k) => k.kid),
   };
 }
 
@@ -230,13 +253,13 @@ describeEachDialect('store contract', (open, dialect) => {
 
     test('meta round-trips and updates', async () => {
       const key = `test:${hex()}`;
-      await write(core, (w) => w.putMeta(key, 'first ü'));
-      assert.deepEqual(await core.store.load('meta', key), { entity: 'meta', key, value: 'first ü' });
-      assert.equal(core.model.meta.get(key), 'first ü');
-      await write(core, (w) => w.putMeta(key, 'second'));
-      assert.equal((await core.store.load('meta', key)).value, 'second');
-      assert.equal((await core.store.loadAll()).meta.get(key), 'second');
-      assert.equal(core.model.meta.get(key), 'second');
+      await write(core, (w) => w.put(metaEntity, { key, value: 'first ü' }));
+      assert.deepEqual(await core.store.load(metaEntity, key), { entity: 'meta', key, value: { key, value: 'first ü' } });
+      assert.equal(tables(core).meta.get(key), 'first ü');
+      await write(core, (w) => w.put(metaEntity, { key, value: 'second' }));
+      assert.equal((await core.store.load(metaEntity, key)).value?.value, 'second');
+      assert.equal((await core.store.loadAll()).of(metaEntity).find((m) => m.key === key)?.value, 'second');
+      assert.equal(tables(core).meta.get(key), 'second');
     });
 
     test('principal and secret round-trip; updating and deleting keep the indexes right; deleting a principal deletes its secrets', async () => {
@@ -244,69 +267,69 @@ describeEachDialect('store contract', (open, dialect) => {
       const hosted = principal({ kind: 'SystemAssignedIdentity', resourceId: '/subscriptions/x/resourceGroups/y/providers/Microsoft.Web/sites/z' });
       const s = secret(p.objectId);
       await write(core, async (w) => {
-        await w.putPrincipal(p);
-        await w.putPrincipal(hosted);
-        await w.putSecret(s);
+        await w.put(principalEntity, p);
+        await w.put(principalEntity, hosted);
+        await w.put(secretEntity, s);
       });
-      assert.deepEqual((await core.store.load('principal', p.objectId)).value, p);
-      assert.deepEqual((await core.store.load('principal', hosted.objectId)).value, hosted);
-      assert.deepEqual((await core.store.load('secret', s.id)).value, s);
+      assert.deepEqual((await core.store.load(principalEntity, p.objectId)).value, p);
+      assert.deepEqual((await core.store.load(principalEntity, hosted.objectId)).value, hosted);
+      assert.deepEqual((await core.store.load(secretEntity, s.id)).value, s);
       const all = await core.store.loadAll();
-      assert.deepEqual(all.principals.find((x) => x.objectId === p.objectId), p);
-      assert.deepEqual(all.secrets.find((x) => x.id === s.id), s);
-      assert.deepEqual(core.model.principals.get(p.objectId), p);
-      assert.deepEqual(core.model.principalsByAppId.get(p.appId), p);
-      assert.deepEqual(core.model.principals.get(hosted.objectId), hosted);
-      assert.deepEqual(core.model.secrets.get(s.id), s);
-      assert.deepEqual(core.model.secretsByDigest.get(s.digest), s);
+      assert.deepEqual(all.of(principalEntity).find((x) => x.objectId === p.objectId), p);
+      assert.deepEqual(all.of(secretEntity).find((x) => x.id === s.id), s);
+      assert.deepEqual(tables(core).principals.get(p.objectId), p);
+      assert.deepEqual(tables(core).principalsByAppId.get(p.appId), p);
+      assert.deepEqual(tables(core).principals.get(hosted.objectId), hosted);
+      assert.deepEqual(tables(core).secrets.get(s.id), s);
+      assert.deepEqual(tables(core).secretsByDigest.get(s.digest), s);
       assert.deepEqual(core.directory.principal(p.objectId), p);
 
       // Update: a new app id and digest replace the old index entries.
       const p2 = { ...p, appId: randomUUID(), displayName: 'renamed' };
       const s2 = { ...s, digest: hex(32), hint: 'xyz' };
       await write(core, async (w) => {
-        await w.putPrincipal(p2);
-        await w.putSecret(s2);
+        await w.put(principalEntity, p2);
+        await w.put(secretEntity, s2);
       });
-      assert.deepEqual((await core.store.load('principal', p.objectId)).value, p2);
-      assert.deepEqual(core.model.principals.get(p.objectId), p2);
-      assert.equal(core.model.principalsByAppId.get(p.appId), undefined);
-      assert.deepEqual(core.model.principalsByAppId.get(p2.appId), p2);
-      assert.equal(core.model.secretsByDigest.get(s.digest), undefined);
-      assert.deepEqual(core.model.secretsByDigest.get(s2.digest), s2);
+      assert.deepEqual((await core.store.load(principalEntity, p.objectId)).value, p2);
+      assert.deepEqual(tables(core).principals.get(p.objectId), p2);
+      assert.equal(tables(core).principalsByAppId.get(p.appId), undefined);
+      assert.deepEqual(tables(core).principalsByAppId.get(p2.appId), p2);
+      assert.equal(tables(core).secretsByDigest.get(s.digest), undefined);
+      assert.deepEqual(tables(core).secretsByDigest.get(s2.digest), s2);
 
       // A secret alone can go.
       const other = secret(hosted.objectId);
-      await write(core, (w) => w.putSecret(other));
-      await write(core, (w) => w.deleteSecret(other.id));
-      assert.equal((await core.store.load('secret', other.id)).value, undefined);
-      assert.equal(core.model.secrets.get(other.id), undefined);
-      assert.equal(core.model.secretsByDigest.get(other.digest), undefined);
+      await write(core, (w) => w.put(secretEntity, other));
+      await write(core, (w) => w.delete(secretEntity, other.id));
+      assert.equal((await core.store.load(secretEntity, other.id)).value, undefined);
+      assert.equal(tables(core).secrets.get(other.id), undefined);
+      assert.equal(tables(core).secretsByDigest.get(other.digest), undefined);
 
       // Deleting the principal takes its secrets with it, in the DB and in the model.
-      await write(core, (w) => w.deletePrincipal(p.objectId));
-      assert.equal((await core.store.load('principal', p.objectId)).value, undefined);
-      assert.equal((await core.store.load('secret', s.id)).value, undefined);
-      assert.equal(core.model.principals.get(p.objectId), undefined);
-      assert.equal(core.model.principalsByAppId.get(p2.appId), undefined);
-      assert.equal(core.model.secrets.get(s.id), undefined);
-      assert.equal(core.model.secretsByDigest.get(s2.digest), undefined);
-      assert.deepEqual(core.model.principals.get(hosted.objectId), hosted, 'the other principal stays');
+      await write(core, (w) => core.directory.deletePrincipal(w, p.objectId));
+      assert.equal((await core.store.load(principalEntity, p.objectId)).value, undefined);
+      assert.equal((await core.store.load(secretEntity, s.id)).value, undefined);
+      assert.equal(tables(core).principals.get(p.objectId), undefined);
+      assert.equal(tables(core).principalsByAppId.get(p2.appId), undefined);
+      assert.equal(tables(core).secrets.get(s.id), undefined);
+      assert.equal(tables(core).secretsByDigest.get(s2.digest), undefined);
+      assert.deepEqual(tables(core).principals.get(hosted.objectId), hosted, 'the other principal stays');
     });
 
     test('group round-trips with its tags, updates and deletes', async () => {
       const g = group(core);
-      await write(core, (w) => w.putGroup(g));
-      assert.deepEqual((await core.store.load('group', g.key)).value, g);
-      assert.deepEqual((await core.store.loadAll()).groups.find((x) => x.key === g.key), g);
-      assert.deepEqual(core.model.groups.get(g.key), g);
+      await write(core, (w) => w.put(groupEntity, g));
+      assert.deepEqual((await core.store.load(groupEntity, g.key)).value, g);
+      assert.deepEqual((await core.store.loadAll()).of(groupEntity).find((x) => x.key === g.key), g);
+      assert.deepEqual(tables(core).groups.get(g.key), g);
       const g2 = { ...g, tags: {}, location: 'westus' };
-      await write(core, (w) => w.putGroup(g2));
-      assert.deepEqual((await core.store.load('group', g.key)).value, g2);
-      assert.deepEqual(core.model.groups.get(g.key), g2);
-      await write(core, (w) => w.deleteGroup(g.key));
-      assert.equal((await core.store.load('group', g.key)).value, undefined);
-      assert.equal(core.model.groups.has(g.key), false);
+      await write(core, (w) => w.put(groupEntity, g2));
+      assert.deepEqual((await core.store.load(groupEntity, g.key)).value, g2);
+      assert.deepEqual(tables(core).groups.get(g.key), g2);
+      await write(core, (w) => w.delete(groupEntity, g.key));
+      assert.equal((await core.store.load(groupEntity, g.key)).value, undefined);
+      assert.equal(tables(core).groups.has(g.key), false);
     });
 
     test('resource round-trips with JSON fields, identity block, nulls and a parent', async () => {
@@ -318,28 +341,28 @@ describeEachDialect('store contract', (open, dialect) => {
       });
       const emptyIdentity = resource(g, { identity: { systemPrincipalId: null, userAssigned: [] } });
       await write(core, async (w) => {
-        await w.putGroup(g);
-        await w.putResource(parent);
-        await w.putResource(child);
-        await w.putResource(emptyIdentity);
+        await w.put(groupEntity, g);
+        await w.put(resourceEntity, parent);
+        await w.put(resourceEntity, child);
+        await w.put(resourceEntity, emptyIdentity);
       });
       for (const r of [parent, child, emptyIdentity]) {
-        assert.deepEqual((await core.store.load('resource', r.key)).value, r);
-        assert.deepEqual(core.model.resources.get(r.key), r);
+        assert.deepEqual((await core.store.load(resourceEntity, r.key)).value, r);
+        assert.deepEqual(tables(core).resources.get(r.key), r);
       }
       const all = await core.store.loadAll();
-      assert.deepEqual(all.resources.find((x) => x.key === parent.key), parent);
+      assert.deepEqual(all.of(resourceEntity).find((x) => x.key === parent.key), parent);
       const w2 = { ...parent, identity: null, properties: { replaced: true }, sku: null };
-      await write(core, (w) => w.putResource(w2));
-      assert.deepEqual((await core.store.load('resource', parent.key)).value, w2);
-      assert.deepEqual(core.model.resources.get(parent.key), w2);
+      await write(core, (w) => w.put(resourceEntity, w2));
+      assert.deepEqual((await core.store.load(resourceEntity, parent.key)).value, w2);
+      assert.deepEqual(tables(core).resources.get(parent.key), w2);
       await write(core, async (w) => {
-        for (const r of [parent, child, emptyIdentity]) await w.deleteResource(r.key);
-        await w.deleteGroup(g.key);
+        for (const r of [parent, child, emptyIdentity]) await w.delete(resourceEntity, r.key);
+        await w.delete(groupEntity, g.key);
       });
       for (const r of [parent, child, emptyIdentity]) {
-        assert.equal((await core.store.load('resource', r.key)).value, undefined);
-        assert.equal(core.model.resources.has(r.key), false);
+        assert.equal((await core.store.load(resourceEntity, r.key)).value, undefined);
+        assert.equal(tables(core).resources.has(r.key), false);
       }
     });
 
@@ -348,74 +371,76 @@ describeEachDialect('store contract', (open, dialect) => {
       const k1 = accountKey(account, 'key1');
       const k2 = accountKey(account, 'key2');
       await write(core, async (w) => {
-        await w.putAccountKey(k1);
-        await w.putAccountKey(k2);
+        await w.put(accountKeyEntity, k1);
+        await w.put(accountKeyEntity, k2);
       });
-      assert.deepEqual((await core.store.load('accountKey', `${account}|key1`)).value, k1);
-      assert.deepEqual((await core.store.load('accountKey', `${account}|key2`)).value, k2);
-      assert.deepEqual(core.model.accountKeys.get(`${account}|key1`), k1);
-      assert.deepEqual(core.model.accountKeysByDigest.get(k2.digest), k2);
+      assert.deepEqual((await core.store.load(accountKeyEntity, `${account}|key1`)).value, k1);
+      assert.deepEqual((await core.store.load(accountKeyEntity, `${account}|key2`)).value, k2);
+      assert.deepEqual(tables(core).accountKeys.get(`${account}|key1`), k1);
+      assert.deepEqual(tables(core).accountKeysByDigest.get(k2.digest), k2);
       const all = await core.store.loadAll();
-      assert.equal(all.accountKeys.filter((k) => k.accountKey === account).length, 2);
+      assert.equal(all.of(accountKeyEntity).filter((k) => k.accountKey === account).length, 2);
 
       const k1b = accountKey(account, 'key1');
-      await write(core, (w) => w.putAccountKey(k1b));
-      assert.deepEqual((await core.store.load('accountKey', `${account}|key1`)).value, k1b);
-      assert.equal(core.model.accountKeysByDigest.get(k1.digest), undefined, 'the old digest no longer matches');
-      assert.deepEqual(core.model.accountKeysByDigest.get(k1b.digest), k1b);
+      await write(core, (w) => w.put(accountKeyEntity, k1b));
+      assert.deepEqual((await core.store.load(accountKeyEntity, `${account}|key1`)).value, k1b);
+      assert.equal(tables(core).accountKeysByDigest.get(k1.digest), undefined, 'the old digest no longer matches');
+      assert.deepEqual(tables(core).accountKeysByDigest.get(k1b.digest), k1b);
 
-      await write(core, (w) => w.deleteAccountKeys(account));
-      assert.equal((await core.store.load('accountKey', `${account}|key1`)).value, undefined);
-      assert.equal((await core.store.load('accountKey', `${account}|key2`)).value, undefined);
-      assert.equal(core.model.accountKeys.has(`${account}|key1`), false);
-      assert.equal(core.model.accountKeys.has(`${account}|key2`), false);
-      assert.equal(core.model.accountKeysByDigest.get(k1b.digest), undefined);
-      assert.equal(core.model.accountKeysByDigest.get(k2.digest), undefined);
+      await write(core, (w) => core.keys.deleteKeys(w, account));
+      assert.equal((await core.store.load(accountKeyEntity, `${account}|key1`)).value, undefined);
+      assert.equal((await core.store.load(accountKeyEntity, `${account}|key2`)).value, undefined);
+      assert.equal(tables(core).accountKeys.has(`${account}|key1`), false);
+      assert.equal(tables(core).accountKeys.has(`${account}|key2`), false);
+      assert.equal(tables(core).accountKeysByDigest.get(k1b.digest), undefined);
+      assert.equal(tables(core).accountKeysByDigest.get(k2.digest), undefined);
     });
 
     test('role assignment round-trips (keyed by lowercased id), updates and deletes', async () => {
       const p = principal();
       const a = assignment(core, p.objectId);
       await write(core, async (w) => {
-        await w.putPrincipal(p);
-        await w.putAssignment(a);
+        await w.put(principalEntity, p);
+        await w.put(assignmentEntity, a);
       });
       const key = a.id.toLowerCase();
-      assert.deepEqual((await core.store.load('assignment', key)).value, a);
-      assert.deepEqual((await core.store.loadAll()).assignments.find((x) => x.id === a.id), a);
-      assert.deepEqual(core.model.assignments.get(a.id), a);
-      assert.deepEqual(core.model.assignments.byPrincipal(p.objectId), [a]);
+      assert.deepEqual((await core.store.load(assignmentEntity, key)).value, a);
+      assert.deepEqual((await core.store.loadAll()).of(assignmentEntity).find((x) => x.id === a.id), a);
+      assert.deepEqual(tables(core).assignments.get(a.id), a);
+      assert.deepEqual(tables(core).assignments.byPrincipal(p.objectId), [a]);
 
       const a2 = { ...a, principalType: 'Group' as const, createdOn: now() };
-      await write(core, (w) => w.putAssignment(a2));
-      assert.deepEqual((await core.store.load('assignment', key)).value, a2);
-      assert.deepEqual(core.model.assignments.get(a.id), a2);
-      assert.equal(core.model.assignments.byPrincipal(p.objectId).length, 1);
+      await write(core, (w) => w.put(assignmentEntity, a2));
+      assert.deepEqual((await core.store.load(assignmentEntity, key)).value, a2);
+      assert.deepEqual(tables(core).assignments.get(a.id), a2);
+      assert.equal(tables(core).assignments.byPrincipal(p.objectId).length, 1);
 
-      await write(core, (w) => w.deleteAssignment(key));
-      assert.equal((await core.store.load('assignment', key)).value, undefined);
-      assert.equal(core.model.assignments.get(a.id), undefined);
-      assert.deepEqual(core.model.assignments.byPrincipal(p.objectId), []);
+      await write(core, (w) => w.delete(assignmentEntity, key));
+      assert.equal((await core.store.load(assignmentEntity, key)).value, undefined);
+      assert.equal(tables(core).assignments.get(a.id), undefined);
+      assert.deepEqual(tables(core).assignments.byPrincipal(p.objectId), []);
     });
 
     test('signing key round-trips and updates (bootstrap made current and next)', async () => {
-      const initial = [...core.model.signingKeys.values()].map((k) => k.status).sort();
+      const initial = [...tables(core).signingKeys.values()].map((k) => k.status).sort();
       assert.deepEqual(initial, ['current', 'next']);
       const k = signingKey();
-      await write(core, (w) => w.putSigningKey(k));
-      assert.deepEqual((await core.store.load('signingKey', k.kid)).value, k);
-      assert.deepEqual(core.model.signingKeys.get(k.kid), k);
+      await write(core, (w) => w.put(signingKeyEntity, k));
+      assert.deepEqual((await core.store.load(signingKeyEntity, k.kid)).value, k);
+      assert.deepEqual(tables(core).signingKeys.get(k.kid), k);
       const retired = { ...k, status: 'retired' as const, retiredAt: now() };
-      await write(core, (w) => w.putSigningKey(retired));
-      assert.deepEqual((await core.store.load('signingKey', k.kid)).value, retired);
-      assert.deepEqual((await core.store.loadAll()).signingKeys.find((x) => x.kid === k.kid), retired);
-      assert.deepEqual(core.model.signingKeys.get(k.kid), retired);
+      await write(core, (w) => w.put(signingKeyEntity, retired));
+      assert.deepEqual((await core.store.load(signingKeyEntity, k.kid)).value, retired);
+      assert.deepEqual((await core.store.loadAll()).of(signingKeyEntity).find((x) => x.kid === k.kid), retired);
+      assert.deepEqual(tables(core).signingKeys.get(k.kid), retired);
     });
 
     test('load of a missing key answers undefined for every entity', async () => {
-      for (const entity of ['meta', 'principal', 'secret', 'group', 'resource', 'accountKey', 'assignment', 'signingKey'] as const) {
+      const decls: AnyEntityDeclaration[] = [metaEntity, principalEntity, secretEntity, groupEntity, resourceEntity, accountKeyEntity, assignmentEntity, signingKeyEntity];
+      for (const decl of decls) {
+        const entity = decl.name;
         const missing = entity === 'accountKey' ? `nothing-${hex()}|key1` : `nothing-${hex()}`;
-        assert.deepEqual(await core.store.load(entity, missing), { entity, key: missing, value: undefined });
+        assert.deepEqual(await core.store.load(decl, missing), { entity, key: missing, value: undefined });
       }
     });
 
@@ -438,9 +463,9 @@ describeEachDialect('store contract', (open, dialect) => {
       for (let i = 0; i < 5; i++) {
         const g = group(core);
         const { revision } = await write(core, async (w) => {
-          await w.putGroup(g);
-          await w.putMeta(`rev:${i}`, String(i));
-          await w.putPrincipal(principal());
+          await w.put(groupEntity, g);
+          await w.put(metaEntity, { key: `rev:${i}`, value: String(i) });
+          await w.put(principalEntity, principal());
         });
         revisions.push(revision);
         assert.equal(await core.store.revision(), revision);
@@ -452,7 +477,7 @@ describeEachDialect('store contract', (open, dialect) => {
       for (let i = 1; i < revisions.length; i++) assert.ok(revisions[i]! > revisions[i - 1]!, `revision ${revisions[i]} after ${revisions[i - 1]}`);
       const last = revisions[revisions.length - 1]!;
 
-      const reading = await core.store.write(async (w) => (await w.meta('rev:0')) ?? 'none');
+      const reading = await core.store.write(async (w) => (await w.get(metaEntity, 'rev:0'))?.value ?? 'none');
       assert.deepEqual(reading, { value: '0', revision: 0 });
       const nothing = await core.store.write(async () => 42);
       assert.deepEqual(nothing, { value: 42, revision: 0 });
@@ -468,12 +493,12 @@ describeEachDialect('store contract', (open, dialect) => {
       const count = dialect === 'sqlite' ? 11_000 : 22_000;
       const prefix = `bulk:${hex()}`;
       const { revision } = await write(core, async (w) => {
-        for (let i = 0; i < count; i++) await w.putMeta(`${prefix}:${i}`, String(i));
+        for (let i = 0; i < count; i++) await w.put(metaEntity, { key: `${prefix}:${i}`, value: String(i) });
       });
       assert.ok(revision > 0);
       const changes = await core.store.changesSince(revision - 1);
       assert.equal(changes.filter((c) => c.rev === revision).length, count);
-      assert.equal(core.model.meta.get(`${prefix}:${count - 1}`), String(count - 1));
+      assert.equal(tables(core).meta.get(`${prefix}:${count - 1}`), String(count - 1));
     });
 
     test('a write whose callback throws leaves nothing behind', async () => {
@@ -484,23 +509,23 @@ describeEachDialect('store contract', (open, dialect) => {
       const g = group(core);
       const p = principal();
       const s = secret(p.objectId);
-      const existing = [...core.model.signingKeys.values()][0]!;
+      const existing = [...tables(core).signingKeys.values()][0]!;
       await assert.rejects(
         core.store.write(async (w) => {
-          await w.putGroup(g);
-          await w.putPrincipal(p);
-          await w.putSecret(s);
-          await w.putMeta('tenantId', 'changed');
-          await w.putSigningKey({ ...existing, status: 'revoked' });
-          await w.putResource(resource(g));
+          await w.put(groupEntity, g);
+          await w.put(principalEntity, p);
+          await w.put(secretEntity, s);
+          await w.put(metaEntity, { key: 'tenantId', value: 'changed' });
+          await w.put(signingKeyEntity, { ...existing, status: 'revoked' });
+          await w.put(resourceEntity, resource(g));
           throw new Error('boom after writing');
         }),
         /boom after writing/,
       );
-      assert.equal((await core.store.load('group', g.key)).value, undefined);
-      assert.equal((await core.store.load('principal', p.objectId)).value, undefined);
-      assert.equal((await core.store.load('secret', s.id)).value, undefined);
-      assert.equal((await core.store.load('meta', 'tenantId')).value, core.tenantId, 'the overwritten meta value is back');
+      assert.equal((await core.store.load(groupEntity, g.key)).value, undefined);
+      assert.equal((await core.store.load(principalEntity, p.objectId)).value, undefined);
+      assert.equal((await core.store.load(secretEntity, s.id)).value, undefined);
+      assert.equal((await core.store.load(metaEntity, 'tenantId')).value?.value, core.tenantId, 'the overwritten meta value is back');
       assert.equal(await core.store.revision(), revision, 'no new revision');
       assert.deepEqual(await core.store.changesSince(revision), [], 'no change logged');
       assert.deepEqual(await stored(core), dbBefore);
@@ -508,9 +533,9 @@ describeEachDialect('store contract', (open, dialect) => {
       assert.deepEqual(snapshot(core), modelBefore, 'the read model is unchanged');
 
       // The next write works and gets a revision above the last one.
-      const after = await write(core, (w) => w.putGroup(g));
+      const after = await write(core, (w) => w.put(groupEntity, g));
       assert.ok(after.revision > revision);
-      assert.deepEqual(core.model.groups.get(g.key), g);
+      assert.deepEqual(tables(core).groups.get(g.key), g);
     });
 
     test('unique constraints hold and a violation rolls back the whole write', async () => {
@@ -519,9 +544,9 @@ describeEachDialect('store contract', (open, dialect) => {
       const k = accountKey(account, 'key1');
       const s = secret(p.objectId);
       await write(core, async (w) => {
-        await w.putPrincipal(p);
-        await w.putAccountKey(k);
-        await w.putSecret(s);
+        await w.put(principalEntity, p);
+        await w.put(accountKeyEntity, k);
+        await w.put(secretEntity, s);
       });
       const revision = await core.store.revision();
       const modelBefore = snapshot(core);
@@ -532,35 +557,35 @@ describeEachDialect('store contract', (open, dialect) => {
       const clash = principal({ appId: p.appId });
       await assert.rejects(
         core.store.write(async (w) => {
-          await w.putGroup(g1);
-          await w.putPrincipal(clash);
+          await w.put(groupEntity, g1);
+          await w.put(principalEntity, clash);
         }),
       );
-      assert.equal((await core.store.load('group', g1.key)).value, undefined);
-      assert.equal((await core.store.load('principal', clash.objectId)).value, undefined);
+      assert.equal((await core.store.load(groupEntity, g1.key)).value, undefined);
+      assert.equal((await core.store.load(principalEntity, clash.objectId)).value, undefined);
 
       // Another account key with the same digest.
       const g2 = group(core);
       const other = accountKey(`${account}-other`, 'key2', { digest: k.digest });
       await assert.rejects(
         core.store.write(async (w) => {
-          await w.putGroup(g2);
-          await w.putAccountKey(other);
+          await w.put(groupEntity, g2);
+          await w.put(accountKeyEntity, other);
         }),
       );
-      assert.equal((await core.store.load('group', g2.key)).value, undefined);
-      assert.equal((await core.store.load('accountKey', `${other.accountKey}|key2`)).value, undefined);
+      assert.equal((await core.store.load(groupEntity, g2.key)).value, undefined);
+      assert.equal((await core.store.load(accountKeyEntity, `${other.accountKey}|key2`)).value, undefined);
 
       // Another client secret with the same digest.
       const g3 = group(core);
       const twin = secret(p.objectId, { digest: s.digest });
       await assert.rejects(
         core.store.write(async (w) => {
-          await w.putGroup(g3);
-          await w.putSecret(twin);
+          await w.put(groupEntity, g3);
+          await w.put(secretEntity, twin);
         }),
       );
-      assert.equal((await core.store.load('secret', twin.id)).value, undefined);
+      assert.equal((await core.store.load(secretEntity, twin.id)).value, undefined);
 
       assert.equal(await core.store.revision(), revision);
       assert.deepEqual(await core.store.changesSince(revision), []);
@@ -598,44 +623,44 @@ describeEachDialect('store contract', (open, dialect) => {
 
     test("a write through one is applied by the other's catchUp(), deletions included", async () => {
       const seen: string[] = [];
-      b.model.on('group', (change) => seen.push(`${change.key}:${change.value ? 'put' : 'deleted'}`));
+      b.model.on(groupEntity, (change) => seen.push(`${change.key}:${change.value ? 'put' : 'deleted'}`));
       const g = group(a);
       const p = principal();
       const s = secret(p.objectId);
       const { revision } = await write(a, async (w) => {
-        await w.putGroup(g);
-        await w.putPrincipal(p);
-        await w.putSecret(s);
+        await w.put(groupEntity, g);
+        await w.put(principalEntity, p);
+        await w.put(secretEntity, s);
       });
-      assert.equal(b.model.groups.has(g.key), false, 'not applied before catching up');
+      assert.equal(tables(b).groups.has(g.key), false, 'not applied before catching up');
       await b.model.catchUp();
       assert.equal(b.model.revision, revision);
-      assert.deepEqual(b.model.groups.get(g.key), g);
+      assert.deepEqual(tables(b).groups.get(g.key), g);
       assert.deepEqual(b.directory.principal(p.objectId), p);
       assert.deepEqual(b.directory.principalByAppId(p.appId), p);
-      assert.deepEqual(b.model.secretsByDigest.get(s.digest), s);
+      assert.deepEqual(tables(b).secretsByDigest.get(s.digest), s);
       assert.deepEqual(seen, [`${g.key}:put`]);
 
       const deleted = await write(a, async (w) => {
-        await w.deletePrincipal(p.objectId);
-        await w.deleteGroup(g.key);
+        await a.directory.deletePrincipal(w, p.objectId);
+        await w.delete(groupEntity, g.key);
       });
       await b.model.catchUp();
       assert.equal(b.model.revision, deleted.revision);
-      assert.equal(b.model.groups.has(g.key), false);
+      assert.equal(tables(b).groups.has(g.key), false);
       assert.equal(b.directory.principal(p.objectId), undefined);
       assert.equal(b.directory.principalByAppId(p.appId), undefined);
-      assert.equal(b.model.secrets.has(s.id), false);
+      assert.equal(tables(b).secrets.has(s.id), false);
       assert.deepEqual(seen, [`${g.key}:put`, `${g.key}:deleted`]);
       assert.deepEqual(snapshot(b), snapshot(a));
     });
 
     test('reach(rev) catches up only when behind', async () => {
       const g = group(b);
-      const { revision } = await b.store.write((w) => w.putGroup(g));
+      const { revision } = await b.store.write((w) => w.put(groupEntity, g));
       await a.model.reach(revision);
       assert.equal(a.model.revision, revision);
-      assert.deepEqual(a.model.groups.get(g.key), g);
+      assert.deepEqual(tables(a).groups.get(g.key), g);
       await a.model.reach(revision);
       await a.model.reach(revision - 1);
       assert.equal(a.model.revision, revision);
@@ -659,7 +684,7 @@ describeEachDialect('store contract', (open, dialect) => {
       const keys = await a.resources.listKeys(rg, 'shared-aoai');
       await b.model.catchUp();
       assert.deepEqual(b.resources.getGroup(rg), a.resources.getGroup(rg));
-      assert.deepEqual(b.model.resources.get(account.key), account);
+      assert.deepEqual(tables(b).resources.get(account.key), account);
       assert.deepEqual(b.keys.match(keys.key1), { accountKey: account.key, keyName: 'key1' });
       const principalId = String(uai.properties['principalId']);
       assert.equal(b.directory.principal(principalId)?.kind, 'UserAssignedIdentity');
@@ -702,13 +727,13 @@ describeEachDialect('store contract', (open, dialect) => {
       );
       const revisions = [...settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])), ...outcome.revisions];
       assert.equal(new Set(revisions).size, 2 * count, 'every write has its own revision');
-      assert.equal((await a.store.load('meta', counterKey)).value, String(2 * count), 'no lost update');
+      assert.equal((await a.store.load(metaEntity, counterKey)).value?.value, String(2 * count), 'no lost update');
       await Promise.all([a.model.catchUp(), b.model.catchUp()]);
       for (const core of [a, b]) {
-        assert.equal(core.model.meta.get(counterKey), String(2 * count));
+        assert.equal(tables(core).meta.get(counterKey), String(2 * count));
         for (let i = 0; i < count; i++) {
-          assert.equal(core.model.meta.get(`${childPrefix}:${i}`), 'written');
-          assert.equal(core.model.meta.get(`${parentPrefix}:${i}`), 'written');
+          assert.equal(tables(core).meta.get(`${childPrefix}:${i}`), 'written');
+          assert.equal(tables(core).meta.get(`${parentPrefix}:${i}`), 'written');
         }
       }
       assert.deepEqual(snapshot(b), snapshot(a));
@@ -721,9 +746,9 @@ describeEachDialect('store contract', (open, dialect) => {
         groups.map((g, i) =>
           (i % 2 === 0 ? a : b).store.write(async (w) => {
             // Read, then write: the shape of every service write.
-            assert.equal(await w.group(g.key), undefined);
-            await w.putGroup(g);
-            await w.putMeta(`concurrent:${i}`, g.key);
+            assert.equal(await w.get(groupEntity, g.key), undefined);
+            await w.put(groupEntity, g);
+            await w.put(metaEntity, { key: `concurrent:${i}`, value: g.key });
             return i;
           }),
         ),
@@ -737,8 +762,8 @@ describeEachDialect('store contract', (open, dialect) => {
       for (const rev of revisions) assert.equal(changes.filter((c) => c.rev === rev).length, 2);
       await Promise.all([a.model.catchUp(), b.model.catchUp()]);
       for (const g of groups) {
-        assert.deepEqual(a.model.groups.get(g.key), g);
-        assert.deepEqual(b.model.groups.get(g.key), g);
+        assert.deepEqual(tables(a).groups.get(g.key), g);
+        assert.deepEqual(tables(b).groups.get(g.key), g);
       }
       assert.equal(a.model.revision, Math.max(...revisions));
       assert.deepEqual(snapshot(b), snapshot(a));
@@ -746,12 +771,12 @@ describeEachDialect('store contract', (open, dialect) => {
 
     test('read-modify-write from both instances is serialised (no lost update, no failure)', inProcessConcurrency, async () => {
       const key = `counter:${hex()}`;
-      await write(a, (w) => w.putMeta(key, '0'));
+      await write(a, (w) => w.put(metaEntity, { key, value: '0' }));
       const settled = await Promise.allSettled(
         Array.from({ length: 20 }, (_, i) =>
           (i % 2 === 0 ? a : b).store.write(async (w) => {
-            const current = Number(await w.meta(key));
-            await w.putMeta(key, String(current + 1));
+            const current = Number((await w.get(metaEntity, key))?.value);
+            await w.put(metaEntity, { key, value: String(current + 1) });
           }),
         ),
       );
@@ -761,10 +786,10 @@ describeEachDialect('store contract', (open, dialect) => {
         [],
         `${failures.length} of 20 concurrent writes failed`,
       );
-      assert.equal((await a.store.load('meta', key)).value, '20');
+      assert.equal((await a.store.load(metaEntity, key)).value?.value, '20');
       await Promise.all([a.model.catchUp(), b.model.catchUp()]);
-      assert.equal(a.model.meta.get(key), '20');
-      assert.equal(b.model.meta.get(key), '20');
+      assert.equal(tables(a).meta.get(key), '20');
+      assert.equal(tables(b).meta.get(key), '20');
     });
 
     test(`concurrent service writes from both instances (${dialect}) converge`, inProcessConcurrency, async () => {
@@ -805,37 +830,37 @@ describeEachDialect('store contract', (open, dialect) => {
         const k1 = accountKey(account, 'key1');
         const k2 = accountKey(account, 'key2');
         await write(a, async (w) => {
-          await w.putPrincipal(p1);
-          await w.putSecret(s1);
-          await w.putAccountKey(k1);
+          await w.put(principalEntity, p1);
+          await w.put(secretEntity, s1);
+          await w.put(accountKeyEntity, k1);
         });
         await b.model.catchUp();
         // 1: the second entities appear, with values of their own.
         await write(a, async (w) => {
-          await w.putPrincipal(p2);
-          await w.putSecret(s2);
-          await w.putAccountKey(k2);
+          await w.put(principalEntity, p2);
+          await w.put(secretEntity, s2);
+          await w.put(accountKeyEntity, k2);
         });
         // 2: the first entities give up their values.
         await write(a, async (w) => {
-          await w.putPrincipal({ ...p1, appId: randomUUID() });
-          await w.putSecret({ ...s1, digest: hex(32) });
-          await w.putAccountKey({ ...k1, digest: hex(32) });
+          await w.put(principalEntity, { ...p1, appId: randomUUID() });
+          await w.put(secretEntity, { ...s1, digest: hex(32) });
+          await w.put(accountKeyEntity, { ...k1, digest: hex(32) });
         });
         // 3: the second entities take them.
         await write(a, async (w) => {
-          await w.putPrincipal({ ...p2, appId: p1.appId });
-          await w.putSecret({ ...s2, digest: s1.digest });
-          await w.putAccountKey({ ...k2, digest: k1.digest });
+          await w.put(principalEntity, { ...p2, appId: p1.appId });
+          await w.put(secretEntity, { ...s2, digest: s1.digest });
+          await w.put(accountKeyEntity, { ...k2, digest: k1.digest });
         });
-        assert.equal(a.model.principalsByAppId.get(p1.appId)?.objectId, p2.objectId);
+        assert.equal(tables(a).principalsByAppId.get(p1.appId)?.objectId, p2.objectId);
         await b.model.catchUp();
         assert.equal(b.model.revision, a.model.revision);
         assert.deepEqual(
           {
             clientId: b.directory.principalByAppId(p1.appId)?.objectId,
-            secretDigest: b.model.secretsByDigest.get(s1.digest)?.id,
-            accountKeyDigest: b.model.accountKeysByDigest.get(k1.digest)?.keyName,
+            secretDigest: tables(b).secretsByDigest.get(s1.digest)?.id,
+            accountKeyDigest: tables(b).accountKeysByDigest.get(k1.digest)?.keyName,
           },
           { clientId: p2.objectId, secretDigest: s2.id, accountKeyDigest: 'key2' },
           'lookups by moved values after a batched catch-up',

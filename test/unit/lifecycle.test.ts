@@ -1,7 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Resource, ResourceAddress, ResourceBody } from '../../src/resources/index.js';
+import { resourceEntity, type Resource, type ResourceAddress, type ResourceBody } from '../../src/resources/index.js';
+import { principalEntity } from '../../src/directory/index.js';
+import { accountKeyEntity } from '../../src/keys/index.js';
+import { assignmentEntity } from '../../src/rbac/index.js';
 import { describeEachDialect, type Core } from '../fixtures/core.js';
 
 const UAI = 'Microsoft.ManagedIdentity/userAssignedIdentities';
@@ -35,7 +38,7 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     return { resource, principalId: String(resource.properties['principalId']) };
   };
   /** Whether the principal exists in the database itself, not only in the read model. */
-  const storedPrincipal = async (objectId: string) => (await core.store.load('principal', objectId)).value;
+  const storedPrincipal = async (objectId: string) => (await core.store.load(principalEntity, objectId)).value;
 
   test('resource groups: create, again, location mismatch, invalid names', async () => {
     const first = await core.resources.putGroup('rg-Life', { location: 'East US', tags: { team: 'a' } });
@@ -92,7 +95,7 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     assert.equal(again.resource.properties['clientId'], clientId);
     assert.equal(again.resource.properties['tenantId'], core.tenantId);
     assert.deepEqual(again.resource.tags, { v: '2' });
-    assert.equal([...core.model.principals.values()].filter((p) => p.resourceId === id.id).length, 1, 'no second principal');
+    assert.equal([...core.model.table(principalEntity).values()].filter((p) => p.resourceId === id.id).length, 1, 'no second principal');
 
     assert.equal(await core.resources.delete(at(UAI, 'rg-uai', 'id-one')), true);
     assert.equal(core.directory.principal(principalId), undefined, 'deleting the identity deletes its principal');
@@ -168,12 +171,12 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     await assert.rejects(put(vm, { location: 'eastus', identity: { type: 'UserAssigned' } }), { code: 'InvalidIdentity' });
     await assert.rejects(put(vm, { location: 'eastus', identity: { type: 'UserAssigned', userAssignedIdentities: {} } }), { code: 'InvalidIdentity' });
     // A refused system+user request does not leave a system principal behind either.
-    const before = core.model.principals.size;
+    const before = core.model.table(principalEntity).size;
     await assert.rejects(
       put(vm, { location: 'eastus', identity: { type: 'SystemAssigned, UserAssigned', userAssignedIdentities: { [missing]: {} } } }),
       { code: 'FailedIdentityOperation' },
     );
-    assert.equal(core.model.principals.size, before);
+    assert.equal(core.model.table(principalEntity).size, before);
     assert.throws(() => core.resources.get(vm), { code: 'ResourceNotFound' });
   });
 
@@ -259,13 +262,13 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
 
     assert.equal(await core.resources.delete(account), true);
     assert.throws(() => core.resources.get(account), { code: 'ResourceNotFound' });
-    assert.equal(core.model.resources.has(deployment.resource.key), false, 'the deployment went with its account');
+    assert.equal(core.model.table(resourceEntity).has(deployment.resource.key), false, 'the deployment went with its account');
     assert.throws(() => core.resources.list(DEPLOYMENT, 'rg-aoai', ['aoai-life']), { code: 'ResourceNotFound' });
-    assert.equal((await core.store.load('resource', deployment.resource.key)).value, undefined);
+    assert.equal((await core.store.load(resourceEntity, deployment.resource.key)).value, undefined);
     assert.equal(core.keys.match(regenerated.key1), undefined);
     assert.equal(core.keys.match(keys.key2), undefined);
-    assert.equal([...core.model.accountKeys.values()].filter((k) => k.accountKey === resource.key).length, 0);
-    assert.equal((await core.store.load('accountKey', `${resource.key}|key2`)).value, undefined);
+    assert.equal([...core.model.table(accountKeyEntity).values()].filter((k) => k.accountKey === resource.key).length, 0);
+    assert.equal((await core.store.load(accountKeyEntity, `${resource.key}|key2`)).value, undefined);
   });
 
   test('deleting a group deletes what is in it and the role assignments at its scopes; other groups\' identities and orphans elsewhere stay', async () => {
@@ -307,10 +310,10 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
 
     assert.throws(() => core.resources.getGroup('rg-gone'), { code: 'ResourceGroupNotFound' });
     for (const r of gone) {
-      assert.equal(core.model.resources.has(r.key), false, `${r.id} is gone from the model`);
-      assert.equal((await core.store.load('resource', r.key)).value, undefined, `${r.id} is gone from the database`);
+      assert.equal(core.model.table(resourceEntity).has(r.key), false, `${r.id} is gone from the model`);
+      assert.equal((await core.store.load(resourceEntity, r.key)).value, undefined, `${r.id} is gone from the database`);
     }
-    assert.equal([...core.model.resources.values()].filter((r) => r.groupKey === scope.toLowerCase()).length, 0);
+    assert.equal([...core.model.table(resourceEntity).values()].filter((r) => r.groupKey === scope.toLowerCase()).length, 0);
     for (const p of [sitePrincipal, accountPrincipal, insidePrincipal]) {
       assert.equal(core.directory.principal(p), undefined);
       assert.equal(await storedPrincipal(p), undefined);
@@ -326,9 +329,9 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     assert.ok(listed.some((a) => a.id === keptAssignment.assignment.id));
     assert.ok(!listed.some((a) => a.id === atGroup.assignment.id), 'the assignment at the deleted group is gone');
     assert.ok(!listed.some((a) => a.id === atAccount.assignment.id), 'the assignment at the deleted account is gone');
-    assert.equal((await core.store.load('assignment', atAccount.assignment.id.toLowerCase())).value, undefined);
+    assert.equal((await core.store.load(assignmentEntity, atAccount.assignment.id.toLowerCase())).value, undefined);
     assert.deepEqual(core.rbac.list({ principalId: sitePrincipal }), [orphan.assignment]);
-    assert.deepEqual((await core.store.load('assignment', orphan.assignment.id.toLowerCase())).value, orphan.assignment);
+    assert.deepEqual((await core.store.load(assignmentEntity, orphan.assignment.id.toLowerCase())).value, orphan.assignment);
 
     assert.equal(await core.resources.deleteGroup('rg-gone'), false, 'deleting again finds nothing');
   });
@@ -354,7 +357,7 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
         core.rbac.create(scope, randomUUID(), body, (writer) => core.resources.checkScopeIn(writer, scope)),
       ]);
       if (created.status === 'rejected') assert.equal((created.reason as { code?: string }).code, 'ResourceGroupNotFound');
-      assert.ok(!core.model.assignments.list().some((a) => a.scope.toLowerCase() === scope.toLowerCase()), 'no assignment left at the deleted scope');
+      assert.ok(!core.model.table(assignmentEntity).list().some((a) => a.scope.toLowerCase() === scope.toLowerCase()), 'no assignment left at the deleted scope');
     }
   });
 

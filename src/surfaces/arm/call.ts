@@ -6,6 +6,7 @@ import type { TokenService, VerifiedToken } from '../../tokens/service.js';
 import { audiencesFor } from '../../tokens/index.js';
 import { authenticateArm } from './auth.js';
 import { armErrors } from './errors.js';
+import { resourceEntity } from '../../resources/index.js';
 import { parseArmPath, pathSegments, type ArmTarget } from './path.js';
 import type { RenderContext } from './render.js';
 
@@ -51,7 +52,7 @@ export function armCall(request: FastifyRequest, reply: FastifyReply, deps: ArmP
     origin,
     tenantId: deps.tenantId(),
     subscriptionId: deps.subscriptionId(),
-    resource: (key) => deps.model.resources.get(key),
+    resource: (key) => deps.model.table(resourceEntity).get(key),
   };
   return { request, reply, caller, method: request.method, target, body: (body ?? {}) as Record<string, unknown>, query, ctx };
 }

@@ -3,6 +3,7 @@ import type { CredentialService } from '../../directory/credentials.js';
 import type { FederatedCredential, Principal } from '../../directory/model.js';
 import type { ResourceService } from '../../resources/service.js';
 import type { ReadModel } from '../../store/read-model.js';
+import { principalEntity } from '../../directory/index.js';
 import { RESOURCE_TYPES } from '../../resources/model.js';
 import { resourceErrors } from '../../resources/errors.js';
 import { armErrors } from './errors.js';
@@ -58,7 +59,7 @@ export async function federatedCredentials(
   if (verb === undefined || (target.name === undefined && verb !== 'read')) throw armErrors.methodNotAllowed(call.method);
   authorize(`${FIC_TYPE}/${verb}`, identityId);
   const identity = deps.resources.get(address);
-  const principal = deps.model.principals.get(String(identity.properties['principalId']).toLowerCase());
+  const principal = deps.model.table(principalEntity).get(String(identity.properties['principalId']).toLowerCase());
   if (!principal) throw resourceErrors.resourceNotFound(RESOURCE_TYPES.userAssignedIdentity, target.identity, target.group);
   const render = (f: FederatedCredential) => renderFic(identity.id, f);
   if (target.name === undefined) return call.reply.send({ value: deps.credentials.federated(principal).map(render) });

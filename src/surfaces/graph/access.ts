@@ -3,6 +3,7 @@ import type { CredentialService } from '../../directory/credentials.js';
 import type { Principal } from '../../directory/model.js';
 import type { RoleAssignmentService } from '../../rbac/assignments.js';
 import type { ReadModel } from '../../store/read-model.js';
+import { metaEntity } from '../../store/index.js';
 import type { VerifiedToken } from '../../tokens/service.js';
 import { META } from '../../setup/bootstrap.js';
 import { graphErrors } from './errors.js';
@@ -36,7 +37,7 @@ export class GraphAccess {
   writable(request: FastifyRequest, id: string): Principal {
     this.requireWrite(request);
     const principal = this.application(id);
-    if (principal.objectId === this.deps.model.meta.get(META.adminObjectId)) {
+    if (principal.objectId === this.deps.model.table(metaEntity).get(META.adminObjectId)?.value) {
       throw graphErrors.badRequest('The Keyless admin application (the CLI\'s own service principal) cannot be changed or deleted.');
     }
     return principal;
@@ -44,7 +45,7 @@ export class GraphAccess {
 
   requireWrite(request: FastifyRequest): void {
     const caller = callers.get(request);
-    const scope = `/subscriptions/${this.deps.model.meta.get(META.subscriptionId) ?? ''}`;
+    const scope = `/subscriptions/${this.deps.model.table(metaEntity).get(META.subscriptionId)?.value ?? ''}`;
     if (!caller || !this.deps.rbac.authorize(caller.objectId, APPLICATIONS_WRITE, 'action', scope).allowed) {
       request.log.info({ principal: caller?.objectId, action: APPLICATIONS_WRITE, scope }, 'graph write denied');
       throw graphErrors.denied();

@@ -5,6 +5,7 @@ import type { DirectoryService } from '../../directory/service.js';
 import type { Principal } from '../../directory/model.js';
 import type { RoleAssignmentService } from '../../rbac/assignments.js';
 import type { ReadModel } from '../../store/read-model.js';
+import { principalEntity } from '../../directory/index.js';
 import type { TokenService } from '../../tokens/service.js';
 import { TokenRejectedError } from '../../tokens/errors.js';
 import { GraphAccess, setCaller } from './access.js';
@@ -63,7 +64,7 @@ export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void
 
   app.get('/servicePrincipals', async (request, reply) => {
     const matches = parseFilter((request.query as Record<string, unknown>)['$filter'], SERVICE_PRINCIPAL_FIELDS);
-    const value = [...deps.model.principals.values()].filter(matches).sort((a, b) => a.displayName.localeCompare(b.displayName));
+    const value = [...deps.model.table(principalEntity).values()].filter(matches).sort((a, b) => a.displayName.localeCompare(b.displayName));
     return reply.send({ '@odata.context': `${GRAPH_METADATA}#servicePrincipals`, value: value.map(renderServicePrincipal) });
   });
 

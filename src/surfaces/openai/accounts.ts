@@ -1,16 +1,19 @@
 import type { Resource } from '../../resources/model.js';
 import { RESOURCE_TYPES } from '../../resources/model.js';
-import type { ReadModel } from '../../store/read-model.js';
+import type { EntityTable, ReadModel } from '../../store/index.js';
+import { resourceEntity } from '../../resources/index.js';
 import { accountSubdomain } from '../arm/render.js';
 
 /** Accounts by the path segment of their endpoint (`/accounts/{subdomain}/`), kept current from the read model. */
 export class AccountIndex {
   private bySubdomain = new Map<string, Resource>();
+  private readonly resources: EntityTable<Resource>;
 
-  constructor(private readonly model: ReadModel) {
+  constructor(model: ReadModel) {
+    this.resources = model.table(resourceEntity);
     this.rebuild();
-    model.on('resource', (change) => {
-      const resource = change.entity === 'resource' ? change.value : undefined;
+    model.on(resourceEntity, (change) => {
+      const resource = change.value;
       // Deletions carry no type: rebuild then too (accounts are few; this is not the hot path).
       if (resource === undefined || resource.type === RESOURCE_TYPES.account) this.rebuild();
     });
@@ -21,12 +24,12 @@ export class AccountIndex {
   }
 
   deployment(account: Resource, name: string): Resource | undefined {
-    return this.model.resources.get(`${account.key}/deployments/${name.toLowerCase()}`);
+    return this.resources.get(`${account.key}/deployments/${name.toLowerCase()}`);
   }
 
   private rebuild(): void {
     const next = new Map<string, Resource>();
-    for (const resource of this.model.resources.values()) {
+    for (const resource of this.resources.values()) {
       if (resource.type === RESOURCE_TYPES.account) next.set(accountSubdomain(resource), resource);
     }
     this.bySubdomain = next;

@@ -1,5 +1,6 @@
 import { groupId, idKey } from '../../../resources/arm-id.js';
 import { resourceErrors } from '../../../resources/errors.js';
+import { groupEntity } from '../../../resources/index.js';
 import { armErrors } from '../errors.js';
 import { renderGroup } from '../render.js';
 import type { ArmHandler } from './context.js';
@@ -14,7 +15,7 @@ export const resourceGroup: ArmHandler<'group'> = async (call, target, { deps, a
     case 'HEAD': {
       access.authorize(call, 'Microsoft.Resources/subscriptions/resourceGroups/read', id);
       if (call.method === 'HEAD') {
-        return call.reply.code(deps.model.groups.has(idKey(id)) ? 204 : 404).send();
+        return call.reply.code(deps.model.table(groupEntity).has(idKey(id)) ? 204 : 404).send();
       }
       return call.reply.send(renderGroup(deps.resources.getGroup(name)));
     }

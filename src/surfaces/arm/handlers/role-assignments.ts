@@ -1,5 +1,6 @@
 import { groupId, idKey, parseResourceId } from '../../../resources/arm-id.js';
 import { resourceErrors } from '../../../resources/errors.js';
+import { groupEntity, resourceEntity } from '../../../resources/index.js';
 import { canonicalScope } from '../../../rbac/scope.js';
 import { only } from '../call.js';
 import { armErrors } from '../errors.js';
@@ -50,10 +51,10 @@ function checkScope(scope: string, { deps, access }: ArmHandlerContext): void {
   if (!parsed) throw armErrors.invalidContent(`The scope '${scope}' is not a valid scope.`);
   access.checkSubscription(parsed.subscriptionId);
   if (parsed.resourceGroup === undefined) return;
-  if (!deps.model.groups.has(idKey(groupId(deps.subscriptionId(), parsed.resourceGroup)))) {
+  if (!deps.model.table(groupEntity).has(idKey(groupId(deps.subscriptionId(), parsed.resourceGroup)))) {
     throw resourceErrors.groupNotFound(parsed.resourceGroup);
   }
-  if (parsed.type !== undefined && !deps.model.resources.has(idKey(scope))) {
+  if (parsed.type !== undefined && !deps.model.table(resourceEntity).has(idKey(scope))) {
     throw resourceErrors.resourceNotFound(parsed.type, parsed.names.join('/'), parsed.resourceGroup);
   }
 }
