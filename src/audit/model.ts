@@ -1,4 +1,4 @@
-import type { KeyName } from '../keys/model.js';
+import type { KeyName } from '../keys/index.js';
 
 /** Which emulated surface made the decision. */
 export type AuditSurface = 'openai' | 'identity' | 'entra';

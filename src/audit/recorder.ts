@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import type { KeyName } from '../keys/model.js';
+import type { KeyName } from '../keys/index.js';
 import type { AuditDecision, AuditRecord, AuditSurface } from './model.js';
 
 /** Where the records go: the AuditLog's queue (or a test's array). */

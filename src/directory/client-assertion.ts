@@ -1,5 +1,5 @@
 import { X509Certificate, constants, verify, type KeyObject } from 'node:crypto';
-import type { DecodedJwt } from '../tokens/jwt.js';
+import type { DecodedJwt } from '../shared/jwt.js';
 import type { ClientCertificate, Principal } from './model.js';
 import { ClientAuthenticationError } from './errors.js';
 import { CLOCK_SKEW_SECONDS, MAX_ASSERTION_LIFETIME_SECONDS } from '../shared/time-limits.js';

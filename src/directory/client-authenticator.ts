@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import type { ReadModel } from '../store/index.js';
-import { decodeJwt } from '../tokens/jwt.js';
+import { decodeJwt } from '../shared/jwt.js';
 import type { Principal } from './model.js';
 import type { DirectoryService } from './service.js';
 import { ClientAuthenticationError } from './errors.js';

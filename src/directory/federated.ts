@@ -1,5 +1,5 @@
 import { verify, type KeyObject } from 'node:crypto';
-import type { DecodedJwt } from '../tokens/jwt.js';
+import type { DecodedJwt } from '../shared/jwt.js';
 import type { FederatedCredential, Principal } from './model.js';
 import { ClientAuthenticationError } from './errors.js';
 import { checkTimes } from './client-assertion.js';

@@ -10,3 +10,5 @@ export { authorize, rolesGranting } from './authorize.js';
 export type { AuthorizeInput, RoleResolver } from './authorize.js';
 export { assignmentEntity } from './entities.js';
 export { deleteAssignmentsUnder } from './cascade.js';
+export { RoleAssignmentService } from './assignments.js';
+export { PRIVILEGED_ACTION } from './privileged.js';

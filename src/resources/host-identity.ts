@@ -1,5 +1,5 @@
-import type { Principal } from '../directory/model.js';
-import type { DirectoryService } from '../directory/service.js';
+import type { Principal } from '../directory/index.js';
+import type { DirectoryService } from '../directory/index.js';
 import { boundUserPrincipal, type Resource } from './model.js';
 import { idKey } from './arm-id.js';
 

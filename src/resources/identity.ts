@@ -1,6 +1,6 @@
 import type { Writer } from '../store/index.js';
 import { resourceEntity } from './entities.js';
-import type { DirectoryService } from '../directory/service.js';
+import type { DirectoryService } from '../directory/index.js';
 import type { IdentityState } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { idKey, parseResourceId } from './arm-id.js';

@@ -5,3 +5,8 @@ export { identityType, type IdentityType } from './identity.js';
 export { resourceErrors } from './errors.js';
 export { allowsKeys } from './local-auth.js';
 export { groupEntity, resourceEntity, hostSecretEntity } from './entities.js';
+export { accountEndpointName } from './account-endpoint.js';
+export { selectHostIdentity } from './host-identity.js';
+export type { DefaultRule, IdentitySelector, SelectionFailure } from './host-identity.js';
+export { HostSecretService } from './host-secrets.js';
+export { handlerFor } from './types.js';

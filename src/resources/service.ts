@@ -1,10 +1,10 @@
 import type { Clock } from '../shared/clock.js';
 import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
 import { deleteAssignmentsUnder } from '../rbac/index.js';
-import type { DirectoryService } from '../directory/service.js';
-import type { KeyService } from '../keys/service.js';
+import type { DirectoryService } from '../directory/index.js';
+import type { KeyService } from '../keys/index.js';
 import type { HostSecretService } from './host-secrets.js';
-import type { KeyName } from '../keys/model.js';
+import type { KeyName } from '../keys/index.js';
 import type { Resource, ResourceGroup } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { groupId, idKey, parseResourceId, resourceId } from './arm-id.js';

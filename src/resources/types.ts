@@ -1,7 +1,7 @@
 import type { Writer } from '../store/index.js';
 import { resourceEntity } from './entities.js';
-import type { DirectoryService } from '../directory/service.js';
-import type { KeyService } from '../keys/service.js';
+import type { DirectoryService } from '../directory/index.js';
+import type { KeyService } from '../keys/index.js';
 import type { HostSecretService } from './host-secrets.js';
 import type { Resource } from './model.js';
 import { RESOURCE_TYPES } from './model.js';

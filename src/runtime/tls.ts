@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { X509Certificate as NodeCertificate, createPrivateKey, webcrypto } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../runtime/data-dir.js';
 import type { ReadModel, Store } from '../store/index.js';
-import type { DirectoryService } from '../directory/service.js';
+import type { DirectoryService } from '../directory/index.js';
 
 export const ADMIN_CREDENTIAL_FILE = 'admin-credential.json';
 

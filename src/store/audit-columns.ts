@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AuditRecord } from '../audit/model.js';
+import type { AuditRecord } from '../audit/index.js';
 
 /** The audit table's columns in insertion order, shared by the request thread and the writer thread. */
 export const AUDIT_COLUMNS = ['at', 'surface', 'operation', 'account', 'principal_id', 'principal_type', 'key_name', 'decision', 'reason', 'request_id'] as const;

@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.js';
 import type { DatabaseHandle } from './database.js';
-import type { AuditDecision, AuditQuery, AuditRecord, AuditSink, AuditSurface } from '../audit/model.js';
-import { auditLimit } from '../audit/model.js';
+import type { AuditDecision, AuditQuery, AuditRecord, AuditSink, AuditSurface } from '../audit/index.js';
+import { auditLimit } from '../audit/index.js';
 import { auditRows, flattenRecords, sqliteAppender } from './audit-columns.js';
 import { AuditThreadGone, AuditWriterThread } from './audit-thread.js';
 

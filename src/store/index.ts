@@ -9,3 +9,5 @@ export {
   defineEntity, defineIndexedEntity, keyOf,
   type AnyEntityDeclaration, type DeclarationOf, type EntityDeclaration, type EntityMemory, type EntityValue, type RowCodec,
 } from './entity.js';
+export { AuditStore } from './audit-store.js';
+export { openDatabase } from './database.js';

@@ -5,3 +5,6 @@ export { TokenRejectedError, type TokenFailure } from './errors.js';
 export { KnownResources } from './resources.js';
 export { audiencesFor, COGNITIVE_SERVICES, ISSUED_RESOURCES, type AudienceSurface } from './audiences.js';
 export { signingKeyEntity } from './entities.js';
+export { ManagedIdentityTokens } from './managed-identity.js';
+export { SigningKeyRotation } from './rotation.js';
+export { WORKLOAD_ISSUER_PATH, WorkloadIssuer } from './workload-issuer.js';

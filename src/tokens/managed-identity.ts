@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import type { Principal } from '../directory/model.js';
+import type { Principal } from '../directory/index.js';
 import type { TokenService, IssuedToken } from './service.js';
 
 /**

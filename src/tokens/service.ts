@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
-import type { Principal } from '../directory/model.js';
-import { decodeJwt, signRs256, verifyRs256 } from './jwt.js';
+import type { Principal } from '../directory/index.js';
+import { decodeJwt, signRs256, verifyRs256 } from '../shared/jwt.js';
 import type { Keyring } from './signing-keys.js';
 import { TokenRejectedError } from './errors.js';
 import { CLOCK_SKEW_SECONDS } from '../shared/time-limits.js';

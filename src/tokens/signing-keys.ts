@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { open, seal } from '../shared/crypto.js';
 import type { SigningKeyRecord, SigningKeyStatus } from './model.js';
-import { publicKeyFromJwk } from './jwt.js';
+import { publicKeyFromJwk } from '../shared/jwt.js';
 
 const sealContext = (kid: string): string => `signingKey:${kid}`;
 

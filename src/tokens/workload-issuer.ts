@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, createHash, ran
 import { open, seal } from '../shared/crypto.js';
 import type { Clock } from '../shared/clock.js';
 import { metaEntity, type ReadModel, type Store } from '../store/index.js';
-import { signRs256 } from './jwt.js';
+import { signRs256 } from '../shared/jwt.js';
 
 const META_KEY = 'workloadIssuerKey';
 const CONTEXT = 'meta:workloadIssuerKey';

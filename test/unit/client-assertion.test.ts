@@ -5,7 +5,7 @@ import { loadX509 } from '../../src/runtime/tls.js';
 import { checkTimes, verifyCertificateAssertion } from '../../src/directory/client-assertion.js';
 import { ClientAuthenticationError, type ClientFailure } from '../../src/directory/errors.js';
 import { AuthenticationError } from '../../src/shared/errors.js';
-import { decodeJwt } from '../../src/tokens/jwt.js';
+import { decodeJwt } from '../../src/shared/jwt.js';
 import { KeylessNames, DEFAULT_HOST_NAMES } from '../../src/config/names.js';
 import type { ClientCertificate, Principal } from '../../src/directory/model.js';
 

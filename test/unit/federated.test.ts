@@ -5,7 +5,7 @@ import { verifyFederatedAssertion, type IssuerKeySource } from '../../src/direct
 import { ClientAuthenticator, type ClientCredentials } from '../../src/directory/client-authenticator.js';
 import { CredentialService, TOKEN_EXCHANGE_AUDIENCE } from '../../src/directory/credentials.js';
 import { ClientAuthenticationError, type ClientFailure } from '../../src/directory/errors.js';
-import { decodeJwt } from '../../src/tokens/jwt.js';
+import { decodeJwt } from '../../src/shared/jwt.js';
 import { WorkloadIssuer } from '../../src/tokens/workload-issuer.js';
 import { SigningKeyRotation } from '../../src/tokens/rotation.js';
 import { KeylessNames, DEFAULT_HOST_NAMES } from '../../src/config/names.js';

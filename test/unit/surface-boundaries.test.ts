@@ -4,7 +4,7 @@ import { audiencesFor } from '../../src/tokens/audiences.js';
 import { bearerToken } from '../../src/surfaces/http/bearer.js';
 import { KeylessNames, DEFAULT_HOST_NAMES } from '../../src/config/names.js';
 import { armErrors, toArmError } from '../../src/surfaces/arm/errors.js';
-import { graphErrors, toGraphError } from '../../src/surfaces/graph/errors.js';
+import { toGraphError } from '../../src/surfaces/graph/errors.js';
 import { imdsErrors, toImdsError } from '../../src/surfaces/identity-endpoints/imds-errors.js';
 import { appServiceErrors } from '../../src/surfaces/identity-endpoints/app-service-errors.js';
 import { dataPlaneErrors, toDataPlaneError } from '../../src/surfaces/openai/errors.js';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Keyring, newSigningKey, unsealSigningKey } from '../../src/tokens/signing-keys.js';
 import { TokenService } from '../../src/tokens/service.js';
 import { TokenRejectedError } from '../../src/tokens/errors.js';
-import { decodeJwt, signRs256 } from '../../src/tokens/jwt.js';
+import { decodeJwt, signRs256 } from '../../src/shared/jwt.js';
 import { KeylessNames, DEFAULT_HOST_NAMES } from '../../src/config/names.js';
 import type { Principal } from '../../src/directory/model.js';
 
@@ -159,7 +159,7 @@ describe('known resources and the managed identity token cache', () => {
 
 describe('strict encodings', () => {
   test('a JWT with characters outside base64url in any part does not decode', async () => {
-    const { decodeJwt, signRs256 } = await import('../../src/tokens/jwt.js');
+    const { decodeJwt, signRs256 } = await import('../../src/shared/jwt.js');
     const { generateKeyPairSync } = await import('node:crypto');
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const token = signRs256({ kid: 'k' }, { sub: 's' }, privateKey);

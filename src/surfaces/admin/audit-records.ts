@@ -1,4 +1,4 @@
-import { subscriptionId as subscriptionIdOf } from '../../resources/arm-id.js';
+import { subscriptionId as subscriptionIdOf } from '../../resources/index.js';
 import { armErrors } from '../arm/index.js';
 import type { AdminOperation } from './context.js';
 

@@ -1,6 +1,6 @@
-import type { AuditLog } from '../../audit/log.js';
-import type { SigningKeyRotation } from '../../tokens/rotation.js';
-import type { WorkloadIssuer } from '../../tokens/workload-issuer.js';
+import type { AuditLog } from '../../audit/index.js';
+import type { SigningKeyRotation } from '../../tokens/index.js';
+import type { WorkloadIssuer } from '../../tokens/index.js';
 import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../arm/index.js';
 
 export interface AdminDeps extends ArmPipelineDeps {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ArmAccess, armCall, armDialect } from '../arm/index.js';
-import { useErrorDialect } from '../http/wire-error.js';
+import { useErrorDialect } from '../http/index.js';
 import { listAuditRecords } from './audit-records.js';
 import type { AdminDeps, AdminOperation } from './context.js';
 import { rotateSigningKeys } from './signing-keys.js';

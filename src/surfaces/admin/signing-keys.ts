@@ -1,5 +1,5 @@
-import { subscriptionId as subscriptionIdOf } from '../../resources/arm-id.js';
-import { PRIVILEGED_ACTION } from '../../rbac/privileged.js';
+import { subscriptionId as subscriptionIdOf } from '../../resources/index.js';
+import { PRIVILEGED_ACTION } from '../../rbac/index.js';
 import type { AdminOperation } from './context.js';
 
 /** Keyless's signing key rotation: POST /subscriptions/{s}/providers/Keyless/signingKeys/rotate[?emergency=true]. */

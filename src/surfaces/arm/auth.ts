@@ -1,6 +1,6 @@
-import type { TokenService, VerifiedToken } from '../../tokens/service.js';
-import { TokenRejectedError } from '../../tokens/errors.js';
-import { bearerToken } from '../http/bearer.js';
+import type { TokenService, VerifiedToken } from '../../tokens/index.js';
+import { TokenRejectedError } from '../../tokens/index.js';
+import { bearerToken } from '../http/index.js';
 import { armErrors } from './errors.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeylessNames } from '../../config/names.js';
-import type { ReadModel } from '../../store/read-model.js';
-import type { RoleAssignmentService } from '../../rbac/assignments.js';
-import type { TokenService, VerifiedToken } from '../../tokens/service.js';
+import type { ReadModel } from '../../store/index.js';
+import type { RoleAssignmentService } from '../../rbac/index.js';
+import type { TokenService, VerifiedToken } from '../../tokens/index.js';
 import { audiencesFor } from '../../tokens/index.js';
 import { authenticateArm } from './auth.js';
 import { armErrors } from './errors.js';

@@ -1,5 +1,5 @@
 import { AuthenticationError, AuthorizationError, ConflictError, InvalidInputError, KeylessError, NotFoundError } from '../../shared/errors.js';
-import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/wire-error.js';
+import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/index.js';
 
 /** An error in Azure Resource Manager's dialect: status, `{"error":{"code","message"}}`, and sometimes headers. */
 export class ArmError extends CodedWireError {

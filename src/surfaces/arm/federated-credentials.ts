@@ -1,11 +1,11 @@
 import type { FastifyReply } from 'fastify';
-import type { CredentialService } from '../../directory/credentials.js';
-import type { FederatedCredential, Principal } from '../../directory/model.js';
-import type { ResourceService } from '../../resources/service.js';
-import type { ReadModel } from '../../store/read-model.js';
+import type { CredentialService } from '../../directory/index.js';
+import type { FederatedCredential, Principal } from '../../directory/index.js';
+import type { ResourceService } from '../../resources/index.js';
+import type { ReadModel } from '../../store/index.js';
 import { principalEntity } from '../../directory/index.js';
-import { RESOURCE_TYPES } from '../../resources/model.js';
-import { resourceErrors } from '../../resources/errors.js';
+import { RESOURCE_TYPES } from '../../resources/index.js';
+import { resourceErrors } from '../../resources/index.js';
 import { armErrors } from './errors.js';
 import type { ArmTarget } from './path.js';
 

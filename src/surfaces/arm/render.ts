@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Resource, ResourceGroup } from '../../resources/model.js';
-import { RESOURCE_TYPES, boundUserPrincipal } from '../../resources/model.js';
-import { identityType } from '../../resources/identity.js';
-import { accountEndpointName } from '../../resources/account-endpoint.js';
-import { idKey } from '../../resources/arm-id.js';
-import type { RoleAssignment, RoleDefinition } from '../../rbac/model.js';
+import type { Resource, ResourceGroup } from '../../resources/index.js';
+import { RESOURCE_TYPES, boundUserPrincipal } from '../../resources/index.js';
+import { identityType } from '../../resources/index.js';
+import { accountEndpointName } from '../../resources/index.js';
+import { idKey } from '../../resources/index.js';
+import type { RoleAssignment, RoleDefinition } from '../../rbac/index.js';
 
 export interface RenderContext {
   /** The HTTPS origin the caller used, e.g. https://localhost:8443. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { useErrorDialect } from '../http/wire-error.js';
+import { useErrorDialect } from '../http/index.js';
 import { ArmAccess, armCall } from './call.js';
 import { armDialect } from './errors.js';
 import { federatedCredentials, ficTarget } from './federated-credentials.js';

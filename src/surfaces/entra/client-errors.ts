@@ -1,4 +1,4 @@
-import { ClientAuthenticationError } from '../../directory/errors.js';
+import { ClientAuthenticationError } from '../../directory/index.js';
 import { entraErrors, type EntraError } from './errors.js';
 
 /** A client authentication failure in Entra's words (status, error, AADSTS code). */

@@ -1,11 +1,11 @@
 import type { KeylessNames } from '../../config/names.js';
-import type { ClientAuthenticator } from '../../directory/client-authenticator.js';
-import type { Keyring } from '../../tokens/signing-keys.js';
-import type { TokenService } from '../../tokens/service.js';
-import type { KnownResources } from '../../tokens/resources.js';
-import type { WorkloadIssuer } from '../../tokens/workload-issuer.js';
-import type { AuditRecorder } from '../../audit/recorder.js';
-import type { HostThrottle } from '../identity-endpoints/throttle.js';
+import type { ClientAuthenticator } from '../../directory/index.js';
+import type { Keyring } from '../../tokens/index.js';
+import type { TokenService } from '../../tokens/index.js';
+import type { KnownResources } from '../../tokens/index.js';
+import type { WorkloadIssuer } from '../../tokens/index.js';
+import type { AuditRecorder } from '../../audit/index.js';
+import type { HostThrottle } from '../identity-endpoints/index.js';
 
 export interface EntraDeps {
   readonly names: KeylessNames;

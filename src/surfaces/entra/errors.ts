@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { frameworkClientError, type ErrorDialect, type WireError } from '../http/wire-error.js';
+import { frameworkClientError, type ErrorDialect, type WireError } from '../http/index.js';
 
 /** Entra's token answers, errors included, are never cached. */
 const NO_STORE: Readonly<Record<string, string>> = { 'cache-control': 'no-store' };

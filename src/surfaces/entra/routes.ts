@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ClientAuthenticationError } from '../../directory/errors.js';
-import { WORKLOAD_ISSUER_PATH } from '../../tokens/workload-issuer.js';
+import { ClientAuthenticationError } from '../../directory/index.js';
+import { WORKLOAD_ISSUER_PATH } from '../../tokens/index.js';
 import { adfsConfiguration, openIdConfiguration } from './discovery.js';
 import { EntraError, entraDialect, entraErrors } from './errors.js';
-import { useErrorDialect } from '../http/wire-error.js';
+import { useErrorDialect } from '../http/index.js';
 import { parseTokenRequest, type TokenEndpointVersion } from './token-request.js';
 import { clientAuthenticationToEntra } from './client-errors.js';
 import { GRANTS } from './grants/client-credentials.js';
 import type { EntraDeps } from './deps.js';
-import type { AuthenticatedClient } from '../../directory/client-authenticator.js';
+import type { AuthenticatedClient } from '../../directory/index.js';
 
 /** AADSTS50196, the throttling answer: audited where it is decided, not again on the way out. */
 const THROTTLED = 50196;

@@ -1,13 +1,13 @@
 import type { FastifyRequest } from 'fastify';
-import type { CredentialService } from '../../directory/credentials.js';
-import type { Principal } from '../../directory/model.js';
-import type { RoleAssignmentService } from '../../rbac/assignments.js';
-import type { ReadModel } from '../../store/read-model.js';
+import type { CredentialService } from '../../directory/index.js';
+import type { Principal } from '../../directory/index.js';
+import type { RoleAssignmentService } from '../../rbac/index.js';
+import type { ReadModel } from '../../store/index.js';
 import { metaEntity } from '../../store/index.js';
-import type { VerifiedToken } from '../../tokens/service.js';
+import type { VerifiedToken } from '../../tokens/index.js';
 import { META } from '../../setup/bootstrap.js';
 import { graphErrors } from './errors.js';
-import { PRIVILEGED_ACTION } from '../../rbac/privileged.js';
+import { PRIVILEGED_ACTION } from '../../rbac/index.js';
 
 /** Writing applications and their credentials is privileged: anyone who can add a secret can sign in as that application. */
 export const APPLICATIONS_WRITE = PRIVILEGED_ACTION;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { CredentialService } from '../../directory/credentials.js';
-import type { Principal } from '../../directory/model.js';
+import type { CredentialService } from '../../directory/index.js';
+import type { Principal } from '../../directory/index.js';
 import { bodyOf, optionalString, type GraphAccess } from './access.js';
 import { graphErrors } from './errors.js';
 import { parseFilter, type FilterFields } from './filter.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InvalidInputError, KeylessError, NotFoundError } from '../../shared/errors.js';
-import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/wire-error.js';
+import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/index.js';
 
 /** An error in Microsoft Graph's dialect: `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`. */
 export class GraphError extends CodedWireError {

@@ -1,6 +1,6 @@
-import type { CredentialService, NewCertificate } from '../../directory/credentials.js';
-import type { Principal } from '../../directory/model.js';
-import { parseCertificate } from '../../directory/certificates.js';
+import type { CredentialService, NewCertificate } from '../../directory/index.js';
+import type { Principal } from '../../directory/index.js';
+import { parseCertificate } from '../../directory/index.js';
 import { graphErrors } from './errors.js';
 
 interface Added extends NewCertificate {

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import type { ClientCertificate, ClientSecret, FederatedCredential, Principal } from '../../directory/model.js';
+import type { ClientCertificate, ClientSecret, FederatedCredential, Principal } from '../../directory/index.js';
 
 /** Graph v1.0 shapes of Keyless's directory objects. */
 

@@ -56,7 +56,6 @@ export function createServer(options: ServerOptions): FastifyInstance {
       res: (res) => ({ statusCode: res.statusCode }),
     },
   };
-  let app: FastifyInstance | undefined;
   let closing = false;
   const { intercept, tls } = options;
   const base = {
@@ -78,14 +77,15 @@ export function createServer(options: ServerOptions): FastifyInstance {
   // With a server of its own making fastify binds one address only, also for `localhost` (it would otherwise add ::1).
   const serverFactory = (handler: http.RequestListener): http.Server => {
     const listener: http.RequestListener = (request, response) => {
-      if (closing || app === undefined || !intercept(request, response, app.log)) handler(request, response);
+      // Requests arrive only once the server listens, after `app` below is made.
+      if (closing || !intercept(request, response, app.log)) handler(request, response);
     };
     const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     server.requestTimeout = 0;
     return server;
   };
-  app = Fastify({ ...base, serverFactory } as FastifyServerOptions) as unknown as FastifyInstance;
+  const app = Fastify({ ...base, serverFactory } as FastifyServerOptions) as unknown as FastifyInstance;
   app.addHook('preClose', (done) => {
     closing = true;
     done();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { frameworkClientError, type ErrorDialect } from '../http/wire-error.js';
+import { frameworkClientError, type ErrorDialect } from '../http/index.js';
 import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
 
 /** App Service's envelope: `{"statusCode","message","correlationId"}`, a fresh correlation id each time. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { RESOURCE_TYPES } from '../../resources/model.js';
-import { useErrorDialect } from '../http/wire-error.js';
+import { RESOURCE_TYPES } from '../../resources/index.js';
+import { useErrorDialect } from '../http/index.js';
 import { appServiceDialect, appServiceErrors } from './app-service-errors.js';
 import type { IdentityEndpointDeps } from './context.js';
 import { identityTokenPipeline, type IdentityPlatform } from './pipeline.js';

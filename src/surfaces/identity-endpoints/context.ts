@@ -1,9 +1,9 @@
-import type { DirectoryService } from '../../directory/service.js';
-import type { Resource } from '../../resources/model.js';
-import type { HostSecretService } from '../../resources/host-secrets.js';
-import type { ManagedIdentityTokens } from '../../tokens/managed-identity.js';
-import type { KnownResources } from '../../tokens/resources.js';
-import type { AuditRecorder } from '../../audit/recorder.js';
+import type { DirectoryService } from '../../directory/index.js';
+import type { Resource } from '../../resources/index.js';
+import type { HostSecretService } from '../../resources/index.js';
+import type { ManagedIdentityTokens } from '../../tokens/index.js';
+import type { KnownResources } from '../../tokens/index.js';
+import type { AuditRecorder } from '../../audit/index.js';
 import type { HostThrottle } from './throttle.js';
 
 /** What every managed identity source needs; each source (one file each) speaks its platform's dialect. */

@@ -1,4 +1,4 @@
-import { RESOURCE_TYPES } from '../../resources/model.js';
+import { RESOURCE_TYPES } from '../../resources/index.js';
 import { APP_SERVICE_PATH } from './app-service.js';
 
 /**

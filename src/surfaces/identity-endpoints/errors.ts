@@ -1,4 +1,4 @@
-import type { WireError } from '../http/wire-error.js';
+import type { WireError } from '../http/index.js';
 
 /**
  * What the identity-token pipeline throws: a platform's own error (each

@@ -1,5 +1,5 @@
-import type { SelectionFailure } from '../../resources/host-identity.js';
-import { frameworkClientError, type ErrorDialect } from '../http/wire-error.js';
+import type { SelectionFailure } from '../../resources/index.js';
+import { frameworkClientError, type ErrorDialect } from '../http/index.js';
 import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
 
 /** The newest IMDS version Keyless names in its api-version answers. */

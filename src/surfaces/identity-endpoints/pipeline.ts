@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../../directory/model.js';
-import type { Resource } from '../../resources/model.js';
-import { selectHostIdentity, type DefaultRule, type IdentitySelector, type SelectionFailure } from '../../resources/host-identity.js';
+import type { Principal } from '../../directory/index.js';
+import type { Resource } from '../../resources/index.js';
+import { selectHostIdentity, type DefaultRule, type IdentitySelector, type SelectionFailure } from '../../resources/index.js';
 import type { IdentityEndpointDeps } from './context.js';
 import { firstQueryValue, identityAudit } from './context.js';
 import { IdentityEndpointError } from './errors.js';

@@ -1,8 +1,8 @@
-import type { Resource } from '../../resources/model.js';
-import { RESOURCE_TYPES } from '../../resources/model.js';
+import type { Resource } from '../../resources/index.js';
+import { RESOURCE_TYPES } from '../../resources/index.js';
 import type { EntityTable, ReadModel } from '../../store/index.js';
 import { resourceEntity } from '../../resources/index.js';
-import { accountSubdomain } from '../arm/render.js';
+import { accountSubdomain } from '../arm/index.js';
 
 /** Accounts by the path segment of their endpoint (`/accounts/{subdomain}/`), kept current from the read model. */
 export class AccountIndex {

@@ -1,12 +1,12 @@
 import { allowsKeys, type Resource } from '../../resources/index.js';
-import type { KeyService } from '../../keys/service.js';
-import type { KeyName } from '../../keys/model.js';
-import type { DirectoryService } from '../../directory/service.js';
-import { TokenRejectedError } from '../../tokens/errors.js';
-import type { VerifiedToken } from '../../tokens/service.js';
+import type { KeyService } from '../../keys/index.js';
+import type { KeyName } from '../../keys/index.js';
+import type { DirectoryService } from '../../directory/index.js';
+import { TokenRejectedError } from '../../tokens/index.js';
+import type { VerifiedToken } from '../../tokens/index.js';
 import type { VerifiedTokenCache } from './verified-tokens.js';
 import { dataPlaneErrors } from './errors.js';
-import { bearerToken } from '../http/bearer.js';
+import { bearerToken } from '../http/index.js';
 
 export type Caller =
   | { readonly kind: 'key'; readonly keyName: KeyName }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Resource } from '../../resources/model.js';
-import type { RoleAssignmentService } from '../../rbac/assignments.js';
-import type { AuditRecorder } from '../../audit/recorder.js';
+import type { Resource } from '../../resources/index.js';
+import type { RoleAssignmentService } from '../../rbac/index.js';
+import type { AuditRecorder } from '../../audit/index.js';
 import type { ModelBackend, ModelChunks, ModelRequest } from '../../models/index.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RawHandler, RawLogger } from '../http/server.js';
-import { redactUrl } from '../http/redact.js';
+import type { RawHandler, RawLogger } from '../http/index.js';
+import { redactUrl } from '../http/index.js';
 import { MAX_BODY_BYTES, type BodyInput, type DataPlane, type DataPlaneAnswer } from './data-plane.js';
 import { matchDataPlaneRoute, type DataPlaneRoute } from './route.js';
 import { dataPlaneErrors } from './errors.js';

@@ -1,4 +1,4 @@
-import type { TokenService, VerifiedToken } from '../../tokens/service.js';
+import type { TokenService, VerifiedToken } from '../../tokens/index.js';
 import { audiencesFor } from '../../tokens/index.js';
 import { CLOCK_SKEW_SECONDS } from '../../shared/time-limits.js';
 

@@ -1,6 +1,6 @@
-import type { ResourceService } from '../../../resources/service.js';
-import type { HostSecretService } from '../../../resources/host-secrets.js';
-import type { CredentialService } from '../../../directory/credentials.js';
+import type { ResourceService } from '../../../resources/index.js';
+import type { HostSecretService } from '../../../resources/index.js';
+import type { CredentialService } from '../../../directory/index.js';
 import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../call.js';
 import type { ArmTarget } from '../path.js';
 

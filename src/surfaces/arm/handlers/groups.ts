@@ -1,5 +1,5 @@
-import { groupId, idKey } from '../../../resources/arm-id.js';
-import { resourceErrors } from '../../../resources/errors.js';
+import { groupId, idKey } from '../../../resources/index.js';
+import { resourceErrors } from '../../../resources/index.js';
 import { groupEntity } from '../../../resources/index.js';
 import { armErrors } from '../errors.js';
 import { renderGroup } from '../render.js';

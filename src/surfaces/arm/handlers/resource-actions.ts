@@ -1,5 +1,5 @@
-import { RESOURCE_TYPES } from '../../../resources/model.js';
-import { hostEnvironment } from '../../identity-endpoints/environment.js';
+import { RESOURCE_TYPES } from '../../../resources/index.js';
+import { hostEnvironment } from '../../identity-endpoints/index.js';
 import { only, type ArmCall } from '../call.js';
 import { armErrors } from '../errors.js';
 import type { ArmHandler, ArmHandlerContext } from './context.js';

@@ -1,4 +1,4 @@
-import { handlerFor } from '../../../resources/types.js';
+import { handlerFor } from '../../../resources/index.js';
 import { only, type ArmCall } from '../call.js';
 import { armErrors } from '../errors.js';
 import { renderResource } from '../render.js';

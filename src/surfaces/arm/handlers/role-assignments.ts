@@ -1,7 +1,7 @@
-import { groupId, idKey, parseResourceId } from '../../../resources/arm-id.js';
-import { resourceErrors } from '../../../resources/errors.js';
+import { groupId, idKey, parseResourceId } from '../../../resources/index.js';
+import { resourceErrors } from '../../../resources/index.js';
 import { groupEntity, resourceEntity } from '../../../resources/index.js';
-import { canonicalScope } from '../../../rbac/scope.js';
+import { canonicalScope } from '../../../rbac/index.js';
 import { only } from '../call.js';
 import { armErrors } from '../errors.js';
 import { renderAssignment } from '../render.js';

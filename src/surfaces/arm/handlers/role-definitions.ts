@@ -1,6 +1,6 @@
-import { subscriptionId as subscriptionIdOf } from '../../../resources/arm-id.js';
-import { BUILTIN_ROLES, findRoleDefinition } from '../../../rbac/builtin-roles.js';
-import { canonicalScope } from '../../../rbac/scope.js';
+import { subscriptionId as subscriptionIdOf } from '../../../resources/index.js';
+import { BUILTIN_ROLES, findRoleDefinition } from '../../../rbac/index.js';
+import { canonicalScope } from '../../../rbac/index.js';
 import { only } from '../call.js';
 import { armErrors } from '../errors.js';
 import { renderRoleDefinition } from '../render.js';

@@ -1,4 +1,4 @@
-import { subscriptionId as subscriptionIdOf } from '../../../resources/arm-id.js';
+import { subscriptionId as subscriptionIdOf } from '../../../resources/index.js';
 import { only } from '../call.js';
 import { armErrors } from '../errors.js';
 import { renderGroup, renderResource } from '../render.js';

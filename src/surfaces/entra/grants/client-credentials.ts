@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { AuthenticatedClient } from '../../../directory/client-authenticator.js';
+import type { AuthenticatedClient } from '../../../directory/index.js';
 import type { TokenRequest, TokenEndpointVersion } from '../token-request.js';
 import type { EntraDeps } from '../deps.js';
 import { entraErrors } from '../errors.js';

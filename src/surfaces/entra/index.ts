@@ -1,0 +1,1 @@
+export { registerEntraRoutes } from './routes.js';

@@ -1,0 +1,1 @@
+export { GRAPH_PREFIX, registerGraphRoutes } from './routes.js';

@@ -1,0 +1,7 @@
+export { bearerToken } from './bearer.js';
+export { registerFormParser } from './form.js';
+export { redactUrl } from './redact.js';
+export { createServer } from './server.js';
+export type { RawHandler, RawLogger } from './server.js';
+export { CodedWireError, frameworkClientError, useErrorDialect } from './wire-error.js';
+export type { ErrorDialect, WireError } from './wire-error.js';

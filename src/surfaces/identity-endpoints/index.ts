@@ -1,0 +1,5 @@
+export { registerAppServiceSource } from './app-service.js';
+export { hostEnvironment } from './environment.js';
+export { imdsDialect, imdsErrors } from './imds-errors.js';
+export { registerImdsSource } from './imds.js';
+export { HostThrottle } from './throttle.js';
