@@ -16,15 +16,9 @@ import { checkGroupName, checkResourceName, normaliseLocation } from './names.js
 import { applyIdentity, parseIdentityRequest, type IdentityRequest } from './identity.js';
 import { handlerFor, type ResourceTypeHandler, type TypeContext } from './types.js';
 import { groupEntity, hostSecretEntity, resourceEntity } from './entities.js';
+import { parseTags, pickAssigned, type ResourceBody } from './body.js';
 
-export interface ResourceBody {
-  readonly location?: unknown;
-  readonly tags?: unknown;
-  readonly kind?: unknown;
-  readonly sku?: unknown;
-  readonly properties?: unknown;
-  readonly identity?: unknown;
-}
+export type { ResourceBody } from './body.js';
 
 /** A resource address: type, group, and one name per type segment. */
 export interface ResourceAddress {
@@ -293,28 +287,6 @@ export class ResourceService {
   private now(): string {
     return new Date(this.clock.now()).toISOString();
   }
-}
-
-/** Properties Keyless assigned at creation, which a later PUT must not drop. */
-function pickAssigned(existing: Resource): Record<string, unknown> {
-  const assigned: Record<string, unknown> = {};
-  for (const name of ['tenantId', 'principalId', 'clientId']) {
-    if (existing.properties[name] !== undefined) assigned[name] = existing.properties[name];
-  }
-  return assigned;
-}
-
-function parseTags(value: unknown): Record<string, string> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw resourceErrors.invalidContent("The 'tags' property must be an object of strings.");
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > 50) throw resourceErrors.invalidContent('A resource can have at most 50 tags.');
-  for (const [name, tag] of entries) {
-    if (typeof tag !== 'string' || name.length > 512 || tag.length > 256) {
-      throw resourceErrors.invalidContent(`The tag '${name}' is invalid: tag values are strings of at most 256 characters, names at most 512.`);
-    }
-  }
-  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
