@@ -55,9 +55,10 @@ const SYNC_INTERVAL_MS = 1000;
 
 /**
  * The composition root: data folder → store → core services → surfaces →
- * listeners. The only module that knows them all.
+ * listeners. The only module that knows them all. `clock` and `logStream`
+ * (stderr by default) let tests run Keyless inside the test process.
  */
-export async function startKeyless(options: UpOptions, clock: Clock = systemClock): Promise<RunningKeyless> {
+export async function startKeyless(options: UpOptions, clock: Clock = systemClock, logStream?: NodeJS.WritableStream): Promise<RunningKeyless> {
   // The database and the CLI's credential hold secrets too (sealed or digested, but still not for others to read).
   prepareDataDir(options.dataDir, { secretNames: ['admin-credential.json', 'keyless.db', 'runtime.json'] });
   const lock = acquireLock(options.dataDir);
@@ -66,7 +67,7 @@ export async function startKeyless(options: UpOptions, clock: Clock = systemCloc
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
   };
   try {
-    return await start(options, clock, lock, cleanups, cleanup);
+    return await start(options, clock, logStream, lock, cleanups, cleanup);
   } catch (error) {
     await cleanup();
     throw error;
@@ -76,6 +77,7 @@ export async function startKeyless(options: UpOptions, clock: Clock = systemCloc
 async function start(
   options: UpOptions,
   clock: Clock,
+  logStream: NodeJS.WritableStream | undefined,
   _lock: DataDirLock,
   cleanups: (() => Promise<void> | void)[],
   cleanup: () => Promise<void>,
@@ -148,9 +150,10 @@ async function start(
   const main = createServer({
     tls: { key: certificates.keyPem, cert: certificates.certPem },
     logLevel: options.logLevel,
+    ...(logStream && { logStream }),
     intercept: dataPlaneListener(dataPlane),
   });
-  const identityServer = createServer({ logLevel: options.logLevel });
+  const identityServer = createServer({ logLevel: options.logLevel, ...(logStream && { logStream }) });
   cleanups.push(() => identityServer.close());
   cleanups.push(() => main.close());
 
@@ -165,7 +168,7 @@ async function start(
       names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit, appTokenLifetime: options.appTokenLifetime,
       // Entra publishes no per-app figure; 20 per second per client, as the identity endpoints. No limit on concurrency:
       // a client is counted once authenticated, and what follows (one signature) never waits.
-      throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY) : undefined,
+      throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY, () => clock.now()) : undefined,
     });
   });
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }));
@@ -188,7 +191,7 @@ async function start(
     origin: () => names.origin,
     tenantId,
     audit,
-    throttle: options.identityThrottle ? new HostThrottle() : undefined,
+    throttle: options.identityThrottle ? new HostThrottle(20, 5, () => clock.now()) : undefined,
     now: () => clock.now(),
   };
   registerAppServiceSource(identityServer, identityDeps);
