@@ -64,9 +64,10 @@ const SYNC_INTERVAL_MS = 1000;
 
 /**
  * The composition root: data folder → store → core services → surfaces →
- * listeners. The only module that knows them all.
+ * listeners. The only module that knows them all. `clock` and `logStream`
+ * (stderr by default) let tests run Keyless inside the test process.
  */
-export async function startKeyless(options: UpOptions, clock: Clock = systemClock): Promise<RunningKeyless> {
+export async function startKeyless(options: UpOptions, clock: Clock = systemClock, logStream?: NodeJS.WritableStream): Promise<RunningKeyless> {
   // The database and the CLI's credential hold secrets too (sealed or digested, but still not for others to read).
   prepareDataDir(options.dataDir, { secretNames: ['admin-credential.json', 'keyless.db', 'runtime.json'] });
   const lock = acquireLock(options.dataDir);
@@ -75,7 +76,7 @@ export async function startKeyless(options: UpOptions, clock: Clock = systemCloc
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
   };
   try {
-    return await start(options, clock, lock, cleanups, cleanup);
+    return await start(options, clock, logStream, lock, cleanups, cleanup);
   } catch (error) {
     await cleanup();
     throw error;
@@ -85,6 +86,7 @@ export async function startKeyless(options: UpOptions, clock: Clock = systemCloc
 async function start(
   options: UpOptions,
   clock: Clock,
+  logStream: NodeJS.WritableStream | undefined,
   _lock: DataDirLock,
   cleanups: (() => Promise<void> | void)[],
   cleanup: () => Promise<void>,
@@ -159,11 +161,13 @@ async function start(
   const main = createServer({
     tls: { key: certificates.keyPem, cert: certificates.certPem },
     logLevel: options.logLevel,
+    ...(logStream && { logStream }),
     intercept: dataPlaneListener(dataPlane),
   });
   // The client libraries retry 404 for up to a minute: the identity port never answers 404, and speaks IMDS's dialect outside App Service's path.
   const identityServer = createServer({
     logLevel: options.logLevel,
+    ...(logStream && { logStream }),
     errors: { malformedUrl: imdsErrors.malformedUrl, notFound: imdsErrors.unknownEndpoint, dialect: imdsDialect },
   });
   cleanups.push(() => identityServer.close());
@@ -176,7 +180,7 @@ async function start(
       names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit: auditRecorder, appTokenLifetime: options.appTokenLifetime,
       // Entra publishes no per-app figure; 20 per second per client, as the identity endpoints. No limit on concurrency:
       // a client is counted once authenticated, and what follows (one signature) never waits.
-      throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY) : undefined,
+      throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY, () => clock.now()) : undefined,
     });
   });
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }), { prefix: GRAPH_PREFIX });
@@ -202,7 +206,7 @@ async function start(
     origin: () => names.origin,
     tenantId,
     audit: auditRecorder,
-    throttle: options.identityThrottle ? new HostThrottle() : undefined,
+    throttle: options.identityThrottle ? new HostThrottle(20, 5, () => clock.now()) : undefined,
     now: () => clock.now(),
   };
   await identityServer.register(async (scope: FastifyInstance) => registerAppServiceSource(scope, identityDeps));

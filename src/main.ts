@@ -1,17 +1,4 @@
-import { Command } from 'commander';
-import { registerUpCommand } from './cli/up.js';
-import { registerClientCommands } from './cli/commands.js';
+import { createProgram } from './cli/program.js';
 
-/** Entry point of the `keyless` executable: the server (`up`) and the az-shaped client commands. */
-const program = new Command('keyless')
-  .description('Keyless: Azure OpenAI-style authentication and access (Entra ID, managed identities, RBAC, API keys), runnable anywhere')
-  .showHelpAfterError()
-  // `keyless run --as X -- cmd --flags` passes the command's own flags through untouched.
-  .enablePositionalOptions()
-  .exitOverride((error) => {
-    // Usage errors exit 2 as az does; help and version exit 0.
-    process.exit(error.exitCode === 0 ? 0 : 2);
-  });
-registerUpCommand(program);
-registerClientCommands(program);
-await program.parseAsync(process.argv);
+/** Entry point of the `keyless` executable. */
+await createProgram().parseAsync(process.argv);

@@ -2,7 +2,7 @@ import { EntityTable } from './entity-table.js';
 
 /**
  * What the store knows of an entity: everything a context declares next to
- * its model (see docs/notes/store-registry.md). The store, the change log and
+ * its model (see docs/architecture.md, "Entity declarations"). The store, the change log and
  * the read model work over these declarations and import no context.
  */
 export interface EntityDeclaration<V, M extends EntityMemory<V> = EntityMemory<V>, L extends string = string> {

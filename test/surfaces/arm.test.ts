@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readAdminCredential, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { readAdminCredential, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { adminToken, request } from '../fixtures/http.js';
 
 /** The control plane's exact answers: ARM's status codes, error bodies and headers. */
-let keyless: KeylessProcess;
+let keyless: InProcessKeyless;
 let token: string;
 let base: string;
 let sub: string;
@@ -15,7 +15,7 @@ const call = (method: string, path: string, body?: object, bearer: string | null
   });
 
 before(async () => {
-  keyless = await startKeyless();
+  keyless = await startInProcess();
   token = await adminToken(keyless.info.caPath, keyless.info.baseUrl, readAdminCredential(keyless.dataDir));
   base = keyless.info.baseUrl;
   sub = `/subscriptions/${keyless.info.subscriptionId}`;

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import https from 'node:https';
-import { readAdminCredential, startKeyless, type KeylessProcess, cliJson } from '../fixtures/server.js';
+import { readAdminCredential, startInProcess, type InProcessKeyless, cliJson } from '../fixtures/in-process.js';
 import { adminToken, request } from '../fixtures/http.js';
 
 /**
@@ -11,7 +11,7 @@ import { adminToken, request } from '../fixtures/http.js';
  * judged, and what every answer carries. The happy paths with the real
  * client libraries are in test/clients/golden-path.test.ts.
  */
-let keyless: KeylessProcess;
+let keyless: InProcessKeyless;
 let endpoint: string;
 let key: string;
 const json = cliJson(() => keyless.dataDir);
@@ -67,7 +67,7 @@ function assertCompletion(res: Raw): void {
 }
 
 before(async () => {
-  keyless = await startKeyless({ args: ['--log-level', 'info'] });
+  keyless = await startInProcess({ logLevel: 'info' });
   await json('group', 'create', '-n', 'dp');
   const account = await json('openai', 'create', '-g', 'dp', '-n', 'dp-openai');
   endpoint = account.properties.endpoint;

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readAdminCredential, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { readAdminCredential, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { request, type HttpResult } from '../fixtures/http.js';
 
 /** The token endpoint and discovery documents: Entra's shapes and exact error bodies. */
-let keyless: KeylessProcess;
+let keyless: InProcessKeyless;
 let admin: { tenantId: string; clientId: string; clientSecret: string };
 let base: string;
 const post = (path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResult> =>
@@ -24,7 +24,7 @@ function assertEntraError(res: HttpResult, status: number, error: string, code: 
 }
 
 before(async () => {
-  keyless = await startKeyless({ args: ['--token-throttle'] });
+  keyless = await startInProcess({ tokenThrottle: true });
   admin = readAdminCredential(keyless.dataDir);
   base = keyless.info.baseUrl;
 });
@@ -85,7 +85,7 @@ describe('token endpoint', () => {
   });
 
   test('--token-throttle counts only authenticated requests: wrong secrets for a client do not use up its limits', async () => {
-    await new Promise((r) => setTimeout(r, 1100));
+    keyless.clock.advance(1100);
     const wrong = { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: 'not-the-secret', scope: `${base}/.default` };
     const failures = await Promise.all(Array.from({ length: 40 }, () => post(v2(), wrong)));
     assert.deepEqual([...new Set(failures.map((f) => f.status))], [401]);
@@ -95,11 +95,17 @@ describe('token endpoint', () => {
 
   test('--token-throttle: 429 with Retry-After past 20 requests per second for one client', async () => {
     const form = { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret, scope: `${base}/.default` };
-    await new Promise((r) => setTimeout(r, 1100));
-    const answers = await Promise.all(Array.from({ length: 30 }, () => post(v2(), form)));
-    const throttled = answers.filter((a) => a.status === 429);
-    assert.ok(throttled.length >= 10, `expected throttling, got ${throttled.length}`);
-    assert.equal(throttled[0]?.headers['retry-after'], '1');
-    assertEntraError(throttled[0] as HttpResult, 429, 'temporarily_unavailable', 50196, /The server terminated an operation because it encountered a client request loop\. Please contact your app vendor\./);
+    keyless.clock.advance(1100);
+    // All 30 fall in one second of the server's clock, however long the machine takes to send them.
+    keyless.clock.freeze();
+    try {
+      const answers = await Promise.all(Array.from({ length: 30 }, () => post(v2(), form)));
+      const throttled = answers.filter((a) => a.status === 429);
+      assert.ok(throttled.length >= 10, `expected throttling, got ${throttled.length}`);
+      assert.equal(throttled[0]?.headers['retry-after'], '1');
+      assertEntraError(throttled[0] as HttpResult, 429, 'temporarily_unavailable', 50196, /The server terminated an operation because it encountered a client request loop\. Please contact your app vendor\./);
+    } finally {
+      keyless.clock.unfreeze();
+    }
   });
 });

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readAdminCredential, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { adminToken, request } from '../fixtures/http.js';
 
-/** Each surface answers in its own dialect, also where fastify decides (docs/notes/errors.md), and the admin router keeps ARM's paths. */
-let keyless: KeylessProcess;
+/** Each surface answers in its own dialect, also where fastify decides (docs/compatibility.md, "Error bodies of each listener"), and the admin router keeps ARM's paths. */
+let keyless: InProcessKeyless;
 let token: string;
 let sub: string;
 /** `bearer` '' sends no Authorization header. */
@@ -15,8 +15,8 @@ const call = (method: string, path: string, bearer: string = token, body?: strin
   });
 
 before(async () => {
-  keyless = await startKeyless();
-  token = await adminToken(keyless.info.caPath, keyless.info.baseUrl, readAdminCredential(keyless.dataDir));
+  keyless = await startInProcess();
+  token = await adminToken(keyless.info.caPath, keyless.info.baseUrl, keyless.admin());
   sub = `/subscriptions/${keyless.info.subscriptionId}`;
 });
 after(async () => {

@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPrivateKey, randomUUID, sign, webcrypto } from 'node:crypto';
-import { readAdminCredential, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { readAdminCredential, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { adminToken, request, type HttpResult } from '../fixtures/http.js';
 import { loadX509 } from '../../src/runtime/tls.js';
 
 /** The Graph slice's exact answers: applications, their credentials, federated credentials, and who may write. */
-let keyless: KeylessProcess;
+let keyless: InProcessKeyless;
 let token: string;
 let sub: string;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -72,7 +72,7 @@ function clientAssertion(appId: string, der: Buffer, keyPem: string): string {
 }
 
 before(async () => {
-  keyless = await startKeyless();
+  keyless = await startInProcess();
   token = await adminToken(keyless.info.caPath, keyless.info.baseUrl, readAdminCredential(keyless.dataDir));
   sub = `/subscriptions/${keyless.info.subscriptionId}`;
 });

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, startKeyless, type KeylessProcess, cliJson } from '../fixtures/server.js';
+import { runCli, startInProcess, type InProcessKeyless, cliJson } from '../fixtures/in-process.js';
 import { request } from '../fixtures/http.js';
 
 /** The managed identity endpoints' exact answers, per platform, over plain HTTP on loopback. */
-let keyless: KeylessProcess;
+let keyless: InProcessKeyless;
 let sub: string;
 const json = cliJson(() => keyless.dataDir);
 const hostVars = async (host: string): Promise<Record<string, string>> => {
@@ -18,7 +18,7 @@ let appVars: Record<string, string>;
 let vmBase: string;
 
 before(async () => {
-  keyless = await startKeyless({ args: ['--identity-throttle'] });
+  keyless = await startInProcess({ identityThrottle: true });
   sub = `/subscriptions/${keyless.info.subscriptionId}`;
   await json('group', 'create', '-n', 'ie');
   ids = { one: await json('identity', 'create', '-g', 'ie', '-n', 'one'), two: await json('identity', 'create', '-g', 'ie', '-n', 'two') };
@@ -108,14 +108,20 @@ describe('App Service (web apps)', () => {
   });
 
   test('throttling (--identity-throttle): at most 5 at once and 20 per second per host, then 429 with Retry-After', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 40 }, () => fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: header() })),
-    );
-    const throttled = results.filter((r) => r.status === 429);
-    assert.ok(throttled.length >= 20, `expected at least 20 of 40 throttled, got ${throttled.length}`);
-    assert.equal(throttled[0]?.headers.get('retry-after'), '1');
-    await new Promise((r) => setTimeout(r, 1100));
-    assert.equal((await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: header() })).status, 200);
+    // All 40 fall in one second of the server's clock, however long the machine takes to send them.
+    keyless.clock.freeze();
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 40 }, () => fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: header() })),
+      );
+      const throttled = results.filter((r) => r.status === 429);
+      assert.ok(throttled.length >= 20, `expected at least 20 of 40 throttled, got ${throttled.length}`);
+      assert.equal(throttled[0]?.headers.get('retry-after'), '1');
+      keyless.clock.advance(1100);
+      assert.equal((await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: header() })).status, 200);
+    } finally {
+      keyless.clock.unfreeze();
+    }
   });
 });
 
@@ -173,7 +179,7 @@ describe('tokens of deleted identities', () => {
 
 describe('--strict-revocation', () => {
   test('a token of a deleted identity fails at once with the token 401 body', async () => {
-    const strict = await startKeyless({ args: ['--strict-revocation'] });
+    const strict = await startInProcess({ strictRevocation: true });
     try {
       const run = async (...args: string[]) => {
         const r = await runCli(strict.dataDir, [...args, '-o', 'json']);

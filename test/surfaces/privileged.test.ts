@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cliJson, runCli, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { cliJson, runCli, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { request } from '../fixtures/http.js';
 
 /**
@@ -8,12 +8,12 @@ import { request } from '../fixtures/http.js';
  * granting a role needs, so a Contributor cannot climb to Owner; and under
  * --strict-revocation a deleted principal's token fails on every surface.
  */
-let keyless: KeylessProcess;
+let keyless: InProcessKeyless;
 const json = cliJson(() => keyless.dataDir);
 let sub: string;
 
 before(async () => {
-  keyless = await startKeyless({ args: ['--strict-revocation'] });
+  keyless = await startInProcess({ strictRevocation: true });
   sub = `/subscriptions/${keyless.info.subscriptionId}`;
 });
 after(async () => {

@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readAdminCredential, runCli, startKeyless, type KeylessProcess, cliJson } from '../fixtures/server.js';
+import { readAdminCredential, runCli, startInProcess, type InProcessKeyless, cliJson } from '../fixtures/in-process.js';
 import { adminToken, request } from '../fixtures/http.js';
 
 /** Signing key rotation: the JWKS publishes current and next; ordinary rotations keep old tokens valid, emergency ones revoke them. */
-let keyless: KeylessProcess;
+let keyless: InProcessKeyless;
 let key: string;
 const json = cliJson(() => keyless.dataDir);
 const jwks = async (): Promise<string[]> =>
@@ -27,7 +27,7 @@ const arm = (token: string) =>
   });
 
 before(async () => {
-  keyless = await startKeyless();
+  keyless = await startInProcess();
   await json('group', 'create', '-n', 'rot');
   await json('openai', 'create', '-g', 'rot', '-n', 'rot-openai');
   await json('openai', 'deployment', 'create', '-g', 'rot', '-n', 'rot-openai', '--deployment-name', 'chat');

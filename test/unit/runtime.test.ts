@@ -181,8 +181,12 @@ test('a stale lock left by a dead process is taken over', async () => {
 
 test('a garbage lock file is treated as stale', () => {
   const dir = tempRoot();
-  fs.writeFileSync(path.join(dir, 'keyless.lock'), 'not a pid');
-  acquireLock(dir).release();
+  const lockFile = path.join(dir, 'keyless.lock');
+  fs.writeFileSync(lockFile, 'not a pid');
+  const lock = acquireLock(dir);
+  assert.equal(fs.readFileSync(lockFile, 'utf8').trim(), String(process.pid));
+  lock.release();
+  assert.equal(fs.existsSync(lockFile), false);
 });
 
 test('release leaves a lock that another process has since taken', () => {

@@ -14,7 +14,6 @@ import type { Column } from '../output.js';
 import { printResult } from '../output.js';
 import { leaf } from '../resources.js';
 import { isGuid } from '../role-ref.js';
-import { loadX509 } from '../../runtime/tls.js';
 import { writeFileAtomic } from '../../runtime/data-dir.js';
 import { createAssignment, resolveRoleId } from './role.js';
 
@@ -119,6 +118,8 @@ function certificateFile(dataDir: string, appId: string, thumbprint: string, app
 
 /** A self-signed RSA-2048 certificate (SHA-256), CN=name, valid from now for `years`. */
 async function createCertificate(name: string, years: number): Promise<{ certPem: string; keyPem: string; derBase64: string; thumbprint: string }> {
+  // Loaded here: runtime/tls.ts brings the ASN.1 modules, a third of every other command's start-up.
+  const { loadX509 } = await import('../../runtime/tls.js');
   const x509 = await loadX509();
   const algorithm = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
