@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { readAdminCredential, ROOT, runCli, runScenario, startKeyless, type CliResult, type KeylessProcess, cliJson } from '../fixtures/server.js';
+import { readAdminCredential, ROOT, runCli, runScenario, startKeyless, type CliResult, type KeylessProcess } from '../fixtures/server.js';
+// Set-up commands run on the test's CLI thread; `keyless run` (which starts the app under test) stays a real process.
+import { cliJson, runCli as runCliOnThread } from '../fixtures/cli-thread.js';
 import { adminToken, request } from '../fixtures/http.js';
 
 /**
@@ -14,7 +16,7 @@ const SCENARIO = path.join(ROOT, 'dist/test/clients/scenarios/app-credential.js'
 const PYTHON = path.join(ROOT, 'test/clients/scenarios/python_secret.py');
 let keyless: KeylessProcess;
 let endpoint: string;
-const cli = (...args: string[]): Promise<CliResult> => runCli(keyless.dataDir, args);
+const cli = (...args: string[]): Promise<CliResult> => runCliOnThread(keyless.dataDir, args);
 const json = cliJson(() => keyless.dataDir);
 const scenario = async (vars: Record<string, string>): Promise<any> => {
   const run = await runScenario(SCENARIO, {

@@ -2,7 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, runCli, runScenario, startKeyless, type CliResult, type KeylessProcess, cliJson } from '../fixtures/server.js';
+import { ROOT, runCli, runScenario, startKeyless, type CliResult, type KeylessProcess } from '../fixtures/server.js';
+// Set-up commands run on the test's CLI thread; `keyless run` (which starts the app under test) stays a real process.
+import { cliJson, runCli as runCliOnThread } from '../fixtures/cli-thread.js';
 import { request } from '../fixtures/http.js';
 
 /**
@@ -24,7 +26,7 @@ const KEY_401 = {
 let keyless: KeylessProcess;
 let endpoint: string;
 let sub: string;
-const cli = (...args: string[]): Promise<CliResult> => runCli(keyless.dataDir, args);
+const cli = (...args: string[]): Promise<CliResult> => runCliOnThread(keyless.dataDir, args);
 const json = cliJson(() => keyless.dataDir);
 
 /** Runs the scenario inside a host with `keyless run`; `inner` are VAR=value settings made inside the host (app settings). */
