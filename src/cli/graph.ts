@@ -18,30 +18,23 @@ export async function graph(ctx: CommandContext, method: HttpMethod, url: string
 export const eqFilter = (field: string, value: string): string => `$filter=${encodeURIComponent(`${field} eq '${value.replace(/'/g, "''")}'`)}`;
 
 /** The application behind an app id (or an application object id). */
-export async function findApplication(ctx: CommandContext, id: string): Promise<Json> {
-  const found = listValue(await graph(ctx, 'GET', `/v1.0/applications?${eqFilter('appId', id)}`))[0];
-  if (found) return found;
-  if (isGuid(id)) {
-    try {
-      return await graph(ctx, 'GET', `/v1.0/applications/${encodeURIComponent(id)}`);
-    } catch (error) {
-      if (!(error instanceof ArmResponseError && error.status === 404)) throw error;
-    }
-  }
-  throw new CliError(`Application '${id}' doesn't exist.`);
-}
+export const findApplication = (ctx: CommandContext, id: string): Promise<Json> => findByAppId(ctx, 'applications', 'Application', id);
 
-export async function findServicePrincipal(ctx: CommandContext, id: string): Promise<Json> {
-  const found = listValue(await graph(ctx, 'GET', `/v1.0/servicePrincipals?${eqFilter('appId', id)}`))[0];
+/** The service principal behind an app id (or its object id). */
+export const findServicePrincipal = (ctx: CommandContext, id: string): Promise<Json> => findByAppId(ctx, 'servicePrincipals', 'Service principal', id);
+
+/** Looks the id up as an app id first, then, if it is a GUID, as the object's own id (as az does). */
+async function findByAppId(ctx: CommandContext, collection: 'applications' | 'servicePrincipals', label: string, id: string): Promise<Json> {
+  const found = listValue(await graph(ctx, 'GET', `/v1.0/${collection}?${eqFilter('appId', id)}`))[0];
   if (found) return found;
   if (isGuid(id)) {
     try {
-      return await graph(ctx, 'GET', `/v1.0/servicePrincipals/${encodeURIComponent(id)}`);
+      return await graph(ctx, 'GET', `/v1.0/${collection}/${encodeURIComponent(id)}`);
     } catch (error) {
       if (!(error instanceof ArmResponseError && error.status === 404)) throw error;
     }
   }
-  throw new CliError(`Service principal '${id}' doesn't exist.`);
+  throw new CliError(`${label} '${id}' doesn't exist.`);
 }
 
 export const appPath = (app: Json): string => `/v1.0/applications/${encodeURIComponent(String(app['id']))}`;
