@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerUpCommand } from './up.js';
 import { registerClientCommands } from './commands.js';
+import { registerModelCommands } from './model-serve.js';
 
 /**
  * The `keyless` command line: the server (`up`) and the az-shaped client
@@ -18,5 +19,6 @@ export function createProgram(): Command {
     });
   registerUpCommand(program);
   registerClientCommands(program);
+  registerModelCommands(program);
   return program;
 }

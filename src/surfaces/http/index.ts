@@ -5,3 +5,4 @@ export { createServer } from './server.js';
 export type { RawHandler, RawLogger } from './server.js';
 export { CodedWireError, frameworkClientError, useErrorDialect } from './wire-error.js';
 export type { ErrorDialect, WireError } from './wire-error.js';
+export { writeEvents } from './sse.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RawHandler, RawLogger } from '../http/index.js';
-import { redactUrl } from '../http/index.js';
+import { redactUrl, writeEvents } from '../http/index.js';
 import { MAX_BODY_BYTES, type BodyInput, type DataPlane, type DataPlaneAnswer } from './data-plane.js';
 import { matchDataPlaneRoute, type DataPlaneRoute } from './route.js';
 import { dataPlaneErrors } from './errors.js';
@@ -141,17 +141,7 @@ function send(response: ServerResponse, requestId: string, answer: DataPlaneAnsw
     'x-request-id': requestId,
     'apim-request-id': requestId,
   });
-  const { events } = answer;
-  if (Symbol.asyncIterator in events) return sendLater(response, events);
-  for (const event of events) response.write(`data: ${JSON.stringify(event)}\n\n`);
-  response.end('data: [DONE]\n\n');
-  return undefined;
-}
-
-/** An upstream's stream: each chunk is written as it arrives. */
-async function sendLater(response: ServerResponse, events: AsyncIterable<Record<string, unknown>>): Promise<void> {
-  for await (const event of events) response.write(`data: ${JSON.stringify(event)}\n\n`);
-  response.end('data: [DONE]\n\n');
+  return writeEvents(response, answer.events);
 }
 
 function fail(log: RawLogger, response: ServerResponse, requestId: string, error: unknown, close: boolean): void {

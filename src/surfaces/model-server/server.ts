@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Awaitable, ModelBackend, ModelChunks, ModelRequest } from '../../models/index.js';
+import { writeEvents } from '../http/index.js';
+import { OpenAiError, openAiErrors, toOpenAiError } from './errors.js';
+import { SERVED_MODELS } from './models.js';
+
+/** OpenAI's own request size limit is larger; 4 MiB is the Keyless data plane's. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+type Operation = 'chat' | 'completions' | 'embeddings';
+const OPERATIONS: Readonly<Record<string, Operation>> = {
+  '/v1/chat/completions': 'chat',
+  '/v1/completions': 'completions',
+  '/v1/embeddings': 'embeddings',
+};
+const ID_PREFIX: Readonly<Record<Operation, string>> = { chat: 'chatcmpl-', completions: 'cmpl-', embeddings: '' };
+
+/**
+ * A model backend served alone as an OpenAI-compatible API (`/v1/…`), with
+ * OpenAI's error bodies and no authentication: what a self-hosted model
+ * server (vLLM, llama.cpp's server, Ollama) offers, so that Keyless can be
+ * tried in front of a real separate process.
+ */
+export function createModelServer(backend: ModelBackend, now: () => number = Date.now): http.Server {
+  return http.createServer((request, response) => {
+    const requestId = randomUUID();
+    const path = (request.url ?? '/').split('?')[0]!.replace(/\/+$/, '') || '/';
+    const fail = (error: unknown) => sendError(response, requestId, error);
+    if (request.method === 'GET' && path === '/v1/models') return sendJson(response, requestId, 200, modelList(now));
+    const operation = request.method === 'POST' ? OPERATIONS[path] : undefined;
+    if (operation === undefined) {
+      request.resume();
+      return fail(openAiErrors.unknownUrl(request.method ?? 'GET', path));
+    }
+    readJson(request, (body) => {
+      try {
+        if (body instanceof OpenAiError) throw body;
+        const answer = answerFor(backend, operation, body, now);
+        void Promise.resolve(answer)
+          .then((value) => send(response, requestId, value))
+          .catch(fail);
+      } catch (error) {
+        fail(error);
+      }
+    });
+  });
+}
+
+type Answer = { readonly json: string } | { readonly events: ModelChunks };
+
+function answerFor(backend: ModelBackend, operation: Operation, parsed: { body: Record<string, unknown>; text: string }, now: () => number): Awaitable<Answer> {
+  const model = parsed.body['model'];
+  if (typeof model !== 'string' || model === '') throw openAiErrors.noModel();
+  const request: ModelRequest = {
+    body: parsed.body,
+    text: parsed.text,
+    // The simulator caches per deployment: here a model name is all there is.
+    deploymentKey: `model:${model}`,
+    ctx: { deployment: model, modelName: model, created: Math.floor(now() / 1000), id: `${ID_PREFIX[operation]}${randomUUID().replace(/-/g, '')}` },
+  };
+  const stream = parsed.body['stream'] === true;
+  if (operation === 'embeddings') return json(backend.embeddings(request));
+  if (operation === 'chat') return stream ? events(backend.chatStream(request)) : json(backend.chat(request));
+  return stream ? events(backend.completionStream(request)) : json(backend.completion(request));
+}
+
+const json = (text: Awaitable<string>): Awaitable<Answer> => (typeof text === 'string' ? { json: text } : text.then((t) => ({ json: t })));
+const events = (chunks: Awaitable<ModelChunks>): Awaitable<Answer> =>
+  chunks instanceof Promise ? chunks.then((e) => ({ events: e })) : { events: chunks };
+
+function send(response: ServerResponse, requestId: string, answer: Answer): Promise<void> | undefined {
+  if ('json' in answer) return sendText(response, requestId, 200, answer.json);
+  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': requestId });
+  return writeEvents(response, answer.events);
+}
+
+function sendError(response: ServerResponse, requestId: string, error: unknown): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const known = toOpenAiError(error) ?? openAiErrors.internal();
+  sendJson(response, requestId, known.status, known.body());
+}
+
+const sendJson = (response: ServerResponse, requestId: string, status: number, value: unknown): void =>
+  void sendText(response, requestId, status, JSON.stringify(value));
+
+function sendText(response: ServerResponse, requestId: string, status: number, text: string): undefined {
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': requestId }).end(text);
+  return undefined;
+}
+
+/** The body as a JSON object (no body reads as `{}`, so the model names what it misses), or the error to answer. */
+function readJson(request: IncomingMessage, done: (body: { body: Record<string, unknown>; text: string } | OpenAiError) => void): void {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let over = false;
+  request.on('data', (chunk: Buffer) => {
+    if (over) return;
+    length += chunk.length;
+    if (length > MAX_BODY_BYTES) {
+      over = true;
+      chunks.length = 0;
+      done(openAiErrors.tooLarge());
+      return;
+    }
+    chunks.push(chunk);
+  });
+  request.on('end', () => {
+    if (over) return;
+    const text = Buffer.concat(chunks, length).toString('utf8');
+    if (text.trim() === '') return done({ body: {}, text });
+    try {
+      const value = JSON.parse(text) as unknown;
+      done({ body: typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}, text });
+    } catch (error) {
+      done(openAiErrors.unparsable((error as Error).message));
+    }
+  });
+  request.on('error', () => undefined);
+}
+
+function modelList(now: () => number): { object: 'list'; data: { id: string; object: 'model'; created: number; owned_by: string }[] } {
+  const created = Math.floor(now() / 1000);
+  return { object: 'list', data: SERVED_MODELS.map((id) => ({ id, object: 'model', created, owned_by: 'keyless' })) };
+}
