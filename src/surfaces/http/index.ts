@@ -6,3 +6,4 @@ export type { RawHandler, RawLogger } from './server.js';
 export { CodedWireError, frameworkClientError, useErrorDialect } from './wire-error.js';
 export type { ErrorDialect, WireError } from './wire-error.js';
 export { writeEvents } from './sse.js';
+export { readBody, type RawBody } from './body.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Awaitable, ModelBackend, ModelChunks, ModelRequest } from '../../models/index.js';
-import { writeEvents } from '../http/index.js';
+import { readBody, writeEvents } from '../http/index.js';
 import { OpenAiError, openAiErrors, toOpenAiError } from './errors.js';
 import { SERVED_MODELS } from './models.js';
 
@@ -94,23 +94,9 @@ function sendText(response: ServerResponse, requestId: string, status: number, t
 
 /** The body as a JSON object (no body reads as `{}`, so the model names what it misses), or the error to answer. */
 function readJson(request: IncomingMessage, done: (body: { body: Record<string, unknown>; text: string } | OpenAiError) => void): void {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  let over = false;
-  request.on('data', (chunk: Buffer) => {
-    if (over) return;
-    length += chunk.length;
-    if (length > MAX_BODY_BYTES) {
-      over = true;
-      chunks.length = 0;
-      done(openAiErrors.tooLarge());
-      return;
-    }
-    chunks.push(chunk);
-  });
-  request.on('end', () => {
-    if (over) return;
-    const text = Buffer.concat(chunks, length).toString('utf8');
+  readBody(request, MAX_BODY_BYTES, (raw) => {
+    if (raw === 'tooLarge') return done(openAiErrors.tooLarge());
+    const { text } = raw;
     if (text.trim() === '') return done({ body: {}, text });
     try {
       const value = JSON.parse(text) as unknown;
@@ -119,7 +105,6 @@ function readJson(request: IncomingMessage, done: (body: { body: Record<string, 
       done(openAiErrors.unparsable((error as Error).message));
     }
   });
-  request.on('error', () => undefined);
 }
 
 function modelList(now: () => number): { object: 'list'; data: { id: string; object: 'model'; created: number; owned_by: string }[] } {

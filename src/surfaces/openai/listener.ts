@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RawHandler, RawLogger } from '../http/index.js';
-import { redactUrl, writeEvents } from '../http/index.js';
+import { readBody, redactUrl, writeEvents } from '../http/index.js';
 import { MAX_BODY_BYTES, type BodyInput, type DataPlane, type DataPlaneAnswer } from './data-plane.js';
 import { matchDataPlaneRoute, type DataPlaneRoute } from './route.js';
 import { dataPlaneErrors } from './errors.js';
@@ -42,7 +42,7 @@ export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
     const requestId = randomUUID();
     const started = VERBOSE_LEVELS.has(log.level) ? performance.now() : -1;
     if (started >= 0) response.once('finish', () => logCompleted(log, request, response, requestId, started));
-    readBody(request, (body) => {
+    readDataPlaneBody(request, (body) => {
       // Whatever else of a too large body arrives is not read: the answer closes the connection.
       const close = body === TOO_LARGE;
       // Sending iterates a stream's events: a failure there is answered (or the response cut) like any other.
@@ -84,32 +84,13 @@ function call(route: DataPlaneRoute, requestId: string, request: IncomingMessage
  * Reads the whole body, up to MAX_BODY_BYTES. A larger one is answered at
  * once (the data plane still judges the caller first).
  */
-function readBody(request: IncomingMessage, done: (body: BodyInput) => void): void {
-  const declared = request.headers['content-length'];
-  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) return done(TOO_LARGE);
-  const chunks: Buffer[] = [];
-  let length = 0;
-  let over = false;
-  request.on('data', (chunk: Buffer) => {
-    if (over) return;
-    length += chunk.length;
-    if (length > MAX_BODY_BYTES) {
-      over = true;
-      chunks.length = 0;
-      done(TOO_LARGE);
-      return;
-    }
-    chunks.push(chunk);
-  });
-  request.on('end', () => {
-    if (over) return;
-    if (length === 0) return done(NO_BODY);
-    const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, length).toString('utf8');
+function readDataPlaneBody(request: IncomingMessage, done: (body: BodyInput) => void): void {
+  readBody(request, MAX_BODY_BYTES, (raw) => {
+    if (raw === 'tooLarge') return done(TOO_LARGE);
+    if (raw.text.length === 0) return done(NO_BODY);
     const type = request.headers['content-type'];
-    done(isJson(type) ? { kind: 'json', text } : { kind: 'unsupported', mediaType: mediaTypeOf(type) });
+    done(isJson(type) ? { kind: 'json', text: raw.text } : { kind: 'unsupported', mediaType: mediaTypeOf(type) });
   });
-  // A client that goes away mid-body gets no answer; nothing else to do.
-  request.on('error', () => undefined);
 }
 
 function isJson(type: string | undefined): boolean {
