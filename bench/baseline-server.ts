@@ -23,6 +23,7 @@ import path from 'node:path';
 import { AuditLog } from '../src/audit/log.js';
 import { AuditStore } from '../src/store/audit-store.js';
 import { openDatabase } from '../src/store/database.js';
+import { ENTITIES } from '../src/entities.js';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -41,7 +42,7 @@ const certFile = option('--cert');
 const keyFile = option('--key');
 const answer = fs.readFileSync(bodyFile);
 const auditDir = option('--audit');
-const database = auditDir === undefined ? undefined : await openDatabase({ url: path.join(auditDir, 'baseline-audit.db') });
+const database = auditDir === undefined ? undefined : await openDatabase({ url: path.join(auditDir, 'baseline-audit.db'), entities: ENTITIES });
 const audit = database === undefined ? undefined : new AuditLog(new AuditStore(database));
 /** What Keyless records for an allowed api-key call (src/surfaces/openai/data-plane.ts). */
 const record = () => ({

@@ -22,6 +22,7 @@ import { DirectoryService } from './directory/index.js';
 import { KeyService } from './keys/index.js';
 import { ResourceService } from './resources/index.js';
 import { HostSecretService } from './resources/index.js';
+import { UpstreamRelay, UpstreamService } from './upstreams/index.js';
 import { RoleAssignmentService } from './rbac/index.js';
 import { Keyring } from './tokens/index.js';
 import { TokenService } from './tokens/index.js';
@@ -93,7 +94,7 @@ async function start(
 ): Promise<RunningKeyless> {
   const certificates = await ensureCertificates(options.dataDir);
   const kek = loadKek(options.dataDir, options.kekFile);
-  const handle = await openDatabase({ url: options.database ?? path.join(options.dataDir, 'keyless.db') });
+  const handle = await openDatabase({ url: options.database ?? path.join(options.dataDir, 'keyless.db'), entities: ENTITIES });
   const store = new Store(handle, ENTITIES);
   cleanups.push(() => store.close());
 
@@ -112,7 +113,8 @@ async function start(
   const directory = new DirectoryService(model, clock, pepper);
   const keys = new KeyService(model, clock, kek, pepper);
   const hostSecrets = new HostSecretService(store, model, clock, kek, pepper);
-  const resources = new ResourceService(store, model, directory, keys, hostSecrets, clock, { subscriptionId, tenantId });
+  const upstreams = new UpstreamService(model, kek, clock);
+  const resources = new ResourceService(store, model, directory, keys, hostSecrets, upstreams, clock, { subscriptionId, tenantId });
   const rbac = new RoleAssignmentService(store, model, clock, subscriptionId, tenantId);
   const principalExists = options.strictRevocation ? (objectId: string) => directory.principal(objectId) !== undefined : undefined;
   const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss), principalExists);
@@ -149,7 +151,11 @@ async function start(
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
   let identityUrl = '';
+  const relay = new UpstreamRelay();
+  cleanups.push(() => relay.close());
   const dataPlane = new DataPlane({
+    upstreams,
+    relay,
     accounts: new AccountIndex(model),
     rbac,
     model: createSimulatorBackend(),

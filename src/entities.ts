@@ -5,6 +5,7 @@ import { groupEntity, hostSecretEntity, resourceEntity } from './resources/index
 import { accountKeyEntity } from './keys/index.js';
 import { assignmentEntity } from './rbac/index.js';
 import { signingKeyEntity } from './tokens/index.js';
+import { upstreamEntity } from './upstreams/index.js';
 
 /**
  * Every entity Keyless stores, handed to the store and the read model by the
@@ -24,4 +25,5 @@ export const ENTITIES: readonly AnyEntityDeclaration[] = [
   hostSecretEntity,
   certificateEntity,
   federatedCredentialEntity,
+  upstreamEntity,
 ];

@@ -1,5 +1,11 @@
 import type { KeyName } from '../keys/index.js';
 
+/** What a model call spent. */
+export interface TokenUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
 /** Which emulated surface made the decision. */
 export type AuditSurface = 'openai' | 'identity' | 'entra';
 
@@ -22,6 +28,11 @@ export interface AuditRecord {
   readonly decision: AuditDecision;
   readonly reason: string;
   readonly requestId: string | null;
+  /** The deployment an allowed data-plane call reached. */
+  readonly deployment?: string;
+  /** Tokens the call used, from the model's usage (or counted when a stream carried none). */
+  readonly promptTokens?: number;
+  readonly completionTokens?: number;
 }
 
 /** Filters for reading the trail; results are newest first. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import type { KeyName } from '../keys/index.js';
-import type { AuditDecision, AuditRecord, AuditSurface } from './model.js';
+import type { AuditDecision, AuditRecord, AuditSurface, TokenUsage } from './model.js';
 
 /** Where the records go: the AuditLog's queue (or a test's array). */
 export interface AuditQueue {
@@ -36,6 +36,23 @@ export class AuditRecorder {
     requestId: string | null,
   ): void {
     this.queue.record({ at: this.at(), surface, operation, account, principalId, principalType, keyName, decision, reason, requestId });
+  }
+
+  /** An allowed model call, once its answer is over: the same record with the deployment and the tokens spent. */
+  recordUsage(
+    surface: AuditSurface,
+    operation: string,
+    account: string | null,
+    principalId: string | null,
+    principalType: string | null,
+    keyName: KeyName | null,
+    reason: string,
+    requestId: string | null,
+    deployment: string,
+    usage: TokenUsage | undefined,
+  ): void {
+    const record: AuditRecord = { at: this.at(), surface, operation, account, principalId, principalType, keyName, decision: 'allowed', reason, requestId, deployment };
+    this.queue.record(usage === undefined ? record : { ...record, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
   }
 
   private at(): string {

@@ -4,6 +4,7 @@ import { deleteAssignmentsUnder } from '../rbac/index.js';
 import type { DirectoryService } from '../directory/index.js';
 import type { KeyService } from '../keys/index.js';
 import type { HostSecretService } from './host-secrets.js';
+import type { UpstreamService } from '../upstreams/index.js';
 import type { KeyName } from '../keys/index.js';
 import type { Resource, ResourceGroup } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
@@ -44,6 +45,7 @@ export class ResourceService {
     private readonly directory: DirectoryService,
     private readonly keys: KeyService,
     private readonly hostSecrets: HostSecretService,
+    private readonly upstreams: UpstreamService,
     private readonly clock: Clock,
     private readonly ids: { readonly subscriptionId: () => string; readonly tenantId: () => string },
   ) {
@@ -168,6 +170,7 @@ export class ResourceService {
         const added = await handler.onCreate(this.typeContext(), writer, resource);
         resource = { ...resource, properties: { ...resource.properties, ...added } };
       }
+      await prepared.write?.(this.typeContext(), writer, resource);
       await writer.put(resourceEntity, resource);
       return { resource, created: !existing };
     });
@@ -281,7 +284,7 @@ export class ResourceService {
   }
 
   private typeContext(): TypeContext {
-    return { directory: this.directory, keys: this.keys, hostSecrets: this.hostSecrets, tenantId: this.ids.tenantId() };
+    return { directory: this.directory, keys: this.keys, hostSecrets: this.hostSecrets, upstreams: this.upstreams, tenantId: this.ids.tenantId() };
   }
 
   private now(): string {

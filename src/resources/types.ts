@@ -3,6 +3,8 @@ import { resourceEntity } from './entities.js';
 import type { DirectoryService } from '../directory/index.js';
 import type { KeyService } from '../keys/index.js';
 import type { HostSecretService } from './host-secrets.js';
+import type { UpstreamService } from '../upstreams/index.js';
+import { parseUpstreamSpec } from '../upstreams/index.js';
 import type { Resource } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { resourceErrors } from './errors.js';
@@ -11,6 +13,7 @@ export interface TypeContext {
   readonly directory: DirectoryService;
   readonly keys: KeyService;
   readonly hostSecrets: HostSecretService;
+  readonly upstreams: UpstreamService;
   readonly tenantId: string;
 }
 
@@ -19,6 +22,8 @@ export interface Prepared {
   readonly kind: string | null;
   readonly sku: Record<string, unknown> | null;
   readonly properties: Record<string, unknown>;
+  /** Runs in the writing transaction (create or update), after the resource is built: what the type keeps outside its properties. */
+  readonly write?: (ctx: TypeContext, writer: Writer, resource: Resource) => Promise<void>;
 }
 
 export interface BodyParts {
@@ -103,7 +108,10 @@ const account: ResourceTypeHandler = {
     return {};
   },
   async onDelete(ctx, writer, resource) {
-    for (const child of await writer.find(resourceEntity, 'parent_key', resource.key)) await writer.delete(resourceEntity, child.key);
+    for (const child of await writer.find(resourceEntity, 'parent_key', resource.key)) {
+      await deployment.onDelete(ctx, writer, child);
+      await writer.delete(resourceEntity, child.key);
+    }
     await ctx.keys.deleteKeys(writer, resource.key);
   },
 };
@@ -129,10 +137,20 @@ const deployment: ResourceTypeHandler = {
     };
     if (latency !== undefined) properties['simulatedLatencyMs'] = latency;
     const sku = body.sku === undefined ? (existing?.sku ?? { name: 'Standard', capacity: 1 }) : objectOrEmpty(body.sku, 'sku');
-    return { kind: null, sku, properties };
+    // A PUT replaces the deployment, upstream included; a PATCH without one keeps it.
+    const upstream = parseUpstreamSpec(given['upstream']) ?? (mode === 'put' ? null : undefined);
+    const modelName = m['name'] as string;
+    return {
+      kind: null,
+      sku,
+      properties,
+      write: (ctx, writer, resource) => ctx.upstreams.apply(writer, resource.key, upstream, modelName),
+    };
   },
   onCreate: nothing,
-  onDelete: async () => undefined,
+  async onDelete(ctx, writer, resource) {
+    await ctx.upstreams.remove(writer, resource.key);
+  },
 };
 
 function host(type: string): ResourceTypeHandler {

@@ -91,6 +91,9 @@ function fromRow(row: AuditRow): AuditRecord {
     decision: row.decision as AuditDecision,
     reason: row.reason,
     requestId: row.request_id,
+    ...(row.deployment === null ? {} : { deployment: row.deployment }),
+    ...(row.prompt_tokens === null ? {} : { promptTokens: Number(row.prompt_tokens) }),
+    ...(row.completion_tokens === null ? {} : { completionTokens: Number(row.completion_tokens) }),
   };
 }
 

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import type { AnyEntityDeclaration } from './entity.js';
 import { StartupError } from '../shared/errors.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -25,6 +26,8 @@ export interface OpenOptions {
   readonly url: string;
   /** PostgreSQL schema to use (created if missing); lets tests run side by side. */
   readonly schema?: string;
+  /** The entities to be stored: their declared migrations run after the store's own. */
+  readonly entities: readonly AnyEntityDeclaration[];
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
@@ -34,7 +37,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   const migrationTableSchema = handle.dialect === 'postgres' ? (options.schema ?? (await currentSchema(handle.db))) : undefined;
   const migrator = new Migrator({
     db: handle.db,
-    provider: migrationProvider(handle.dialect),
+    provider: migrationProvider(handle.dialect, options.entities),
     ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
   });
   const { error } = await migrator.migrateToLatest();

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import { EntityTable } from './entity-table.js';
 
 /**
@@ -17,6 +18,8 @@ export interface EntityDeclaration<V, M extends EntityMemory<V> = EntityMemory<V
   /** Columns that point queries (`Reader.find`, `Reader.findPrefixed`) may filter on. */
   readonly lookups: readonly L[];
   readonly codec: RowCodec<V, StoredRow>;
+  /** The entity's own schema migrations, by migration name (ordered with the store's own by name); see migrations.ts. */
+  readonly migrations: Readonly<Record<string, EntityMigration>>;
   /** The entity's in-memory form in the read model: a keyed table with unique indexes, or the context's own index. */
   memory(): M;
 }
@@ -51,12 +54,20 @@ export interface EntityMemory<V> {
   remove(key: string): void;
 }
 
+/** DDL statements that create or change an entity's table, given the dialect. */
+export type EntityMigration = (dialect: 'sqlite' | 'postgres') => readonly RawBuilder<unknown>[];
+
 interface Declared<V, R, L extends string> {
   readonly name: string;
   readonly table: string;
   readonly key: readonly (keyof R & string)[];
   readonly lookups?: readonly (L & keyof R)[];
   readonly codec: RowCodec<V, R>;
+  /**
+   * Migrations of an entity added after the store's own (0001–0003 in
+   * migrations.ts), named with the next free number ('0004_upstreams').
+   */
+  readonly migrations?: Readonly<Record<string, EntityMigration>>;
 }
 
 /** Declares an entity kept in the read model as an `EntityTable`, with unique secondary indexes (value → entity). */
@@ -82,6 +93,7 @@ function declaration<V, R, L extends string, M extends EntityMemory<V>>(spec: De
     key: spec.key,
     lookups: spec.lookups ?? [],
     codec: spec.codec as unknown as RowCodec<V, StoredRow>,
+    migrations: spec.migrations ?? {},
     memory,
   };
 }

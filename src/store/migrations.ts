@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './database.js';
+import type { AnyEntityDeclaration } from './entity.js';
+import { StoreError } from './errors.js';
 
 /**
  * Versioned migrations, in code so that the compiled package carries them.
@@ -76,14 +78,41 @@ function applicationCredentials(): Migration {
   };
 }
 
-export function migrationProvider(dialect: Dialect): MigrationProvider {
+/**
+ * The store's own migrations, then those the entities declare (Kysely runs
+ * them in name order). A name declared twice is a programming error.
+ */
+/** Who spent what: the deployment an allowed data-plane call reached, and the tokens it used. */
+function auditUsage(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      for (const statement of [
+        sql`alter table audit_records add column deployment text`,
+        sql`alter table audit_records add column prompt_tokens integer`,
+        sql`alter table audit_records add column completion_tokens integer`,
+      ]) {
+        await statement.execute(db);
+      }
+    },
+  };
+}
+
+export function migrationProvider(dialect: Dialect, entities: readonly AnyEntityDeclaration[]): MigrationProvider {
   return {
     async getMigrations() {
-      return {
+      const migrations: Record<string, Migration> = {
         '0001_initial': initial(dialect),
         '0002_host_secrets_and_audit': hostSecretsAndAudit(dialect),
         '0003_application_credentials': applicationCredentials(),
+        '0005_audit_usage': auditUsage(),
       };
+      for (const decl of entities) {
+        for (const [name, statements] of Object.entries(decl.migrations)) {
+          if (Object.hasOwn(migrations, name)) throw new StoreError('DuplicateMigration', `The migration '${name}' is declared twice.`);
+          migrations[name] = { up: async (db) => { for (const statement of statements(dialect)) await statement.execute(db); } };
+        }
+      }
+      return migrations;
     },
   };
 }

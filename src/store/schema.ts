@@ -20,6 +20,9 @@ export interface Database {
     decision: string;
     reason: string;
     request_id: string | null;
+    deployment: string | null;
+    prompt_tokens: number | null;
+    completion_tokens: number | null;
   };
   revisions: { rev: Generated<number>; at: string };
   changes: { rev: number; entity: string; key: string };

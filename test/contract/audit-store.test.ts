@@ -1,4 +1,5 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { ENTITIES } from '../../src/entities.js';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
@@ -37,7 +38,7 @@ describeEachDialect('audit store', (open) => {
   before(async () => {
     core = await open();
     // A second handle on the core's database, as the server would give the audit store its own.
-    handle = await openDatabase({ url: core.target.url, ...(core.target.schema !== undefined ? { schema: core.target.schema } : {}) });
+    handle = await openDatabase({ url: core.target.url, entities: ENTITIES, ...(core.target.schema !== undefined ? { schema: core.target.schema } : {}) });
     store = new AuditStore(handle);
   });
   after(async () => {
@@ -122,7 +123,7 @@ describe('audit writer thread (SQLite in a file)', () => {
   let handle: DatabaseHandle;
   before(async () => {
     core = await openCore('sqlite');
-    handle = await openDatabase({ url: core.target.url });
+    handle = await openDatabase({ url: core.target.url, entities: ENTITIES });
   });
   after(async () => {
     await handle?.db.destroy();

@@ -34,17 +34,22 @@ const gadgetEntity = defineEntity({
     to: (g: Gadget): GadgetRow => ({ owner: g.owner, name: g.name, serial: g.serial, parts: JSON.stringify(g.parts), note: g.note }),
   },
   indexes: { serial: (g: Gadget) => g.serial.toLowerCase() },
+  // Its table comes from its own declared migration, run by openDatabase like the store's.
+  migrations: {
+    '9001_test_gadgets': () => [
+      sql`create table test_gadgets (owner text not null, name text not null, serial text not null unique,
+        parts text not null, note text, primary key (owner, name))`,
+    ],
+  },
 });
-
-const GADGET_TABLE = sql`create table test_gadgets (owner text not null, name text not null, serial text not null unique,
-  parts text not null, note text, primary key (owner, name))`;
 
 const hex = (bytes = 4): string => randomBytes(bytes).toString('hex');
 
 /** A store and read model on the core's database that know every entity of Keyless plus the gadget. */
 async function instance(core: Core): Promise<{ store: Store; model: ReadModel }> {
-  const handle = await openDatabase({ url: core.target.url, ...(core.target.schema !== undefined ? { schema: core.target.schema } : {}) });
-  const store = new Store(handle, [...ENTITIES, gadgetEntity]);
+  const entities = [...ENTITIES, gadgetEntity];
+  const handle = await openDatabase({ url: core.target.url, entities, ...(core.target.schema !== undefined ? { schema: core.target.schema } : {}) });
+  const store = new Store(handle, entities);
   const model = new ReadModel(store);
   await model.load();
   return { store, model };
@@ -57,12 +62,6 @@ describeEachDialect('store registry', (open) => {
     let b: { store: Store; model: ReadModel };
     before(async () => {
       core = await open();
-      const handle = await openDatabase({ url: core.target.url, ...(core.target.schema !== undefined ? { schema: core.target.schema } : {}) });
-      try {
-        await GADGET_TABLE.execute(handle.db);
-      } finally {
-        await handle.db.destroy();
-      }
       a = await instance(core);
       b = await instance(core);
     });

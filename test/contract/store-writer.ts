@@ -38,7 +38,7 @@ export async function increment(store: Store, counterKey: string, ownKey: string
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as WriterConfig;
-  const handle = await openDatabase({ url: config.url, ...(config.schema !== undefined ? { schema: config.schema } : {}) });
+  const handle = await openDatabase({ url: config.url, entities: ENTITIES, ...(config.schema !== undefined ? { schema: config.schema } : {}) });
   const store = new Store(handle, ENTITIES);
   try {
     process.stdout.write('ready\n');

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { migrationProvider } from '../../src/store/migrations.js';
 import { openDatabase } from '../../src/store/database.js';
+import { ENTITIES } from '../../src/entities.js';
 import { metaEntity, type AnyEntityDeclaration, type Writer } from '../../src/store/index.js';
 import { principalEntity, secretEntity } from '../../src/directory/index.js';
 import { groupEntity, resourceEntity } from '../../src/resources/index.js';
@@ -211,10 +212,10 @@ describeEachDialect('store contract', (open, dialect) => {
           await second.close();
         }
         // A third open straight through openDatabase, and the migration table holds each migration once.
-        const handle = await openDatabase({ url: first.target.url, ...(first.target.schema !== undefined ? { schema: first.target.schema } : {}) });
+        const handle = await openDatabase({ url: first.target.url, entities: ENTITIES, ...(first.target.schema !== undefined ? { schema: first.target.schema } : {}) });
         try {
           const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(handle.db);
-          const expected = Object.keys(await migrationProvider(first.dialect).getMigrations()).sort();
+          const expected = Object.keys(await migrationProvider(first.dialect, ENTITIES).getMigrations()).sort();
           assert.ok(expected.length >= 2);
           assert.deepEqual(rows.rows.map((r) => r.name), expected);
         } finally {

@@ -38,6 +38,7 @@ function dataPlane(model: ModelBackend, records: AuditRecord[]): DataPlane {
     keys: { match: (presented: string) => (presented === 'the-key' ? { accountKey: 'acct', keyName: 'key1' } : undefined) },
     audit: new AuditRecorder({ record: (r) => records.push(r) }, { now: () => 0 }),
     model,
+    upstreams: { get: () => undefined },
   } as unknown as DataPlaneDeps;
   return new DataPlane(deps);
 }

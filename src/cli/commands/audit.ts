@@ -42,8 +42,17 @@ const COLUMNS: readonly Column<Json>[] = [
   { header: 'Surface', value: (r) => r['surface'] },
   { header: 'Operation', value: (r) => r['operation'] },
   { header: 'Principal', value: principalCell },
+  { header: 'Deployment', value: (r) => r['deployment'] ?? '' },
+  { header: 'Tokens', value: tokensCell },
   { header: 'Reason', value: (r) => r['reason'] },
 ];
+
+/** The Tokens cell: prompt+completion of an allowed model call, when it reported or was counted. */
+export function tokensCell(r: Json): string {
+  const prompt = r['promptTokens'];
+  const completion = r['completionTokens'];
+  return typeof prompt === 'number' && typeof completion === 'number' ? `${prompt}+${completion}` : '';
+}
 
 interface ListOptions {
   since?: string;

@@ -9,6 +9,7 @@ import type { Column } from '../output.js';
 import { printResult } from '../output.js';
 import type { GroupAndName } from '../resources.js';
 import { leaf, subscriptionOf } from '../resources.js';
+import { upstreamBody, withUpstreamFlags, type UpstreamFlags } from './upstream-flags.js';
 
 const COLUMNS: readonly Column<Json>[] = [
   { header: 'Name', value: (d) => d['name'] },
@@ -16,8 +17,12 @@ const COLUMNS: readonly Column<Json>[] = [
   { header: 'Version', value: (d) => pick(d, 'properties', 'model', 'version') },
   { header: 'Sku', value: (d) => pick(d, 'sku', 'name') },
   { header: 'Capacity', value: (d) => pick(d, 'sku', 'capacity') },
+  { header: 'Upstream', value: (d) => pick(d, 'properties', 'upstream', 'url') ?? '(simulator)' },
   { header: 'State', value: (d) => pick(d, 'properties', 'provisioningState') },
 ];
+
+type CreateFlags = DeploymentFlags & UpstreamFlags & { modelName: string; modelVersion: string; modelFormat: string; skuName: string; capacity: number };
+type UpdateFlags = DeploymentFlags & UpstreamFlags & { modelName?: string; modelVersion?: string; skuName?: string; capacity?: number };
 
 type DeploymentFlags = GroupAndName & { deploymentName: string };
 
@@ -37,19 +42,45 @@ export function registerDeploymentCommands(openai: Command): void {
   const deployment = nounCommand(openai, 'deployment', 'Model deployments of an account.');
   const api = API_VERSIONS.cognitive;
 
-  target(withNoWait(leaf(deployment, 'create', 'Create or update a model deployment.')), true)
+  withUpstreamFlags(target(withNoWait(leaf(deployment, 'create', 'Create or update a model deployment.')), true), false)
     .option('--model-name <name>', 'model name', 'gpt-4o-mini')
     .option('--model-version <version>', 'model version', '2024-07-18')
     .option('--model-format <format>', 'model format', 'OpenAI')
     .option('--sku-name <name>', 'deployment SKU', 'Standard')
     .option('--capacity <n>', 'capacity units', parsePositiveInt, 1)
     .action(
-      run(async (ctx, o: DeploymentFlags & { modelName: string; modelVersion: string; modelFormat: string; skuName: string; capacity: number }) => {
-        const body: Json = {
-          sku: { name: o.skuName, capacity: o.capacity },
-          properties: { model: { format: o.modelFormat, name: o.modelName, version: o.modelVersion } },
-        };
+      run(async (ctx, o: CreateFlags) => {
+        const properties: Json = { model: { format: o.modelFormat, name: o.modelName, version: o.modelVersion } };
+        const upstream = upstreamBody(o, undefined);
+        if (upstream !== undefined) properties['upstream'] = upstream;
+        const body: Json = { sku: { name: o.skuName, capacity: o.capacity }, properties };
         const d = asObject((await ctx.client().request('PUT', deploymentPath(ctx, o), api, body)).body);
+        printResult(ctx.format, d, [d], COLUMNS);
+      }),
+    );
+
+  // As az's generic update: read, change what the flags name, write back.
+  withUpstreamFlags(target(leaf(deployment, 'update', 'Change a model deployment: its model, capacity or upstream.'), true), true)
+    .option('--model-name <name>', 'model name')
+    .option('--model-version <version>', 'model version')
+    .option('--sku-name <name>', 'deployment SKU')
+    .option('--capacity <n>', 'capacity units', parsePositiveInt)
+    .action(
+      run(async (ctx, o: UpdateFlags) => {
+        const current = asObject((await ctx.client().request('GET', deploymentPath(ctx, o), api)).body);
+        const properties = asObject(current['properties'] ?? {});
+        const model = { ...asObject(properties['model'] ?? {}) };
+        if (o.modelName !== undefined) model['name'] = o.modelName;
+        if (o.modelVersion !== undefined) model['version'] = o.modelVersion;
+        const next: Json = { model };
+        if (properties['simulatedLatencyMs'] !== undefined) next['simulatedLatencyMs'] = properties['simulatedLatencyMs'];
+        const shown = properties['upstream'];
+        const upstream = upstreamBody(o, typeof shown === 'object' && shown !== null ? (shown as Json) : undefined);
+        if (upstream !== undefined) next['upstream'] = upstream;
+        const sku = { ...asObject(current['sku'] ?? {}) };
+        if (o.skuName !== undefined) sku['name'] = o.skuName;
+        if (o.capacity !== undefined) sku['capacity'] = o.capacity;
+        const d = asObject((await ctx.client().request('PUT', deploymentPath(ctx, o), api, { sku, properties: next })).body);
         printResult(ctx.format, d, [d], COLUMNS);
       }),
     );

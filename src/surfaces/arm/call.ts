@@ -7,6 +7,7 @@ import { audiencesFor } from '../../tokens/index.js';
 import { authenticateArm } from './auth.js';
 import { armErrors } from './errors.js';
 import { resourceEntity } from '../../resources/index.js';
+import { upstreamEntity, viewOf } from '../../upstreams/index.js';
 import { parseArmPath, pathSegments, type ArmTarget } from './path.js';
 import type { RenderContext } from './render.js';
 
@@ -53,6 +54,10 @@ export function armCall(request: FastifyRequest, reply: FastifyReply, deps: ArmP
     tenantId: deps.tenantId(),
     subscriptionId: deps.subscriptionId(),
     resource: (key) => deps.model.table(resourceEntity).get(key),
+    upstream: (key) => {
+      const upstream = deps.model.table(upstreamEntity).get(key);
+      return upstream && viewOf(upstream);
+    },
   };
   return { request, reply, caller, method: request.method, target, body: (body ?? {}) as Record<string, unknown>, query, ctx };
 }

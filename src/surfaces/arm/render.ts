@@ -5,6 +5,7 @@ import { identityType } from '../../resources/index.js';
 import { accountEndpointName } from '../../resources/index.js';
 import { idKey } from '../../resources/index.js';
 import type { RoleAssignment, RoleDefinition } from '../../rbac/index.js';
+import type { UpstreamView } from '../../upstreams/index.js';
 
 export interface RenderContext {
   /** The HTTPS origin the caller used, e.g. https://localhost:8443. */
@@ -12,6 +13,8 @@ export interface RenderContext {
   readonly tenantId: string;
   readonly subscriptionId: string;
   readonly resource: (key: string) => Resource | undefined;
+  /** A deployment's upstream as shown (never its key). */
+  readonly upstream: (deploymentKey: string) => UpstreamView | undefined;
 }
 
 /** The account's data-plane base URL: a path per account on the Keyless port (Azure: a subdomain per account). */
@@ -65,8 +68,10 @@ function renderProperties(resource: Resource, ctx: RenderContext): Record<string
       if (p['customSubDomainName'] !== undefined) out['customSubDomainName'] = p['customSubDomainName'];
       return out;
     }
-    case RESOURCE_TYPES.deployment:
-      return { ...p, provisioningState: 'Succeeded' };
+    case RESOURCE_TYPES.deployment: {
+      const upstream = ctx.upstream(resource.key);
+      return upstream ? { ...p, upstream, provisioningState: 'Succeeded' } : { ...p, provisioningState: 'Succeeded' };
+    }
     case RESOURCE_TYPES.site:
       return { ...p, state: 'Running', enabled: true, defaultHostName: `${resource.name.toLowerCase()}.keyless.local` };
     default:

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from '../../resources/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
 import type { AuditRecorder } from '../../audit/index.js';
-import type { ModelBackend, ModelChunks, ModelRequest } from '../../models/index.js';
+import type { ModelBackend, ModelChunks, ModelRequest, Usage } from '../../models/index.js';
+import { StreamUsageMeter, usageFromJson } from '../../models/index.js';
+import type { UpstreamRelay, UpstreamService } from '../../upstreams/index.js';
+import { forwardToUpstream, type RelayedAnswer } from './upstream-call.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
 import { DataPlaneError, dataPlaneErrors, toDataPlaneError } from './errors.js';
@@ -13,6 +16,8 @@ export interface DataPlaneDeps extends AuthenticateDeps {
   readonly rbac: RoleAssignmentService;
   readonly model: ModelBackend;
   readonly audit: AuditRecorder;
+  readonly upstreams: UpstreamService;
+  readonly relay: UpstreamRelay;
 }
 
 /** The request body as the listener received it. */
@@ -30,10 +35,14 @@ export interface DataPlaneCall extends DataPlaneRoute {
   readonly body: BodyInput;
 }
 
-/** What to answer: a JSON document, or server-sent events (the chunks, each sent as one `data:` line). */
+/**
+ * What to answer: a JSON document, server-sent events (the chunks, each sent
+ * as one `data:` line), or an upstream's stream relayed byte for byte.
+ */
 export type DataPlaneAnswer =
-  | { readonly status: number; readonly json: string }
-  | { readonly status: 200; readonly events: ModelChunks };
+  | { readonly status: number; readonly json: string; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly status: 200; readonly events: ModelChunks }
+  | RelayedAnswer;
 
 /** The largest request body the data plane reads. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -69,12 +78,16 @@ export class DataPlane {
       const deploymentName = call.v1 ? (typeof body['model'] === 'string' ? body['model'] : '') : (call.deployment ?? '');
       const deployment = deps.accounts.deployment(account, deploymentName);
       if (!deployment) throw dataPlaneErrors.deploymentNotFound();
-      this.audit(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action');
+      const spent = this.usageRecorder(call, account, caller, deployment.name);
+      const upstream = deps.upstreams.get(deployment.key);
+      if (upstream !== undefined) {
+        return forwardToUpstream(deps.relay, deps.upstreams, upstream, deployment, call.operation.kind, body, modelNameOf(deployment), spent).catch(upstreamErrorAnswer);
+      }
       const latency = deployment.properties['simulatedLatencyMs'];
       if (typeof latency === 'number' && latency > 0) {
-        return new Promise((resolve) => setTimeout(resolve, latency)).then(() => this.answerOrInputError(call, deployment, body));
+        return new Promise((resolve) => setTimeout(resolve, latency)).then(() => this.answerOrInputError(call, deployment, body, spent));
       }
-      return this.answerOrInputError(call, deployment, body);
+      return this.answerOrInputError(call, deployment, body, spent);
     } catch (error) {
       if (!(error instanceof DataPlaneError)) throw error;
       this.audit(call, account, caller, 'denied', error.reason);
@@ -82,20 +95,24 @@ export class DataPlane {
     }
   }
 
-  private answerOrInputError(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>): DataPlaneAnswer | Promise<DataPlaneAnswer> {
-    try {
-      const answer = this.answer(call, deployment, body);
-      return answer instanceof Promise ? answer.catch(inputErrorAnswer) : answer;
-    } catch (error) {
+  private answerOrInputError(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>, spent: (usage: Usage | undefined) => void): DataPlaneAnswer | Promise<DataPlaneAnswer> {
+    const refused = (error: unknown): DataPlaneAnswer => {
+      spent(undefined);
       return inputErrorAnswer(error);
+    };
+    try {
+      const answer = this.answer(call, deployment, body, spent);
+      return answer instanceof Promise ? answer.catch(refused) : answer;
+    } catch (error) {
+      return refused(error);
     }
   }
 
   /** Asks the backend; a ready answer (the simulator's) is returned as it is, without a tick. */
-  private answer(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>): DataPlaneAnswer | Promise<DataPlaneAnswer> {
+  private answer(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>, spent: (usage: Usage | undefined) => void): DataPlaneAnswer | Promise<DataPlaneAnswer> {
     const { model } = this.deps;
     const { kind } = call.operation;
-    const modelName = String((deployment.properties['model'] as Record<string, unknown> | undefined)?.['name'] ?? deployment.name);
+    const modelName = modelNameOf(deployment);
     const created = Math.floor(Date.now() / 1000);
     const id = kind === 'embeddings' ? '' : `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
     const request: ModelRequest = {
@@ -106,10 +123,35 @@ export class DataPlane {
     };
     if (kind !== 'embeddings' && body['stream'] === true) {
       const events = kind === 'chat' ? model.chatStream(request) : model.completionStream(request);
-      return events instanceof Promise ? events.then(streamAnswer) : streamAnswer(events);
+      const meter = new StreamUsageMeter(modelName, body);
+      return events instanceof Promise ? events.then((e) => streamAnswer(meteredEvents(e, meter, spent))) : streamAnswer(meteredEvents(events, meter, spent));
     }
     const json = kind === 'chat' ? model.chat(request) : kind === 'completions' ? model.completion(request) : model.embeddings(request);
-    return typeof json === 'string' ? { status: 200, json } : json.then(jsonAnswer);
+    if (typeof json === 'string') {
+      spent(usageFromJson(json));
+      return { status: 200, json };
+    }
+    return json.then((text) => {
+      spent(usageFromJson(text));
+      return jsonAnswer(text);
+    });
+  }
+
+  /**
+   * The allowed call's audit record, written once its answer is over, with
+   * the deployment and the tokens spent (a refused body spends none).
+   */
+  private usageRecorder(call: DataPlaneCall, account: Resource, caller: Caller, deployment: string): (usage: Usage | undefined) => void {
+    return (usage) => {
+      const token = caller.kind === 'token' ? caller.token : undefined;
+      this.deps.audit.recordUsage(
+        'openai', call.operation.template, account.id,
+        token ? token.objectId : null, token ? this.principalType(token.objectId) : null,
+        caller.kind === 'key' ? caller.keyName : null,
+        caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action', call.requestId,
+        deployment, usage,
+      );
+    };
   }
 
   /** Managed identities and applications are both service principals; the audit tells them apart. */
@@ -153,6 +195,40 @@ function parseBody(body: BodyInput): Record<string, unknown> {
 const unparsable = (detail: string): DataPlaneError => dataPlaneErrors.invalidRequest(`We could not parse the JSON body of your request. (${detail})`, null, null);
 
 const jsonAnswer = (json: string): DataPlaneAnswer => ({ status: 200, json });
+
+const modelNameOf = (deployment: Resource): string => String((deployment.properties['model'] as Record<string, unknown> | undefined)?.['name'] ?? deployment.name);
+
+/** The simulator's chunks, each seen by the meter on its way out; what was spent is recorded when the stream ends, however it ends. */
+function meteredEvents(events: ModelChunks, meter: StreamUsageMeter, spent: (usage: Usage | undefined) => void): ModelChunks {
+  if (Symbol.asyncIterator in events) {
+    return (async function* () {
+      try {
+        for await (const chunk of events) {
+          meter.chunk(chunk);
+          yield chunk;
+        }
+      } finally {
+        setImmediate(() => spent(meter.result()));
+      }
+    })();
+  }
+  return (function* () {
+    try {
+      for (const chunk of events) {
+        meter.chunk(chunk);
+        yield chunk;
+      }
+    } finally {
+      setImmediate(() => spent(meter.result()));
+    }
+  })();
+}
+
+/** An upstream's failure is Azure's 502/504; anything else is not expected. */
+function upstreamErrorAnswer(error: unknown): DataPlaneAnswer {
+  if (error instanceof DataPlaneError) return errorAnswer(error);
+  throw error;
+}
 const streamAnswer = (events: ModelChunks): DataPlaneAnswer => ({ status: 200, events });
 
 /** The model's refusal of the body (invalid input) as Azure's 400; anything else is not the caller's fault. */

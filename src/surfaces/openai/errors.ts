@@ -1,4 +1,5 @@
 import { ModelInputError } from '../../models/index.js';
+import type { RelayFailure } from '../../upstreams/index.js';
 
 /**
  * Azure OpenAI's three error shapes: Azure's envelope `{"error":{"code","message"}}`,
@@ -68,6 +69,11 @@ export const dataPlaneErrors = {
   invalidRequest: (message: string, param: string | null, code: string | null) =>
     new DataPlaneError(400, { kind: 'openai', message, param, code }, 'invalid request body'),
   internal: () => azure(500, 'InternalServerError', 'The server had an error while processing your request.', 'internal error'),
+  /** The deployment's upstream gave no usable answer: named by the deployment, never by the upstream's address. */
+  upstreamFailed: (deployment: string, failure: RelayFailure) =>
+    failure === 'timeout' || failure === 'firstByteTimeout'
+      ? azure(504, 'GatewayTimeout', `The model server of deployment '${deployment}' did not answer in time. Please retry later.`, `upstream ${failure}`)
+      : azure(502, 'BadGateway', `The model server of deployment '${deployment}' did not give a valid answer. Please retry later.`, `upstream ${failure}`),
 };
 
 /** The one mapping into the data plane: its own errors, and the model's refusal of a request (OpenAI's shape). Anything else is a 500. */

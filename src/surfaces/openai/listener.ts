@@ -112,10 +112,12 @@ function send(response: ServerResponse, requestId: string, answer: DataPlaneAnsw
       'x-request-id': requestId,
       'apim-request-id': requestId,
     };
+    if (answer.headers !== undefined) Object.assign(headers, answer.headers);
     if (close) headers['connection'] = 'close';
     response.writeHead(answer.status, headers).end(answer.json);
     return undefined;
   }
+  if ('bytes' in answer) return relay(response, requestId, answer);
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -123,6 +125,51 @@ function send(response: ServerResponse, requestId: string, answer: DataPlaneAnsw
     'apim-request-id': requestId,
   });
   return writeEvents(response, answer.events);
+}
+
+/**
+ * An upstream's stream, relayed chunk by chunk as it arrives: headers go out
+ * at once, each chunk is written before the next is read, and a slow reader
+ * holds the upstream back (backpressure). A caller that goes away aborts the
+ * upstream request; an upstream that fails mid-stream cuts the response.
+ */
+async function relay(response: ServerResponse, requestId: string, answer: Extract<DataPlaneAnswer, { bytes: AsyncIterable<Buffer> }>): Promise<void> {
+  response.writeHead(answer.status, {
+    'content-type': answer.contentType,
+    'cache-control': 'no-cache',
+    'x-request-id': requestId,
+    'apim-request-id': requestId,
+  });
+  response.flushHeaders();
+  const gone = (): void => {
+    if (!response.writableFinished) answer.abort();
+  };
+  response.once('close', gone);
+  try {
+    for await (const chunk of answer.bytes) {
+      if (!response.write(chunk)) await drained(response);
+      if (response.destroyed) break;
+    }
+    response.end();
+  } catch {
+    // Already answered in part: a cut response is all that can say so (the upstream's failure is in the audit).
+    response.destroy();
+  } finally {
+    response.off('close', gone);
+  }
+}
+
+/** Resolves when the response can take more, or has closed. */
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
 
 function fail(log: RawLogger, response: ServerResponse, requestId: string, error: unknown, close: boolean): void {

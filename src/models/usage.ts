@@ -1,0 +1,146 @@
+import { StringDecoder } from 'node:string_decoder';
+import { tokenizerForModel } from './tokenizer.js';
+
+/** Tokens a call spent. */
+export interface Usage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+const PROMPT_KEYS = ['"prompt_tokens"', '"input_tokens"'] as const;
+const COMPLETION_KEYS = ['"completion_tokens"', '"output_tokens"'] as const;
+
+/**
+ * The usage an OpenAI-compatible answer reports (chat, completions and
+ * embeddings' `prompt_tokens`/`completion_tokens`, the Responses API's
+ * `input_tokens`/`output_tokens`), read without parsing the whole document:
+ * the last occurrence of each field wins (usage comes last; nested details
+ * such as `prompt_tokens_details` are not these keys). Undefined when absent.
+ */
+export function usageFromJson(text: string): Usage | undefined {
+  const prompt = lastNumber(text, PROMPT_KEYS);
+  if (prompt === undefined) return undefined;
+  return { promptTokens: prompt, completionTokens: lastNumber(text, COMPLETION_KEYS) ?? 0 };
+}
+
+function lastNumber(text: string, keys: readonly string[]): number | undefined {
+  for (const key of keys) {
+    const at = text.lastIndexOf(key);
+    if (at === -1) continue;
+    let i = at + key.length;
+    while (text.charCodeAt(i) === 32) i++;
+    if (text[i] !== ':') continue;
+    i++;
+    while (text.charCodeAt(i) === 32) i++;
+    let n = 0;
+    let digits = 0;
+    for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) {
+      n = n * 10 + (c - 48);
+      digits++;
+    }
+    if (digits > 0) return n;
+  }
+  return undefined;
+}
+
+/** The prompt's tokens, roughly as the service counts them, from a request body of any operation (for streams that report no usage). */
+export function promptTokensOf(body: Readonly<Record<string, unknown>>, modelName: string): number {
+  const tok = tokenizerForModel(modelName);
+  let count = 0;
+  const add = (value: unknown): void => {
+    if (typeof value === 'string') count += tok.count(value);
+    else if (Array.isArray(value)) for (const item of value) add(item);
+    else if (typeof value === 'object' && value !== null) {
+      const part = value as Record<string, unknown>;
+      // Chat messages carry ~3 tokens of framing each, as OpenAI's cookbook counts them.
+      if ('role' in part) count += 3;
+      add(part['content'] ?? part['text']);
+    }
+  };
+  add(body['messages']);
+  add(body['prompt']);
+  add(body['input']);
+  add(body['instructions']);
+  return count;
+}
+
+/**
+ * Watches a streamed answer go by, as SSE bytes (an upstream's) or as chunk
+ * objects (the simulator's), to learn what it spent: the usage a chunk
+ * reports, or else the streamed text counted with the model's tokenizer.
+ */
+export class StreamUsageMeter {
+  private usage: Usage | undefined;
+  private readonly texts: string[] = [];
+  private readonly decoder = new StringDecoder('utf8');
+  private partial = '';
+
+  constructor(
+    private readonly modelName: string,
+    private readonly body: Readonly<Record<string, unknown>>,
+  ) {}
+
+  /** A piece of an SSE stream; lines may be split across pieces. */
+  bytes(chunk: Buffer): void {
+    const text = this.partial + this.decoder.write(chunk);
+    let start = 0;
+    for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+      this.line(text.slice(start, end));
+      start = end + 1;
+    }
+    this.partial = text.slice(start);
+  }
+
+  /** One chunk object as the simulator streams it. */
+  chunk(chunk: Readonly<Record<string, unknown>>): void {
+    const usage = chunk['usage'];
+    if (typeof usage === 'object' && usage !== null) {
+      const u = usage as Record<string, unknown>;
+      if (typeof u['prompt_tokens'] === 'number') {
+        this.usage = { promptTokens: u['prompt_tokens'], completionTokens: typeof u['completion_tokens'] === 'number' ? u['completion_tokens'] : 0 };
+      }
+    }
+    collectText(chunk, this.texts);
+  }
+
+  /** What the stream spent, so far (a cut stream spent what it sent). */
+  result(): Usage {
+    if (this.usage !== undefined) return this.usage;
+    const tok = tokenizerForModel(this.modelName);
+    return { promptTokens: promptTokensOf(this.body, this.modelName), completionTokens: tok.count(this.texts.join('')) };
+  }
+
+  private line(raw: string): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (!line.startsWith('data:')) return;
+    const data = line.slice(line.charCodeAt(5) === 32 ? 6 : 5);
+    if (data === '[DONE]' || data === '') return;
+    if (data.includes('"usage"')) {
+      const usage = usageFromJson(data);
+      if (usage !== undefined) this.usage = usage;
+    }
+    // Only text-bearing chunks are parsed, for the count when no usage comes.
+    if (this.usage === undefined && (data.includes('"content"') || data.includes('"text"') || data.includes('"delta"'))) {
+      try {
+        collectText(JSON.parse(data) as Record<string, unknown>, this.texts);
+      } catch {
+        // Not JSON: nothing to count.
+      }
+    }
+  }
+}
+
+/** The generated text in one chunk: chat deltas, completions' text, the Responses API's text deltas. */
+function collectText(chunk: Readonly<Record<string, unknown>>, into: string[]): void {
+  if (chunk['type'] === 'response.output_text.delta' && typeof chunk['delta'] === 'string') {
+    into.push(chunk['delta']);
+    return;
+  }
+  const choices = chunk['choices'];
+  if (!Array.isArray(choices)) return;
+  for (const choice of choices as Record<string, unknown>[]) {
+    const delta = choice['delta'] as Record<string, unknown> | undefined;
+    if (typeof delta?.['content'] === 'string') into.push(delta['content']);
+    else if (typeof choice['text'] === 'string') into.push(choice['text']);
+  }
+}

@@ -1,0 +1,64 @@
+import type { Resource } from '../../resources/index.js';
+import type { Upstream, UpstreamRelay, UpstreamService } from '../../upstreams/index.js';
+import { StreamUsageMeter, usageFromJson, type Usage } from '../../models/index.js';
+import type { Operation } from './operations.js';
+import { dataPlaneErrors } from './errors.js';
+
+/** Where each operation goes under the upstream's base URL. */
+const UPSTREAM_PATHS: Readonly<Record<Operation['kind'], string>> = {
+  chat: '/chat/completions',
+  completions: '/completions',
+  embeddings: '/embeddings',
+};
+
+/** An upstream's answer, as the data plane hands it to the listener. */
+export type RelayedAnswer =
+  | { readonly status: number; readonly json: string; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly status: number; readonly bytes: AsyncIterable<Buffer>; readonly contentType: string; readonly abort: () => void };
+
+/** What the call spent, once its answer is over (undefined when the upstream reported nothing usable). */
+export type UsageSink = (usage: Usage | undefined) => void;
+
+/**
+ * Forwards one allowed call to the deployment's upstream: the caller's body
+ * with `model` replaced by the upstream's model name, Keyless's own key for
+ * the upstream, nothing of the caller's credentials. Failures become Azure's
+ * 502/504 naming the deployment, never the upstream's address.
+ */
+export async function forwardToUpstream(
+  relay: UpstreamRelay,
+  upstreams: UpstreamService,
+  upstream: Upstream,
+  deployment: Resource,
+  kind: Operation['kind'],
+  body: Readonly<Record<string, unknown>>,
+  modelName: string,
+  spent: UsageSink,
+): Promise<RelayedAnswer> {
+  const stream = kind !== 'embeddings' && body['stream'] === true;
+  const call = relay.post(upstream, UPSTREAM_PATHS[kind], JSON.stringify({ ...body, model: upstream.model }), upstreams.keyOf(upstream), stream);
+  const outcome = await call.outcome;
+  switch (outcome.kind) {
+    case 'failed':
+      spent(undefined);
+      throw dataPlaneErrors.upstreamFailed(deployment.name, outcome.failure);
+    case 'json':
+      spent(outcome.status < 300 ? usageFromJson(outcome.text) : undefined);
+      return { status: outcome.status, json: outcome.text, headers: outcome.headers };
+    case 'stream':
+      return { status: outcome.status, contentType: outcome.contentType, bytes: metered(outcome.body, new StreamUsageMeter(modelName, body), spent), abort: call.abort };
+  }
+}
+
+/** The relayed bytes, each passed on before it is looked at; what was spent is known when the stream ends, however it ends. */
+async function* metered(body: AsyncIterable<Buffer>, meter: StreamUsageMeter, spent: UsageSink): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of body) {
+      yield chunk;
+      meter.bytes(chunk);
+    }
+  } finally {
+    // After the caller's response has ended: counting may load a tokenizer, which must not hold up the last bytes.
+    setImmediate(() => spent(meter.result()));
+  }
+}

@@ -1,0 +1,168 @@
+import { Agent, errors } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { Upstream } from './model.js';
+
+/** What the upstream answered, judged: a JSON document, a stream of bytes, or a failure Keyless answers for it. */
+export type RelayOutcome =
+  | { readonly kind: 'json'; readonly status: number; readonly text: string; readonly headers: RelayedHeaders }
+  | { readonly kind: 'stream'; readonly status: number; readonly contentType: string; readonly body: AsyncIterable<Buffer>; readonly headers: RelayedHeaders }
+  | { readonly kind: 'failed'; readonly failure: RelayFailure };
+
+/** The upstream's headers that reach the caller: only the retry hints of a 429. */
+export type RelayedHeaders = Readonly<Record<string, string>>;
+
+/**
+ * Why an upstream gave no usable answer. Only these words reach the audit;
+ * the caller sees Azure's 502/504, which never names the upstream's address.
+ */
+export type RelayFailure =
+  | 'unreachable'
+  | 'reset'
+  | 'firstByteTimeout'
+  | 'timeout'
+  | 'notJson'
+  | 'redirect'
+  | 'serverError'
+  | 'refusedCredentials';
+
+/** One forwarded call: started, with a way to stop it (the caller went away) and to learn when it is over. */
+export interface RelayCall {
+  readonly outcome: Promise<RelayOutcome>;
+  /** Aborts the upstream request (its connection is closed if an answer was under way). */
+  abort(): void;
+}
+
+const EMPTY: RelayedHeaders = Object.freeze({});
+
+/** Where an upstream's base URL sends requests, parsed once per URL. */
+interface Target {
+  readonly origin: string;
+  readonly basePath: string;
+}
+
+/**
+ * Forwards data-plane calls to upstreams over pooled keep-alive connections
+ * (one undici Agent: a pool per origin). Never follows redirects, never sends
+ * the caller's credentials (only the upstream's own key), and bounds each
+ * call by the upstream's two timeouts: to the response headers, and for the
+ * whole answer.
+ */
+export class UpstreamRelay {
+  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 512, connect: { timeout: 10_000 } });
+  private readonly targets = new Map<string, Target>();
+
+  /** POSTs `body` to `{url}{path}` (e.g. '/chat/completions'). `key` is the upstream's own, when it has one. */
+  post(upstream: Upstream, path: string, body: string, key: string | undefined, stream: boolean): RelayCall {
+    const controller = new AbortController();
+    const target = this.target(upstream.url);
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' };
+    if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, upstream.timeoutMs);
+    const done = () => clearTimeout(timer);
+    const outcome = this.agent
+      .request({
+        origin: target.origin,
+        path: `${target.basePath}${path}`,
+        method: 'POST',
+        headers,
+        body,
+        signal: controller.signal,
+        headersTimeout: upstream.firstByteTimeoutMs,
+        bodyTimeout: upstream.timeoutMs,
+      })
+      .then(
+        (answer) => judge(answer, stream, done, () => timedOut),
+        (error: unknown): RelayOutcome => {
+          done();
+          return { kind: 'failed', failure: timedOut ? 'timeout' : failureOf(error) };
+        },
+      );
+    return { outcome, abort: () => controller.abort() };
+  }
+
+  async close(): Promise<void> {
+    // In-flight relays end with the servers that carry them: nothing is left to wait for.
+    await this.agent.destroy();
+  }
+
+  private target(url: string): Target {
+    let target = this.targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, basePath: parsed.pathname.replace(/\/+$/, '') };
+      this.targets.set(url, target);
+    }
+    return target;
+  }
+}
+
+/** Sorts the upstream's answer: JSON or a stream to relay, or a failure (its body is then drained and dropped). */
+async function judge(answer: Dispatcher.ResponseData, stream: boolean, done: () => void, timedOut: () => boolean): Promise<RelayOutcome> {
+  const status = answer.statusCode;
+  const contentType = header(answer.headers['content-type']) ?? '';
+  const fail = async (failure: RelayFailure): Promise<RelayOutcome> => {
+    done();
+    answer.body.resume();
+    return { kind: 'failed', failure };
+  };
+  if (status >= 300 && status < 400) return fail('redirect');
+  // The upstream refusing Keyless's own key is Keyless's problem, not the caller's credential.
+  if (status === 401 || status === 403) return fail('refusedCredentials');
+  if (status >= 500) return fail('serverError');
+  const headers = status === 429 ? retryHeaders(answer.headers) : EMPTY;
+  if (stream && status === 200 && contentType.startsWith('text/event-stream')) {
+    return { kind: 'stream', status, contentType, body: relayed(answer.body, done, timedOut), headers };
+  }
+  if (!contentType.includes('json')) return fail('notJson');
+  try {
+    const text = await answer.body.text();
+    done();
+    return { kind: 'json', status, text, headers };
+  } catch (error) {
+    done();
+    return { kind: 'failed', failure: timedOut() ? 'timeout' : failureOf(error) };
+  }
+}
+
+/** The body's chunks as they arrive; the overall timer stops when the body ends, however it ends. */
+async function* relayed(body: AsyncIterable<Buffer>, done: () => void, timedOut: () => boolean): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (error) {
+    throw new RelayStreamError(timedOut() ? 'timeout' : failureOf(error));
+  } finally {
+    done();
+  }
+}
+
+/** A stream cut after its first bytes: the caller's response can only be cut too. */
+export class RelayStreamError extends Error {
+  constructor(readonly failure: RelayFailure) {
+    super(`upstream stream failed: ${failure}`);
+  }
+}
+
+function retryHeaders(headers: Dispatcher.ResponseData['headers']): RelayedHeaders {
+  const out: Record<string, string> = {};
+  const after = header(headers['retry-after']);
+  const afterMs = header(headers['retry-after-ms']);
+  if (after !== undefined) out['retry-after'] = after;
+  if (afterMs !== undefined) out['retry-after-ms'] = afterMs;
+  return out;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function failureOf(error: unknown): RelayFailure {
+  if (error instanceof errors.HeadersTimeoutError || error instanceof errors.ConnectTimeoutError) return 'firstByteTimeout';
+  if (error instanceof errors.BodyTimeoutError) return 'timeout';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'unreachable';
+  return 'reset';
+}
