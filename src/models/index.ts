@@ -5,3 +5,4 @@ export { CachingSimulator } from './simulator-backend.js';
 export { encodingForModel, type EncodingName } from './tokenizer.js';
 export { defaultDimensions } from './embeddings.js';
 export type { Awaitable, CallContext, ChatChoice, ChatResult, ChatUsage, ModelBackend, ModelChunks, ModelRequest } from './types.js';
+export { MODEL_CATALOG, defaultModelVersion, findModel, modelById, type CatalogModel, type ModelOperation } from './catalog.js';

@@ -6,6 +6,7 @@ import type { HostSecretService } from './host-secrets.js';
 import type { Resource } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { resourceErrors } from './errors.js';
+import { namesUpstream, resolveDeploymentModel } from './deployment-model.js';
 
 export interface TypeContext {
   readonly directory: DirectoryService;
@@ -124,8 +125,9 @@ const deployment: ResourceTypeHandler = {
     if (latency !== undefined && (typeof latency !== 'number' || !Number.isInteger(latency) || latency < 0 || latency > 60_000)) {
       throw resourceErrors.invalidContent("The 'properties.simulatedLatencyMs' property must be an integer from 0 to 60000.");
     }
+    // A PATCH that leaves the model alone keeps it as stored, even if the catalog no longer lists it.
     const properties: Record<string, unknown> = {
-      model: { format: typeof m['format'] === 'string' ? m['format'] : 'OpenAI', name: m['name'], version: typeof m['version'] === 'string' ? m['version'] : '1' },
+      model: mode === 'patch' && given['model'] === undefined ? m : resolveDeploymentModel(m, namesUpstream(given, existing)),
     };
     if (latency !== undefined) properties['simulatedLatencyMs'] = latency;
     const sku = body.sku === undefined ? (existing?.sku ?? { name: 'Standard', capacity: 1 }) : objectOrEmpty(body.sku, 'sku');

@@ -39,15 +39,15 @@ export function registerDeploymentCommands(openai: Command): void {
 
   target(withNoWait(leaf(deployment, 'create', 'Create or update a model deployment.')), true)
     .option('--model-name <name>', 'model name', 'gpt-4o-mini')
-    .option('--model-version <version>', 'model version', '2024-07-18')
+    .option('--model-version <version>', "model version (default: the model's default version)")
     .option('--model-format <format>', 'model format', 'OpenAI')
     .option('--sku-name <name>', 'deployment SKU', 'Standard')
     .option('--capacity <n>', 'capacity units', parsePositiveInt, 1)
     .action(
-      run(async (ctx, o: DeploymentFlags & { modelName: string; modelVersion: string; modelFormat: string; skuName: string; capacity: number }) => {
+      run(async (ctx, o: DeploymentFlags & { modelName: string; modelVersion?: string; modelFormat: string; skuName: string; capacity: number }) => {
         const body: Json = {
           sku: { name: o.skuName, capacity: o.capacity },
-          properties: { model: { format: o.modelFormat, name: o.modelName, version: o.modelVersion } },
+          properties: { model: { format: o.modelFormat, name: o.modelName, ...(o.modelVersion === undefined ? {} : { version: o.modelVersion }) } },
         };
         const d = asObject((await ctx.client().request('PUT', deploymentPath(ctx, o), api, body)).body);
         printResult(ctx.format, d, [d], COLUMNS);
