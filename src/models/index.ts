@@ -6,3 +6,4 @@ export { encodingForModel, type EncodingName } from './tokenizer.js';
 export { defaultDimensions } from './embeddings.js';
 export type { Awaitable, CallContext, ChatChoice, ChatResult, ChatUsage, ModelBackend, ModelChunks, ModelRequest } from './types.js';
 export { StreamUsageMeter, promptTokensOf, usageFromJson, type Usage } from './usage.js';
+export { MODEL_CATALOG, defaultModelVersion, findModel, modelById, type CatalogModel, type ModelOperation } from './catalog.js';

@@ -39,6 +39,9 @@ export const resourceErrors = {
   invalidKeyName: (keyName: string) =>
     new InvalidInputError('InvalidKeyName', `The key name '${keyName}' is invalid. It must be Key1 or Key2.`),
   conflict: (message: string) => new ConflictError('Conflict', message),
+  /** Azure's wording as of 2026 (its older one read 'Format: OpenAI, Name: …, Version: …'). */
+  deploymentModelNotSupported: (format: string, name: string, version: string) =>
+    new InvalidInputError('DeploymentModelNotSupported', `The model 'Format:${format},Name:${name},Version:${version}' of account deployment is not supported.`),
   groupLocationConflict: (asked: string, existing: string) =>
     new ConflictError('InvalidResourceGroupLocation', `Invalid resource group location '${asked}'. The Resource group already exists in location '${existing}'.`),
 };

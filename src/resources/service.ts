@@ -140,7 +140,7 @@ export class ResourceService {
       }
       const existing = await writer.get(resourceEntity, idKey(id));
       if (mode === 'patch' && !existing) throw resourceErrors.resourceNotFound(handler.type, name, address.group);
-      const prepared = handler.prepare({ kind: body.kind, sku: body.sku, properties: body.properties }, existing, mode);
+      const prepared = handler.prepare({ kind: body.kind, sku: body.sku, properties: body.properties }, existing, mode, this.typeContext());
       const location = parent
         ? parent.location
         : body.location === undefined || body.location === null

@@ -8,6 +8,7 @@ import { parseUpstreamSpec } from '../upstreams/index.js';
 import type { Resource } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { resourceErrors } from './errors.js';
+import { resolveDeploymentModel } from './deployment-model.js';
 
 export interface TypeContext {
   readonly directory: DirectoryService;
@@ -37,7 +38,7 @@ export interface ResourceTypeHandler {
   readonly type: string;
   readonly parentType: string | undefined;
   readonly hasIdentity: boolean;
-  prepare(body: BodyParts, existing: Resource | undefined, mode: 'put' | 'patch'): Prepared;
+  prepare(body: BodyParts, existing: Resource | undefined, mode: 'put' | 'patch', ctx: TypeContext): Prepared;
   /** Runs in the creating transaction; returns properties to add. */
   onCreate(ctx: TypeContext, writer: Writer, resource: Resource): Promise<Record<string, unknown>>;
   /** Runs in the deleting transaction, before the row goes. */
@@ -120,7 +121,7 @@ const deployment: ResourceTypeHandler = {
   type: RESOURCE_TYPES.deployment,
   parentType: RESOURCE_TYPES.account,
   hasIdentity: false,
-  prepare(body, existing, mode) {
+  prepare(body, existing, mode, ctx) {
     const given = objectOrEmpty(body.properties, 'properties');
     const base = mode === 'patch' ? { ...(existing?.properties ?? {}) } : {};
     const model = given['model'] ?? base['model'];
@@ -132,13 +133,15 @@ const deployment: ResourceTypeHandler = {
     if (latency !== undefined && (typeof latency !== 'number' || !Number.isInteger(latency) || latency < 0 || latency > 60_000)) {
       throw resourceErrors.invalidContent("The 'properties.simulatedLatencyMs' property must be an integer from 0 to 60000.");
     }
+    // A PUT replaces the deployment, upstream included; a PATCH without one keeps it.
+    const upstream = parseUpstreamSpec(given['upstream']) ?? (mode === 'put' ? null : undefined);
+    const hasUpstream = upstream === undefined ? existing !== undefined && ctx.upstreams.get(existing.key) !== undefined : upstream !== null;
+    // A PATCH that leaves the model alone keeps it as stored, even if the catalog no longer lists it.
     const properties: Record<string, unknown> = {
-      model: { format: typeof m['format'] === 'string' ? m['format'] : 'OpenAI', name: m['name'], version: typeof m['version'] === 'string' ? m['version'] : '1' },
+      model: mode === 'patch' && given['model'] === undefined ? m : resolveDeploymentModel(m, hasUpstream),
     };
     if (latency !== undefined) properties['simulatedLatencyMs'] = latency;
     const sku = body.sku === undefined ? (existing?.sku ?? { name: 'Standard', capacity: 1 }) : objectOrEmpty(body.sku, 'sku');
-    // A PUT replaces the deployment, upstream included; a PATCH without one keeps it.
-    const upstream = parseUpstreamSpec(given['upstream']) ?? (mode === 'put' ? null : undefined);
     const modelName = m['name'] as string;
     return {
       kind: null,

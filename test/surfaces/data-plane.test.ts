@@ -93,13 +93,14 @@ describe('data plane: paths', () => {
     assertCompletion(await raw('POST', `../${endpoint.split('/').at(-2)?.toUpperCase()}/openai/deployments/chat/chat/completions${Q}`, { 'api-key': key, 'content-type': 'application/json' }, [JSON.stringify(CHAT)]));
   });
 
-  test('api-version may be empty or percent-encoded, and is not needed on /openai/v1', async () => {
-    assertCompletion(await chat('openai/deployments/chat/chat/completions?api-version', JSON.stringify(CHAT)));
+  test('api-version may be percent-encoded; missing, empty or unknown is 404; it is not needed on /openai/v1', async () => {
     assertCompletion(await chat('openai/deployments/chat/chat/completions?x=1&api%2Dversion=2024-10-21', JSON.stringify(CHAT)));
-    const missing = await chat('openai/deployments/chat/chat/completions?apiversion=1', JSON.stringify(CHAT));
-    assert.equal(missing.status, 404);
-    assert.deepEqual(JSON.parse(missing.text), { error: { code: '404', message: 'Resource not found' } });
-    assertRequestIds(missing);
+    for (const query of ['?apiversion=1', '?api-version', '?api-version=', '?api-version=2024-10-22', '?api-version=1']) {
+      const refused = await chat(`openai/deployments/chat/chat/completions${query}`, JSON.stringify(CHAT));
+      assert.equal(refused.status, 404, query);
+      assert.deepEqual(JSON.parse(refused.text), { error: { code: '404', message: 'Resource not found' } });
+      assertRequestIds(refused);
+    }
     assertCompletion(await chat('openai/v1/chat/completions', JSON.stringify({ ...CHAT, model: 'chat' })));
   });
 
@@ -107,9 +108,9 @@ describe('data plane: paths', () => {
     const get = await raw('GET', `openai/deployments/chat/chat/completions${Q}`, { 'api-key': key });
     assert.equal(get.status, 404);
     assert.deepEqual(JSON.parse(get.text), NOT_FOUND);
-    const images = await chat(`openai/deployments/chat/images/generations${Q}`, JSON.stringify(CHAT));
-    assert.equal(images.status, 404);
-    assert.deepEqual(JSON.parse(images.text), NOT_FOUND);
+    const unknown = await chat(`openai/deployments/chat/images/variations${Q}`, JSON.stringify(CHAT));
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(JSON.parse(unknown.text), NOT_FOUND);
     const proto = await chat(`openai/deployments/chat/constructor${Q}`, JSON.stringify(CHAT));
     assert.equal(proto.status, 404);
     const bad = await chat(`openai/deployments/ch%zzat/chat/completions${Q}`, JSON.stringify(CHAT));

@@ -45,7 +45,7 @@ describe('data-plane routes', () => {
       '/accounts',
       '/accounts/a/openai',
       '/accounts/a/openai/deployments/d',
-      '/accounts/a/openai/deployments/d/images/generations',
+      '/accounts/a/openai/deployments/d/images/variations',
       '/accounts/a/openai/deployments/d/constructor',
       '/accounts/a/openai/deployments/d/__proto__',
       '/accounts/a/openai/v1/models',

@@ -21,7 +21,7 @@ const COLUMNS: readonly Column<Json>[] = [
   { header: 'State', value: (d) => pick(d, 'properties', 'provisioningState') },
 ];
 
-type CreateFlags = DeploymentFlags & UpstreamFlags & { modelName: string; modelVersion: string; modelFormat: string; skuName: string; capacity: number };
+type CreateFlags = DeploymentFlags & UpstreamFlags & { modelName: string; modelVersion?: string; modelFormat: string; skuName: string; capacity: number };
 type UpdateFlags = DeploymentFlags & UpstreamFlags & { modelName?: string; modelVersion?: string; skuName?: string; capacity?: number };
 
 type DeploymentFlags = GroupAndName & { deploymentName: string };
@@ -44,13 +44,13 @@ export function registerDeploymentCommands(openai: Command): void {
 
   withUpstreamFlags(target(withNoWait(leaf(deployment, 'create', 'Create or update a model deployment.')), true), false)
     .option('--model-name <name>', 'model name', 'gpt-4o-mini')
-    .option('--model-version <version>', 'model version', '2024-07-18')
+    .option('--model-version <version>', "model version (default: the model's default version)")
     .option('--model-format <format>', 'model format', 'OpenAI')
     .option('--sku-name <name>', 'deployment SKU', 'Standard')
     .option('--capacity <n>', 'capacity units', parsePositiveInt, 1)
     .action(
       run(async (ctx, o: CreateFlags) => {
-        const properties: Json = { model: { format: o.modelFormat, name: o.modelName, version: o.modelVersion } };
+        const properties: Json = { model: { format: o.modelFormat, name: o.modelName, ...(o.modelVersion === undefined ? {} : { version: o.modelVersion }) } };
         const upstream = upstreamBody(o, undefined);
         if (upstream !== undefined) properties['upstream'] = upstream;
         const body: Json = { sku: { name: o.skuName, capacity: o.capacity }, properties };

@@ -27,6 +27,13 @@ export class AccountIndex {
     return this.resources.get(`${account.key}/deployments/${name.toLowerCase()}`);
   }
 
+  /** An account's deployments, in name order (the data-plane listing; not on the hot path). */
+  deployments(account: Resource): Resource[] {
+    const found: Resource[] = [];
+    for (const resource of this.resources.values()) if (resource.parentKey === account.key) found.push(resource);
+    return found.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
   private rebuild(): void {
     const next = new Map<string, Resource>();
     for (const resource of this.resources.values()) {

@@ -10,6 +10,8 @@ import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
 import { DataPlaneError, dataPlaneErrors, toDataPlaneError } from './errors.js';
 import type { DataPlaneRoute } from './route.js';
+import { answerOther, isOtherOperation, operationRefusal } from './other-answers.js';
+import type { ApiVersionRefusal } from './api-versions.js';
 
 export interface DataPlaneDeps extends AuthenticateDeps {
   readonly accounts: AccountIndex;
@@ -69,10 +71,17 @@ export class DataPlane {
     try {
       if (!account) throw dataPlaneErrors.resourceNotFound('unknown account');
       if (!call.v1 && !call.hasApiVersion) throw dataPlaneErrors.resourceNotFound('no api-version');
+      if (call.apiVersionRefusal !== undefined) throw apiVersionError(call.apiVersionRefusal);
       caller = authenticate(call.headers, account, deps, call.v1);
+      if (call.operation.kind === 'notServed') throw dataPlaneErrors.resourceNotFound(`Keyless does not serve ${call.operation.template}`);
       if (caller.kind === 'token') {
         const decision = deps.rbac.authorize(caller.token.objectId, call.operation.dataAction, 'dataAction', account.id);
         if (!decision.allowed) throw dataPlaneErrors.permissionDenied(caller.token.objectId, call.operation.dataAction, call.operation.template, decision.reason);
+      }
+      if (isOtherOperation(call.operation)) {
+        const answer = answerOther(call, account, deps.accounts, (d) => deps.upstreams.get(d.key) !== undefined);
+        this.audit(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action');
+        return answer;
       }
       const body = parseBody(call.body);
       const deploymentName = call.v1 ? (typeof body['model'] === 'string' ? body['model'] : '') : (call.deployment ?? '');
@@ -83,6 +92,8 @@ export class DataPlane {
       if (upstream !== undefined) {
         return forwardToUpstream(deps.relay, deps.upstreams, upstream, deployment, call.operation.kind, body, modelNameOf(deployment), spent).catch(upstreamErrorAnswer);
       }
+      const refusal = operationRefusal(call.operation, deployment);
+      if (refusal) throw refusal;
       const latency = deployment.properties['simulatedLatencyMs'];
       if (typeof latency === 'number' && latency > 0) {
         return new Promise((resolve) => setTimeout(resolve, latency)).then(() => this.answerOrInputError(call, deployment, body, spent));
@@ -237,6 +248,9 @@ function inputErrorAnswer(error: unknown): DataPlaneAnswer {
   if (refused) return errorAnswer(refused);
   throw error;
 }
+
+const apiVersionError = (refusal: ApiVersionRefusal): DataPlaneError =>
+  refusal === 'unsupported' ? dataPlaneErrors.apiVersionNotSupported() : dataPlaneErrors.resourceNotFound('unsupported api-version');
 
 /** Error bodies are small and rare: serialised per answer. */
 function errorAnswer(error: DataPlaneError): DataPlaneAnswer {

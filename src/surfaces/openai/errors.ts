@@ -68,6 +68,16 @@ export const dataPlaneErrors = {
     ),
   invalidRequest: (message: string, param: string | null, code: string | null) =>
     new DataPlaneError(400, { kind: 'openai', message, param, code }, 'invalid request body'),
+  /** Azure's answer for an operation the deployment's model cannot do (e.g. chat on an embeddings model). */
+  operationNotSupported: (operation: string, model: string) =>
+    azure(
+      400,
+      'OperationNotSupported',
+      `The ${operation} operation does not work with the specified model, ${model}. Please choose different model and try again. You can learn more about which models can be used with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.`,
+      `the model ${model} does not serve ${operation}`,
+    ),
+  /** A dated api-version on the v1 API (or an unknown value there). */
+  apiVersionNotSupported: () => azure(400, 'BadRequest', 'API version not supported', 'unsupported api-version'),
   internal: () => azure(500, 'InternalServerError', 'The server had an error while processing your request.', 'internal error'),
   /** The deployment's upstream gave no usable answer: named by the deployment, never by the upstream's address. */
   upstreamFailed: (deployment: string, failure: RelayFailure) =>

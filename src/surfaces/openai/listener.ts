@@ -20,24 +20,28 @@ const INTERNAL_ERROR = JSON.stringify(dataPlaneErrors.internal().body());
  * Keyless, and the framework's per-request work (routing tables, hooks,
  * reply objects, serialisers) cost more than all of Keyless's checks
  * together (docs/performance.md). Takes only the paths it serves (POST to an
- * operation of an account); everything else goes to the framework.
+ * operation of an account, the catalog's GETs, the APIs it refuses);
+ * everything else goes to the framework.
  */
 export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
   // Clients call the same few URLs over and over: each is parsed once.
   const routes = new Map<string, DataPlaneRoute>();
-  const routeOf = (url: string): DataPlaneRoute | undefined => {
-    let route = routes.get(url);
+  // Other methods (the catalog's GETs, the APIs Keyless does not serve) are keyed by method and URL.
+  const otherRoutes = new Map<string, DataPlaneRoute>();
+  const routeOf = (method: string, url: string): DataPlaneRoute | undefined => {
+    const cache = method === 'POST' ? routes : otherRoutes;
+    const key = method === 'POST' ? url : `${method} ${url}`;
+    let route = cache.get(key);
     if (route === undefined) {
-      route = matchDataPlaneRoute(url);
+      route = matchDataPlaneRoute(url, method);
       if (route === undefined) return undefined;
-      if (routes.size >= MAX_ROUTES) routes.clear();
-      routes.set(url, route);
+      if (cache.size >= MAX_ROUTES) cache.clear();
+      cache.set(key, route);
     }
     return route;
   };
   return (request, response, log) => {
-    if (request.method !== 'POST') return false;
-    const route = routeOf(request.url ?? '/');
+    const route = routeOf(request.method ?? 'GET', request.url ?? '/');
     if (route === undefined) return false;
     const requestId = randomUUID();
     const started = VERBOSE_LEVELS.has(log.level) ? performance.now() : -1;
@@ -75,6 +79,8 @@ function call(route: DataPlaneRoute, requestId: string, request: IncomingMessage
     operation: route.operation,
     v1: route.v1,
     hasApiVersion: route.hasApiVersion,
+    apiVersionRefusal: route.apiVersionRefusal,
+    itemId: route.itemId,
     headers: request.headers,
     body,
   };

@@ -1,4 +1,6 @@
 import { DEPLOYMENT_OPERATIONS, V1_OPERATIONS, type Operation } from './operations.js';
+import { matchOtherRoute } from './other-operations.js';
+import { judgeApiVersion, type ApiVersionRefusal } from './api-versions.js';
 
 /** A data-plane path, resolved. */
 export interface DataPlaneRoute {
@@ -8,6 +10,10 @@ export interface DataPlaneRoute {
   readonly operation: Operation;
   readonly v1: boolean;
   readonly hasApiVersion: boolean;
+  /** Why the api-version is refused, judged once per URL (api-versions.ts); undefined when it is fine. */
+  readonly apiVersionRefusal?: ApiVersionRefusal | undefined;
+  /** The model id of `GET /openai/models/{model-id}`. */
+  readonly itemId?: string | undefined;
 }
 
 const ACCOUNTS_PREFIX = /^\/+accounts\//i;
@@ -20,7 +26,7 @@ const ACCOUNTS_PREFIX = /^\/+accounts\//i;
  * and kept in their case. Anything else is undefined, for the next handler
  * (which also answers a path that cannot be percent-decoded).
  */
-export function matchDataPlaneRoute(url: string): DataPlaneRoute | undefined {
+export function matchDataPlaneRoute(url: string, method = 'POST'): DataPlaneRoute | undefined {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   // Cheap rejection first: every other path on the port goes by here.
@@ -28,31 +34,48 @@ export function matchDataPlaneRoute(url: string): DataPlaneRoute | undefined {
   const segments = path.split('/').filter((s) => s !== '');
   if (segments.length < 4 || segments[2]?.toLowerCase() !== 'openai') return undefined;
   const third = segments[3]?.toLowerCase();
-  let v1: boolean;
+  let v1 = false;
   let deployment: string | undefined;
-  let rest: string[];
-  if (third === 'deployments' && segments.length >= 6) {
-    v1 = false;
+  let itemId: string | undefined;
+  let operation: Operation | undefined;
+  if (method === 'POST' && third === 'deployments' && segments.length >= 6) {
+    operation = inference(DEPLOYMENT_OPERATIONS, segments.slice(5));
     deployment = segments[4];
-    rest = segments.slice(5);
-  } else if (third === 'v1' && segments.length >= 5) {
+  } else if (method === 'POST' && third === 'v1' && segments.length >= 5) {
+    operation = inference(V1_OPERATIONS, segments.slice(4));
     v1 = true;
-    rest = segments.slice(4);
-  } else {
-    return undefined;
   }
-  const operations = v1 ? V1_OPERATIONS : DEPLOYMENT_OPERATIONS;
-  const name = rest.join('/').toLowerCase();
-  if (!Object.hasOwn(operations, name)) return undefined;
-  const operation = operations[name] as Operation;
+  if (operation === undefined) {
+    const other = matchOtherRoute(method, segments.slice(3));
+    if (other === undefined) return undefined;
+    ({ operation, v1, deployment, itemId } = other);
+  }
   let account: string;
   try {
     account = decodeURIComponent(segments[1] as string);
     if (deployment !== undefined) deployment = decodeURIComponent(deployment);
+    if (itemId !== undefined) itemId = decodeURIComponent(itemId);
   } catch {
     return undefined;
   }
-  return { account, deployment, operation, v1, hasApiVersion: q !== -1 && hasApiVersion(url.slice(q + 1)) };
+  const query = q === -1 ? '' : url.slice(q + 1);
+  const refusal = judgeApiVersion(v1, apiVersionOf(query), { chat: operation.kind === 'chat', deploymentList: operation.kind === 'listDeployments' || operation.kind === 'getDeployment' });
+  const route: DataPlaneRoute = { account, deployment, operation, v1, hasApiVersion: q !== -1 && hasApiVersion(query) };
+  // Only routes that need them carry the optional fields, so that the common route keeps its shape.
+  if (refusal === undefined && itemId === undefined) return route;
+  return { ...route, apiVersionRefusal: refusal, itemId };
+}
+
+function inference(operations: Readonly<Record<string, Operation>>, rest: readonly string[]): Operation | undefined {
+  const name = rest.join('/').toLowerCase();
+  return Object.hasOwn(operations, name) ? operations[name] : undefined;
+}
+
+/** The api-version's value (the first one given); an empty value counts as none. */
+function apiVersionOf(query: string): string | undefined {
+  if (query === '') return undefined;
+  const value = new URLSearchParams(query).get('api-version');
+  return value === null || value === '' ? undefined : value;
 }
 
 function hasApiVersion(query: string): boolean {

@@ -4,8 +4,8 @@ import { StreamUsageMeter, usageFromJson, type Usage } from '../../models/index.
 import type { Operation } from './operations.js';
 import { dataPlaneErrors } from './errors.js';
 
-/** Where each operation goes under the upstream's base URL. */
-const UPSTREAM_PATHS: Readonly<Record<Operation['kind'], string>> = {
+/** Where each relayed operation goes under the upstream's base URL. */
+const UPSTREAM_PATHS: Readonly<Record<string, string>> = {
   chat: '/chat/completions',
   completions: '/completions',
   embeddings: '/embeddings',
@@ -36,7 +36,10 @@ export async function forwardToUpstream(
   spent: UsageSink,
 ): Promise<RelayedAnswer> {
   const stream = kind !== 'embeddings' && body['stream'] === true;
-  const call = relay.post(upstream, UPSTREAM_PATHS[kind], JSON.stringify({ ...body, model: upstream.model }), upstreams.keyOf(upstream), stream);
+  const path = UPSTREAM_PATHS[kind];
+  // Only inference reaches here (the data plane answers the catalog and refuses the rest itself).
+  if (path === undefined) throw dataPlaneErrors.resourceNotFound(`Keyless does not relay ${kind}`);
+  const call = relay.post(upstream, path, JSON.stringify({ ...body, model: upstream.model }), upstreams.keyOf(upstream), stream);
   const outcome = await call.outcome;
   switch (outcome.kind) {
     case 'failed':
