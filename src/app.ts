@@ -149,10 +149,12 @@ async function start(
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
   let identityUrl = '';
+  const simulator = createSimulatorBackend();
   const dataPlane = new DataPlane({
     accounts: new AccountIndex(model),
     rbac,
-    model: createSimulatorBackend(),
+    model: simulator,
+    storedResponses: simulator.stored,
     audit: auditRecorder,
     keys,
     tokens: verifiedTokens,

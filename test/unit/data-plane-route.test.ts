@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchDataPlaneRoute } from '../../src/surfaces/openai/route.js';
+import { matchDataPlaneRoute, operationFor } from '../../src/surfaces/openai/route.js';
 import { DEPLOYMENT_OPERATIONS, V1_OPERATIONS } from '../../src/surfaces/openai/operations.js';
 import { ResponseTemplate, ID_MARK, CREATED_MARK } from '../../src/models/response-cache.js';
 
@@ -23,6 +23,32 @@ describe('data-plane routes', () => {
     assert.equal(route?.deployment, undefined);
     assert.equal(route?.v1, true);
     assert.equal(route?.operation, V1_OPERATIONS['chat/completions']);
+  });
+
+  test('the Responses API: /v1/responses and /responses, created by POST; /responses/{id} read by GET and deleted by DELETE', () => {
+    const v1 = matchDataPlaneRoute('/accounts/a/openai/v1/responses');
+    assert.deepEqual({ ...v1, operation: undefined }, { account: 'a', deployment: undefined, operation: undefined, v1: true, responseId: undefined, hasApiVersion: false });
+    assert.equal(v1?.operation.dataAction, 'Microsoft.CognitiveServices/accounts/OpenAI/responses/write');
+    assert.equal(v1?.operation.template, 'POST /openai/v1/responses');
+    assert.equal(v1 && operationFor(v1, 'POST'), v1?.operation);
+    assert.equal(v1 && operationFor(v1, 'GET'), undefined);
+
+    const classic = matchDataPlaneRoute('/accounts/a/OpenAI/Responses/?api-version=2025-04-01-preview');
+    assert.equal(classic?.v1, false);
+    assert.equal(classic?.hasApiVersion, true);
+    assert.equal(classic?.operation.template, 'POST /openai/responses');
+
+    const stored = matchDataPlaneRoute('/accounts/a/openai/responses/resp%5Fabc?api-version=1');
+    assert.equal(stored?.responseId, 'resp_abc');
+    assert.equal(stored && operationFor(stored, 'POST'), undefined);
+    const read = stored && operationFor(stored, 'GET');
+    const remove = stored && operationFor(stored, 'DELETE');
+    assert.deepEqual([read?.dataAction, read?.template], ['Microsoft.CognitiveServices/accounts/OpenAI/responses/read', 'GET /openai/responses/{response_id}']);
+    assert.deepEqual([remove?.dataAction, remove?.template], ['Microsoft.CognitiveServices/accounts/OpenAI/responses/delete', 'DELETE /openai/responses/{response_id}']);
+    assert.equal(matchDataPlaneRoute('/accounts/a/openai/v1/responses/resp_abc')?.responseId, 'resp_abc');
+    for (const url of ['/accounts/a/openai/v1/responses/resp_abc/input_items', '/accounts/a/openai/responses/%zz', '/accounts/a/openai/deployments/responses']) {
+      assert.equal(matchDataPlaneRoute(url), undefined, url);
+    }
   });
 
   test('api-version: any value, empty, or percent-encoded name; not a longer name', () => {

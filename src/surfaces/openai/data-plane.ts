@@ -2,17 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from '../../resources/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
 import type { AuditRecorder } from '../../audit/index.js';
-import type { ModelBackend, ModelChunks, ModelRequest } from '../../models/index.js';
+import { newResponseId, type ModelBackend, type ModelChunks, type ModelRequest, type StoredResponses } from '../../models/index.js';
+import type { EventFraming } from '../http/index.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
 import { DataPlaneError, dataPlaneErrors, toDataPlaneError } from './errors.js';
 import type { DataPlaneRoute } from './route.js';
+import { createResponse, storedResponseAnswer } from './responses.js';
+import { deletesResponse } from './responses-route.js';
 
 export interface DataPlaneDeps extends AuthenticateDeps {
   readonly accounts: AccountIndex;
   readonly rbac: RoleAssignmentService;
   readonly model: ModelBackend;
   readonly audit: AuditRecorder;
+  /** The Responses API's stored responses, per account (the simulator's store). */
+  readonly storedResponses: StoredResponses;
 }
 
 /** The request body as the listener received it. */
@@ -33,7 +38,7 @@ export interface DataPlaneCall extends DataPlaneRoute {
 /** What to answer: a JSON document, or server-sent events (the chunks, each sent as one `data:` line). */
 export type DataPlaneAnswer =
   | { readonly status: number; readonly json: string }
-  | { readonly status: 200; readonly events: ModelChunks };
+  | { readonly status: 200; readonly events: ModelChunks; readonly framing?: EventFraming };
 
 /** The largest request body the data plane reads. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -65,8 +70,13 @@ export class DataPlane {
         const decision = deps.rbac.authorize(caller.token.objectId, call.operation.dataAction, 'dataAction', account.id);
         if (!decision.allowed) throw dataPlaneErrors.permissionDenied(caller.token.objectId, call.operation.dataAction, call.operation.template, decision.reason);
       }
+      if (call.responseId !== undefined) {
+        this.audit(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action');
+        return storedResponseAnswer(deps.storedResponses, account.key, deletesResponse(call.operation) ? 'DELETE' : 'GET', call.responseId);
+      }
       const body = parseBody(call.body);
-      const deploymentName = call.v1 ? (typeof body['model'] === 'string' ? body['model'] : '') : (call.deployment ?? '');
+      // Routes without a deployment (the v1 API, /openai/responses) name it in the body's `model`.
+      const deploymentName = call.deployment ?? (typeof body['model'] === 'string' ? body['model'] : '');
       const deployment = deps.accounts.deployment(account, deploymentName);
       if (!deployment) throw dataPlaneErrors.deploymentNotFound();
       this.audit(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action');
@@ -97,13 +107,16 @@ export class DataPlane {
     const { kind } = call.operation;
     const modelName = String((deployment.properties['model'] as Record<string, unknown> | undefined)?.['name'] ?? deployment.name);
     const created = Math.floor(Date.now() / 1000);
-    const id = kind === 'embeddings' ? '' : `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
+    const id = kind === 'responses' ? newResponseId() : kind === 'embeddings' ? '' : `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
     const request: ModelRequest = {
       body,
       text: call.body.kind === 'json' ? call.body.text : '',
       deploymentKey: deployment.key,
       ctx: { deployment: deployment.name, modelName, created, id },
+      // Stored responses belong to the account (the deployment's parent), as in Azure.
+      scope: deployment.parentKey ?? deployment.key,
     };
+    if (kind === 'responses') return createResponse(model, request);
     if (kind !== 'embeddings' && body['stream'] === true) {
       const events = kind === 'chat' ? model.chatStream(request) : model.completionStream(request);
       return events instanceof Promise ? events.then(streamAnswer) : streamAnswer(events);

@@ -67,6 +67,9 @@ export const dataPlaneErrors = {
     ),
   invalidRequest: (message: string, param: string | null, code: string | null) =>
     new DataPlaneError(400, { kind: 'openai', message, param, code }, 'invalid request body'),
+  /** The Responses API answers in OpenAI's shape: an id this account does not hold. */
+  responseNotFound: (id: string) =>
+    new DataPlaneError(404, { kind: 'openai', message: `Response with id '${id}' not found.`, param: null, code: null }, 'unknown response'),
   internal: () => azure(500, 'InternalServerError', 'The server had an error while processing your request.', 'internal error'),
 };
 

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RawHandler, RawLogger } from '../http/index.js';
 import { readBody, redactUrl, writeEvents } from '../http/index.js';
 import { MAX_BODY_BYTES, type BodyInput, type DataPlane, type DataPlaneAnswer } from './data-plane.js';
-import { matchDataPlaneRoute, type DataPlaneRoute } from './route.js';
+import { matchDataPlaneRoute, operationFor, type DataPlaneRoute } from './route.js';
+import type { Operation } from './operations.js';
 import { dataPlaneErrors } from './errors.js';
 
 const MAX_ROUTES = 1000;
@@ -20,7 +21,8 @@ const INTERNAL_ERROR = JSON.stringify(dataPlaneErrors.internal().body());
  * Keyless, and the framework's per-request work (routing tables, hooks,
  * reply objects, serialisers) cost more than all of Keyless's checks
  * together (docs/performance.md). Takes only the paths it serves (POST to an
- * operation of an account); everything else goes to the framework.
+ * operation of an account, GET and DELETE of a stored response); everything
+ * else goes to the framework.
  */
 export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
   // Clients call the same few URLs over and over: each is parsed once.
@@ -36,9 +38,11 @@ export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
     return route;
   };
   return (request, response, log) => {
-    if (request.method !== 'POST') return false;
+    if (request.method !== 'POST' && request.method !== 'GET' && request.method !== 'DELETE') return false;
     const route = routeOf(request.url ?? '/');
     if (route === undefined) return false;
+    const operation = operationFor(route, request.method);
+    if (operation === undefined) return false;
     const requestId = randomUUID();
     const started = VERBOSE_LEVELS.has(log.level) ? performance.now() : -1;
     if (started >= 0) response.once('finish', () => logCompleted(log, request, response, requestId, started));
@@ -56,7 +60,7 @@ export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
       };
       let handled: DataPlaneAnswer | Promise<DataPlaneAnswer>;
       try {
-        handled = dataPlane.handle(call(route, requestId, request, body));
+        handled = dataPlane.handle(call(route, operation, requestId, request, body));
       } catch (error) {
         return fail(log, response, requestId, error, close);
       }
@@ -67,12 +71,13 @@ export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
   };
 }
 
-function call(route: DataPlaneRoute, requestId: string, request: IncomingMessage, body: BodyInput) {
+function call(route: DataPlaneRoute, operation: Operation, requestId: string, request: IncomingMessage, body: BodyInput) {
   return {
     requestId,
     account: route.account,
     deployment: route.deployment,
-    operation: route.operation,
+    operation,
+    responseId: route.responseId,
     v1: route.v1,
     hasApiVersion: route.hasApiVersion,
     headers: request.headers,
@@ -122,7 +127,7 @@ function send(response: ServerResponse, requestId: string, answer: DataPlaneAnsw
     'x-request-id': requestId,
     'apim-request-id': requestId,
   });
-  return writeEvents(response, answer.events);
+  return writeEvents(response, answer.events, answer.framing);
 }
 
 function fail(log: RawLogger, response: ServerResponse, requestId: string, error: unknown, close: boolean): void {

@@ -1,6 +1,6 @@
 /** The data-plane operations Keyless serves, with the data action each needs and the template Azure names in PermissionDenied. */
 export interface Operation {
-  readonly kind: 'chat' | 'completions' | 'embeddings';
+  readonly kind: 'chat' | 'completions' | 'embeddings' | 'responses';
   readonly dataAction: string;
   /** As Azure writes it in PermissionDenied, e.g. "POST /openai/deployments/{deployment-id}/chat/completions". */
   readonly template: string;

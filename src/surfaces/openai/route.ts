@@ -1,4 +1,5 @@
 import { DEPLOYMENT_OPERATIONS, V1_OPERATIONS, type Operation } from './operations.js';
+import { matchResponsesPath, storedResponseOperation } from './responses-route.js';
 
 /** A data-plane path, resolved. */
 export interface DataPlaneRoute {
@@ -8,6 +9,8 @@ export interface DataPlaneRoute {
   readonly operation: Operation;
   readonly v1: boolean;
   readonly hasApiVersion: boolean;
+  /** The Responses API's `/responses/{id}`: the stored response the path names. */
+  readonly responseId?: string | undefined;
 }
 
 const ACCOUNTS_PREFIX = /^\/+accounts\//i;
@@ -27,6 +30,8 @@ export function matchDataPlaneRoute(url: string): DataPlaneRoute | undefined {
   if (!ACCOUNTS_PREFIX.test(path)) return undefined;
   const segments = path.split('/').filter((s) => s !== '');
   if (segments.length < 4 || segments[2]?.toLowerCase() !== 'openai') return undefined;
+  const responses = matchResponsesPath(segments);
+  if (responses !== undefined) return { ...responses, hasApiVersion: q !== -1 && hasApiVersion(url.slice(q + 1)) };
   const third = segments[3]?.toLowerCase();
   let v1: boolean;
   let deployment: string | undefined;
@@ -53,6 +58,12 @@ export function matchDataPlaneRoute(url: string): DataPlaneRoute | undefined {
     return undefined;
   }
   return { account, deployment, operation, v1, hasApiVersion: q !== -1 && hasApiVersion(url.slice(q + 1)) };
+}
+
+/** The operation a request's method performs on a route: POST everywhere, but GET and DELETE on a stored response. */
+export function operationFor(route: DataPlaneRoute, method: string | undefined): Operation | undefined {
+  if (route.responseId !== undefined) return storedResponseOperation(route.v1, method);
+  return method === 'POST' ? route.operation : undefined;
 }
 
 function hasApiVersion(query: string): boolean {
