@@ -153,12 +153,14 @@ async function start(
   let identityUrl = '';
   const relay = new UpstreamRelay();
   cleanups.push(() => relay.close());
+  const simulator = createSimulatorBackend();
   const dataPlane = new DataPlane({
     upstreams,
     relay,
     accounts: new AccountIndex(model),
     rbac,
-    model: createSimulatorBackend(),
+    model: simulator,
+    storedResponses: simulator.stored,
     audit: auditRecorder,
     keys,
     tokens: verifiedTokens,

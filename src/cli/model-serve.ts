@@ -7,7 +7,7 @@ export function registerModelCommands(program: Command): void {
   const model = program.command('model').description('The built-in simulator model');
   model
     .command('serve')
-    .description('Serve the simulator alone as an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models), with no authentication')
+    .description('Serve the simulator alone as an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/responses, /v1/models), with no authentication')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '8000')
     .action(async (o: { host: string; port: string }) => {
@@ -20,7 +20,8 @@ export function registerModelCommands(program: Command): void {
       // Loaded here: the other commands should not pay for the model's modules.
       const { createModelServer } = await import('../surfaces/model-server/index.js');
       const { createSimulatorBackend } = await import('../models/index.js');
-      const server = createModelServer(createSimulatorBackend());
+      const backend = createSimulatorBackend();
+      const server = createModelServer(backend, Date.now, backend.stored);
       server.on('error', (error: NodeJS.ErrnoException) => {
         process.stderr.write(`keyless: cannot listen on ${o.host}:${o.port} (${error.code ?? error.message}).\n`);
         process.exitCode = 1;

@@ -100,3 +100,8 @@ export function invalidField(name: string): ModelInputError {
     `'$.${name}' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.`,
   );
 }
+
+/** OpenAI's answer when `previous_response_id` names no stored response (of this owner). */
+export function previousResponseNotFound(id: string): ModelInputError {
+  return new ModelInputError('previous_response_not_found', `Previous response with id '${id}' not found.`, 'previous_response_id');
+}

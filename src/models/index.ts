@@ -2,6 +2,8 @@
 export { ModelInputError } from './errors.js';
 export { SimulatorModel, createSimulator, createSimulatorBackend } from './simulator.js';
 export { CachingSimulator } from './simulator-backend.js';
+export { MAX_STORED_RESPONSES, ResponseStore, type StoredResponses } from './response-store.js';
+export { deletedResponse, newResponseId } from './responses.js';
 export { encodingForModel, type EncodingName } from './tokenizer.js';
 export { defaultDimensions } from './embeddings.js';
 export type { Awaitable, CallContext, ChatChoice, ChatResult, ChatUsage, ModelBackend, ModelChunks, ModelRequest } from './types.js';

@@ -1,6 +1,8 @@
 import type { ModelBackend, ModelChunks, ModelRequest } from './types.js';
 import type { SimulatorModel } from './simulator.js';
 import { CREATED_MARK, ID_MARK, ResponseCache } from './response-cache.js';
+import { ResponseStore } from './response-store.js';
+import { respond } from './response-call.js';
 
 /**
  * The simulator as a ModelBackend, with its response cache. The simulator is
@@ -10,9 +12,13 @@ import { CREATED_MARK, ID_MARK, ResponseCache } from './response-cache.js';
  * alone: an upstream does not answer the same twice.
  */
 export class CachingSimulator implements ModelBackend {
-  private readonly responses = new ResponseCache();
+  private readonly cache = new ResponseCache();
 
-  constructor(private readonly model: SimulatorModel) {}
+  constructor(
+    private readonly model: SimulatorModel,
+    /** Responses created with `store`, per scope (see ModelRequest.scope): read back by the surfaces' GET and DELETE. */
+    readonly stored: ResponseStore = new ResponseStore(),
+  ) {}
 
   chat(request: ModelRequest): string {
     return this.cached(request, 'chat', () => this.model.chat(request.body, marked(request)));
@@ -34,10 +40,19 @@ export class CachingSimulator implements ModelBackend {
     return this.model.completionStream(request.body, request.ctx);
   }
 
+  /** Not cached: `previous_response_id` makes the same body mean another conversation once the store changes. */
+  responses(request: ModelRequest): string {
+    return respond(this.stored, request).answer();
+  }
+
+  responsesStream(request: ModelRequest): ModelChunks {
+    return respond(this.stored, request).events();
+  }
+
   private cached(request: ModelRequest, kind: string, produce: () => unknown): string {
     const { ctx } = request;
     const key = `${request.deploymentKey}\0${ctx.modelName}\0${kind}\0${request.text}`;
-    return this.responses.get(key, produce).fill(ctx.id, ctx.created);
+    return this.cache.get(key, produce).fill(ctx.id, ctx.created);
   }
 }
 

@@ -1,9 +1,13 @@
 import { chatChunks, chatCompletion } from './chat.js';
 import { completionChunks, textCompletion } from './completions.js';
 import { createEmbeddings } from './embeddings.js';
+import type { ChatMessage } from './messages.js';
+import { planResponse, responseObject } from './responses.js';
+import { responseEvents } from './responses-stream.js';
 import { tokenizerForModel } from './tokenizer.js';
 import type { CallContext, ChatResult } from './types.js';
 import { CachingSimulator } from './simulator-backend.js';
+import type { ResponseStore } from './response-store.js';
 
 /**
  * The built-in model: deterministic replies and embeddings derived from a
@@ -33,6 +37,15 @@ export class SimulatorModel {
     return createEmbeddings(body, ctx);
   }
 
+  /** A Responses API answer continuing `history` (CachingSimulator looks up `previous_response_id` and stores the result). */
+  response(body: unknown, ctx: CallContext, history: readonly ChatMessage[] = []): Record<string, unknown> {
+    return responseObject(planResponse(body, ctx, history), ctx, 'final');
+  }
+
+  responseStream(body: unknown, ctx: CallContext, history: readonly ChatMessage[] = []): Iterable<Record<string, unknown>> {
+    return responseEvents(planResponse(body, ctx, history), ctx);
+  }
+
   /** Builds the tokenizers these models need now (about a second each) instead of on the first call. */
   warmUp(modelNames: readonly string[]): void {
     for (const name of modelNames) tokenizerForModel(name);
@@ -44,6 +57,6 @@ export function createSimulator(): SimulatorModel {
 }
 
 /** The simulator as the data plane's backend, answering repeated requests from its cache. */
-export function createSimulatorBackend(model: SimulatorModel = createSimulator()): CachingSimulator {
-  return new CachingSimulator(model);
+export function createSimulatorBackend(model: SimulatorModel = createSimulator(), stored?: ResponseStore): CachingSimulator {
+  return new CachingSimulator(model, stored);
 }

@@ -61,6 +61,11 @@ export interface ModelRequest {
   readonly deploymentKey: string;
   /** Deployment and model names, the response id and time. */
   readonly ctx: CallContext;
+  /**
+   * Who owns what the call stores (Responses API `store`, `previous_response_id`):
+   * the account's key on the data plane. Absent: the deployment's key.
+   */
+  readonly scope?: string;
 }
 
 /**
@@ -75,6 +80,9 @@ export interface ModelBackend {
   embeddings(request: ModelRequest): Awaitable<string>;
   chatStream(request: ModelRequest): Awaitable<ModelChunks>;
   completionStream(request: ModelRequest): Awaitable<ModelChunks>;
+  /** The Responses API (`POST /responses`): a Response object, or its stream of typed events (`{ type, sequence_number, … }`). */
+  responses(request: ModelRequest): Awaitable<string>;
+  responsesStream(request: ModelRequest): Awaitable<ModelChunks>;
 }
 
 export const SYSTEM_FINGERPRINT = 'fp_keyless';

@@ -1,6 +1,5 @@
 import { defaultModelVersion, findModel } from '../models/index.js';
 import { resourceErrors } from './errors.js';
-import type { Resource } from './model.js';
 
 /** A deployment's `properties.model`, as stored. */
 export interface DeploymentModel {

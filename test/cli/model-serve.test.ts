@@ -62,6 +62,76 @@ describe('keyless model serve', () => {
     assert.notEqual(a.id, b.id);
   });
 
+  test('responses: create, stream, retrieve, chain and delete with the openai client', async () => {
+    const created = await client().responses.create({ model: 'gpt-4o-mini', input: 'Hello', instructions: 'Be brief.' });
+    assert.equal(created.object, 'response');
+    assert.match(created.id, /^resp_[0-9a-f]{48}$/);
+    assert.equal(created.status, 'completed');
+    assert.equal(created.model, 'gpt-4o-mini');
+    assert.equal(created.instructions, 'Be brief.');
+    assert.ok(created.output_text.length > 0);
+    assert.equal(created.usage?.total_tokens, (created.usage?.input_tokens ?? 0) + (created.usage?.output_tokens ?? 0));
+
+    const retrieved = await client().responses.retrieve(created.id);
+    assert.deepEqual({ ...retrieved, output_text: undefined }, { ...created, output_text: undefined });
+
+    const chained = await client().responses.create({ model: 'gpt-4o-mini', input: 'And then?', previous_response_id: created.id });
+    assert.equal(chained.previous_response_id, created.id);
+    assert.ok((chained.usage?.input_tokens ?? 0) > (created.usage?.output_tokens ?? 0));
+
+    const stream = await client().responses.create({ model: 'gpt-4o', input: 'Stream it', stream: true });
+    const types: string[] = [];
+    let text = '';
+    let completed: { id: string; output_text?: string } | undefined;
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === 'response.output_text.delta') text += event.delta;
+      if (event.type === 'response.completed') completed = event.response;
+    }
+    assert.deepEqual([types[0], types[1], types.at(-1)], ['response.created', 'response.in_progress', 'response.completed']);
+    assert.ok(text.length > 0);
+    assert.equal((await client().responses.retrieve(completed?.id ?? '')).output_text, text);
+
+    await client().responses.delete(created.id);
+    await assert.rejects(client().responses.retrieve(created.id), (error: unknown) => error instanceof OpenAI.NotFoundError);
+  });
+
+  test('responses on the wire: typed events and no [DONE]; OpenAI\'s 404 and 400 bodies', async () => {
+    const res = await fetch(`${baseURL}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"gpt-4o","input":"Hi","stream":true}' });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    const frames = (await res.text()).split('\n\n');
+    assert.equal(frames.pop(), '');
+    for (const [i, frame] of frames.entries()) {
+      const match = /^event: ([a-z_.]+)\ndata: (.+)$/.exec(frame);
+      assert.ok(match, frame);
+      const data = JSON.parse(match[2] as string);
+      assert.equal(data.type, match[1]);
+      assert.equal(data.sequence_number, i);
+    }
+    assert.match(frames.at(-1) ?? '', /^event: response\.completed\n/);
+
+    const notFound = { error: { message: "Response with id 'resp_missing' not found.", type: 'invalid_request_error', param: null, code: null } };
+    for (const method of ['GET', 'DELETE']) {
+      const missing = await fetch(`${baseURL}/responses/resp_missing`, { method });
+      assert.equal(missing.status, 404);
+      assert.deepEqual(await missing.json(), notFound);
+    }
+    const created = (await (await fetch(`${baseURL}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"gpt-4o","input":"Bye"}' })).json()) as { id: string };
+    const deleted = await fetch(`${baseURL}/responses/${created.id}`, { method: 'DELETE' });
+    assert.equal(deleted.status, 200);
+    assert.deepEqual(await deleted.json(), { id: created.id, object: 'response', deleted: true });
+
+    const chained = await fetch(`${baseURL}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"gpt-4o","input":"x","previous_response_id":"resp_gone"}' });
+    assert.equal(chained.status, 400);
+    assert.deepEqual(await chained.json(), {
+      error: { message: "Previous response with id 'resp_gone' not found.", type: 'invalid_request_error', param: 'previous_response_id', code: 'previous_response_not_found' },
+    });
+    const list = await fetch(`${baseURL}/responses`);
+    assert.equal(list.status, 404);
+    assert.deepEqual(await list.json(), { error: { message: 'Invalid URL (GET /v1/responses)', type: 'invalid_request_error', param: null, code: null } });
+  });
+
   test('models are listed in OpenAI\'s shape', async () => {
     const ids: string[] = [];
     for await (const model of client().models.list()) {

@@ -30,6 +30,8 @@ class LaterBackend implements ModelBackend {
     })();
   }
   completionStream = this.chatStream;
+  responses = this.chat;
+  responsesStream = this.chatStream;
 }
 
 function dataPlane(model: ModelBackend, records: AuditRecord[]): DataPlane {

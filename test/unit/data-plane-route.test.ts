@@ -25,6 +25,31 @@ describe('data-plane routes', () => {
     assert.equal(route?.operation, V1_OPERATIONS['chat/completions']);
   });
 
+  test('the Responses API: /v1/responses and /responses, created by POST; /responses/{id} read by GET and deleted by DELETE', () => {
+    const v1 = matchDataPlaneRoute('/accounts/a/openai/v1/responses');
+    assert.deepEqual({ ...v1, operation: undefined }, { account: 'a', deployment: undefined, operation: undefined, v1: true, responseId: undefined, hasApiVersion: false, apiVersionRefusal: undefined });
+    assert.equal(v1?.operation.dataAction, 'Microsoft.CognitiveServices/accounts/OpenAI/responses/write');
+    assert.equal(v1?.operation.template, 'POST /openai/v1/responses');
+    assert.equal(matchDataPlaneRoute('/accounts/a/openai/v1/responses', 'GET'), undefined, 'responses are created by POST only');
+
+    const classic = matchDataPlaneRoute('/accounts/a/OpenAI/Responses/?api-version=2025-04-01-preview');
+    assert.equal(classic?.v1, false);
+    assert.equal(classic?.hasApiVersion, true);
+    assert.equal(classic?.operation.template, 'POST /openai/responses');
+
+    const storedUrl = '/accounts/a/openai/responses/resp%5Fabc?api-version=1';
+    assert.equal(matchDataPlaneRoute(storedUrl, 'GET')?.responseId, 'resp_abc');
+    assert.equal(matchDataPlaneRoute(storedUrl, 'POST'), undefined);
+    const read = matchDataPlaneRoute(storedUrl, 'GET')?.operation;
+    const remove = matchDataPlaneRoute(storedUrl, 'DELETE')?.operation;
+    assert.deepEqual([read?.dataAction, read?.template], ['Microsoft.CognitiveServices/accounts/OpenAI/responses/read', 'GET /openai/responses/{response_id}']);
+    assert.deepEqual([remove?.dataAction, remove?.template], ['Microsoft.CognitiveServices/accounts/OpenAI/responses/delete', 'DELETE /openai/responses/{response_id}']);
+    assert.equal(matchDataPlaneRoute('/accounts/a/openai/v1/responses/resp_abc', 'GET')?.responseId, 'resp_abc');
+    for (const url of ['/accounts/a/openai/v1/responses/resp_abc/input_items', '/accounts/a/openai/responses/%zz', '/accounts/a/openai/deployments/responses']) {
+      assert.equal(matchDataPlaneRoute(url), undefined, url);
+    }
+  });
+
   test('api-version: any value, empty, or percent-encoded name; not a longer name', () => {
     const has = (query: string): boolean | undefined => matchDataPlaneRoute(`/accounts/a/openai/deployments/d/embeddings?${query}`)?.hasApiVersion;
     assert.equal(has('api-version=1'), true);

@@ -5,5 +5,5 @@ export { createServer } from './server.js';
 export type { RawHandler, RawLogger } from './server.js';
 export { CodedWireError, frameworkClientError, useErrorDialect } from './wire-error.js';
 export type { ErrorDialect, WireError } from './wire-error.js';
-export { writeEvents } from './sse.js';
+export { writeEvents, type EventFraming } from './sse.js';
 export { readBody, type RawBody } from './body.js';

@@ -25,6 +25,7 @@ export const openAiErrors = {
   noModel: () => new OpenAiError(400, 'you must provide a model parameter', 'invalid_request_error'),
   unparsable: (detail: string) => new OpenAiError(400, `We could not parse the JSON body of your request. (${detail})`, 'invalid_request_error'),
   tooLarge: () => new OpenAiError(413, 'The request body is too large.', 'invalid_request_error'),
+  responseNotFound: (id: string) => new OpenAiError(404, `Response with id '${id}' not found.`, 'invalid_request_error'),
   internal: () => new OpenAiError(500, 'The server had an error while processing your request.', 'server_error'),
 };
 

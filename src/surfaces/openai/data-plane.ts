@@ -3,8 +3,9 @@ import type { Resource } from '../../resources/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
 import type { AuditRecorder } from '../../audit/index.js';
 import type { ModelBackend, ModelChunks, ModelRequest, Usage } from '../../models/index.js';
-import { StreamUsageMeter, usageFromJson } from '../../models/index.js';
+import { StreamUsageMeter, newResponseId, usageFromJson, type StoredResponses } from '../../models/index.js';
 import type { UpstreamRelay, UpstreamService } from '../../upstreams/index.js';
+import type { EventFraming } from '../http/index.js';
 import { forwardToUpstream, type RelayedAnswer } from './upstream-call.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
@@ -12,6 +13,8 @@ import { DataPlaneError, dataPlaneErrors, toDataPlaneError } from './errors.js';
 import type { DataPlaneRoute } from './route.js';
 import { answerOther, isOtherOperation, operationRefusal } from './other-answers.js';
 import type { ApiVersionRefusal } from './api-versions.js';
+import { storedResponseAnswer } from './responses.js';
+import { deletesResponse } from './responses-route.js';
 
 export interface DataPlaneDeps extends AuthenticateDeps {
   readonly accounts: AccountIndex;
@@ -20,6 +23,8 @@ export interface DataPlaneDeps extends AuthenticateDeps {
   readonly audit: AuditRecorder;
   readonly upstreams: UpstreamService;
   readonly relay: UpstreamRelay;
+  /** The Responses API's stored responses, per account (the simulator's store). */
+  readonly storedResponses: StoredResponses;
 }
 
 /** The request body as the listener received it. */
@@ -43,7 +48,7 @@ export interface DataPlaneCall extends DataPlaneRoute {
  */
 export type DataPlaneAnswer =
   | { readonly status: number; readonly json: string; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly status: 200; readonly events: ModelChunks }
+  | { readonly status: 200; readonly events: ModelChunks; readonly framing?: EventFraming }
   | RelayedAnswer;
 
 /** The largest request body the data plane reads. */
@@ -83,8 +88,13 @@ export class DataPlane {
         this.audit(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action');
         return answer;
       }
+      if (call.responseId !== undefined) {
+        this.audit(call, account, caller, 'allowed', caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action');
+        return storedResponseAnswer(deps.storedResponses, account.key, deletesResponse(call.operation) ? 'DELETE' : 'GET', call.responseId);
+      }
       const body = parseBody(call.body);
-      const deploymentName = call.v1 ? (typeof body['model'] === 'string' ? body['model'] : '') : (call.deployment ?? '');
+      // Routes without a deployment (the v1 API, /openai/responses) name it in the body's `model`.
+      const deploymentName = call.deployment ?? (typeof body['model'] === 'string' ? body['model'] : '');
       const deployment = deps.accounts.deployment(account, deploymentName);
       if (!deployment) throw dataPlaneErrors.deploymentNotFound();
       const spent = this.usageRecorder(call, account, caller, deployment.name);
@@ -125,19 +135,26 @@ export class DataPlane {
     const { kind } = call.operation;
     const modelName = modelNameOf(deployment);
     const created = Math.floor(Date.now() / 1000);
-    const id = kind === 'embeddings' ? '' : `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
+    const id = kind === 'responses' ? newResponseId() : kind === 'embeddings' ? '' : `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
     const request: ModelRequest = {
       body,
       text: call.body.kind === 'json' ? call.body.text : '',
       deploymentKey: deployment.key,
       ctx: { deployment: deployment.name, modelName, created, id },
+      // Stored responses belong to the account (the deployment's parent), as in Azure.
+      scope: deployment.parentKey ?? deployment.key,
     };
     if (kind !== 'embeddings' && body['stream'] === true) {
-      const events = kind === 'chat' ? model.chatStream(request) : model.completionStream(request);
+      const events = kind === 'chat' ? model.chatStream(request) : kind === 'responses' ? model.responsesStream(request) : model.completionStream(request);
+      // The Responses API streams typed events (`event:` lines, no `[DONE]`).
+      const framing: EventFraming = kind === 'responses' ? 'typed' : 'chunks';
       const meter = new StreamUsageMeter(modelName, body);
-      return events instanceof Promise ? events.then((e) => streamAnswer(meteredEvents(e, meter, spent))) : streamAnswer(meteredEvents(events, meter, spent));
+      return events instanceof Promise
+        ? events.then((e) => streamAnswer(meteredEvents(e, meter, spent), framing))
+        : streamAnswer(meteredEvents(events, meter, spent), framing);
     }
-    const json = kind === 'chat' ? model.chat(request) : kind === 'completions' ? model.completion(request) : model.embeddings(request);
+    const json =
+      kind === 'chat' ? model.chat(request) : kind === 'responses' ? model.responses(request) : kind === 'completions' ? model.completion(request) : model.embeddings(request);
     if (typeof json === 'string') {
       spent(usageFromJson(json));
       return { status: 200, json };
@@ -240,7 +257,7 @@ function upstreamErrorAnswer(error: unknown): DataPlaneAnswer {
   if (error instanceof DataPlaneError) return errorAnswer(error);
   throw error;
 }
-const streamAnswer = (events: ModelChunks): DataPlaneAnswer => ({ status: 200, events });
+const streamAnswer = (events: ModelChunks, framing: EventFraming): DataPlaneAnswer => ({ status: 200, events, framing });
 
 /** The model's refusal of the body (invalid input) as Azure's 400; anything else is not the caller's fault. */
 function inputErrorAnswer(error: unknown): DataPlaneAnswer {

@@ -78,6 +78,9 @@ export const dataPlaneErrors = {
     ),
   /** A dated api-version on the v1 API (or an unknown value there). */
   apiVersionNotSupported: () => azure(400, 'BadRequest', 'API version not supported', 'unsupported api-version'),
+  /** The Responses API answers in OpenAI's shape: an id this account does not hold. */
+  responseNotFound: (id: string) =>
+    new DataPlaneError(404, { kind: 'openai', message: `Response with id '${id}' not found.`, param: null, code: null }, 'unknown response'),
   internal: () => azure(500, 'InternalServerError', 'The server had an error while processing your request.', 'internal error'),
   /** The deployment's upstream gave no usable answer: named by the deployment, never by the upstream's address. */
   upstreamFailed: (deployment: string, failure: RelayFailure) =>

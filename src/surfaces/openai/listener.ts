@@ -20,8 +20,8 @@ const INTERNAL_ERROR = JSON.stringify(dataPlaneErrors.internal().body());
  * Keyless, and the framework's per-request work (routing tables, hooks,
  * reply objects, serialisers) cost more than all of Keyless's checks
  * together (docs/performance.md). Takes only the paths it serves (POST to an
- * operation of an account, the catalog's GETs, the APIs it refuses);
- * everything else goes to the framework.
+ * operation of an account, the catalog's GETs, GET and DELETE of a stored
+ * response, the APIs it refuses); everything else goes to the framework.
  */
 export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
   // Clients call the same few URLs over and over: each is parsed once.
@@ -77,6 +77,7 @@ function call(route: DataPlaneRoute, requestId: string, request: IncomingMessage
     account: route.account,
     deployment: route.deployment,
     operation: route.operation,
+    responseId: route.responseId,
     v1: route.v1,
     hasApiVersion: route.hasApiVersion,
     apiVersionRefusal: route.apiVersionRefusal,
@@ -130,7 +131,7 @@ function send(response: ServerResponse, requestId: string, answer: DataPlaneAnsw
     'x-request-id': requestId,
     'apim-request-id': requestId,
   });
-  return writeEvents(response, answer.events);
+  return writeEvents(response, answer.events, answer.framing);
 }
 
 /**

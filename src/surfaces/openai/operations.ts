@@ -2,7 +2,7 @@ import type { OtherOperationKind } from './other-operations.js';
 
 /** The data-plane operations Keyless serves, with the data action each needs and the template Azure names in PermissionDenied. */
 export interface Operation {
-  readonly kind: 'chat' | 'completions' | 'embeddings' | OtherOperationKind;
+  readonly kind: 'chat' | 'completions' | 'embeddings' | 'responses' | OtherOperationKind;
   readonly dataAction: string;
   /** As Azure writes it in PermissionDenied, e.g. "POST /openai/deployments/{deployment-id}/chat/completions". */
   readonly template: string;

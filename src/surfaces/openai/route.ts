@@ -1,6 +1,7 @@
 import { DEPLOYMENT_OPERATIONS, V1_OPERATIONS, type Operation } from './operations.js';
 import { matchOtherRoute } from './other-operations.js';
 import { judgeApiVersion, type ApiVersionRefusal } from './api-versions.js';
+import { matchResponsesPath, storedResponseOperation } from './responses-route.js';
 
 /** A data-plane path, resolved. */
 export interface DataPlaneRoute {
@@ -14,6 +15,8 @@ export interface DataPlaneRoute {
   readonly apiVersionRefusal?: ApiVersionRefusal | undefined;
   /** The model id of `GET /openai/models/{model-id}`. */
   readonly itemId?: string | undefined;
+  /** The Responses API's `/responses/{id}`: the stored response the path names. */
+  readonly responseId?: string | undefined;
 }
 
 const ACCOUNTS_PREFIX = /^\/+accounts\//i;
@@ -33,6 +36,15 @@ export function matchDataPlaneRoute(url: string, method = 'POST'): DataPlaneRout
   if (!ACCOUNTS_PREFIX.test(path)) return undefined;
   const segments = path.split('/').filter((s) => s !== '');
   if (segments.length < 4 || segments[2]?.toLowerCase() !== 'openai') return undefined;
+  const responses = matchResponsesPath(segments);
+  if (responses !== undefined) {
+    // POST creates; GET and DELETE read and delete a stored one; other methods are not the data plane's.
+    const operation = responses.responseId === undefined ? (method === 'POST' ? responses.operation : undefined) : storedResponseOperation(responses.v1, method);
+    if (operation === undefined) return undefined;
+    const query = q === -1 ? '' : url.slice(q + 1);
+    const refusal = judgeApiVersion(responses.v1, apiVersionOf(query), { chat: false, deploymentList: false });
+    return { ...responses, operation, hasApiVersion: q !== -1 && hasApiVersion(query), apiVersionRefusal: refusal };
+  }
   const third = segments[3]?.toLowerCase();
   let v1 = false;
   let deployment: string | undefined;

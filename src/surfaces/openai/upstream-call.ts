@@ -9,6 +9,7 @@ const UPSTREAM_PATHS: Readonly<Record<string, string>> = {
   chat: '/chat/completions',
   completions: '/completions',
   embeddings: '/embeddings',
+  responses: '/responses',
 };
 
 /** An upstream's answer, as the data plane hands it to the listener. */
