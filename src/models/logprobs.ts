@@ -26,10 +26,11 @@ export interface TokenLogprob extends TopLogprob {
 export function tokenLogprobs(ids: readonly number[], tok: Tokenizer, rng: Rng, top: number): TokenLogprob[] {
   const alternatives = top > 1 ? alternativeIds(tok) : [];
   return ids.map((id) => {
-    const chosen = -0.6931 * rng.next() ** 3;
-    const entry = describe(id, tok, round(chosen));
+    // Never quite certain, so that the alternatives have some probability left.
+    const chosen = round(-1e-6 - 0.6931 * rng.next() ** 3);
+    const entry = describe(id, tok, chosen);
     const tops: TopLogprob[] = top > 0 ? [entry] : [];
-    let rest = Math.max(1 - Math.exp(chosen), 1e-6);
+    let rest = 1 - Math.exp(chosen);
     let start = rng.int(0, alternatives.length - 1);
     for (let k = 1; k < top && alternatives.length > 0; k++) {
       let alt = alternatives[start % alternatives.length] ?? 0;

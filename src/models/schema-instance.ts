@@ -124,7 +124,7 @@ class InstanceWriter {
     const unique = node['uniqueItems'] === true;
     const out: unknown[] = [];
     const seen = new Set<string>();
-    for (let i = 0, attempts = 0; out.length < count && attempts < count * 4 + 4; attempts++) {
+    for (let i = 0, attempts = 0; out.length < count && attempts < count * 20 + 20; attempts++) {
       const sub = i < prefix.length ? prefix[i] : items;
       const value = this.value(sub, depth + 1);
       if (unique) {
