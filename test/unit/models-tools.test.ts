@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSimulator, ModelInputError, type CallContext } from '../../src/models/index.js';
+import { createSimulator, createSimulatorBackend, ModelInputError, type CallContext, type ModelRequest } from '../../src/models/index.js';
 import { keywords } from '../../src/models/tool-decision.js';
 import { tokenizer } from '../../src/models/tokenizer.js';
 import { validate } from '../fixtures/json-schema-validator.js';
@@ -97,6 +97,23 @@ describe('a forced tool call', () => {
     const r = chat({ ...body, n: 3 });
     assert.deepEqual(r['choices'].map((c: Json) => c.finish_reason), ['tool_calls', 'tool_calls', 'tool_calls']);
     assert.equal(new Set(r['choices'].map((c: Json) => c.message.tool_calls[0].id)).size, 3);
+  });
+});
+
+describe('the response cache', () => {
+  test('serves tool calls, structured content and logprobs from the cache, with each call\'s id and time', () => {
+    const backend = createSimulatorBackend(sim);
+    const bodies = [
+      { messages: user('Weather in Paris?'), tools: [weather] },
+      { messages: user('json'), response_format: { type: 'json_object' }, logprobs: true, top_logprobs: 2 },
+    ];
+    for (const body of bodies) {
+      const request = (id: string, created: number): ModelRequest => ({ body, text: JSON.stringify(body), deploymentKey: 'dep-key', ctx: { ...ctx, id, created } });
+      const first = backend.chat(request('chatcmpl-one', 100));
+      const again = backend.chat(request('chatcmpl-two', 200));
+      assert.deepEqual(JSON.parse(first as string), sim.chat(body, { ...ctx, id: 'chatcmpl-one', created: 100 }));
+      assert.deepEqual(JSON.parse(again as string), sim.chat(body, { ...ctx, id: 'chatcmpl-two', created: 200 }));
+    }
   });
 });
 
