@@ -1,58 +1,12 @@
-import { compose, quotePhrase } from './compose.js';
-import { CONTENT_FILTER_SAFE, promptFilterChunk, promptFilterResults } from './content-filter.js';
-import { unsupportedParameter } from './errors.js';
-import { countPromptTokens, readMessages } from './messages.js';
-import { asBody, includeUsage, optionalInteger, optionalNumber } from './params.js';
-import { realize, type Generated } from './realize.js';
-import { digest, Rng } from './rng.js';
-import { tokenizerForModel } from './tokenizer.js';
-import { SYSTEM_FINGERPRINT, type CallContext, type ChatResult, type ChatUsage } from './types.js';
-
-/** Reasoning models reject `max_tokens` in favour of `max_completion_tokens`. */
-const REASONING_MODELS = /^(o1|o3|o4|gpt-5(?!-chat))/i;
-
-/** A validated chat request and its deterministic replies. */
-interface ChatPlan {
-  readonly choices: readonly Generated[];
-  readonly usage: ChatUsage;
-}
-
-function planChat(raw: unknown, modelName: string): ChatPlan {
-  const body = asBody(raw);
-  const prompt = readMessages(body);
-  if (REASONING_MODELS.test(modelName) && body['max_tokens'] != null) {
-    throw unsupportedParameter('max_tokens', 'max_completion_tokens');
-  }
-  const maxTokens = optionalInteger(body, 'max_tokens', { min: 1 });
-  const maxCompletionTokens = optionalInteger(body, 'max_completion_tokens', { min: 1 });
-  const n = optionalInteger(body, 'n', { min: 1, max: 128 }) ?? 1;
-  const temperature = optionalNumber(body, 'temperature', { min: 0, max: 2 });
-  const seed = optionalInteger(body, 'seed');
-  const limit = maxCompletionTokens ?? maxTokens;
-
-  const tok = tokenizerForModel(modelName);
-  const hash = digest(['chat', prompt.canonical, `t=${temperature}`, `s=${seed}`, `n=${n}`, `m=${limit}`]);
-  const style = { conversational: true, leadingSpace: false, quote: quotePhrase(prompt.lastUserText) };
-  const choices: Generated[] = [];
-  let completionTokens = 0;
-  for (let i = 0; i < n; i++) {
-    const generated = realize(compose(new Rng(hash, i), style), tok, limit);
-    choices.push(generated);
-    completionTokens += generated.tokens;
-  }
-  const promptTokens = countPromptTokens(prompt, tok);
-  return { choices, usage: chatUsage(promptTokens, completionTokens) };
-}
-
-function chatUsage(promptTokens: number, completionTokens: number): ChatUsage {
-  return {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-  };
-}
+import type { AssistantMessage, ChatLogprobs } from './chat-message.js';
+import { LOGPROB_STREAM, planChat, type ChoicePlan } from './chat-plan.js';
+import { streamChat } from './chat-stream.js';
+import { CONTENT_FILTER_SAFE, promptFilterResults } from './content-filter.js';
+import { tokenLogprobs } from './logprobs.js';
+import { asBody, includeUsage } from './params.js';
+import { Rng } from './rng.js';
+import type { Tokenizer } from './tokenizer.js';
+import { SYSTEM_FINGERPRINT, type CallContext, type ChatResult } from './types.js';
 
 export function chatCompletion(body: unknown, ctx: CallContext): ChatResult {
   const plan = planChat(body, ctx.modelName);
@@ -64,9 +18,9 @@ export function chatCompletion(body: unknown, ctx: CallContext): ChatResult {
     system_fingerprint: SYSTEM_FINGERPRINT,
     choices: plan.choices.map((choice, index) => ({
       index,
-      message: { role: 'assistant', content: choice.content, refusal: null, annotations: [] },
-      finish_reason: choice.finishReason,
-      logprobs: null,
+      message: messageOf(choice),
+      finish_reason: choice.kind === 'text' ? choice.text.finishReason : choice.finishReason,
+      logprobs: plan.topLogprobs === undefined ? null : choiceLogprobs(choice, plan.tok, new Rng(plan.hash, LOGPROB_STREAM + index), plan.topLogprobs),
       content_filter_results: CONTENT_FILTER_SAFE,
     })),
     usage: plan.usage,
@@ -80,32 +34,23 @@ export function chatChunks(body: unknown, ctx: CallContext): Iterable<Record<str
   return streamChat(plan, ctx, includeUsage(asBody(body)));
 }
 
-function* streamChat(plan: ChatPlan, ctx: CallContext, withUsage: boolean): Generator<Record<string, unknown>> {
-  // With include_usage, every chunk but the last carries `usage: null`.
-  const chunk = (choices: unknown[]): Record<string, unknown> => {
-    const out: Record<string, unknown> = {
-      id: ctx.id,
-      object: 'chat.completion.chunk',
-      created: ctx.created,
-      model: ctx.modelName,
-      system_fingerprint: SYSTEM_FINGERPRINT,
-      choices,
-    };
-    if (withUsage) out['usage'] = null;
-    return out;
-  };
-
-  yield promptFilterChunk();
-  for (const [index, choice] of plan.choices.entries()) {
-    yield chunk([
-      { index, delta: { role: 'assistant', content: '', refusal: null }, finish_reason: null, logprobs: null, content_filter_results: {} },
-    ]);
-    for (const text of choice.deltas) {
-      yield chunk([
-        { index, delta: { content: text }, finish_reason: null, logprobs: null, content_filter_results: CONTENT_FILTER_SAFE },
-      ]);
-    }
-    yield chunk([{ index, delta: {}, finish_reason: choice.finishReason, logprobs: null, content_filter_results: {} }]);
+function messageOf(choice: ChoicePlan): AssistantMessage {
+  if (choice.kind === 'text') return { role: 'assistant', content: choice.text.content, refusal: null, annotations: [] };
+  if (choice.legacy) {
+    const [call] = choice.calls;
+    const function_call = { name: call?.name ?? '', arguments: call?.args.content ?? '' };
+    return { role: 'assistant', content: null, function_call, refusal: null, annotations: [] };
   }
-  if (withUsage) yield { ...chunk([]), usage: plan.usage };
+  const tool_calls = choice.calls.map((call) => ({
+    id: call.id,
+    type: 'function' as const,
+    function: { name: call.name, arguments: call.args.content },
+  }));
+  return { role: 'assistant', content: null, tool_calls, refusal: null, annotations: [] };
+}
+
+/** Log probabilities of the content's tokens; a tool-call answer has no content to describe. */
+function choiceLogprobs(choice: ChoicePlan, tok: Tokenizer, rng: Rng, top: number): ChatLogprobs {
+  if (choice.kind !== 'text') return { content: null, refusal: null };
+  return { content: tokenLogprobs(choice.text.deltaIds.flat(), tok, rng, top), refusal: null };
 }

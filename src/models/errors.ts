@@ -105,3 +105,50 @@ export function invalidField(name: string): ModelInputError {
 export function previousResponseNotFound(id: string): ModelInputError {
   return new ModelInputError('previous_response_not_found', `Previous response with id '${id}' not found.`, 'previous_response_id');
 }
+
+export function emptyString(path: string): ModelInputError {
+  return new ModelInputError(
+    'empty_string',
+    `Invalid '${path}': empty string. Expected a string with minimum length 1, but got an empty string instead.`,
+    path,
+  );
+}
+
+export function stringTooLong(path: string, max: number, length: number): ModelInputError {
+  return new ModelInputError(
+    'string_above_max_length',
+    `Invalid '${path}': string too long. Expected a string with maximum length ${max}, but got a string with length ${length} instead.`,
+    path,
+  );
+}
+
+export function patternMismatch(path: string, pattern: string): ModelInputError {
+  return new ModelInputError(
+    'invalid_value',
+    `Invalid '${path}': string does not match pattern. Expected a string that matches the pattern '${pattern}'.`,
+    path,
+  );
+}
+
+/** "Invalid value for 'x': must be less than or equal to N." (OpenAI's wording for the logprobs caps). */
+export function notAbove(path: string, max: number): ModelInputError {
+  return new ModelInputError(null, `Invalid value for '${path}': must be less than or equal to ${max}.`, path);
+}
+
+/** A parameter the model does not take at all. */
+export function unsupportedWithModel(name: string): ModelInputError {
+  return new ModelInputError('unsupported_parameter', `Unsupported parameter: '${name}' is not supported with this model.`, name);
+}
+
+/** Who owns a schema, as OpenAI names it in "Invalid schema for …". */
+export type SchemaOwner =
+  | { readonly kind: 'response_format'; readonly name: string }
+  | { readonly kind: 'function'; readonly name: string; readonly param: string };
+
+/** OpenAI's 400 for a schema it will not use: `detail` already carries its "In context=(…), " when it has one. */
+export function invalidSchema(owner: SchemaOwner, detail: string): ModelInputError {
+  if (owner.kind === 'response_format') {
+    return new ModelInputError('invalid_json_schema', `Invalid schema for response_format '${owner.name}': ${detail}`, 'response_format');
+  }
+  return new ModelInputError('invalid_function_parameters', `Invalid schema for function '${owner.name}': ${detail}`, owner.param);
+}

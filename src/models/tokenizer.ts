@@ -50,6 +50,17 @@ export class Tokenizer {
     return n;
   }
 
+  /**
+   * The bytes of one token. js-tiktoken keeps each rank's bytes in its
+   * `textMap` but only exposes whole-sequence decoding; a token can be part of
+   * a UTF-8 character, which decode() would turn into U+FFFD. Falls back to
+   * the decoded text's bytes should that field ever go.
+   */
+  tokenBytes(id: number): Uint8Array {
+    const bytes = (this.bpe as unknown as { textMap?: Map<number, Uint8Array> }).textMap?.get(id);
+    return bytes ?? new TextEncoder().encode(this.decode([id]));
+  }
+
   /** Token ids of a reply unit (a vocabulary word, or a word quoted from the user), cached. */
   unitIds(text: string): readonly number[] {
     let ids = this.units.get(text);

@@ -1,5 +1,5 @@
+import type { AssistantMessage, ChatFinishReason, ChatLogprobs } from './chat-message.js';
 import type { ContentFilterResults, PromptFilterResult } from './content-filter.js';
-import type { FinishReason } from './realize.js';
 
 /** Per-call facts the data plane supplies. */
 export interface CallContext {
@@ -27,9 +27,9 @@ export type ChatUsage = {
 
 export type ChatChoice = {
   index: number;
-  message: { role: 'assistant'; content: string; refusal: null; annotations: never[] };
-  finish_reason: FinishReason;
-  logprobs: null;
+  message: AssistantMessage;
+  finish_reason: ChatFinishReason;
+  logprobs: ChatLogprobs | null;
   content_filter_results: ContentFilterResults;
 };
 
