@@ -2,6 +2,7 @@
 export { ModelInputError } from './errors.js';
 export { SimulatorModel, createSimulator, createSimulatorBackend } from './simulator.js';
 export { CachingSimulator } from './simulator-backend.js';
-export { encodingForModel, type EncodingName } from './tokenizer.js';
+export { encodingForModel, tokenizerForModel, type EncodingName, type Tokenizer } from './tokenizer.js';
+export { readMessages, countPromptTokens } from './messages.js';
 export { defaultDimensions } from './embeddings.js';
 export type { Awaitable, CallContext, ChatChoice, ChatResult, ChatUsage, ModelBackend, ModelChunks, ModelRequest } from './types.js';
