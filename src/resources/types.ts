@@ -6,6 +6,7 @@ import type { HostSecretService } from './host-secrets.js';
 import type { Resource } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { resourceErrors } from './errors.js';
+import { deploymentSku } from './capacity.js';
 
 export interface TypeContext {
   readonly directory: DirectoryService;
@@ -128,7 +129,7 @@ const deployment: ResourceTypeHandler = {
       model: { format: typeof m['format'] === 'string' ? m['format'] : 'OpenAI', name: m['name'], version: typeof m['version'] === 'string' ? m['version'] : '1' },
     };
     if (latency !== undefined) properties['simulatedLatencyMs'] = latency;
-    const sku = body.sku === undefined ? (existing?.sku ?? { name: 'Standard', capacity: 1 }) : objectOrEmpty(body.sku, 'sku');
+    const sku = deploymentSku(body.sku === undefined ? undefined : objectOrEmpty(body.sku, 'sku'), existing);
     return { kind: null, sku, properties };
   },
   onCreate: nothing,
