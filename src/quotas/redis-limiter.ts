@@ -23,6 +23,7 @@ interface QuotaCommands {
 
 export const DEFAULT_KEY_PREFIX = 'keyless:quota:';
 const RECONNECT_MAX_DELAY_MS = 2_000;
+const CONNECT_TIMEOUT_MS = 3_000;
 
 /**
  * Counts shared by every instance that uses the same Redis: one atomic script
@@ -56,7 +57,7 @@ export class RedisQuotaLimiter implements QuotaLimiter {
       // Fail at once while disconnected instead of queueing: the fallback answers.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      connectTimeout: 2_000,
+      connectTimeout: CONNECT_TIMEOUT_MS,
       commandTimeout: options.commandTimeoutMs ?? 1_000,
       retryStrategy: (times) => (starting ? null : Math.min(times * 100, RECONNECT_MAX_DELAY_MS)),
     });
@@ -64,11 +65,19 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     redis.defineCommand('keylessSettle', { numberOfKeys: 1, lua: SETTLE_SCRIPT });
     const onStartError = (error: Error) => (lastError = error.message);
     redis.on('error', onStartError);
+    // A server that accepts but never answers (the ready check waits): give up like a refused connection.
+    const timeout = setTimeout(() => {
+      lastError = `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`;
+      redis.disconnect();
+    }, CONNECT_TIMEOUT_MS);
     try {
       await redis.connect();
     } catch (error) {
-      redis.disconnect();
+      // Not disconnect() once ended: its close timer would hold the process for its length.
+      if (redis.status !== 'end') redis.disconnect();
       throw quotaErrors.redisUnreachable(where, lastError || (error as Error).message);
+    } finally {
+      clearTimeout(timeout);
     }
     starting = false;
     redis.off('error', onStartError);

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { describePostgres, dropSchema, POSTGRES_URL } from '../fixtures/core.js';
 import { readAdminCredential, startKeyless, tempDataDir, type KeylessProcess } from '../fixtures/server.js';
 import { adminToken, request } from '../fixtures/http.js';
+import { REDIS_UP, REDIS_URL } from '../fixtures/redis.js';
 
 /** Two `keyless up` processes, each with its own data folder, sharing one PostgreSQL database and one KEK. */
 describePostgres('two instances on one PostgreSQL', () => {
@@ -22,7 +23,8 @@ describePostgres('two instances on one PostgreSQL', () => {
     url.searchParams.set('options', `-c search_path=${schema}`);
     const args = ['--database', url.toString()];
     first = await startKeyless({ args, env: { KEYLESS_KEK: kek } });
-    second = await startKeyless({ args, env: { KEYLESS_KEK: kek }, dataDir: tempDataDir() });
+    // The second counts quotas in Redis when it runs here (CI requires it: test/contract/quota-limiter.test.ts).
+    second = await startKeyless({ args: [...args, ...(REDIS_UP ? ['--redis', REDIS_URL] : [])], env: { KEYLESS_KEK: kek }, dataDir: tempDataDir() });
   });
   after(async () => {
     await second?.stop();
@@ -58,6 +60,12 @@ describePostgres('two instances on one PostgreSQL', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(status, 200);
+  });
+
+  test('an instance on PostgreSQL without --redis warns that it counts quotas alone; one with --redis does not', () => {
+    const warning = 'warning: quotas are counted by each instance alone; to share them between the instances on this database, give each one --redis redis://….\n';
+    assert.ok(first.output().includes(warning), first.output());
+    if (REDIS_UP) assert.ok(!second.output().includes('warning: quotas'), second.output());
   });
 
   test('each data folder gets its own admin secret for its CLI', () => {
