@@ -47,6 +47,7 @@ import { dataPlaneListener } from './surfaces/openai/index.js';
 import { AccountIndex } from './surfaces/openai/index.js';
 import { VerifiedTokenCache } from './surfaces/openai/index.js';
 import { createSimulatorBackend } from './models/index.js';
+import { openQuotaLimiter } from './quotas/index.js';
 import { SigningKeyRotation } from './tokens/index.js';
 import { WorkloadIssuer } from './tokens/index.js';
 import { ExternalIssuerKeys } from './directory/index.js';
@@ -92,6 +93,12 @@ async function start(
   cleanups: (() => Promise<void> | void)[],
   cleanup: () => Promise<void>,
 ): Promise<RunningKeyless> {
+  // First, so that an unreachable Redis fails the start before anything is generated.
+  // Quotas: counted in Redis with --redis (shared by every instance), else in this process's memory.
+  // For the data plane: DataPlaneDeps.quotas (QuotaLimiter), with deploymentCapacity() and limitsForCapacity().
+  const quotas = await openQuotaLimiter({ redisUrl: options.redis, onWarning: (message) => process.stderr.write(`keyless: ${message}\n`) });
+  cleanups.push(() => quotas.close());
+
   const certificates = await ensureCertificates(options.dataDir);
   const kek = loadKek(options.dataDir, options.kekFile);
   const handle = await openDatabase({ url: options.database ?? path.join(options.dataDir, 'keyless.db'), entities: ENTITIES });
@@ -157,6 +164,8 @@ async function start(
   const dataPlane = new DataPlane({
     upstreams,
     relay,
+    quotas,
+    now: () => clock.now(),
     accounts: new AccountIndex(model),
     rbac,
     model: simulator,
@@ -225,6 +234,10 @@ async function start(
     process.stderr.write(`warning: the managed identity endpoint listens on ${options.identityHost}; anything that reaches it can ask for tokens of hosts whose secrets it knows.\n`);
   }
   names.bind(port);
+  if (!quotas.shared && options.database !== undefined) {
+    process.stderr.write('warning: quotas are counted by each instance alone; to share them between the instances on this database, give each one --redis redis://….\n');
+  }
+
   const identityPort = await listen(identityServer, options.identityHost, options.identityPort, '--identity-port');
   identityUrl = `http://${urlHost(options.identityHost)}:${identityPort}`;
 

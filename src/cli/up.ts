@@ -15,6 +15,7 @@ export function registerUpCommand(program: Command): void {
     .option('--identity-port <port>', 'managed identity endpoint port, plain HTTP on loopback (0 picks a free one)', '8080')
     .option('--identity-host <host>', 'move the managed identity listener off loopback (not recommended)')
     .option('--database <url>', 'keep state in PostgreSQL (postgres://…) instead of SQLite in the data folder')
+    .option('--redis <url>', 'count quotas in Redis (redis://…), shared by every instance; without it each instance counts alone')
     .option('--kek-file <file>', 'key-encryption key file (default: KEYLESS_KEK, else DIR/kek)')
     .option('--app-token-lifetime <seconds>', 'fixed lifetime of application tokens (default: random 60–90 minutes, as Entra)')
     .option('--identity-token-lifetime <seconds>', 'lifetime of managed identity tokens (default 86400, about 24 h as Azure)')

@@ -12,6 +12,8 @@ export interface UpOptions {
   readonly identityPort: number;
   /** A postgres:// URL, or undefined for SQLite in the data folder. */
   readonly database: string | undefined;
+  /** A redis:// or rediss:// URL where every instance counts quotas together, or undefined to count in this process. */
+  readonly redis: string | undefined;
   readonly kekFile: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Fixed lifetime of application tokens in seconds; undefined = random 60–90 minutes as Entra. */
@@ -35,6 +37,7 @@ export interface RawUpOptions {
   identityHost?: string;
   identityPort?: string;
   database?: string;
+  redis?: string;
   kekFile?: string;
   logLevel?: string;
   appTokenLifetime?: string;
@@ -56,6 +59,10 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
   if (database !== undefined && !/^postgres(ql)?:\/\//i.test(database)) {
     throw new InvalidInputError('InvalidOption', '--database must be a postgres:// URL (SQLite in the data folder is the default).');
   }
+  const redis = raw.redis ?? env['KEYLESS_REDIS'];
+  if (redis !== undefined && !isRedisUrl(redis)) {
+    throw new InvalidInputError('InvalidOption', '--redis must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 (without it, each instance counts quotas alone).');
+  }
   return {
     dataDir: path.resolve(raw.data ?? defaultDataDir(env)),
     host: raw.host ?? '127.0.0.1',
@@ -64,6 +71,7 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
     identityHostExplicit: raw.identityHost !== undefined,
     identityPort: port(raw.identityPort ?? '8080', '--identity-port'),
     database,
+    redis,
     kekFile: raw.kekFile,
     logLevel: logLevel as UpOptions['logLevel'],
     appTokenLifetime: raw.appTokenLifetime === undefined ? undefined : seconds(raw.appTokenLifetime, '--app-token-lifetime'),
@@ -76,6 +84,15 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
       return issuer;
     }),
   };
+}
+
+function isRedisUrl(value: string): boolean {
+  if (!/^rediss?:\/\//i.test(value)) return false;
+  try {
+    return new URL(value).hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 function port(value: string, flag: string): number {

@@ -43,27 +43,6 @@ function lastNumber(text: string, keys: readonly string[]): number | undefined {
   return undefined;
 }
 
-/** The prompt's tokens, roughly as the service counts them, from a request body of any operation (for streams that report no usage). */
-export function promptTokensOf(body: Readonly<Record<string, unknown>>, modelName: string): number {
-  const tok = tokenizerForModel(modelName);
-  let count = 0;
-  const add = (value: unknown): void => {
-    if (typeof value === 'string') count += tok.count(value);
-    else if (Array.isArray(value)) for (const item of value) add(item);
-    else if (typeof value === 'object' && value !== null) {
-      const part = value as Record<string, unknown>;
-      // Chat messages carry ~3 tokens of framing each, as OpenAI's cookbook counts them.
-      if ('role' in part) count += 3;
-      add(part['content'] ?? part['text']);
-    }
-  };
-  add(body['messages']);
-  add(body['prompt']);
-  add(body['input']);
-  add(body['instructions']);
-  return count;
-}
-
 /**
  * Watches a streamed answer go by, as SSE bytes (an upstream's) or as chunk
  * objects (the simulator's), to learn what it spent: the usage a chunk
@@ -77,7 +56,8 @@ export class StreamUsageMeter {
 
   constructor(
     private readonly modelName: string,
-    private readonly body: Readonly<Record<string, unknown>>,
+    /** The prompt's tokens, counted only if the stream reports no usage. */
+    private readonly promptTokens: () => number,
   ) {}
 
   /** A piece of an SSE stream; lines may be split across pieces. */
@@ -107,7 +87,7 @@ export class StreamUsageMeter {
   result(): Usage {
     if (this.usage !== undefined) return this.usage;
     const tok = tokenizerForModel(this.modelName);
-    return { promptTokens: promptTokensOf(this.body, this.modelName), completionTokens: tok.count(this.texts.join('')) };
+    return { promptTokens: this.promptTokens(), completionTokens: tok.count(this.texts.join('')) };
   }
 
   private line(raw: string): void {

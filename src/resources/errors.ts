@@ -38,6 +38,8 @@ export const resourceErrors = {
     new InvalidInputError('BadRequest', 'Failed to regenerate key. disableLocalAuth is set to be true'),
   invalidKeyName: (keyName: string) =>
     new InvalidInputError('InvalidKeyName', `The key name '${keyName}' is invalid. It must be Key1 or Key2.`),
+  invalidCapacity: (capacity: string, max: number) =>
+    new InvalidInputError('InvalidCapacity', `The specified capacity '${capacity}' of account deployment should be greater than 0 and no more than ${max}.`),
   conflict: (message: string) => new ConflictError('Conflict', message),
   /** Azure's wording as of 2026 (its older one read 'Format: OpenAI, Name: …, Version: …'). */
   deploymentModelNotSupported: (format: string, name: string, version: string) =>

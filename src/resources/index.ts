@@ -10,3 +10,4 @@ export { selectHostIdentity } from './host-identity.js';
 export type { DefaultRule, IdentitySelector, SelectionFailure } from './host-identity.js';
 export { HostSecretService } from './host-secrets.js';
 export { handlerFor } from './types.js';
+export { DEFAULT_DEPLOYMENT_CAPACITY, MAX_DEPLOYMENT_CAPACITY, deploymentCapacity } from './capacity.js';

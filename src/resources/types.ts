@@ -9,6 +9,7 @@ import type { Resource } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { resourceErrors } from './errors.js';
 import { resolveDeploymentModel } from './deployment-model.js';
+import { deploymentSku } from './capacity.js';
 
 export interface TypeContext {
   readonly directory: DirectoryService;
@@ -141,7 +142,7 @@ const deployment: ResourceTypeHandler = {
       model: mode === 'patch' && given['model'] === undefined ? m : resolveDeploymentModel(m, hasUpstream),
     };
     if (latency !== undefined) properties['simulatedLatencyMs'] = latency;
-    const sku = body.sku === undefined ? (existing?.sku ?? { name: 'Standard', capacity: 1 }) : objectOrEmpty(body.sku, 'sku');
+    const sku = deploymentSku(body.sku === undefined ? undefined : objectOrEmpty(body.sku, 'sku'), existing);
     const modelName = m['name'] as string;
     return {
       kind: null,

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { describePostgres, dropSchema, POSTGRES_URL } from '../fixtures/core.js';
 import { readAdminCredential, startKeyless, tempDataDir, type KeylessProcess } from '../fixtures/server.js';
 import { adminToken, request } from '../fixtures/http.js';
+import { REDIS_UP, REDIS_URL } from '../fixtures/redis.js';
 
 /** Two `keyless up` processes, each with its own data folder, sharing one PostgreSQL database and one KEK. */
 describePostgres('two instances on one PostgreSQL', () => {
@@ -12,6 +13,7 @@ describePostgres('two instances on one PostgreSQL', () => {
   const kek = randomBytes(32).toString('base64');
   let first: KeylessProcess;
   let second: KeylessProcess;
+  let third: KeylessProcess | undefined;
 
   before(async () => {
     const client = new pg.Client({ connectionString: POSTGRES_URL });
@@ -22,9 +24,12 @@ describePostgres('two instances on one PostgreSQL', () => {
     url.searchParams.set('options', `-c search_path=${schema}`);
     const args = ['--database', url.toString()];
     first = await startKeyless({ args, env: { KEYLESS_KEK: kek } });
-    second = await startKeyless({ args, env: { KEYLESS_KEK: kek }, dataDir: tempDataDir() });
+    // The second counts quotas in Redis when it runs here (CI requires it: test/contract/quota-limiter.test.ts).
+    second = await startKeyless({ args: [...args, ...(REDIS_UP ? ['--redis', REDIS_URL] : [])], env: { KEYLESS_KEK: kek }, dataDir: tempDataDir() });
+    if (REDIS_UP) third = await startKeyless({ args: [...args, '--redis', REDIS_URL], env: { KEYLESS_KEK: kek }, dataDir: tempDataDir() });
   });
   after(async () => {
+    await third?.stop();
     await second?.stop();
     await first?.stop();
     await dropSchema(POSTGRES_URL, schema);
@@ -60,10 +65,54 @@ describePostgres('two instances on one PostgreSQL', () => {
     assert.equal(status, 200);
   });
 
+  test('an instance on PostgreSQL without --redis warns that it counts quotas alone; one with --redis does not', () => {
+    const warning = 'warning: quotas are counted by each instance alone; to share them between the instances on this database, give each one --redis redis://….\n';
+    assert.ok(first.output().includes(warning), first.output());
+    if (REDIS_UP) assert.ok(!second.output().includes('warning: quotas'), second.output());
+  });
+
   test('each data folder gets its own admin secret for its CLI', () => {
     const a = readAdminCredential(first.dataDir);
     const b = readAdminCredential(second.dataDir);
     assert.equal(a.clientId, b.clientId);
     assert.notEqual(a.clientSecret, b.clientSecret);
+  });
+
+  test('instances with --redis share a deployment quota: what one admitted, the other counts', { skip: !REDIS_UP && 'Redis is not running (CI requires it: test/contract/quota-limiter.test.ts)' }, async () => {
+    const other = third as KeylessProcess;
+    const token = await adminToken(first.info.caPath, first.info.baseUrl, readAdminCredential(first.dataDir), 'https://management.azure.com');
+    const arm = (method: string, path: string, body?: object) =>
+      request(first.info.caPath, method, `${first.info.baseUrl}/subscriptions/${first.info.subscriptionId}/resourcegroups/quota${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+        ...(body === undefined ? {} : { body }),
+      });
+    assert.equal((await arm('PUT', '?api-version=2021-04-01', { location: 'eastus' })).status, 201);
+    const account = '/providers/Microsoft.CognitiveServices/accounts/quota-openai';
+    assert.equal((await arm('PUT', `${account}?api-version=2024-10-01`, { location: 'eastus', kind: 'OpenAI', sku: { name: 'S0' } })).status, 201);
+    const deployment = { sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: 'gpt-4o-mini', version: '2024-07-18' } } };
+    assert.equal((await arm('PUT', `${account}/deployments/chat?api-version=2024-10-01`, deployment)).status, 201);
+    const key = (await arm('POST', `${account}/listKeys?api-version=2024-10-01`)).json().key1 as string;
+    const chat = (k: KeylessProcess) =>
+      request(k.info.caPath, 'POST', `${k.info.baseUrl}/accounts/quota-openai/openai/deployments/chat/chat/completions?api-version=2024-10-21`, {
+        headers: { 'api-key': key },
+        body: { messages: [{ role: 'user', content: 'hi' }] },
+      });
+    // Both learn of the deployment within their poll interval (the deployment list spends no quota).
+    for (const k of [second, other]) {
+      let names: string[] = [];
+      for (let i = 0; i < 50 && !names.includes('chat'); i++) {
+        const list = await request(k.info.caPath, 'GET', `${k.info.baseUrl}/accounts/quota-openai/openai/deployments?api-version=2022-12-01`, { headers: { 'api-key': key } });
+        names = list.status === 200 ? (list.json().data as { id: string }[]).map((d) => d.id) : [];
+        if (!names.includes('chat')) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual(names, ['chat']);
+    }
+    // Capacity 1 admits one request per 10 s: the one the first instance admitted is counted by the other.
+    const a = await chat(second);
+    assert.equal(a.status, 200);
+    assert.equal(a.headers['x-ratelimit-remaining-requests'], '0');
+    const b = await chat(other);
+    assert.equal(b.status, 429);
+    assert.equal(b.headers['x-ratelimit-remaining-requests'], '0');
   });
 });

@@ -111,6 +111,24 @@ test('an unreachable database is one clear line and exit 1, with no password sho
   assert.equal(run.stderr.trim().split('\n').length, 1);
 });
 
+test('a --redis that is not a Redis URL, or a Redis that does not answer, is one clear line and exit 1, with no password shown', async () => {
+  const dir = tempDataDir();
+  const args = ['up', '--data', dir, '--port', '0', '--identity-port', '0', '--redis'];
+  const notUrl = await runCli(dir, [...args, 'http://127.0.0.1:6379']);
+  assert.equal(notUrl.code, 1);
+  assert.equal(notUrl.stderr, 'keyless: --redis must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 (without it, each instance counts quotas alone).\n');
+  const unreachable = await runCli(dir, [...args, 'redis://:hunter2@127.0.0.1:1']);
+  assert.equal(unreachable.code, 1);
+  assert.equal(
+    unreachable.stderr,
+    'keyless: Could not connect to Redis at redis://:***@127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1. Start Redis, fix --redis, or leave --redis out to count quotas in this instance alone.\n',
+  );
+  // Nothing is left running or locked: the folder starts again.
+  const again = await runCli(dir, [...args, 'redis://127.0.0.1:1']);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /^keyless: Could not connect to Redis/);
+});
+
 test('logs never contain secrets: client secrets, bearer tokens, api keys, identity headers', async () => {
   const keyless = await startKeyless({ args: ['--log-level', 'trace'] });
   const admin = JSON.parse(fs.readFileSync(path.join(keyless.dataDir, 'admin-credential.json'), 'utf8'));

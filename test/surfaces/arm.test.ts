@@ -198,6 +198,48 @@ describe('validation', () => {
   });
 });
 
+describe('deployment capacity', () => {
+  let deployments: string;
+  before(async () => {
+    assert.equal((await call('PUT', `${sub}/resourcegroups/capacity?api-version=2021-04-01`, { location: 'eastus' })).status, 201);
+    const account = `${sub}/resourceGroups/capacity/providers/Microsoft.CognitiveServices/accounts/cap`;
+    const created = await call('PUT', `${account}?api-version=2024-10-01`, { kind: 'OpenAI', location: 'eastus', sku: { name: 'S0' }, properties: {} });
+    assert.ok(created.status === 200 || created.status === 201, String(created.status));
+    deployments = `${account}/deployments`;
+  });
+  const model = { format: 'OpenAI', name: 'gpt-4o-mini', version: '2024-07-18' };
+
+  test('a deployment without sku, or with a sku without capacity, gets the generous default: 1,000 units', async () => {
+    const bare = await call('PUT', `${deployments}/bare?api-version=2024-10-01`, { properties: { model } });
+    assert.equal(bare.status, 201);
+    assert.deepEqual(bare.json().sku, { name: 'Standard', capacity: 1000 });
+    const named = await call('PUT', `${deployments}/named?api-version=2024-10-01`, { sku: { name: 'GlobalStandard' }, properties: { model } });
+    assert.deepEqual(named.json().sku, { name: 'GlobalStandard', capacity: 1000 });
+  });
+
+  test('a given capacity is kept, from 1 to 150,000, and a later PUT without sku keeps it', async () => {
+    for (const capacity of [1, 150_000]) {
+      const res = await call('PUT', `${deployments}/c${capacity}?api-version=2024-10-01`, { sku: { name: 'Standard', capacity }, properties: { model } });
+      assert.equal(res.status, 201);
+      assert.deepEqual(res.json().sku, { name: 'Standard', capacity });
+    }
+    const again = await call('PUT', `${deployments}/c1?api-version=2024-10-01`, { properties: { model } });
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.json().sku, { name: 'Standard', capacity: 1 });
+  });
+
+  test('a capacity that is not a whole number from 1 to 150,000 is 400 InvalidCapacity in ARM\'s words, and writes nothing', async () => {
+    for (const [capacity, shown] of [[0, '0'], [-5, '-5'], [1.5, '1.5'], [150_001, '150001'], ['10', '10'], [true, 'true'], [{ n: 1 }, '{"n":1}']] as const) {
+      const res = await call('PUT', `${deployments}/bad?api-version=2024-10-01`, { sku: { name: 'Standard', capacity }, properties: { model } });
+      assert.equal(res.status, 400, String(capacity));
+      assert.deepEqual(res.json(), {
+        error: { code: 'InvalidCapacity', message: `The specified capacity '${shown}' of account deployment should be greater than 0 and no more than 150000.` },
+      });
+    }
+    assert.equal((await call('GET', `${deployments}/bad?api-version=2024-10-01`)).status, 404);
+  });
+});
+
 describe('authorization', () => {
   test('a principal with only Reader can read but gets 403 AuthorizationFailed on writes', async () => {
     const admin = readAdminCredential(keyless.dataDir);

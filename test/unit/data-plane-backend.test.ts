@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DataPlane, type DataPlaneAnswer, type DataPlaneDeps } from '../../src/surfaces/openai/data-plane.js';
 import { DEPLOYMENT_OPERATIONS } from '../../src/surfaces/openai/operations.js';
 import { AuditRecorder, type AuditRecord } from '../../src/audit/index.js';
+import { MemoryQuotaLimiter } from '../../src/quotas/index.js';
 import { ModelInputError, type ModelBackend, type ModelRequest } from '../../src/models/index.js';
 import type { Resource } from '../../src/resources/index.js';
 
@@ -41,6 +42,8 @@ function dataPlane(model: ModelBackend, records: AuditRecord[]): DataPlane {
     audit: new AuditRecorder({ record: (r) => records.push(r) }, { now: () => 0 }),
     model,
     upstreams: { get: () => undefined },
+    quotas: new MemoryQuotaLimiter(),
+    now: () => 0,
   } as unknown as DataPlaneDeps;
   return new DataPlane(deps);
 }
@@ -48,7 +51,7 @@ function dataPlane(model: ModelBackend, records: AuditRecord[]): DataPlane {
 const CHAT = DEPLOYMENT_OPERATIONS['chat/completions'];
 if (CHAT === undefined) throw new Error('no chat operation');
 const chatCall = (body: unknown) => ({
-  requestId: 'req', account: 'acct', deployment: 'dep', operation: CHAT, v1: false, hasApiVersion: true,
+  requestId: 'req', account: 'acct', deployment: 'dep', operation: CHAT, v1: false, hasApiVersion: true, apiVersion: '2024-10-21',
   headers: { 'api-key': 'the-key' }, body: { kind: 'json' as const, text: JSON.stringify(body) },
 });
 

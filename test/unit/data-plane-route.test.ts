@@ -12,6 +12,7 @@ describe('data-plane routes', () => {
       operation: DEPLOYMENT_OPERATIONS['chat/completions'],
       v1: false,
       hasApiVersion: true,
+      apiVersion: '2024-10-21',
     });
     assert.equal(matchDataPlaneRoute('/accounts/a/openai/deployments/d/embeddings')?.operation, DEPLOYMENT_OPERATIONS['embeddings']);
     assert.equal(matchDataPlaneRoute('/accounts/a/openai/deployments/d/completions?x=1')?.hasApiVersion, false);
@@ -27,7 +28,7 @@ describe('data-plane routes', () => {
 
   test('the Responses API: /v1/responses and /responses, created by POST; /responses/{id} read by GET and deleted by DELETE', () => {
     const v1 = matchDataPlaneRoute('/accounts/a/openai/v1/responses');
-    assert.deepEqual({ ...v1, operation: undefined }, { account: 'a', deployment: undefined, operation: undefined, v1: true, responseId: undefined, hasApiVersion: false, apiVersionRefusal: undefined });
+    assert.deepEqual({ ...v1, operation: undefined }, { account: 'a', deployment: undefined, operation: undefined, v1: true, responseId: undefined, hasApiVersion: false, apiVersion: undefined, apiVersionRefusal: undefined });
     assert.equal(v1?.operation.dataAction, 'Microsoft.CognitiveServices/accounts/OpenAI/responses/write');
     assert.equal(v1?.operation.template, 'POST /openai/v1/responses');
     assert.equal(matchDataPlaneRoute('/accounts/a/openai/v1/responses', 'GET'), undefined, 'responses are created by POST only');

@@ -21,7 +21,7 @@ const COLUMNS: readonly Column<Json>[] = [
   { header: 'State', value: (d) => pick(d, 'properties', 'provisioningState') },
 ];
 
-type CreateFlags = DeploymentFlags & UpstreamFlags & { modelName: string; modelVersion?: string; modelFormat: string; skuName: string; capacity: number };
+type CreateFlags = DeploymentFlags & UpstreamFlags & { modelName: string; modelVersion?: string; modelFormat: string; skuName: string; capacity?: number };
 type UpdateFlags = DeploymentFlags & UpstreamFlags & { modelName?: string; modelVersion?: string; skuName?: string; capacity?: number };
 
 type DeploymentFlags = GroupAndName & { deploymentName: string };
@@ -47,13 +47,13 @@ export function registerDeploymentCommands(openai: Command): void {
     .option('--model-version <version>', "model version (default: the model's default version)")
     .option('--model-format <format>', 'model format', 'OpenAI')
     .option('--sku-name <name>', 'deployment SKU', 'Standard')
-    .option('--capacity <n>', 'capacity units', parsePositiveInt, 1)
+    .option('--capacity <n>', 'capacity units of 1,000 tokens and 6 requests per minute (default: 1000, Keyless\'s generous default)', parsePositiveInt)
     .action(
       run(async (ctx, o: CreateFlags) => {
         const properties: Json = { model: { format: o.modelFormat, name: o.modelName, ...(o.modelVersion === undefined ? {} : { version: o.modelVersion }) } };
         const upstream = upstreamBody(o, undefined);
         if (upstream !== undefined) properties['upstream'] = upstream;
-        const body: Json = { sku: { name: o.skuName, capacity: o.capacity }, properties };
+        const body: Json = { sku: { name: o.skuName, ...(o.capacity === undefined ? {} : { capacity: o.capacity }) }, properties };
         const d = asObject((await ctx.client().request('PUT', deploymentPath(ctx, o), api, body)).body);
         printResult(ctx.format, d, [d], COLUMNS);
       }),

@@ -1,28 +1,24 @@
-import { randomUUID } from 'node:crypto';
 import type { Resource } from '../../resources/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
 import type { AuditRecorder } from '../../audit/index.js';
-import type { ModelBackend, ModelChunks, ModelRequest, Usage } from '../../models/index.js';
-import { StreamUsageMeter, newResponseId, usageFromJson, type StoredResponses } from '../../models/index.js';
-import type { UpstreamRelay, UpstreamService } from '../../upstreams/index.js';
-import type { EventFraming } from '../http/index.js';
-import { forwardToUpstream, type RelayedAnswer } from './upstream-call.js';
+import type { StoredResponses, Usage } from '../../models/index.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
-import { DataPlaneError, dataPlaneErrors, toDataPlaneError } from './errors.js';
+import { DataPlaneError, dataPlaneErrors } from './errors.js';
 import type { DataPlaneRoute } from './route.js';
-import { answerOther, isOtherOperation, operationRefusal } from './other-answers.js';
+import { answerOther, isOtherOperation } from './other-answers.js';
 import type { ApiVersionRefusal } from './api-versions.js';
 import { storedResponseAnswer } from './responses.js';
 import { deletesResponse } from './responses-route.js';
+import { errorAnswer, type DataPlaneAnswer } from './answers.js';
+import { callModel, type ModelCallDeps } from './model-call.js';
 
-export interface DataPlaneDeps extends AuthenticateDeps {
+export type { DataPlaneAnswer } from './answers.js';
+
+export interface DataPlaneDeps extends AuthenticateDeps, ModelCallDeps {
   readonly accounts: AccountIndex;
   readonly rbac: RoleAssignmentService;
-  readonly model: ModelBackend;
   readonly audit: AuditRecorder;
-  readonly upstreams: UpstreamService;
-  readonly relay: UpstreamRelay;
   /** The Responses API's stored responses, per account (the simulator's store). */
   readonly storedResponses: StoredResponses;
 }
@@ -41,15 +37,6 @@ export interface DataPlaneCall extends DataPlaneRoute {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: BodyInput;
 }
-
-/**
- * What to answer: a JSON document, server-sent events (the chunks, each sent
- * as one `data:` line), or an upstream's stream relayed byte for byte.
- */
-export type DataPlaneAnswer =
-  | { readonly status: number; readonly json: string; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly status: 200; readonly events: ModelChunks; readonly framing?: EventFraming }
-  | RelayedAnswer;
 
 /** The largest request body the data plane reads. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -97,72 +84,28 @@ export class DataPlane {
       const deploymentName = call.deployment ?? (typeof body['model'] === 'string' ? body['model'] : '');
       const deployment = deps.accounts.deployment(account, deploymentName);
       if (!deployment) throw dataPlaneErrors.deploymentNotFound();
-      const spent = this.usageRecorder(call, account, caller, deployment.name);
-      const upstream = deps.upstreams.get(deployment.key);
-      if (upstream !== undefined) {
-        return forwardToUpstream(deps.relay, deps.upstreams, upstream, deployment, call.operation.kind, body, modelNameOf(deployment), spent).catch(upstreamErrorAnswer);
-      }
-      const refusal = operationRefusal(call.operation, deployment);
-      if (refusal) throw refusal;
-      const latency = deployment.properties['simulatedLatencyMs'];
-      if (typeof latency === 'number' && latency > 0) {
-        return new Promise((resolve) => setTimeout(resolve, latency)).then(() => this.answerOrInputError(call, deployment, body, spent));
-      }
-      return this.answerOrInputError(call, deployment, body, spent);
+      const answer = callModel(deps, {
+        operation: call.operation,
+        apiVersion: call.apiVersion,
+        account,
+        deployment,
+        body,
+        text: call.body.kind === 'json' ? call.body.text : '',
+        spent: this.usageRecorder(call, account, caller, deployment.name),
+      });
+      if (!(answer instanceof Promise)) return answer;
+      const known = caller;
+      // Refusals that come later (a quota counted in Redis) are audited and answered as the others.
+      return answer.catch((error: unknown) => this.refused(call, account, known, error));
     } catch (error) {
-      if (!(error instanceof DataPlaneError)) throw error;
-      this.audit(call, account, caller, 'denied', error.reason);
-      return errorAnswer(error);
+      return this.refused(call, account, caller, error);
     }
   }
 
-  private answerOrInputError(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>, spent: (usage: Usage | undefined) => void): DataPlaneAnswer | Promise<DataPlaneAnswer> {
-    const refused = (error: unknown): DataPlaneAnswer => {
-      spent(undefined);
-      return inputErrorAnswer(error);
-    };
-    try {
-      const answer = this.answer(call, deployment, body, spent);
-      return answer instanceof Promise ? answer.catch(refused) : answer;
-    } catch (error) {
-      return refused(error);
-    }
-  }
-
-  /** Asks the backend; a ready answer (the simulator's) is returned as it is, without a tick. */
-  private answer(call: DataPlaneCall, deployment: Resource, body: Record<string, unknown>, spent: (usage: Usage | undefined) => void): DataPlaneAnswer | Promise<DataPlaneAnswer> {
-    const { model } = this.deps;
-    const { kind } = call.operation;
-    const modelName = modelNameOf(deployment);
-    const created = Math.floor(Date.now() / 1000);
-    const id = kind === 'responses' ? newResponseId() : kind === 'embeddings' ? '' : `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
-    const request: ModelRequest = {
-      body,
-      text: call.body.kind === 'json' ? call.body.text : '',
-      deploymentKey: deployment.key,
-      ctx: { deployment: deployment.name, modelName, created, id },
-      // Stored responses belong to the account (the deployment's parent), as in Azure.
-      scope: deployment.parentKey ?? deployment.key,
-    };
-    if (kind !== 'embeddings' && body['stream'] === true) {
-      const events = kind === 'chat' ? model.chatStream(request) : kind === 'responses' ? model.responsesStream(request) : model.completionStream(request);
-      // The Responses API streams typed events (`event:` lines, no `[DONE]`).
-      const framing: EventFraming = kind === 'responses' ? 'typed' : 'chunks';
-      const meter = new StreamUsageMeter(modelName, body);
-      return events instanceof Promise
-        ? events.then((e) => streamAnswer(meteredEvents(e, meter, spent), framing))
-        : streamAnswer(meteredEvents(events, meter, spent), framing);
-    }
-    const json =
-      kind === 'chat' ? model.chat(request) : kind === 'responses' ? model.responses(request) : kind === 'completions' ? model.completion(request) : model.embeddings(request);
-    if (typeof json === 'string') {
-      spent(usageFromJson(json));
-      return { status: 200, json };
-    }
-    return json.then((text) => {
-      spent(usageFromJson(text));
-      return jsonAnswer(text);
-    });
+  private refused(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, error: unknown): DataPlaneAnswer {
+    if (!(error instanceof DataPlaneError)) throw error;
+    this.audit(call, account, caller, 'denied', error.reason);
+    return errorAnswer(error);
   }
 
   /**
@@ -222,54 +165,5 @@ function parseBody(body: BodyInput): Record<string, unknown> {
 
 const unparsable = (detail: string): DataPlaneError => dataPlaneErrors.invalidRequest(`We could not parse the JSON body of your request. (${detail})`, null, null);
 
-const jsonAnswer = (json: string): DataPlaneAnswer => ({ status: 200, json });
-
-const modelNameOf = (deployment: Resource): string => String((deployment.properties['model'] as Record<string, unknown> | undefined)?.['name'] ?? deployment.name);
-
-/** The simulator's chunks, each seen by the meter on its way out; what was spent is recorded when the stream ends, however it ends. */
-function meteredEvents(events: ModelChunks, meter: StreamUsageMeter, spent: (usage: Usage | undefined) => void): ModelChunks {
-  if (Symbol.asyncIterator in events) {
-    return (async function* () {
-      try {
-        for await (const chunk of events) {
-          meter.chunk(chunk);
-          yield chunk;
-        }
-      } finally {
-        setImmediate(() => spent(meter.result()));
-      }
-    })();
-  }
-  return (function* () {
-    try {
-      for (const chunk of events) {
-        meter.chunk(chunk);
-        yield chunk;
-      }
-    } finally {
-      setImmediate(() => spent(meter.result()));
-    }
-  })();
-}
-
-/** An upstream's failure is Azure's 502/504; anything else is not expected. */
-function upstreamErrorAnswer(error: unknown): DataPlaneAnswer {
-  if (error instanceof DataPlaneError) return errorAnswer(error);
-  throw error;
-}
-const streamAnswer = (events: ModelChunks, framing: EventFraming): DataPlaneAnswer => ({ status: 200, events, framing });
-
-/** The model's refusal of the body (invalid input) as Azure's 400; anything else is not the caller's fault. */
-function inputErrorAnswer(error: unknown): DataPlaneAnswer {
-  const refused = toDataPlaneError(error);
-  if (refused) return errorAnswer(refused);
-  throw error;
-}
-
 const apiVersionError = (refusal: ApiVersionRefusal): DataPlaneError =>
   refusal === 'unsupported' ? dataPlaneErrors.apiVersionNotSupported() : dataPlaneErrors.resourceNotFound('unsupported api-version');
-
-/** Error bodies are small and rare: serialised per answer. */
-function errorAnswer(error: DataPlaneError): DataPlaneAnswer {
-  return { status: error.status, json: JSON.stringify(error.body()) };
-}

@@ -1,5 +1,7 @@
 import { ModelInputError } from '../../models/index.js';
 import type { RelayFailure } from '../../upstreams/index.js';
+import type { Admission, QuotaLimits } from '../../quotas/index.js';
+import { addQuotaHeaders, retryAfterSeconds, type HeaderRecord } from './quota-headers.js';
 
 /**
  * Azure OpenAI's three error shapes: Azure's envelope `{"error":{"code","message"}}`,
@@ -9,7 +11,8 @@ import type { RelayFailure } from '../../upstreams/index.js';
 type Shape =
   | { readonly kind: 'azure'; readonly code: string; readonly message: string }
   | { readonly kind: 'token'; readonly message: string }
-  | { readonly kind: 'openai'; readonly message: string; readonly param: string | null; readonly code: string | null };
+  | { readonly kind: 'openai'; readonly message: string; readonly param: string | null; readonly code: string | null }
+  | { readonly kind: 'throttled'; readonly message: string };
 
 /**
  * A data-plane answer in Azure OpenAI's exact words (azure-behaviour.md §1).
@@ -21,6 +24,8 @@ export class DataPlaneError extends Error {
     private readonly shape: Shape,
     /** Why, for the audit only: never sent. */
     readonly reason: string,
+    /** Headers the answer carries (a 429's retry-after and rate-limit counts). */
+    readonly headers?: Readonly<HeaderRecord>,
   ) {
     super(reason);
   }
@@ -35,12 +40,44 @@ export class DataPlaneError extends Error {
         return { statusCode: this.status, message: s.message };
       case 'openai':
         return { error: { message: s.message, type: 'invalid_request_error', param: s.param, code: s.code } };
+      case 'throttled':
+        return { error: { message: s.message, type: 'too_many_requests', code: '429' } };
     }
   }
 }
 
 const KEY_MESSAGE =
   'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.';
+
+/** Azure's operation ids, as its 429 message names them ("Requests to the ChatCompletions_Create Operation …"). */
+export const RATE_LIMITED_OPERATIONS = {
+  chat: 'ChatCompletions_Create',
+  completions: 'Completions_Create',
+  embeddings: 'Embeddings_Create',
+  responses: 'Responses_Create',
+} as const;
+
+type Refusal = Extract<Admission, { allowed: false }>;
+
+/**
+ * Azure's 429 for a deployment over its quota. With an api-version (the classic
+ * routes) the message names it, in Azure's envelope; the v1 API has none, and its
+ * answer is OpenAI's envelope with type `too_many_requests` (docs/compatibility.md).
+ */
+function rateLimited(refusal: Refusal, limits: QuotaLimits, operation: string, apiVersion: string | undefined, accountKind: string): DataPlaneError {
+  const seconds = retryAfterSeconds(refusal.retryAfterMs);
+  const api = apiVersion === undefined ? 'Azure OpenAI API' : `Azure OpenAI API version ${apiVersion}`;
+  const increase =
+    accountKind === 'AIServices'
+      ? 'Please contact Azure support service if you would like to further increase the default rate limit.'
+      : 'Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.';
+  const message =
+    `Requests to the ${operation} Operation under ${api} have exceeded ${refusal.exceeded === 'tokens' ? 'token' : 'call'} rate limit ` +
+    `of your current ${accountKind} S0 pricing tier. Please retry after ${seconds} second${seconds === 1 ? '' : 's'}. ${increase}`;
+  const shape: Shape = apiVersion === undefined ? { kind: 'throttled', message } : { kind: 'azure', code: '429', message };
+  const reason = `over the deployment's ${refusal.exceeded === 'tokens' ? 'tokens' : 'requests'} per minute; retry after ${refusal.retryAfterMs} ms`;
+  return new DataPlaneError(429, shape, reason, addQuotaHeaders({}, refusal, limits));
+}
 
 const azure = (status: number, code: string, message: string, reason: string) => new DataPlaneError(status, { kind: 'azure', code, message }, reason);
 
@@ -81,6 +118,7 @@ export const dataPlaneErrors = {
   /** The Responses API answers in OpenAI's shape: an id this account does not hold. */
   responseNotFound: (id: string) =>
     new DataPlaneError(404, { kind: 'openai', message: `Response with id '${id}' not found.`, param: null, code: null }, 'unknown response'),
+  rateLimited,
   internal: () => azure(500, 'InternalServerError', 'The server had an error while processing your request.', 'internal error'),
   /** The deployment's upstream gave no usable answer: named by the deployment, never by the upstream's address. */
   upstreamFailed: (deployment: string, failure: RelayFailure) =>

@@ -80,6 +80,7 @@ function call(route: DataPlaneRoute, requestId: string, request: IncomingMessage
     responseId: route.responseId,
     v1: route.v1,
     hasApiVersion: route.hasApiVersion,
+    apiVersion: route.apiVersion,
     apiVersionRefusal: route.apiVersionRefusal,
     itemId: route.itemId,
     headers: request.headers,
@@ -130,6 +131,7 @@ function send(response: ServerResponse, requestId: string, answer: DataPlaneAnsw
     'cache-control': 'no-cache',
     'x-request-id': requestId,
     'apim-request-id': requestId,
+    ...answer.headers,
   });
   return writeEvents(response, answer.events, answer.framing);
 }
@@ -146,6 +148,7 @@ async function relay(response: ServerResponse, requestId: string, answer: Extrac
     'cache-control': 'no-cache',
     'x-request-id': requestId,
     'apim-request-id': requestId,
+    ...answer.headers,
   });
   response.flushHeaders();
   const gone = (): void => {

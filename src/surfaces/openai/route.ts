@@ -11,6 +11,8 @@ export interface DataPlaneRoute {
   readonly operation: Operation;
   readonly v1: boolean;
   readonly hasApiVersion: boolean;
+  /** The api-version's value, when the query gives one (a 429's message names it). */
+  readonly apiVersion: string | undefined;
   /** Why the api-version is refused, judged once per URL (api-versions.ts); undefined when it is fine. */
   readonly apiVersionRefusal?: ApiVersionRefusal | undefined;
   /** The model id of `GET /openai/models/{model-id}`. */
@@ -43,7 +45,7 @@ export function matchDataPlaneRoute(url: string, method = 'POST'): DataPlaneRout
     if (operation === undefined) return undefined;
     const query = q === -1 ? '' : url.slice(q + 1);
     const refusal = judgeApiVersion(responses.v1, apiVersionOf(query), { chat: false, deploymentList: false });
-    return { ...responses, operation, hasApiVersion: q !== -1 && hasApiVersion(query), apiVersionRefusal: refusal };
+    return { ...responses, operation, hasApiVersion: q !== -1 && hasApiVersion(query), apiVersion: apiVersionOf(query), apiVersionRefusal: refusal };
   }
   const third = segments[3]?.toLowerCase();
   let v1 = false;
@@ -71,8 +73,9 @@ export function matchDataPlaneRoute(url: string, method = 'POST'): DataPlaneRout
     return undefined;
   }
   const query = q === -1 ? '' : url.slice(q + 1);
-  const refusal = judgeApiVersion(v1, apiVersionOf(query), { chat: operation.kind === 'chat', deploymentList: operation.kind === 'listDeployments' || operation.kind === 'getDeployment' });
-  const route: DataPlaneRoute = { account, deployment, operation, v1, hasApiVersion: q !== -1 && hasApiVersion(query) };
+  const apiVersion = apiVersionOf(query);
+  const refusal = judgeApiVersion(v1, apiVersion, { chat: operation.kind === 'chat', deploymentList: operation.kind === 'listDeployments' || operation.kind === 'getDeployment' });
+  const route: DataPlaneRoute = { account, deployment, operation, v1, hasApiVersion: q !== -1 && hasApiVersion(query), apiVersion };
   // Only routes that need them carry the optional fields, so that the common route keeps its shape.
   if (refusal === undefined && itemId === undefined) return route;
   return { ...route, apiVersionRefusal: refusal, itemId };

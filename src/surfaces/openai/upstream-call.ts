@@ -14,8 +14,14 @@ const UPSTREAM_PATHS: Readonly<Record<string, string>> = {
 
 /** An upstream's answer, as the data plane hands it to the listener. */
 export type RelayedAnswer =
-  | { readonly status: number; readonly json: string; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly status: number; readonly bytes: AsyncIterable<Buffer>; readonly contentType: string; readonly abort: () => void };
+  | { readonly status: number; readonly json: string; readonly headers?: Readonly<Record<string, string | number>> | undefined }
+  | {
+      readonly status: number;
+      readonly bytes: AsyncIterable<Buffer>;
+      readonly contentType: string;
+      readonly abort: () => void;
+      readonly headers?: Readonly<Record<string, string | number>> | undefined;
+    };
 
 /** What the call spent, once its answer is over (undefined when the upstream reported nothing usable). */
 export type UsageSink = (usage: Usage | undefined) => void;
@@ -34,6 +40,7 @@ export async function forwardToUpstream(
   kind: Operation['kind'],
   body: Readonly<Record<string, unknown>>,
   modelName: string,
+  promptTokens: () => number,
   spent: UsageSink,
 ): Promise<RelayedAnswer> {
   const stream = kind !== 'embeddings' && body['stream'] === true;
@@ -50,7 +57,7 @@ export async function forwardToUpstream(
       spent(outcome.status < 300 ? usageFromJson(outcome.text) : undefined);
       return { status: outcome.status, json: outcome.text, headers: outcome.headers };
     case 'stream':
-      return { status: outcome.status, contentType: outcome.contentType, bytes: metered(outcome.body, new StreamUsageMeter(modelName, body), spent), abort: call.abort };
+      return { status: outcome.status, contentType: outcome.contentType, bytes: metered(outcome.body, new StreamUsageMeter(modelName, promptTokens), spent), abort: call.abort };
   }
 }
 
