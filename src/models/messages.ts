@@ -75,18 +75,30 @@ function readMessage(item: unknown, path: string): ChatMessage {
   return { role, name, texts, images };
 }
 
-/** A content part's text, or undefined for a non-text (image, audio, file) part. */
+/** Chat's parts: the field that holds each text-bearing type's text (the rest are images, audio or files). */
+const CHAT_TEXT_FIELDS: Readonly<Record<string, string>> = { text: 'text', refusal: 'refusal' };
+
 function readPart(part: unknown, path: string): string | undefined {
+  return readContentPart(part, path, PART_TYPES, CHAT_TEXT_FIELDS);
+}
+
+/**
+ * A content part's text (chat's or the Responses API's), or undefined for a
+ * non-text (image, audio, file) part. `textFields` names, per text-bearing
+ * type, the field holding its text.
+ */
+export function readContentPart(part: unknown, path: string, types: readonly string[], textFields: Readonly<Record<string, string>>): string | undefined {
   if (typeof part !== 'object' || part === null || Array.isArray(part)) throw invalidType(path, 'an object', part);
   const body = part as Body;
   const type = body['type'];
   if (type === undefined) throw missingParameter(`${path}.type`);
   if (typeof type !== 'string') throw invalidType(`${path}.type`, 'a string', type);
-  if (!PART_TYPES.includes(type)) throw invalidValue(`${path}.type`, type, PART_TYPES);
-  if (type !== 'text' && type !== 'refusal') return undefined;
-  const text = body[type];
-  if (text === undefined) throw missingParameter(`${path}.${type}`);
-  if (typeof text !== 'string') throw invalidType(`${path}.${type}`, 'a string', text);
+  if (!types.includes(type)) throw invalidValue(`${path}.type`, type, types);
+  const field = textFields[type];
+  if (field === undefined) return undefined;
+  const text = body[field];
+  if (text === undefined) throw missingParameter(`${path}.${field}`);
+  if (typeof text !== 'string') throw invalidType(`${path}.${field}`, 'a string', text);
   return text;
 }
 

@@ -1,5 +1,5 @@
 import { emptyArray, invalidType, invalidValue, missingParameter } from './errors.js';
-import type { ChatMessage, ChatPrompt } from './messages.js';
+import { readContentPart, type ChatMessage, type ChatPrompt } from './messages.js';
 import type { Body } from './params.js';
 
 /** Roles a Responses API input message may have (EasyInputMessage / Message). */
@@ -87,17 +87,11 @@ function readMessage(body: Body, path: string): ChatMessage {
   return { role, name: undefined, texts, images };
 }
 
-/** A content part's text, or undefined for an image, file or audio part (counted as an image). */
+/** The Responses API's parts: the field that holds each text-bearing type's text (the rest count as images). */
+const TEXT_FIELDS: Readonly<Record<string, string>> = { input_text: 'text', output_text: 'text', refusal: 'refusal' };
+
 function readPart(part: unknown, path: string): string | undefined {
-  if (typeof part !== 'object' || part === null || Array.isArray(part)) throw invalidType(path, 'an object', part);
-  const body = part as Body;
-  const type = body['type'];
-  if (type === undefined) throw missingParameter(`${path}.type`);
-  if (typeof type !== 'string') throw invalidType(`${path}.type`, 'a string', type);
-  if (!PART_TYPES.includes(type)) throw invalidValue(`${path}.type`, type, PART_TYPES);
-  if (type === 'refusal') return requiredString(body, path, 'refusal');
-  if (type === 'input_text' || type === 'output_text') return requiredString(body, path, 'text');
-  return undefined;
+  return readContentPart(part, path, PART_TYPES, TEXT_FIELDS);
 }
 
 function requiredString(body: Body, path: string, name: string): string {

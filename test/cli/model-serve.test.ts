@@ -1,34 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { assertTypedEvents } from '../fixtures/typed-events.js';
 import OpenAI from 'openai';
-import { KEYLESS_BIN } from '../fixtures/server.js';
+import { startModelServer, type ModelServer } from '../fixtures/model-server.js';
 
 /** `keyless model serve`: the simulator alone as an OpenAI-compatible server, used by the real openai client. */
-let child: ChildProcess;
+let server: ModelServer;
 let baseURL: string;
-let stderr = '';
 
 before(async () => {
-  child = spawn(process.execPath, [KEYLESS_BIN, 'model', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  baseURL = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`model serve did not start: ${out}${stderr}`)), 20_000);
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const match = /ready \(pid \d+\): (http:\/\/127\.0\.0\.1:\d+\/v1)\n/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
+  server = await startModelServer();
+  baseURL = server.baseURL;
 });
 after(async () => {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+  await server.stop();
 });
 
 const client = () => new OpenAI({ baseURL, apiKey: 'not-checked', maxRetries: 0 });
@@ -100,15 +85,7 @@ describe('keyless model serve', () => {
     const res = await fetch(`${baseURL}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"gpt-4o","input":"Hi","stream":true}' });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
-    const frames = (await res.text()).split('\n\n');
-    assert.equal(frames.pop(), '');
-    for (const [i, frame] of frames.entries()) {
-      const match = /^event: ([a-z_.]+)\ndata: (.+)$/.exec(frame);
-      assert.ok(match, frame);
-      const data = JSON.parse(match[2] as string);
-      assert.equal(data.type, match[1]);
-      assert.equal(data.sequence_number, i);
-    }
+    const frames = assertTypedEvents((await res.text()));
     assert.match(frames.at(-1) ?? '', /^event: response\.completed\n/);
 
     const notFound = { error: { message: "Response with id 'resp_missing' not found.", type: 'invalid_request_error', param: null, code: null } };

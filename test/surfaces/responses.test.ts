@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertTypedEvents } from '../fixtures/typed-events.js';
 import fs from 'node:fs';
 import OpenAI, { AzureOpenAI } from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -133,15 +134,7 @@ describe('responses on the wire', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers['content-type'], 'text/event-stream; charset=utf-8');
     assert.equal(res.headers['apim-request-id'], res.headers['x-request-id']);
-    const frames = res.text.split('\n\n');
-    assert.equal(frames.pop(), '');
-    for (const [i, frame] of frames.entries()) {
-      const match = /^event: ([a-z_.]+)\ndata: (.+)$/.exec(frame);
-      assert.ok(match, frame);
-      const data = JSON.parse(match[2] as string);
-      assert.equal(data.type, match[1]);
-      assert.equal(data.sequence_number, i);
-    }
+    const frames = assertTypedEvents(res.text);
     assert.equal(JSON.parse(frames.at(-1)?.split('\ndata: ')[1] ?? '{}').response.status, 'completed');
   });
 

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSimulator, ModelInputError, type CallContext } from '../../src/models/index.js';
+import { modelRefusal } from '../fixtures/model-refusal.js';
+import { createSimulator, type CallContext } from '../../src/models/index.js';
 import { Rng, digest } from '../../src/models/rng.js';
 import { schemaInstance } from '../../src/models/schema-instance.js';
 import { pythonTuple } from '../../src/models/schema-strict.js';
@@ -15,16 +16,8 @@ const chat = (body: unknown): Json => sim.chat(body, ctx) as Json;
 const user = (content: string) => [{ role: 'user', content }];
 const jsonSchema = (schema: unknown, strict = true, name = 'answer') => ({ type: 'json_schema', json_schema: { name, strict, schema } });
 
-/** OpenAI's 400 as ModelInputError carries it. */
-function refusal(body: unknown): { message: string; param: string | null; code: string | null } {
-  try {
-    sim.chat(body, ctx);
-  } catch (error) {
-    assert.ok(error instanceof ModelInputError, String(error));
-    return { message: error.message, param: error.param, code: error.openaiCode };
-  }
-  assert.fail('expected a 400');
-}
+/** OpenAI's 400 for a chat body. */
+const refusal = (body: unknown) => modelRefusal(() => sim.chat(body, ctx));
 
 const strictObject = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   type: 'object',

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSimulator, createSimulatorBackend, ModelInputError, type CallContext, type ModelRequest } from '../../src/models/index.js';
+import { modelRefusal } from '../fixtures/model-refusal.js';
+import { createSimulator, createSimulatorBackend, type CallContext, type ModelRequest } from '../../src/models/index.js';
 import { keywords } from '../../src/models/tool-decision.js';
 import { tokenizer } from '../../src/models/tokenizer.js';
 import { validate } from '../fixtures/json-schema-validator.js';
@@ -27,15 +28,8 @@ const TIME_PARAMS = { type: 'object', properties: { timezone: { type: 'string' }
 const time = { type: 'function', function: { name: 'get_time', description: 'Get the time in a timezone', parameters: TIME_PARAMS } };
 const noArgs = { type: 'function', function: { name: 'list_stations', description: 'List the weather stations' } };
 
-function refusal(body: unknown): { message: string; param: string | null; code: string | null } {
-  try {
-    sim.chat(body, ctx);
-  } catch (error) {
-    assert.ok(error instanceof ModelInputError, String(error));
-    return { message: error.message, param: error.param, code: error.openaiCode };
-  }
-  assert.fail('expected a 400');
-}
+/** OpenAI's 400 for a chat body. */
+const refusal = (body: unknown) => modelRefusal(() => sim.chat(body, ctx));
 
 function calls(r: Json): { name: string; args: any }[] {
   return (r['choices'][0].message.tool_calls ?? []).map((c: Json) => ({ name: c.function.name, args: JSON.parse(c.function.arguments) }));
