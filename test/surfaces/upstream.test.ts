@@ -161,6 +161,16 @@ describe('upstream failures get Azure-shaped answers that name the deployment, n
       assert.ok(!res.text.includes('127.0.0.1') && !res.text.includes('10.1.2.3'), 'the upstream address is not named');
     }
     assert.ok(!faults.seen.some((s) => s.path === '/v1/redirected'), 'the redirect was not followed');
+    // The audit says which failure it was; the caller's answer does not.
+    let reasons = new Set<unknown>();
+    // Records are written in batches, within 250 ms.
+    for (let i = 0; i < 20 && reasons.size < 2; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      const audit = (await json('audit', 'list', '--top', '50')) as Record<string, unknown>[];
+      reasons = new Set(audit.filter((r) => r['deployment'] === 'nowhere' || r['deployment'] === 'refuse-key').map((r) => r['reason']));
+    }
+    assert.ok(reasons.has('role grants the data action; upstream failed: unreachable'), [...reasons].join(' | '));
+    assert.ok(reasons.has('role grants the data action; upstream failed: refusedCredentials'), [...reasons].join(' | '));
   });
 
   test('an upstream slower than its first-byte timeout is a 504', async () => {

@@ -1,7 +1,7 @@
 import type { Resource } from '../../resources/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
 import type { AuditRecorder } from '../../audit/index.js';
-import type { StoredResponses, Usage } from '../../models/index.js';
+import type { StoredResponses } from '../../models/index.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
 import { DataPlaneError, dataPlaneErrors } from './errors.js';
@@ -12,6 +12,7 @@ import { storedResponseAnswer } from './responses.js';
 import { deletesResponse } from './responses-route.js';
 import { errorAnswer, type DataPlaneAnswer } from './answers.js';
 import { callModel, type ModelCallDeps } from './model-call.js';
+import type { UsageSink } from './upstream-call.js';
 
 export type { DataPlaneAnswer } from './answers.js';
 
@@ -112,14 +113,15 @@ export class DataPlane {
    * The allowed call's audit record, written once its answer is over, with
    * the deployment and the tokens spent (a refused body spends none).
    */
-  private usageRecorder(call: DataPlaneCall, account: Resource, caller: Caller, deployment: string): (usage: Usage | undefined) => void {
-    return (usage) => {
+  private usageRecorder(call: DataPlaneCall, account: Resource, caller: Caller, deployment: string): UsageSink {
+    return (usage, outcome) => {
+      const reason = caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action';
       const token = caller.kind === 'token' ? caller.token : undefined;
       this.deps.audit.recordUsage(
         'openai', call.operation.template, account.id,
         token ? token.objectId : null, token ? this.principalType(token.objectId) : null,
         caller.kind === 'key' ? caller.keyName : null,
-        caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action', call.requestId,
+        outcome === undefined ? reason : `${reason}; ${outcome}`, call.requestId,
         deployment, usage,
       );
     };

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '../../resources/index.js';
 import { deploymentCapacity } from '../../resources/index.js';
-import { StreamUsageMeter, newResponseId, usageFromJson, type ModelBackend, type ModelChunks, type ModelRequest, type Usage } from '../../models/index.js';
+import { StreamUsageMeter, newResponseId, usageFromJson, type ModelBackend, type ModelChunks, type ModelRequest } from '../../models/index.js';
 import { estimateTokens, limitsForCapacity, promptTokens, type Admission, type QuotaLimiter, type QuotaLimits, type QuotaOperation } from '../../quotas/index.js';
 import type { UpstreamRelay, UpstreamService } from '../../upstreams/index.js';
 import type { EventFraming } from '../http/index.js';
-import { forwardToUpstream } from './upstream-call.js';
+import { forwardToUpstream, type UsageSink } from './upstream-call.js';
 import { inputErrorAnswer, jsonAnswer, streamAnswer, upstreamErrorAnswer, withHeaders, type DataPlaneAnswer } from './answers.js';
 import { RATE_LIMITED_OPERATIONS, dataPlaneErrors } from './errors.js';
 import { operationRefusal } from './other-answers.js';
@@ -32,7 +32,7 @@ export interface ModelCall {
   /** The body as received (what the simulator caches by). */
   readonly text: string;
   /** Called once, when the answer is over: the tokens spent, or undefined when none were (a refused body). */
-  readonly spent: (usage: Usage | undefined) => void;
+  readonly spent: UsageSink;
 }
 
 /** Capacity → limits, once per stored deployment object (resources are replaced, never changed, when written). */
@@ -61,8 +61,8 @@ export function callModel(deps: ModelCallDeps, call: ModelCall): DataPlaneAnswer
   const proceed = (granted: Admission): DataPlaneAnswer | Promise<DataPlaneAnswer> => {
     if (!granted.allowed) throw dataPlaneErrors.rateLimited(granted, limits, RATE_LIMITED_OPERATIONS[kind], call.apiVersion, call.account.kind ?? 'OpenAI');
     const headers = addQuotaHeaders({}, granted, limits);
-    const spent = (usage: Usage | undefined): void => {
-      call.spent(usage);
+    const spent: UsageSink = (usage, outcome) => {
+      call.spent(usage, outcome);
       if (usage !== undefined) deps.quotas.settle(deployment.key, usage.promptTokens + usage.completionTokens - estimate, admittedAt);
     };
     const answer = answerFrom(deps, call, kind, modelName, spent);
@@ -72,7 +72,7 @@ export function callModel(deps: ModelCallDeps, call: ModelCall): DataPlaneAnswer
 }
 
 /** The deployment's upstream, or the simulator (with the simulated latency a deployment may ask for). */
-function answerFrom(deps: ModelCallDeps, call: ModelCall, kind: QuotaOperation, modelName: string, spent: (usage: Usage | undefined) => void): DataPlaneAnswer | Promise<DataPlaneAnswer> {
+function answerFrom(deps: ModelCallDeps, call: ModelCall, kind: QuotaOperation, modelName: string, spent: UsageSink): DataPlaneAnswer | Promise<DataPlaneAnswer> {
   const { deployment, body } = call;
   const prompt = () => promptTokens(kind, body, modelName);
   const upstream = deps.upstreams.get(deployment.key);
@@ -83,7 +83,7 @@ function answerFrom(deps: ModelCallDeps, call: ModelCall, kind: QuotaOperation, 
   if (refusal) throw refusal;
   const simulate = (): DataPlaneAnswer | Promise<DataPlaneAnswer> => {
     const refused = (error: unknown): DataPlaneAnswer => {
-      spent(undefined);
+      spent(undefined, 'the model refused the body');
       return inputErrorAnswer(error);
     };
     try {
@@ -105,7 +105,7 @@ function simulatorAnswer(
   kind: QuotaOperation,
   modelName: string,
   prompt: () => number,
-  spent: (usage: Usage | undefined) => void,
+  spent: UsageSink,
 ): DataPlaneAnswer | Promise<DataPlaneAnswer> {
   const { deployment, body } = call;
   const id = kind === 'responses' ? newResponseId() : kind === 'embeddings' ? '' : `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
@@ -141,7 +141,7 @@ function simulatorAnswer(
 export const modelNameOf = (deployment: Resource): string => String((deployment.properties['model'] as Record<string, unknown> | undefined)?.['name'] ?? deployment.name);
 
 /** The simulator's chunks, each seen by the meter on its way out; what was spent is recorded when the stream ends, however it ends. */
-function meteredEvents(events: ModelChunks, meter: StreamUsageMeter, spent: (usage: Usage | undefined) => void): ModelChunks {
+function meteredEvents(events: ModelChunks, meter: StreamUsageMeter, spent: UsageSink): ModelChunks {
   // After the caller's response has ended: counting may load a tokenizer, which must not hold up the last bytes.
   const report = (): void => void setImmediate(() => spent(meter.result()));
   if (Symbol.asyncIterator in events) {

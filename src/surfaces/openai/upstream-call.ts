@@ -1,5 +1,5 @@
 import type { Resource } from '../../resources/index.js';
-import type { Upstream, UpstreamRelay, UpstreamService } from '../../upstreams/index.js';
+import { RelayStreamError, type Upstream, type UpstreamRelay, type UpstreamService } from '../../upstreams/index.js';
 import { StreamUsageMeter, usageFromJson, type Usage } from '../../models/index.js';
 import type { Operation } from './operations.js';
 import { dataPlaneErrors } from './errors.js';
@@ -23,8 +23,11 @@ export type RelayedAnswer =
       readonly headers?: Readonly<Record<string, string | number>> | undefined;
     };
 
-/** What the call spent, once its answer is over (undefined when the upstream reported nothing usable). */
-export type UsageSink = (usage: Usage | undefined) => void;
+/**
+ * What the call spent, once its answer is over: undefined when nothing was
+ * (a refused body, an upstream that failed), with what happened instead.
+ */
+export type UsageSink = (usage: Usage | undefined, outcome?: string) => void;
 
 /**
  * Forwards one allowed call to the deployment's upstream: the caller's body
@@ -51,25 +54,30 @@ export async function forwardToUpstream(
   const outcome = await call.outcome;
   switch (outcome.kind) {
     case 'failed':
-      spent(undefined);
+      spent(undefined, `upstream failed: ${outcome.failure}`);
       throw dataPlaneErrors.upstreamFailed(deployment.name, outcome.failure);
     case 'json':
       spent(outcome.status < 300 ? usageFromJson(outcome.text) : undefined);
       return { status: outcome.status, json: outcome.text, headers: outcome.headers };
     case 'stream':
+      // A stream cut by the upstream is noted when it ends (RelayStreamError).
       return { status: outcome.status, contentType: outcome.contentType, bytes: metered(outcome.body, new StreamUsageMeter(modelName, promptTokens), spent), abort: call.abort };
   }
 }
 
 /** The relayed bytes, each passed on before it is looked at; what was spent is known when the stream ends, however it ends. */
 async function* metered(body: AsyncIterable<Buffer>, meter: StreamUsageMeter, spent: UsageSink): AsyncGenerator<Buffer> {
+  let outcome: string | undefined;
   try {
     for await (const chunk of body) {
       yield chunk;
       meter.bytes(chunk);
     }
+  } catch (error) {
+    outcome = error instanceof RelayStreamError ? `upstream stream cut: ${error.failure}` : 'stream cut';
+    throw error;
   } finally {
     // After the caller's response has ended: counting may load a tokenizer, which must not hold up the last bytes.
-    setImmediate(() => spent(meter.result()));
+    setImmediate(() => spent(meter.result(), outcome));
   }
 }
