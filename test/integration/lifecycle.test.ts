@@ -5,6 +5,7 @@ import { resourceEntity, type Resource, type ResourceAddress, type ResourceBody 
 import { principalEntity } from '../../src/directory/index.js';
 import { accountKeyEntity } from '../../src/keys/index.js';
 import { assignmentEntity } from '../../src/rbac/index.js';
+import { upstreamEntity } from '../../src/upstreams/index.js';
 import { describeEachDialect, type Core } from '../fixtures/core.js';
 
 const UAI = 'Microsoft.ManagedIdentity/userAssignedIdentities';
@@ -422,5 +423,33 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     assert.equal(core.rbac.authorize(owner, 'Microsoft.CognitiveServices/accounts/listKeys/action', 'action', account.id).allowed, true);
     assert.equal(core.rbac.authorize(core.adminObjectId, CHAT, 'dataAction', account.id).allowed, false, 'nor the admin (Owner on the subscription)');
     assert.equal(core.rbac.authorize(core.adminObjectId, 'Microsoft.CognitiveServices/accounts/write', 'action', otherAccount.id).allowed, true);
+  });
+
+  test("a deployment's upstream lives and dies with it: with the deployment, its account and its group, in the same transaction", async () => {
+    await group('up-life');
+    const model = { format: 'OpenAI', name: 'llama-3.1-8b', version: '1' };
+    const upstream = { url: 'http://127.0.0.1:9/v1', model: 'llama3.1', key: 'sk-upstream-lifecycle' };
+    const inDb = async (key: string) => (await core.store.load(upstreamEntity, key)).value;
+    const deployed = async (account: string, name: string) => {
+      await put(at(ACCOUNT, 'up-life', account), { location: 'eastus', kind: 'OpenAI', sku: { name: 'S0' } });
+      return (await put(at(DEPLOYMENT, 'up-life', account, name), { sku: { name: 'Standard', capacity: 1 }, properties: { model, upstream } })).resource;
+    };
+
+    const first = await deployed('a1', 'd1');
+    assert.equal(core.upstreams.get(first.key)?.model, 'llama3.1');
+    assert.ok(core.upstreams.get(first.key)?.sealedKey?.startsWith('v1.'), 'the key is sealed');
+    assert.ok((await inDb(first.key)) !== undefined);
+    await core.resources.delete(at(DEPLOYMENT, 'up-life', 'a1', 'd1'));
+    assert.equal(core.upstreams.get(first.key), undefined);
+    assert.equal(await inDb(first.key), undefined);
+
+    const second = await deployed('a2', 'd2');
+    await core.resources.delete(at(ACCOUNT, 'up-life', 'a2'));
+    assert.equal(await inDb(second.key), undefined, 'deleting the account deletes its deployments upstreams');
+
+    const third = await deployed('a3', 'd3');
+    await core.resources.deleteGroup('up-life');
+    assert.equal(await inDb(third.key), undefined, 'deleting the group deletes them too');
+    assert.equal(core.upstreams.get(third.key), undefined);
   });
 });
