@@ -84,7 +84,7 @@ export function planChat(raw: unknown, modelName: string): ChatPlan {
   return { choices, usage: chatUsage(promptTokens, completionTokens), topLogprobs, hash, tok };
 }
 
-interface ChoiceInputs {
+export interface ChoiceInputs {
   readonly prompt: ChatPrompt;
   readonly tools: ToolSpec | undefined;
   readonly format: ResponseFormat;
@@ -92,7 +92,8 @@ interface ChoiceInputs {
   readonly limit: number | undefined;
 }
 
-function planChoice(rng: Rng, inputs: ChoiceInputs): ChoicePlan {
+/** One reply: the calls the tool rule picks, else JSON for a json format, else prose quoting the user. */
+export function planChoice(rng: Rng, inputs: ChoiceInputs): ChoicePlan {
   const { prompt, tools, format, tok, limit } = inputs;
   const called = tools === undefined ? [] : toolsToCall(tools, prompt, rng);
   if (tools !== undefined && called.length > 0) return planCalls(called, tools.legacy, rng, tok, limit);
@@ -118,7 +119,7 @@ function planCalls(called: readonly FunctionTool[], legacy: boolean, rng: Rng, t
 }
 
 /** Generated tokens: the text's, or each call's name and arguments. */
-function choiceTokens(choice: ChoicePlan, tok: Tokenizer): number {
+export function choiceTokens(choice: ChoicePlan, tok: Tokenizer): number {
   if (choice.kind === 'text') return choice.text.tokens;
   let tokens = 0;
   for (const call of choice.calls) tokens += tok.count(call.name) + call.args.tokens;

@@ -142,13 +142,14 @@ export function unsupportedWithModel(name: string): ModelInputError {
 
 /** Who owns a schema, as OpenAI names it in "Invalid schema for …". */
 export type SchemaOwner =
-  | { readonly kind: 'response_format'; readonly name: string }
+  | { readonly kind: 'response_format'; readonly name: string; readonly param?: string }
   | { readonly kind: 'function'; readonly name: string; readonly param: string };
 
 /** OpenAI's 400 for a schema it will not use: `detail` already carries its "In context=(…), " when it has one. */
 export function invalidSchema(owner: SchemaOwner, detail: string): ModelInputError {
   if (owner.kind === 'response_format') {
-    return new ModelInputError('invalid_json_schema', `Invalid schema for response_format '${owner.name}': ${detail}`, 'response_format');
+    // The Responses API names the same schema `text.format.schema`.
+    return new ModelInputError('invalid_json_schema', `Invalid schema for response_format '${owner.name}': ${detail}`, owner.param ?? 'response_format');
   }
   return new ModelInputError('invalid_function_parameters', `Invalid schema for function '${owner.name}': ${detail}`, owner.param);
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { compose, quotePhrase } from './compose.js';
+import { choiceTokens, planChoice, type ChoicePlan, type ToolCallPlan } from './chat-plan.js';
 import { invalidType } from './errors.js';
 import { countPromptTokens, type ChatMessage } from './messages.js';
 import { asBody, optionalInteger, optionalNumber, type Body } from './params.js';
-import { realize, type Generated } from './realize.js';
 import { promptOf, readInput } from './responses-input.js';
+import { readResponseTools, readTextFormat } from './responses-structure.js';
 import { digest, Rng } from './rng.js';
 import { tokenizerForModel } from './tokenizer.js';
+import { countToolTokens } from './tool-tokens.js';
 import type { CallContext } from './types.js';
 
 /** OpenAI's floor for `max_output_tokens` ("Expected a value >= 16"). */
@@ -23,12 +24,15 @@ export type ResponseUsage = {
 /** A validated Responses API request and its deterministic reply. */
 export interface ResponsePlan {
   readonly body: Body;
-  readonly generated: Generated;
+  /** Text (prose, or JSON for a json `text.format`), or calls of the declared functions. */
+  readonly reply: ChoicePlan;
   readonly usage: ResponseUsage;
   /** The conversation so far (history, then input), without instructions: what a chained response continues. */
   readonly conversation: readonly ChatMessage[];
   readonly store: boolean;
   readonly messageId: string;
+  /** The ids of the function_call items, one per call. */
+  readonly callItemIds: readonly string[];
 }
 
 /**
@@ -45,44 +49,69 @@ export function planResponse(raw: unknown, ctx: CallContext, history: readonly C
   const store = body['store'] ?? true;
   if (typeof store !== 'boolean') throw invalidType('store', 'a boolean', store);
   const conversation = readInput(body, history);
+  const format = readTextFormat(body, conversation);
+  const tools = readResponseTools(body);
   const prompt = promptOf(instructions, conversation);
 
   const tok = tokenizerForModel(ctx.modelName);
-  const hash = digest(['responses', prompt.canonical, `t=${temperature}`, `m=${limit}`]);
-  const style = { conversational: true, leadingSpace: false, quote: quotePhrase(prompt.lastUserText) };
-  const generated = realize(compose(new Rng(hash, 0), style), tok, limit);
-  const inputTokens = countPromptTokens(prompt, tok);
+  const parts = ['responses', prompt.canonical, `t=${temperature}`, `m=${limit}`];
+  // Only requests that declare functions or a format hash them, so plain prose answers stay as they were.
+  if (tools !== undefined || format.kind !== 'text') parts.push(JSON.stringify(['tools', 'tool_choice', 'parallel_tool_calls', 'text'].map((k) => body[k] ?? null)));
+  const reply = planChoice(new Rng(digest(parts), 0), { prompt, tools, format, tok, limit });
+  let inputTokens = countPromptTokens(prompt, tok);
+  if (tools !== undefined) inputTokens += countToolTokens(tools.tools, tok);
+  if (format.kind === 'json_schema') inputTokens += tok.count(JSON.stringify(format.schema));
+  const outputTokens = choiceTokens(reply, tok);
+  // Item ids derive from the response id: unique with it, and the same answer for the same call.
+  const itemId = (prefix: string, ...seed: string[]) => `${prefix}_${digest([...seed, ctx.id]).toString('hex').slice(0, 48)}`;
   return {
     body,
-    generated,
+    reply,
     usage: {
       input_tokens: inputTokens,
       input_tokens_details: { cached_tokens: 0 },
-      output_tokens: generated.tokens,
+      output_tokens: outputTokens,
       output_tokens_details: { reasoning_tokens: 0 },
-      total_tokens: inputTokens + generated.tokens,
+      total_tokens: inputTokens + outputTokens,
     },
     conversation,
     store,
-    // Derived from the response id: unique with it, and the same answer for the same call.
-    messageId: `msg_${digest(['message', ctx.id]).toString('hex').slice(0, 48)}`,
+    messageId: itemId('msg', 'message'),
+    callItemIds: reply.kind === 'tools' ? reply.calls.map((_, i) => itemId('fc', 'function_call', String(i))) : [],
   };
 }
 
-/** The conversation a later `previous_response_id` continues: this one's, then its reply. */
+/** The conversation a later `previous_response_id` continues: this one's, then its reply (text, or each call as function_call input items read). */
 export function continuedConversation(plan: ResponsePlan): ChatMessage[] {
-  return [...plan.conversation, { role: 'assistant', name: undefined, texts: [plan.generated.content], images: 0 }];
+  const { reply } = plan;
+  if (reply.kind === 'text') return [...plan.conversation, { role: 'assistant', name: undefined, texts: [reply.text.content], images: 0 }];
+  return [...plan.conversation, ...reply.calls.map((call) => ({ role: 'assistant', name: undefined, texts: [call.name, call.args.content], images: 0 }))];
 }
 
 export type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
 
-/** How the reply ended: cut at `max_output_tokens` makes the response (and its message) incomplete. */
+/** How the reply ended: cut at `max_output_tokens` makes the response (and its last item) incomplete. */
 export function finalStatus(plan: ResponsePlan): 'completed' | 'incomplete' {
-  return plan.generated.finishReason === 'length' ? 'incomplete' : 'completed';
+  const { reply } = plan;
+  const finish = reply.kind === 'text' ? reply.text.finishReason : reply.finishReason;
+  return finish === 'length' ? 'incomplete' : 'completed';
 }
 
 export function outputText(text: string): Record<string, unknown> {
   return { type: 'output_text', annotations: [], logprobs: [], text };
+}
+
+/** A function call as an output item; `args` is its arguments so far (empty when the item is first streamed). */
+export function functionCallItem(id: string, call: ToolCallPlan, status: ItemStatus, args: string): Record<string, unknown> {
+  return { id, type: 'function_call', status, arguments: args, call_id: call.id, name: call.name };
+}
+
+/** The finished output: the message, or one function_call item per call (the last one cut when the response is incomplete). */
+function outputItems(plan: ResponsePlan, status: 'completed' | 'incomplete'): Record<string, unknown>[] {
+  const { reply } = plan;
+  if (reply.kind === 'text') return [outputMessage(plan, status, [outputText(reply.text.content)])];
+  const last = reply.calls.length - 1;
+  return reply.calls.map((call, i) => functionCallItem(plan.callItemIds[i] ?? '', call, i === last ? status : 'completed', call.args.content));
 }
 
 export function outputMessage(plan: ResponsePlan, status: ItemStatus, content: readonly unknown[]): Record<string, unknown> {
@@ -110,7 +139,7 @@ export function responseObject(plan: ResponsePlan, ctx: CallContext, state: 'in_
     max_output_tokens: echo(body, 'max_output_tokens', 'number', null),
     max_tool_calls: echo(body, 'max_tool_calls', 'number', null),
     model: ctx.modelName,
-    output: done ? [outputMessage(plan, status, [outputText(plan.generated.content)])] : [],
+    output: done ? outputItems(plan, finalStatus(plan)) : [],
     parallel_tool_calls: echo(body, 'parallel_tool_calls', 'boolean', true),
     previous_response_id: echo(body, 'previous_response_id', 'string', null),
     prompt_cache_key: echo(body, 'prompt_cache_key', 'string', null),

@@ -65,8 +65,8 @@ function readToolList(raw: unknown): FunctionTool[] | undefined {
   });
 }
 
-/** A function definition (inside a tool, or an item of the legacy `functions`). */
-function readFunction(fn: Schema, path: string): FunctionTool {
+/** A function definition (inside a chat tool, an item of the legacy `functions`, or a Responses API function tool). */
+export function readFunction(fn: Schema, path: string): FunctionTool {
   const name = readName(fn['name'], `${path}.name`);
   const description = fn['description'];
   if (description !== undefined && description !== null && typeof description !== 'string') {

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { assertTypedEvents } from '../fixtures/typed-events.js';
 import fs from 'node:fs';
 import OpenAI, { AzureOpenAI } from 'openai';
+import { zodResponsesFunction, zodTextFormat } from 'openai/helpers/zod';
+import { z } from 'zod';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { cliJson, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { request } from '../fixtures/http.js';
@@ -125,6 +127,36 @@ describe('responses with the plain OpenAI client on /openai/v1/', () => {
       (error: unknown) => error instanceof OpenAI.BadRequestError && error.code === 'previous_response_not_found',
     );
     await v1(key).responses.delete(created.id);
+  });
+});
+
+describe('structured outputs and function tools, with the openai package\'s zod helpers', () => {
+  const Recipe = z.object({ name: z.string(), steps: z.array(z.string()), minutes: z.number().int() });
+  const GetWeather = z.object({ city: z.string(), unit: z.enum(['celsius', 'fahrenheit']) });
+
+  test('responses.parse with zodTextFormat: output_parsed satisfies the schema', async () => {
+    const parsed = await v1(key).responses.parse({ model: 'chat', input: 'A soup recipe', text: { format: zodTextFormat(Recipe, 'recipe') } });
+    assert.equal(parsed.status, 'completed');
+    assert.deepEqual(parsed.output_parsed, Recipe.parse(JSON.parse(parsed.output_text)));
+    assert.deepEqual(parsed.text?.format, zodTextFormat(Recipe, 'recipe'));
+  });
+
+  test('a forced function: one function_call item whose arguments parse, then a text answer to its output', async () => {
+    const tool = zodResponsesFunction({ name: 'get_weather', parameters: GetWeather });
+    const first = await v1(key).responses.parse({ model: 'chat', input: 'Paris?', tools: [tool], tool_choice: { type: 'function', name: 'get_weather' } });
+    const [item] = first.output;
+    assert.equal(first.output.length, 1);
+    assert.ok(item?.type === 'function_call');
+    assert.match(item.id ?? '', /^fc_[0-9a-f]{48}$/);
+    assert.deepEqual(item, { id: item.id, type: 'function_call', status: 'completed', arguments: item.arguments, call_id: item.call_id, name: 'get_weather', parsed_arguments: GetWeather.parse(JSON.parse(item.arguments)) });
+    const next = await v1(key).responses.create({
+      model: 'chat',
+      previous_response_id: first.id,
+      input: [{ type: 'function_call_output', call_id: item.call_id, output: '{"temperature":21}' }],
+      tools: [tool],
+    });
+    assert.equal(next.output[0]?.type, 'message');
+    assert.ok(next.output_text.length > 0);
   });
 });
 

@@ -68,7 +68,7 @@ describe('responses: the Response object', () => {
 
   test('request settings are echoed', () => {
     const body = {
-      input: 'x', instructions: 'Be brief.', temperature: 0.5, top_p: 0.9, store: false, metadata: { k: 'v' }, user: 'u1',
+      input: 'x as json', instructions: 'Be brief.', temperature: 0.5, top_p: 0.9, store: false, metadata: { k: 'v' }, user: 'u1',
       text: { format: { type: 'json_object' } }, tools: [{ type: 'function', name: 'f', parameters: {} }], tool_choice: 'none', reasoning: { effort: 'low' },
     };
     const r = respond(body);
