@@ -1,6 +1,6 @@
 import { emptyArray, invalidType, invalidValue, missingParameter, requiredProperty } from './errors.js';
 import type { Body } from './params.js';
-import type { Tokenizer } from './tokenizer.js';
+import type { TokenCounter } from './tokenizer.js';
 
 const ROLES: readonly string[] = ['system', 'assistant', 'user', 'function', 'tool', 'developer'];
 const PART_TYPES: readonly string[] = ['text', 'image_url', 'input_audio', 'refusal', 'file'];
@@ -125,7 +125,7 @@ function toolCallTexts(message: Body): string[] {
  * Prompt tokens by OpenAI's chat formatting rule: 3 per message, plus its
  * role, content and name (+1 for a name), plus 3 priming the assistant reply.
  */
-export function countPromptTokens(prompt: ChatPrompt, tok: Tokenizer): number {
+export function countPromptTokens(prompt: ChatPrompt, tok: TokenCounter): number {
   let total = 3;
   for (const message of prompt.messages) {
     total += 3 + tok.count(message.role) + message.images * IMAGE_TOKENS;

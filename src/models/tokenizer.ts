@@ -13,6 +13,12 @@ export function encodingForModel(modelName: string): EncodingName {
 const COUNT_CACHE_MAX = 1024;
 const COUNT_CACHE_MAX_CHARS = 2048;
 const UNIT_CACHE_MAX = 8192;
+const PIECE_CHARS = 512;
+
+/** What counts tokens: the real encoder, or an estimate (the quota's, which must stay cheap). */
+export interface TokenCounter {
+  count(text: string): number;
+}
 
 /**
  * One BPE encoder with two bounded caches (emptied when full): token counts of
@@ -20,7 +26,7 @@ const UNIT_CACHE_MAX = 8192;
  * Each js-tiktoken encode call costs a few µs of set-up, so hits matter.
  * Special-token text is encoded as plain text, as the service does for content.
  */
-export class Tokenizer {
+export class Tokenizer implements TokenCounter {
   private readonly counts = new Map<string, number>();
   private readonly units = new Map<string, readonly number[]>();
 
@@ -40,7 +46,7 @@ export class Tokenizer {
   /** Number of tokens in `text`. */
   count(text: string): number {
     if (text === '') return 0;
-    if (text.length > COUNT_CACHE_MAX_CHARS) return this.encode(text).length;
+    if (text.length > COUNT_CACHE_MAX_CHARS) return this.countLong(text);
     let n = this.counts.get(text);
     if (n === undefined) {
       n = this.encode(text).length;
@@ -59,6 +65,33 @@ export class Tokenizer {
   tokenBytes(id: number): Uint8Array {
     const bytes = (this.bpe as unknown as { textMap?: Map<number, Uint8Array> }).textMap?.get(id);
     return bytes ?? new TextEncoder().encode(this.decode([id]));
+  }
+
+  /**
+   * A long text counted in pieces of at most PIECE_CHARS, cut before a
+   * whitespace where there is one (BPE pieces start at one, so the count is
+   * the same). A run of PIECE_CHARS without whitespace is no word (a blob, or
+   * an attack: js-tiktoken's merge is quadratic within one piece, and such a
+   * run must not hold the process): it is estimated at four characters a token.
+   */
+  private countLong(text: string): number {
+    let total = 0;
+    for (let start = 0; start < text.length; ) {
+      let end = Math.min(text.length, start + PIECE_CHARS);
+      if (end < text.length) {
+        const cut = lastWhitespace(text, start, end);
+        if (cut === -1) {
+          const run = nextWhitespace(text, end);
+          total += Math.ceil((run - start) / 4);
+          start = run;
+          continue;
+        }
+        end = cut;
+      }
+      total += this.encode(text.slice(start, end)).length;
+      start = end;
+    }
+    return total;
   }
 
   /** Token ids of a reply unit (a vocabulary word, or a word quoted from the user), cached. */
@@ -90,4 +123,18 @@ export function tokenizer(name: EncodingName): Tokenizer {
 
 export function tokenizerForModel(modelName: string): Tokenizer {
   return tokenizer(encodingForModel(modelName));
+}
+
+const isWhitespace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+
+/** The last whitespace in (from, to), or -1. */
+function lastWhitespace(text: string, from: number, to: number): number {
+  for (let i = to; i > from; i--) if (isWhitespace(text.charCodeAt(i))) return i;
+  return -1;
+}
+
+/** The first whitespace at or after `from`, or the text's end. */
+function nextWhitespace(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) if (isWhitespace(text.charCodeAt(i))) return i;
+  return text.length;
 }

@@ -11,21 +11,51 @@ const PROMPT_KEYS = ['"prompt_tokens"', '"input_tokens"'] as const;
 const COMPLETION_KEYS = ['"completion_tokens"', '"output_tokens"'] as const;
 
 /**
- * The usage an OpenAI-compatible answer reports (chat, completions and
+ * The usage the simulator's own answer reports (chat, completions and
  * embeddings' `prompt_tokens`/`completion_tokens`, the Responses API's
- * `input_tokens`/`output_tokens`), read without parsing the whole document:
- * the last occurrence of each field wins (usage comes last; nested details
- * such as `prompt_tokens_details` are not these keys). Undefined when absent.
+ * `input_tokens`/`output_tokens`), read without parsing the document: the
+ * fields that follow the last `"usage":{`. A caller's text cannot forge that
+ * key (quotes inside JSON strings are escaped) and metadata values are
+ * strings. Undefined when absent. For another server's answer, see usageOfBody.
  */
 export function usageFromJson(text: string): Usage | undefined {
-  const prompt = lastNumber(text, PROMPT_KEYS);
+  const at = text.lastIndexOf(USAGE_KEY);
+  if (at === -1) return undefined;
+  const prompt = numberAfter(text, PROMPT_KEYS, at);
   if (prompt === undefined) return undefined;
-  return { promptTokens: prompt, completionTokens: lastNumber(text, COMPLETION_KEYS) ?? 0 };
+  return { promptTokens: prompt, completionTokens: numberAfter(text, COMPLETION_KEYS, at) ?? 0 };
 }
 
-function lastNumber(text: string, keys: readonly string[]): number | undefined {
+/** The top-level `usage` of an upstream's answer (parsed whole: its shape is not Keyless's to trust), or undefined. */
+export function usageOfBody(text: string): Usage | undefined {
+  const parsed = parseObject(text);
+  return parsed && usageIn(parsed['usage']);
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function usageIn(usage: unknown): Usage | undefined {
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  const u = usage as Record<string, unknown>;
+  const prompt = u['prompt_tokens'] ?? u['input_tokens'];
+  const completion = u['completion_tokens'] ?? u['output_tokens'] ?? 0;
+  return isCount(prompt) && isCount(completion) ? { promptTokens: prompt, completionTokens: completion } : undefined;
+}
+
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+const USAGE_KEY = '"usage":{';
+
+function numberAfter(text: string, keys: readonly string[], from: number): number | undefined {
   for (const key of keys) {
-    const at = text.lastIndexOf(key);
+    const at = text.indexOf(key, from);
     if (at === -1) continue;
     let i = at + key.length;
     while (text.charCodeAt(i) === 32) i++;
@@ -96,7 +126,7 @@ export class StreamUsageMeter {
     const data = line.slice(line.charCodeAt(5) === 32 ? 6 : 5);
     if (data === '[DONE]' || data === '') return;
     if (data.includes('"usage"')) {
-      const usage = usageFromJson(data);
+      const usage = usageOfChunk(data);
       if (usage !== undefined) this.usage = usage;
     }
     // Only text-bearing chunks are parsed, for the count when no usage comes.
@@ -108,6 +138,14 @@ export class StreamUsageMeter {
       }
     }
   }
+}
+
+/** The usage of one streamed chunk: chat's last chunk, or the Responses API's `response.completed` (usage under `response`). */
+function usageOfChunk(data: string): Usage | undefined {
+  const chunk = parseObject(data);
+  if (chunk === undefined) return undefined;
+  const response = chunk['response'];
+  return usageIn(chunk['usage']) ?? (typeof response === 'object' && response !== null ? usageIn((response as Record<string, unknown>)['usage']) : undefined);
 }
 
 /** The generated text in one chunk: chat deltas, completions' text, the Responses API's text deltas. */

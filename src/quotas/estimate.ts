@@ -1,4 +1,4 @@
-import { countPromptTokens, ModelInputError, readMessages, tokenizerForModel, type Tokenizer } from '../models/index.js';
+import { countPromptTokens, ModelInputError, readMessages, tokenizerForModel, type TokenCounter } from '../models/index.js';
 
 /** The operations whose cost is counted in tokens. */
 export type QuotaOperation = 'chat' | 'completions' | 'embeddings' | 'responses';
@@ -15,31 +15,53 @@ export const DEFAULT_COMPLETION_RESERVE = 16;
 type Body = Readonly<Record<string, unknown>>;
 
 /**
+ * The prompt's size as the estimate counts it: about four characters a token,
+ * as Azure estimates before a call (it counts the real tokens afterwards, as
+ * Keyless's `settle` does). Running the tokenizer here would cost milliseconds
+ * per long prompt on every call, before the first byte.
+ */
+const CHARACTER_ESTIMATE: TokenCounter = { count: (text) => Math.ceil(text.length / 4) };
+
+/** Bounds that keep a caller's extreme values (`max_tokens: 1e20`, `n: 1e300`) from corrupting the counters. */
+const MAX_RESERVE = 1_000_000;
+const MAX_CHOICES = 128;
+const MAX_ESTIMATE = 1_000_000_000;
+
+/**
  * The tokens a request is counted for before it runs, as Azure estimates them:
  * the prompt, plus the most it may generate (`max_tokens`, `max_completion_tokens`
  * or `max_output_tokens`) for each choice (`n`, `best_of`). Never throws: a body
  * the model will refuse still costs its request and its reserve, as on Azure,
  * where rejected requests count toward the limit too.
  */
-export function estimateTokens(operation: QuotaOperation, body: unknown, modelName: string): number {
+export function estimateTokens(operation: QuotaOperation, body: unknown, _modelName: string): number {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return operation === 'embeddings' ? 0 : DEFAULT_COMPLETION_RESERVE;
   const b = body as Body;
-  const prompt = promptTokens(operation, b, modelName);
+  const prompt = countPrompt(operation, b, CHARACTER_ESTIMATE);
+  let estimate: number;
   switch (operation) {
     case 'chat':
-      return prompt + choices(b) * reserve(b['max_completion_tokens'] ?? b['max_tokens']);
+      estimate = prompt + choices(b) * reserve(b['max_completion_tokens'] ?? b['max_tokens']);
+      break;
     case 'completions':
-      return prompt + choices(b) * reserve(b['max_tokens']);
+      estimate = prompt + choices(b) * reserve(b['max_tokens']);
+      break;
     case 'embeddings':
-      return prompt;
+      estimate = prompt;
+      break;
     case 'responses':
-      return prompt + reserve(b['max_output_tokens']);
+      estimate = prompt + reserve(b['max_output_tokens']);
+      break;
   }
+  return Math.min(estimate, MAX_ESTIMATE);
 }
 
-/** The prompt's tokens alone, as the estimate counts them (also what a stream that reports no usage is charged for its prompt). */
+/** The prompt's tokens, counted with the model's tokenizer: what a stream that reports no usage is charged for its prompt (after it has been answered). */
 export function promptTokens(operation: QuotaOperation, body: Body, modelName: string): number {
-  const tok = tokenizerForModel(modelName);
+  return countPrompt(operation, body, tokenizerForModel(modelName));
+}
+
+function countPrompt(operation: QuotaOperation, body: Body, tok: TokenCounter): number {
   switch (operation) {
     case 'chat':
       return chatPromptTokens(body, tok);
@@ -52,7 +74,7 @@ export function promptTokens(operation: QuotaOperation, body: Body, modelName: s
   }
 }
 
-function chatPromptTokens(body: Body, tok: Tokenizer): number {
+function chatPromptTokens(body: Body, tok: TokenCounter): number {
   try {
     return countPromptTokens(readMessages(body), tok);
   } catch (error) {
@@ -63,7 +85,7 @@ function chatPromptTokens(body: Body, tok: Tokenizer): number {
 }
 
 /** A string, strings, token ids or arrays of token ids (completions' `prompt`, embeddings' `input`); anything else counts 0. */
-function textTokens(value: unknown, tok: Tokenizer): number {
+function textTokens(value: unknown, tok: TokenCounter): number {
   if (typeof value === 'string') return tok.count(value);
   if (!Array.isArray(value)) return 0;
   let total = 0;
@@ -76,7 +98,7 @@ function textTokens(value: unknown, tok: Tokenizer): number {
 }
 
 /** The Responses API's `instructions` and `input` (a string, or items whose text is in `content`, `output` or `arguments`). */
-function responseInputTokens(body: Body, tok: Tokenizer): number {
+function responseInputTokens(body: Body, tok: TokenCounter): number {
   let total = typeof body['instructions'] === 'string' ? tok.count(body['instructions']) : 0;
   const input = body['input'];
   if (typeof input === 'string') return total + tok.count(input);
@@ -91,7 +113,7 @@ function responseInputTokens(body: Body, tok: Tokenizer): number {
   return total;
 }
 
-function partsTokens(content: unknown, tok: Tokenizer): number {
+function partsTokens(content: unknown, tok: TokenCounter): number {
   if (typeof content === 'string') return tok.count(content);
   if (!Array.isArray(content)) return 0;
   let total = 0;
@@ -103,7 +125,7 @@ function partsTokens(content: unknown, tok: Tokenizer): number {
 
 /** A usable maximum (a non-negative integer), else the default reserve. */
 function reserve(max: unknown): number {
-  return typeof max === 'number' && Number.isInteger(max) && max >= 0 ? max : DEFAULT_COMPLETION_RESERVE;
+  return typeof max === 'number' && Number.isInteger(max) && max >= 0 ? Math.min(max, MAX_RESERVE) : DEFAULT_COMPLETION_RESERVE;
 }
 
 /** `n` and `best_of` multiply what may be generated. */
@@ -111,4 +133,4 @@ function choices(body: Body): number {
   return Math.max(atLeastOne(body['n']), atLeastOne(body['best_of']));
 }
 
-const atLeastOne = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : 1);
+const atLeastOne = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? Math.min(v, MAX_CHOICES) : 1);

@@ -23,7 +23,17 @@ export type RelayFailure =
   | 'notJson'
   | 'redirect'
   | 'serverError'
-  | 'refusedCredentials';
+  | 'refusedCredentials'
+  /** A JSON answer larger than Keyless buffers (MAX_JSON_BYTES). */
+  | 'tooLarge'
+  /** Not the upstream's failure: the caller went away, and the upstream request was aborted for it. */
+  | 'callerGone';
+
+/** The largest JSON answer relayed (it is buffered whole); streams are not bounded, they are relayed as they come. */
+export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+/** How the caller's going away is learnt: the callback runs once, at once if it has already gone. */
+export type OnCallerGone = (abort: () => void) => void;
 
 /** One forwarded call: started, with a way to stop it (the caller went away) and to learn when it is over. */
 export interface RelayCall {
@@ -52,8 +62,13 @@ export class UpstreamRelay {
   private readonly targets = new Map<string, Target>();
 
   /** POSTs `body` to `{url}{path}` (e.g. '/chat/completions'). `key` is the upstream's own, when it has one. */
-  post(upstream: Upstream, path: string, body: string, key: string | undefined, stream: boolean): RelayCall {
+  post(upstream: Upstream, path: string, body: string, key: string | undefined, stream: boolean, onCallerGone: OnCallerGone): RelayCall {
     const controller = new AbortController();
+    let gone = false;
+    onCallerGone(() => {
+      gone = true;
+      controller.abort();
+    });
     const target = this.target(upstream.url);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' };
     if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
@@ -63,6 +78,8 @@ export class UpstreamRelay {
       controller.abort();
     }, upstream.timeoutMs);
     const done = () => clearTimeout(timer);
+    // Why an upstream request ended early: the caller left, the whole-answer timer ran out, or the upstream failed.
+    const cause = (error: unknown): RelayFailure => (gone ? 'callerGone' : timedOut ? 'timeout' : failureOf(error));
     const outcome = this.agent
       .request({
         origin: target.origin,
@@ -71,14 +88,15 @@ export class UpstreamRelay {
         headers,
         body,
         signal: controller.signal,
-        headersTimeout: upstream.firstByteTimeoutMs,
+        // Servers send a plain answer's headers only when it is complete: only a stream owes its first byte early.
+        headersTimeout: stream ? upstream.firstByteTimeoutMs : upstream.timeoutMs,
         bodyTimeout: upstream.timeoutMs,
       })
       .then(
-        (answer) => judge(answer, stream, done, () => timedOut),
+        (answer) => judge(answer, stream, done, cause),
         (error: unknown): RelayOutcome => {
           done();
-          return { kind: 'failed', failure: timedOut ? 'timeout' : failureOf(error) };
+          return { kind: 'failed', failure: cause(error) };
         },
       );
     return { outcome, abort: () => controller.abort() };
@@ -101,7 +119,7 @@ export class UpstreamRelay {
 }
 
 /** Sorts the upstream's answer: JSON or a stream to relay, or a failure (its body is then drained and dropped). */
-async function judge(answer: Dispatcher.ResponseData, stream: boolean, done: () => void, timedOut: () => boolean): Promise<RelayOutcome> {
+async function judge(answer: Dispatcher.ResponseData, stream: boolean, done: () => void, cause: (error: unknown) => RelayFailure): Promise<RelayOutcome> {
   const status = answer.statusCode;
   const contentType = header(answer.headers['content-type']) ?? '';
   const fail = async (failure: RelayFailure): Promise<RelayOutcome> => {
@@ -115,25 +133,40 @@ async function judge(answer: Dispatcher.ResponseData, stream: boolean, done: () 
   if (status >= 500) return fail('serverError');
   const headers = status === 429 ? retryHeaders(answer.headers) : EMPTY;
   if (stream && status === 200 && contentType.startsWith('text/event-stream')) {
-    return { kind: 'stream', status, contentType, body: relayed(answer.body, done, timedOut), headers };
+    return { kind: 'stream', status, contentType, body: relayed(answer.body, done, cause), headers };
   }
   if (!contentType.includes('json')) return fail('notJson');
   try {
-    const text = await answer.body.text();
+    const text = await readBounded(answer.body);
     done();
-    return { kind: 'json', status, text, headers };
+    return text === undefined ? { kind: 'failed', failure: 'tooLarge' } : { kind: 'json', status, text, headers };
   } catch (error) {
     done();
-    return { kind: 'failed', failure: timedOut() ? 'timeout' : failureOf(error) };
+    return { kind: 'failed', failure: cause(error) };
   }
 }
 
+/** The whole body, or undefined (and the body dropped) once it passes MAX_JSON_BYTES. */
+async function readBounded(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_JSON_BYTES) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
 /** The body's chunks as they arrive; the overall timer stops when the body ends, however it ends. */
-async function* relayed(body: AsyncIterable<Buffer>, done: () => void, timedOut: () => boolean): AsyncGenerator<Buffer> {
+async function* relayed(body: AsyncIterable<Buffer>, done: () => void, cause: (error: unknown) => RelayFailure): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of body) yield chunk;
   } catch (error) {
-    throw new RelayStreamError(timedOut() ? 'timeout' : failureOf(error));
+    throw new RelayStreamError(cause(error));
   } finally {
     done();
   }

@@ -61,6 +61,9 @@ before(async () => {
     await deploy(behaviour, '--model-name', 'gpt-4o', '--upstream-url', faults.baseURL, '--upstream-model', behaviour, '--upstream-key-env', 'KEYLESS_TEST_FAULT_KEY');
   }
   await deploy('slow', '--model-name', 'gpt-4o', '--upstream-url', faults.baseURL, '--upstream-model', 'slow-headers', '--upstream-timeout', '1');
+  for (const behaviour of ['slow-plain', 'slow-stream']) {
+    await deploy(behaviour, '--model-name', 'gpt-4o', '--upstream-url', faults.baseURL, '--upstream-model', behaviour);
+  }
   await deploy('nowhere', '--model-name', 'gpt-4o', '--upstream-url', `http://127.0.0.1:${await freePort()}/v1`);
   const vm = await json('vm', 'create', '-g', 'up', '-n', 'up-vm', '--assign-identity', 'system');
   await json('role', 'assignment', 'create', '--assignee', vm.identity.principalId, '--role', 'Cognitive Services OpenAI User', '--scope', `/subscriptions/${keyless.info.subscriptionId}/resourceGroups/up`);
@@ -258,5 +261,47 @@ describe('upstream settings through the CLI and ARM', () => {
       assert.deepEqual(res.json(), { error: { code: 'InvalidRequestContent', message } });
       assert.ok(!res.text.includes('secret') && !res.text.includes(':pw@'));
     }
+  });
+});
+
+describe('timeouts and callers that go away', () => {
+  const setTimeouts = async (deployment: string, timeoutSeconds: number, firstByteTimeoutSeconds: number) => {
+    const model = { format: 'OpenAI', name: 'gpt-4o', version: '2024-11-20' };
+    const res = await request(keyless.info.caPath, 'PUT', `${keyless.info.baseUrl}/subscriptions/${keyless.info.subscriptionId}/resourceGroups/up/providers/Microsoft.CognitiveServices/accounts/up-openai/deployments/${deployment}?api-version=2024-10-01`, {
+      headers: { authorization: `Bearer ${await adminToken(keyless.info.caPath, keyless.info.baseUrl, keyless.admin())}` },
+      body: { sku: { name: 'Standard', capacity: 1000 }, properties: { model, upstream: { url: faults.baseURL, model: deployment, timeoutSeconds, firstByteTimeoutSeconds } } },
+    });
+    assert.equal(res.status, 200, res.text);
+  };
+
+  test('the first-byte timeout bounds streams only: a plain answer may take until the whole-answer timeout', async () => {
+    await setTimeouts('slow-plain', 5, 1);
+    await setTimeouts('slow-stream', 5, 1);
+    const plain = await rawChat('slow-plain');
+    assert.equal(plain.status, 200, 'the plain answer came after 1.5 s, within the 5 s whole-answer timeout');
+    const stream = await rawChat('slow-stream', { messages: [{ role: 'user', content: 'hi' }], stream: true });
+    assert.equal(stream.status, 504, 'the stream owed its first byte within 1 s');
+  });
+
+  test('a caller that leaves before the upstream answers aborts the upstream request, and the audit says so', async () => {
+    await setTimeouts('slow-plain', 30, 30);
+    await setTimeouts('slow-stream', 30, 30);
+    faults.closedEarly.length = 0;
+    for (const [deployment, stream] of [['slow-plain', false], ['slow-stream', true]] as const) {
+      const controller = new AbortController();
+      const pending = azure().chat.completions.create({ model: deployment, messages: [{ role: 'user', content: 'hi' }], stream }, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 300);
+      await assert.rejects(pending);
+    }
+    for (let i = 0; i < 20 && faults.closedEarly.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(faults.closedEarly.sort(), ['slow-plain', 'slow-stream'], 'the upstream saw both requests closed before its answer');
+    const gone = 'role grants the data action; the caller went away';
+    let newest: unknown[] = [];
+    for (let i = 0; i < 20 && newest.filter((r) => r === gone).length < 2; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      const audit = (await json('audit', 'list', '--top', '20')) as Record<string, unknown>[];
+      newest = audit.filter((r) => r['deployment'] === 'slow-plain' || r['deployment'] === 'slow-stream').slice(0, 2).map((r) => r['reason']);
+    }
+    assert.deepEqual(newest, [gone, gone]);
   });
 });

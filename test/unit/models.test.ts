@@ -545,3 +545,14 @@ describe('the simulator backend (the data plane\'s ModelBackend)', () => {
     assert.deepEqual([...(backend.chatStream(request(body, 'chatcmpl-s', 5)) as Iterable<Json>)], chunks(body, ctx('gpt-4o', 'chatcmpl-s', 5)));
   });
 });
+
+describe('usage read from answers', () => {
+  test("the simulator's own answer: the fields after the last \"usage\":{, which a caller's metadata cannot forge", async () => {
+    const { usageFromJson, usageOfBody } = await import('../../src/models/index.js');
+    const forged = '{"id":"resp_1","usage":{"input_tokens":12,"input_tokens_details":{"cached_tokens":0},"output_tokens":34,"total_tokens":46},"metadata":{"input_tokens":"x","output_tokens":"999"}}';
+    assert.deepEqual(usageFromJson(forged), { promptTokens: 12, completionTokens: 34 });
+    assert.deepEqual(usageOfBody(forged), { promptTokens: 12, completionTokens: 34 });
+    assert.equal(usageOfBody('{"usage":{"prompt_tokens":"12"}}'), undefined, 'an upstream usage that is not a count is not used');
+    assert.equal(usageOfBody('<html>'), undefined);
+  });
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSimulator, type CallContext } from '../../src/models/index.js';
-import { DEFAULT_COMPLETION_RESERVE, estimateTokens, limitsForCapacity, MemoryQuotaLimiter } from '../../src/quotas/index.js';
+import { DEFAULT_COMPLETION_RESERVE, estimateTokens, limitsForCapacity, MemoryQuotaLimiter, promptTokens } from '../../src/quotas/index.js';
 
 /** Quotas without I/O: capacity → limits, the estimate of a request's tokens, and the in-memory limiter's synchronous answer. */
 
@@ -23,13 +23,16 @@ test('the memory limiter answers synchronously (no promise on the data plane)', 
   assert.deepEqual(admission, { allowed: true, remainingRequests: 0, remainingTokens: 995 });
 });
 
-test('chat: the prompt as the model counts it, plus max_completion_tokens or max_tokens for each of n choices', () => {
+/** The estimate's prompt rule: about four characters a token (Azure estimates before the call; the usage corrects it). */
+const chars = (text: string): number => Math.ceil(text.length / 4);
+
+test('chat: the prompt estimated from its characters (3 per message, 3 for the reply), plus max_completion_tokens or max_tokens for each of n choices', () => {
   const messages = [
     { role: 'system', content: 'You are terse.' },
     { role: 'user', content: 'Name three rivers of Europe, please.' },
   ];
-  const prompt = simulator.chat({ messages }, ctx).usage.prompt_tokens;
-  assert.equal(estimateTokens('chat', { messages: [{ role: 'user', content: 'Hello' }], max_tokens: 100 }, MODEL), 8 + 100);
+  const prompt = 3 + (3 + chars('system') + chars('You are terse.')) + (3 + chars('user') + chars('Name three rivers of Europe, please.'));
+  assert.equal(estimateTokens('chat', { messages: [{ role: 'user', content: 'Hello' }], max_tokens: 100 }, MODEL), 3 + 3 + 1 + 2 + 100);
   assert.equal(estimateTokens('chat', { messages, max_tokens: 50 }, MODEL), prompt + 50);
   assert.equal(estimateTokens('chat', { messages, max_completion_tokens: 70, max_tokens: 50 }, MODEL), prompt + 70);
   assert.equal(estimateTokens('chat', { messages, max_tokens: 50, n: 3 }, MODEL), prompt + 150);
@@ -37,23 +40,50 @@ test('chat: the prompt as the model counts it, plus max_completion_tokens or max
   assert.equal(DEFAULT_COMPLETION_RESERVE, 16);
 });
 
-test('completions: every prompt, plus max_tokens (16 when absent) times the larger of n and best_of', () => {
+test('the exact prompt count (for streams that report no usage) is the model\'s own', () => {
+  const messages = [
+    { role: 'system', content: 'You are terse.' },
+    { role: 'user', content: 'Name three rivers of Europe, please.' },
+  ];
+  assert.equal(promptTokens('chat', { messages }, MODEL), simulator.chat({ messages }, ctx).usage.prompt_tokens);
   const usage = (simulator.completion({ prompt: ['one two three', 'four'] }, ctx) as { usage: { prompt_tokens: number } }).usage;
-  assert.equal(estimateTokens('completions', { prompt: ['one two three', 'four'] }, MODEL), usage.prompt_tokens + 16);
+  assert.equal(promptTokens('completions', { prompt: ['one two three', 'four'] }, MODEL), usage.prompt_tokens);
+  const input = ['The quick brown fox', 'jumps over the lazy dog'];
+  const embedded = (simulator.embeddings({ input }, ctx) as { usage: { prompt_tokens: number } }).usage;
+  assert.equal(promptTokens('embeddings', { input }, MODEL), embedded.prompt_tokens);
+});
+
+test('extreme values are bounded: max_tokens 1e20, n 1e300 and a huge prompt never make the estimate unsafe', () => {
+  const huge = estimateTokens('chat', { messages: [{ role: 'user', content: 'x' }], max_tokens: 1e20, n: 1e300 }, MODEL);
+  assert.ok(Number.isSafeInteger(huge) && huge <= 1_000_000_000, String(huge));
+  assert.equal(estimateTokens('completions', { prompt: 'abcd', max_tokens: 5e6, best_of: 1e9 }, MODEL), 1 + 128 * 1_000_000);
+});
+
+test('a long prompt costs the estimate no tokenizer time, and the exact count stays linear', () => {
+  const word = 'x'.repeat(50_000);
+  let started = performance.now();
+  assert.equal(estimateTokens('embeddings', { input: word }, MODEL), 12_500);
+  assert.ok(performance.now() - started < 50, 'the estimate reads characters only');
+  started = performance.now();
+  assert.ok(promptTokens('embeddings', { input: word }, MODEL) > 0);
+  assert.ok(performance.now() - started < 5_000, `a 50,000-character word is counted in pieces (${Math.round(performance.now() - started)} ms)`);
+});
+
+test('completions: every prompt, plus max_tokens (16 when absent) times the larger of n and best_of', () => {
+  assert.equal(estimateTokens('completions', { prompt: ['one two three', 'four'] }, MODEL), chars('one two three') + chars('four') + 16);
   assert.equal(estimateTokens('completions', { prompt: [1, 2, 3], max_tokens: 10, n: 2, best_of: 4 }, MODEL), 3 + 40);
   assert.equal(estimateTokens('completions', { prompt: [[1, 2], [3]], max_tokens: 0 }, MODEL), 3);
 });
 
-test('embeddings: the inputs only, as the model counts them', () => {
+test('embeddings: the inputs only', () => {
   const input = ['The quick brown fox', 'jumps over the lazy dog'];
-  const usage = (simulator.embeddings({ input }, ctx) as { usage: { prompt_tokens: number } }).usage;
-  assert.equal(estimateTokens('embeddings', { input }, MODEL), usage.prompt_tokens);
-  assert.equal(estimateTokens('embeddings', { input: 'Hello' }, MODEL), 1);
+  assert.equal(estimateTokens('embeddings', { input }, MODEL), chars(input[0] as string) + chars(input[1] as string));
+  assert.equal(estimateTokens('embeddings', { input: 'Hello' }, MODEL), 2);
   assert.equal(estimateTokens('embeddings', { input: [[1, 2, 3], [4]] }, MODEL), 4);
 });
 
 test('responses: instructions and input items (3 each for the item), plus max_output_tokens', () => {
-  assert.equal(estimateTokens('responses', { input: 'Hello', max_output_tokens: 20 }, MODEL), 1 + 20);
+  assert.equal(estimateTokens('responses', { input: 'Hello', max_output_tokens: 20 }, MODEL), 2 + 20);
   assert.equal(
     estimateTokens('responses', {
       instructions: 'Hello',
@@ -63,7 +93,7 @@ test('responses: instructions and input items (3 each for the item), plus max_ou
         { type: 'function_call_output', call_id: 'c', output: 'Hello' },
       ],
     }, MODEL),
-    1 + (3 + 1) + (3 + 1) + (3 + 1) + DEFAULT_COMPLETION_RESERVE,
+    2 + (3 + 2) + (3 + 2) + (3 + 2) + DEFAULT_COMPLETION_RESERVE,
   );
 });
 

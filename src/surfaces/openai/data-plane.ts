@@ -13,6 +13,7 @@ import { deletesResponse } from './responses-route.js';
 import { errorAnswer, type DataPlaneAnswer } from './answers.js';
 import { callModel, type ModelCallDeps } from './model-call.js';
 import type { UsageSink } from './upstream-call.js';
+import type { OnCallerGone } from '../../upstreams/index.js';
 
 export type { DataPlaneAnswer } from './answers.js';
 
@@ -35,6 +36,8 @@ export type BodyInput =
 /** One data-plane call, already routed: which account, deployment and operation the path names (on the v1 API, the body's `model` names the deployment). */
 export interface DataPlaneCall extends DataPlaneRoute {
   readonly requestId: string;
+  /** Runs its callback once the caller has gone away (at once if it already has). */
+  readonly onCallerGone: OnCallerGone;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: BodyInput;
 }
@@ -93,6 +96,7 @@ export class DataPlane {
         body,
         text: call.body.kind === 'json' ? call.body.text : '',
         spent: this.usageRecorder(call, account, caller, deployment.name),
+        onCallerGone: call.onCallerGone,
       });
       if (!(answer instanceof Promise)) return answer;
       const known = caller;

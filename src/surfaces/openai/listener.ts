@@ -60,7 +60,7 @@ export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
       };
       let handled: DataPlaneAnswer | Promise<DataPlaneAnswer>;
       try {
-        handled = dataPlane.handle(call(route, requestId, request, body));
+        handled = dataPlane.handle(call(route, requestId, request, response, body));
       } catch (error) {
         return fail(log, response, requestId, error, close);
       }
@@ -71,7 +71,7 @@ export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
   };
 }
 
-function call(route: DataPlaneRoute, requestId: string, request: IncomingMessage, body: BodyInput) {
+function call(route: DataPlaneRoute, requestId: string, request: IncomingMessage, response: ServerResponse, body: BodyInput) {
   return {
     requestId,
     account: route.account,
@@ -81,6 +81,7 @@ function call(route: DataPlaneRoute, requestId: string, request: IncomingMessage
     v1: route.v1,
     hasApiVersion: route.hasApiVersion,
     apiVersion: route.apiVersion,
+    onCallerGone: (abort: () => void) => whenGone(response, abort),
     apiVersionRefusal: route.apiVersionRefusal,
     itemId: route.itemId,
     headers: request.headers,
@@ -151,10 +152,8 @@ async function relay(response: ServerResponse, requestId: string, answer: Extrac
     ...answer.headers,
   });
   response.flushHeaders();
-  const gone = (): void => {
-    if (!response.writableFinished) answer.abort();
-  };
-  response.once('close', gone);
+  // The upstream request is aborted when the caller goes away (onCallerGone); a caller already gone ends it here.
+  if (response.destroyed) answer.abort();
   try {
     for await (const chunk of answer.bytes) {
       if (!response.write(chunk)) await drained(response);
@@ -164,13 +163,23 @@ async function relay(response: ServerResponse, requestId: string, answer: Extrac
   } catch {
     // Already answered in part: a cut response is all that can say so (the upstream's failure is in the audit).
     response.destroy();
-  } finally {
-    response.off('close', gone);
   }
+}
+
+/** Runs `abort` once the caller has gone away before its answer was finished (at once if it already has). */
+function whenGone(response: ServerResponse, abort: () => void): void {
+  if (response.destroyed) {
+    if (!response.writableFinished) abort();
+    return;
+  }
+  response.once('close', () => {
+    if (!response.writableFinished) abort();
+  });
 }
 
 /** Resolves when the response can take more, or has closed. */
 function drained(response: ServerResponse): Promise<void> {
+  if (response.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       response.off('drain', done);

@@ -3,7 +3,7 @@ import type { Resource } from '../../resources/index.js';
 import { deploymentCapacity } from '../../resources/index.js';
 import { StreamUsageMeter, newResponseId, usageFromJson, type ModelBackend, type ModelChunks, type ModelRequest } from '../../models/index.js';
 import { estimateTokens, limitsForCapacity, promptTokens, type Admission, type QuotaLimiter, type QuotaLimits, type QuotaOperation } from '../../quotas/index.js';
-import type { UpstreamRelay, UpstreamService } from '../../upstreams/index.js';
+import type { OnCallerGone, Upstream, UpstreamRelay, UpstreamService } from '../../upstreams/index.js';
 import type { EventFraming } from '../http/index.js';
 import { forwardToUpstream, type UsageSink } from './upstream-call.js';
 import { inputErrorAnswer, jsonAnswer, streamAnswer, upstreamErrorAnswer, withHeaders, type DataPlaneAnswer } from './answers.js';
@@ -33,6 +33,8 @@ export interface ModelCall {
   readonly text: string;
   /** Called once, when the answer is over: the tokens spent, or undefined when none were (a refused body). */
   readonly spent: UsageSink;
+  /** Runs its callback once the caller has gone away (at once if it already has): an upstream request is then aborted. */
+  readonly onCallerGone: OnCallerGone;
 }
 
 /** Capacity → limits, once per stored deployment object (resources are replaced, never changed, when written). */
@@ -50,6 +52,12 @@ export function callModel(deps: ModelCallDeps, call: ModelCall): DataPlaneAnswer
   const { deployment } = call;
   const kind = call.operation.kind as QuotaOperation;
   const modelName = modelNameOf(deployment);
+  const upstream = deps.upstreams.get(deployment.key);
+  // An operation the model cannot do is refused before it is counted (a deployment with an upstream serves what its upstream serves).
+  if (upstream === undefined) {
+    const refusal = operationRefusal(call.operation, deployment);
+    if (refusal) throw refusal;
+  }
   let limits = limitsByDeployment.get(deployment);
   if (limits === undefined) {
     limits = limitsForCapacity(deploymentCapacity(deployment));
@@ -65,22 +73,26 @@ export function callModel(deps: ModelCallDeps, call: ModelCall): DataPlaneAnswer
       call.spent(usage, outcome);
       if (usage !== undefined) deps.quotas.settle(deployment.key, usage.promptTokens + usage.completionTokens - estimate, admittedAt);
     };
-    const answer = answerFrom(deps, call, kind, modelName, spent);
+    const answer = answerFrom(deps, call, kind, modelName, upstream, spent);
     return answer instanceof Promise ? answer.then((a) => withHeaders(a, headers)) : withHeaders(answer, headers);
   };
   return admission instanceof Promise ? admission.then(proceed) : proceed(admission);
 }
 
 /** The deployment's upstream, or the simulator (with the simulated latency a deployment may ask for). */
-function answerFrom(deps: ModelCallDeps, call: ModelCall, kind: QuotaOperation, modelName: string, spent: UsageSink): DataPlaneAnswer | Promise<DataPlaneAnswer> {
+function answerFrom(
+  deps: ModelCallDeps,
+  call: ModelCall,
+  kind: QuotaOperation,
+  modelName: string,
+  upstream: Upstream | undefined,
+  spent: UsageSink,
+): DataPlaneAnswer | Promise<DataPlaneAnswer> {
   const { deployment, body } = call;
   const prompt = () => promptTokens(kind, body, modelName);
-  const upstream = deps.upstreams.get(deployment.key);
   if (upstream !== undefined) {
-    return forwardToUpstream(deps.relay, deps.upstreams, upstream, deployment, kind, body, modelName, prompt, spent).catch(upstreamErrorAnswer);
+    return forwardToUpstream(deps.relay, deps.upstreams, upstream, deployment, kind, body, modelName, prompt, spent, call.onCallerGone).catch(upstreamErrorAnswer);
   }
-  const refusal = operationRefusal(call.operation, deployment);
-  if (refusal) throw refusal;
   const simulate = (): DataPlaneAnswer | Promise<DataPlaneAnswer> => {
     const refused = (error: unknown): DataPlaneAnswer => {
       spent(undefined, 'the model refused the body');

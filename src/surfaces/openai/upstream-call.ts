@@ -1,6 +1,6 @@
 import type { Resource } from '../../resources/index.js';
-import { RelayStreamError, type Upstream, type UpstreamRelay, type UpstreamService } from '../../upstreams/index.js';
-import { StreamUsageMeter, usageFromJson, type Usage } from '../../models/index.js';
+import { RelayStreamError, type OnCallerGone, type Upstream, type UpstreamRelay, type UpstreamService } from '../../upstreams/index.js';
+import { StreamUsageMeter, usageOfBody, type Usage } from '../../models/index.js';
 import type { Operation } from './operations.js';
 import { dataPlaneErrors } from './errors.js';
 
@@ -45,19 +45,20 @@ export async function forwardToUpstream(
   modelName: string,
   promptTokens: () => number,
   spent: UsageSink,
+  onCallerGone: OnCallerGone,
 ): Promise<RelayedAnswer> {
   const stream = kind !== 'embeddings' && body['stream'] === true;
   const path = UPSTREAM_PATHS[kind];
   // Only inference reaches here (the data plane answers the catalog and refuses the rest itself).
   if (path === undefined) throw dataPlaneErrors.resourceNotFound(`Keyless does not relay ${kind}`);
-  const call = relay.post(upstream, path, JSON.stringify({ ...body, model: upstream.model }), upstreams.keyOf(upstream), stream);
+  const call = relay.post(upstream, path, JSON.stringify({ ...body, model: upstream.model }), upstreams.keyOf(upstream), stream, onCallerGone);
   const outcome = await call.outcome;
   switch (outcome.kind) {
     case 'failed':
-      spent(undefined, `upstream failed: ${outcome.failure}`);
+      spent(undefined, outcome.failure === 'callerGone' ? 'the caller went away' : `upstream failed: ${outcome.failure}`);
       throw dataPlaneErrors.upstreamFailed(deployment.name, outcome.failure);
     case 'json':
-      spent(outcome.status < 300 ? usageFromJson(outcome.text) : undefined);
+      spent(outcome.status < 300 ? usageOfBody(outcome.text) : undefined);
       return { status: outcome.status, json: outcome.text, headers: outcome.headers };
     case 'stream':
       // A stream cut by the upstream is noted when it ends (RelayStreamError).
@@ -74,7 +75,8 @@ async function* metered(body: AsyncIterable<Buffer>, meter: StreamUsageMeter, sp
       meter.bytes(chunk);
     }
   } catch (error) {
-    outcome = error instanceof RelayStreamError ? `upstream stream cut: ${error.failure}` : 'stream cut';
+    if (!(error instanceof RelayStreamError)) outcome = 'stream cut';
+    else outcome = error.failure === 'callerGone' ? 'the caller went away' : `upstream stream cut: ${error.failure}`;
     throw error;
   } finally {
     // After the caller's response has ended: counting may load a tokenizer, which must not hold up the last bytes.
