@@ -94,7 +94,11 @@ export class RedisQuotaLimiter implements QuotaLimiter {
     }
     return this.commands
       .keylessAdmit(this.prefix + key, nowMs, limits.requestsPerWindow, limits.tokensPerMinute, estimatedTokens, REQUEST_WINDOW_MS, TOKEN_WINDOW_MS)
-      .then(toAdmission, (error: Error) => {
+      .then((reply: [number, number, number, number, number]) => {
+        // A command that succeeds again ends a degradation the connection never noticed (a timeout on a live link).
+        if (this.degraded) this.recover();
+        return toAdmission(reply);
+      }, (error: Error) => {
         this.degrade(error.message);
         return this.fallback.admit(key, limits, estimatedTokens, nowMs);
       });
