@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Agent, errors } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Upstream } from './model.js';
@@ -53,14 +54,17 @@ export class UpstreamRelay {
 
   /** POSTs `body` to `{url}{path}` (e.g. '/chat/completions'). `key` is the upstream's own, when it has one. */
   post(upstream: Upstream, path: string, body: string, key: string | undefined, stream: boolean): RelayCall {
-    const controller = new AbortController();
+    // undici also takes an EventEmitter as the signal: on Node 20 an AbortController and its
+    // listener cost ~7 µs per call, an EventEmitter 0.1 µs (docs/performance.md, the gateway).
+    const signal = new EventEmitter();
+    const abort = (): void => void signal.emit('abort');
     const target = this.target(upstream.url);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json' };
     if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      abort();
     }, upstream.timeoutMs);
     const done = () => clearTimeout(timer);
     const outcome = this.agent
@@ -70,7 +74,7 @@ export class UpstreamRelay {
         method: 'POST',
         headers,
         body,
-        signal: controller.signal,
+        signal,
         headersTimeout: upstream.firstByteTimeoutMs,
         bodyTimeout: upstream.timeoutMs,
       })
@@ -81,7 +85,7 @@ export class UpstreamRelay {
           return { kind: 'failed', failure: timedOut ? 'timeout' : failureOf(error) };
         },
       );
-    return { outcome, abort: () => controller.abort() };
+    return { outcome, abort };
   }
 
   async close(): Promise<void> {
