@@ -30,8 +30,10 @@
  *    below saturation (an open-loop paced client, see `paced` for why not
  *    autocannon's own rate limit); then the identity endpoint against its bare
  *    baseline (autocannon, 20 connections).
- * 4. Prints the tables and PASS/FAIL for the targets: throughput ratios a/c and
- *    b/c ≥ 0.85; p99 added latency (a − c, b − c) < 2 ms at the fixed rate.
+ * 4. Prints the tables and PASS/FAIL for the targets: throughput ratios a/e and
+ *    b/e ≥ 0.90 (issue 9: against the bare server with the same durable audit
+ *    record; the 0.85 against (c) was withdrawn); p99 added latency (a − c,
+ *    b − c) < 2 ms at the fixed rate.
  *    It exits 0 either way: it is a measurement, not a test.
  *
  * All traffic goes to 127.0.0.1; every load loop is bounded in time; Keyless
@@ -85,7 +87,8 @@ const CAPACITY = 150_000;
 const SATURATION = { connections: 50, warmup: 2, round: 2, rounds: 4 } as const;
 const FIXED = { warmup: 1, round: 1, rounds: 8, maxRate: 1000, fractionOfLowest: 0.4, maxSockets: 50 } as const;
 const IDENTITY = { connections: 20, warmup: 1, round: 2.5, rounds: 2 } as const;
-const TARGET_RATIO = 0.85;
+/** Throughput against (e), the bare server with the same audit record. */
+const TARGET_RATIO = 0.9;
 const TARGET_ADDED_P99_MS = 2;
 
 // ───────────────────────── main ─────────────────────────
@@ -206,19 +209,23 @@ async function main(): Promise<void> {
     for (const t of dataPlane) await cannon(t, SATURATION.connections, SATURATION.warmup, undefined);
     const saturated = new Map<Target, Counted>(dataPlane.map((t) => [t, emptyCounted()]));
     const roundRatios = new Map<Target, number[]>(dataPlane.map((t) => [t, []]));
+    const roundVsE = new Map<Target, number[]>(dataPlane.map((t) => [t, []]));
     for (let round = 0; round < SATURATION.rounds; round++) {
       const thisRound = new Map<Target, Counted>(dataPlane.map((t) => [t, emptyCounted()]));
       for (const t of order(round)) await cannon(t, SATURATION.connections, SATURATION.round, thisRound.get(t));
       const base = rate(thisRound.get(c));
+      const baseE = rate(thisRound.get(e));
       for (const t of dataPlane) {
         const r = thisRound.get(t) ?? emptyCounted();
         roundRatios.get(t)?.push(rate(r) / base);
+        roundVsE.get(t)?.push(rate(r) / baseE);
         addCounted(saturated.get(t), r);
       }
     }
     const rps = (t: Target): number => rate(saturated.get(t));
-    const ratioA = rps(a) / rps(c);
-    const ratioB = rps(b) / rps(c);
+    // The median over rounds of the ratio in the same round: a round hit by the shared machine's other work drops out.
+    const ratioA = median(roundVsE.get(a) ?? []);
+    const ratioB = median(roundVsE.get(b) ?? []);
     const vsD = (t: Target): string => (t === c || t === d ? '' : fmt(rps(t) / rps(d), 3));
 
     console.log(`Saturation: autocannon, ${SATURATION.connections} connections, ${SATURATION.rounds} rounds × ${SATURATION.round} s per target after ${SATURATION.warmup} s warm-up, interleaved`);
@@ -307,12 +314,12 @@ async function main(): Promise<void> {
     }
 
     console.log('\nTargets');
-    console.log(`  throughput a/c ≥ ${TARGET_RATIO}:          ${fmt(ratioA, 3).padStart(7)}     ${verdict(ratioA >= TARGET_RATIO)}`);
-    console.log(`  throughput b/c ≥ ${TARGET_RATIO}:          ${fmt(ratioB, 3).padStart(7)}     ${verdict(ratioB >= TARGET_RATIO)}`);
+    console.log(`  throughput a/e ≥ ${TARGET_RATIO} (median of rounds): ${fmt(ratioA, 3).padStart(7)}     ${verdict(ratioA >= TARGET_RATIO)}`);
+    console.log(`  throughput b/e ≥ ${TARGET_RATIO} (median of rounds): ${fmt(ratioB, 3).padStart(7)}     ${verdict(ratioB >= TARGET_RATIO)}`);
     console.log(`  p99 added latency a − c < ${TARGET_ADDED_P99_MS} ms: ${fmt(addedA).padStart(7)} ms  ${verdict(addedA < TARGET_ADDED_P99_MS)}`);
     console.log(`  p99 added latency b − c < ${TARGET_ADDED_P99_MS} ms: ${fmt(addedB).padStart(7)} ms  ${verdict(addedB < TARGET_ADDED_P99_MS)}`);
     console.log(`  (no target: against (d), a/d ${fmt(rps(a) / rps(d), 3)}, b/d ${fmt(rps(b) / rps(d), 3)}; p99 added a − d ${fmt(pairedAdded(a, roundP99, d))} ms, b − d ${fmt(pairedAdded(b, roundP99, d))} ms)`);
-    console.log(`  (no target: (c) with an audit record per request keeps e/c ${fmt(rps(e) / rps(c), 3)} of the bare server's throughput)`);
+    console.log(`  (no target: against the bare server (c), a/c ${fmt(rps(a) / rps(c), 3)}, b/c ${fmt(rps(b) / rps(c), 3)}; with an audit record per request it keeps e/c ${fmt(rps(e) / rps(c), 3)})`);
     console.log(`  (no target: the identity endpoint serves ${fmt(idRatio, 3)} of the bare server's throughput)`);
     console.log(`\ntotal run time ${((Date.now() - began) / 1000).toFixed(1)} s`);
   } catch (error) {

@@ -59,9 +59,11 @@ const CHAT = {
 /** 150,000 units: 15,000 requests per 10 s and 150 M tokens per minute, far above what this machine serves through a proxy. */
 const CAPACITY = 150_000;
 
-// Time budget (seconds): saturation 3 × 2 s warm-up + 3 × 6 rounds × 3 s; fixed rate 3 × 1 s + 3 × 10 rounds × 1 s;
-// first byte 3 × 50 warm-up + 3 × 10 rounds × 100 requests of a few ms. About 100 s of load, plus 10 s of set-up.
-const SATURATION = { connections: 50, warmup: 2, round: 3, rounds: 6 } as const;
+// Time budget (seconds): saturation 3 × 4 s warm-up + 3 × 6 rounds × 3 s; fixed rate 3 × 1 s + 3 × 10 rounds × 1 s;
+// first byte 3 × 50 warm-up + 3 × 10 rounds × 100 requests of a few ms. About 110 s of load, plus 10 s of set-up.
+// The warm-up is longer than data-plane.ts's: Keyless's first seconds of relayed load ran at a third of its later
+// rate in trials (code still being optimised, presumably), which 2 s did not cover.
+const SATURATION = { connections: 50, warmup: 4, round: 3, rounds: 6 } as const;
 const FIXED = { warmup: 1, round: 1, rounds: 10, maxRate: 1000, fractionOfLowest: 0.4, maxSockets: 50 } as const;
 const FIRST_BYTE = { warmup: 50, perRound: 100, rounds: 10 } as const;
 const TARGET_RATIO = 0.85;
