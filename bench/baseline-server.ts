@@ -44,7 +44,9 @@ const answer = fs.readFileSync(bodyFile);
 const auditDir = option('--audit');
 const database = auditDir === undefined ? undefined : await openDatabase({ url: path.join(auditDir, 'baseline-audit.db'), entities: ENTITIES });
 const audit = database === undefined ? undefined : new AuditLog(new AuditStore(database));
-/** What Keyless records for an allowed api-key call (src/surfaces/openai/data-plane.ts). */
+/** The tokens the captured answer reports, which Keyless records with each allowed model call. */
+const spent = usageOf(answer);
+/** What Keyless records for an allowed api-key call (src/surfaces/openai/data-plane.ts, AuditRecorder.recordUsage). */
 const record = () => ({
   at: new Date().toISOString(),
   surface: 'openai' as const,
@@ -56,8 +58,22 @@ const record = () => ({
   decision: 'allowed' as const,
   reason: 'key1 of the account',
   requestId: randomUUID(),
+  deployment: 'chat',
+  ...spent,
 });
 const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(answer.length) };
+
+function usageOf(body: Buffer): { promptTokens: number; completionTokens: number } | Record<string, never> {
+  try {
+    const usage = (JSON.parse(body.toString('utf8')) as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
+    if (typeof usage?.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number') {
+      return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens };
+    }
+  } catch {
+    // Not a model answer (the identity endpoint's): no usage.
+  }
+  return {};
+}
 
 function handle(request: http.IncomingMessage, response: http.ServerResponse): void {
   const chunks: Buffer[] = [];

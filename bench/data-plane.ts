@@ -9,8 +9,8 @@
  * profile in DIR; bench/profile-summary.ts summarises it.)
  *
  * 1. Starts a real `keyless up` on free loopback ports in a temporary data
- *    folder and sets it up through the CLI: a group, an OpenAI account, a chat
- *    deployment, a web app with a system-assigned identity granted "Cognitive
+ *    folder and sets it up through the CLI: a group, an OpenAI account, four
+ *    identical chat deployments of the largest capacity (see DEPLOYMENTS), a web app with a system-assigned identity granted "Cognitive
  *    Services OpenAI User" on the account; reads key1 and gets a managed
  *    identity token from the App Service endpoint.
  * 2. Captures one real chat response and one identity-endpoint response and
@@ -30,8 +30,10 @@
  *    below saturation (an open-loop paced client, see `paced` for why not
  *    autocannon's own rate limit); then the identity endpoint against its bare
  *    baseline (autocannon, 20 connections).
- * 4. Prints the tables and PASS/FAIL for the targets: throughput ratios a/c and
- *    b/c ≥ 0.85; p99 added latency (a − c, b − c) < 2 ms at the fixed rate.
+ * 4. Prints the tables and PASS/FAIL for the targets: throughput ratios a/e and
+ *    b/e ≥ 0.90 (issue 9: against the bare server with the same durable audit
+ *    record; the 0.85 against (c) was withdrawn); p99 added latency (a − c,
+ *    b − c) < 2 ms at the fixed rate.
  *    It exits 0 either way: it is a measurement, not a test.
  *
  * All traffic goes to 127.0.0.1; every load loop is bounded in time; Keyless
@@ -45,20 +47,19 @@
  * process-wide is touched: no NODE_TLS_REJECT_UNAUTHORIZED, and no re-spawn
  * with NODE_EXTRA_CA_CERTS.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { cannon, addCounted, emptyCounted, paced, perRequest, rate, send, type Counted, type PacedResult, type Target } from './load.js';
+import { setUpAccount } from './account.js';
+import { onLoopbackV4, startBaseline, startKeyless, stopChild, type Baseline, type Keyless } from './processes.js';
+import { fmt, median, pad, percentile, verdict } from './stats.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-/** The repository root (this file compiles to dist/bench/data-plane.js). */
-const ROOT = path.resolve(HERE, '../..');
-const KEYLESS_BIN = path.join(ROOT, 'bin', 'keyless');
 const BASELINE_SERVER = path.join(HERE, 'baseline-server.js');
 const MODEL_SERVER = path.join(HERE, 'model-server.js');
 
@@ -71,6 +72,14 @@ const CHAT_BODY = JSON.stringify({
   max_tokens: 40,
 });
 const COGNITIVE_SERVICES = 'https://cognitiveservices.azure.com';
+/**
+ * Quotas count every request: the largest capacity Keyless accepts (150,000 units: 15,000 requests per
+ * 10-second window) on each of four identical deployments, which autocannon takes in turn, so that no
+ * request is refused at saturation (Keyless alone has served over 30,000 req/s here). The paced client
+ * (at most 1,000 req/s) uses the first.
+ */
+const DEPLOYMENTS = ['chat', 'chat-2', 'chat-3', 'chat-4'] as const;
+const CAPACITY = 150_000;
 
 // Time budget (seconds). Saturation: 5 × 2 s warm-up + 5 × 4 rounds × 2 s; fixed rate: 5 × 1 s + 5 × 8 rounds × 1 s;
 // identity: 2 × 1 s + 2 × 2 rounds × 2.5 s. About 110 s of load, plus 5-10 s of set-up. Short rounds, alternating
@@ -78,373 +87,9 @@ const COGNITIVE_SERVICES = 'https://cognitiveservices.azure.com';
 const SATURATION = { connections: 50, warmup: 2, round: 2, rounds: 4 } as const;
 const FIXED = { warmup: 1, round: 1, rounds: 8, maxRate: 1000, fractionOfLowest: 0.4, maxSockets: 50 } as const;
 const IDENTITY = { connections: 20, warmup: 1, round: 2.5, rounds: 2 } as const;
-const TARGET_RATIO = 0.85;
+/** Throughput against (e), the bare server with the same audit record. */
+const TARGET_RATIO = 0.9;
 const TARGET_ADDED_P99_MS = 2;
-/** The paced client gives up on a request after this; a paced run stops at its duration plus this plus 1 s. */
-const REQUEST_TIMEOUT_MS = 5000;
-
-// ───────────────────────── processes ─────────────────────────
-
-const children = new Set<ChildProcess>();
-// Last resort if the benchmark crashes: no server outlives it.
-process.on('exit', () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-interface RuntimeInfo {
-  pid: number;
-  baseUrl: string;
-  port: number;
-  identityUrl: string;
-  caPath: string;
-}
-
-interface Keyless {
-  child: ChildProcess;
-  info: RuntimeInfo;
-  output: () => string;
-}
-
-async function startKeyless(dataDir: string, profileDir: string | undefined): Promise<Keyless> {
-  // With --profile, V8 writes the Keyless process's CPU profile there when it exits (after the SIGTERM at the end).
-  const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
-  // Self-contained: no KEYLESS_* setting of the caller's (a KEYLESS_DATABASE would put the benchmark in that database).
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYLESS_')));
-  const child = track(
-    spawn(
-      process.execPath,
-      [...nodeArgs, KEYLESS_BIN, 'up', '--data', dataDir, '--port', '0', '--identity-port', '0', '--log-level', 'silent'],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    ),
-  );
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`keyless up was not ready in 30 s:\n${out}`)), 30_000);
-    const onExit = (code: number | null): void => {
-      clearTimeout(timer);
-      reject(new Error(`keyless up exited with ${code}:\n${out}`));
-    };
-    child.once('exit', onExit);
-    child.stdout?.on('data', () => {
-      // The export line is the last line of the ready banner.
-      if (/^export NODE_EXTRA_CA_CERTS=.*\n/m.test(out)) {
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        resolve();
-      }
-    });
-  });
-  const info = JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as RuntimeInfo;
-  return { child, info, output: () => out };
-}
-
-/** Runs `keyless …args --data DIR`; resolves with stdout, rejects with stderr on a non-zero exit. */
-function keylessCli(dataDir: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = track(spawn(process.execPath, [KEYLESS_BIN, ...args, '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] }));
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(stdout);
-      else reject(new Error(`keyless ${args.join(' ')} exited with ${code}: ${stderr.trim()}`));
-    });
-  });
-}
-
-async function keylessJson(dataDir: string, args: readonly string[]): Promise<Record<string, any>> {
-  return JSON.parse(await keylessCli(dataDir, [...args, '-o', 'json'])) as Record<string, any>;
-}
-
-interface Baseline {
-  child: ChildProcess;
-  port: number;
-}
-
-async function startBaseline(script: string, args: readonly string[]): Promise<Baseline> {
-  // stdin stays open (a pipe): the baseline exits by itself if this process dies.
-  const child = track(spawn(process.execPath, [script, ...args, '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] }));
-  let out = '';
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`baseline server not ready in 10 s: ${out}`)), 10_000);
-    child.once('exit', (code) => reject(new Error(`baseline server exited with ${code}: ${out}`)));
-    let line = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      line += c.toString();
-      const match = /\{"port":(\d+)\}/.exec(line);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-  });
-  return { child, port };
-}
-
-// ───────────────────────── CPU accounting ─────────────────────────
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-interface Usage {
-  /** CPU seconds in user space and in the kernel. */
-  user: number;
-  sys: number;
-  /** write(2)-family system calls. */
-  writes: number;
-}
-
-/** What a process has used so far, from Linux's /proc (NaN elsewhere). */
-function usage(pid: number | undefined): Usage {
-  const none = { user: Number.NaN, sys: Number.NaN, writes: Number.NaN };
-  if (pid === undefined) return none;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start after the last ')': utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
-    const writes = Number(/^syscw:\s*(\d+)/m.exec(io)?.[1] ?? Number.NaN);
-    return { user: Number(fields[11]) / CLOCK_TICKS, sys: Number(fields[12]) / CLOCK_TICKS, writes };
-  } catch {
-    return none;
-  }
-}
-
-// ───────────────────────── HTTP helpers ─────────────────────────
-
-interface Target {
-  readonly label: string;
-  readonly url: string;
-  readonly method: 'GET' | 'POST';
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string;
-  /** The server process, for its CPU use. */
-  readonly pid: number | undefined;
-  /** The paced client's connection pool (keep-alive; verifies TLS with Keyless's CA). */
-  readonly agent: http.Agent;
-}
-
-interface Response {
-  status: number;
-  body: Buffer;
-}
-
-function send(url: string, options: { method: string; headers?: Record<string, string>; body?: string; agent: http.Agent }): Promise<Response> {
-  const target = new URL(url);
-  const lib = target.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = lib.request(
-      target,
-      { method: options.method, headers: { ...options.headers }, agent: options.agent, timeout: 10_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${options.method} ${url}: timed out`)));
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
-
-/** Points a Keyless URL at 127.0.0.1 (its canonical origin names localhost, which may resolve to ::1). */
-function onLoopbackV4(url: string): string {
-  const u = new URL(url);
-  u.hostname = '127.0.0.1';
-  return u.toString();
-}
-
-// ───────────────────────── load ─────────────────────────
-
-interface Counted {
-  ok: number;
-  bad: number;
-  seconds: number;
-  /** The server process's CPU seconds (user, kernel) and write system calls meanwhile. */
-  user: number;
-  sys: number;
-  writes: number;
-}
-
-function emptyCounted(): Counted {
-  return { ok: 0, bad: 0, seconds: 0, user: 0, sys: 0, writes: 0 };
-}
-
-function addCounted(into: Counted | undefined, more: Counted): void {
-  if (!into) return;
-  into.ok += more.ok;
-  into.bad += more.bad;
-  into.seconds += more.seconds;
-  into.user += more.user;
-  into.sys += more.sys;
-  into.writes += more.writes;
-}
-
-/** The server's cost per successful request: CPU µs as "user+kernel", and write system calls. */
-function perRequest(counted: Counted): { cpu: string; writes: string } {
-  const us = (seconds: number): string => fmt((seconds / counted.ok) * 1e6, 0);
-  return { cpu: `${us(counted.user)}+${us(counted.sys)}`, writes: fmt(counted.writes / counted.ok, 1) };
-}
-
-/** Successful requests per second. */
-function rate(counted: Counted | undefined): number {
-  return counted ? counted.ok / counted.seconds : Number.NaN;
-}
-
-/** One closed-loop autocannon run; adds what it saw to `into` unless it is a warm-up. */
-async function cannon(target: Target, connections: number, seconds: number, into: Counted | undefined): Promise<void> {
-  const options: autocannon.Options = {
-    url: target.url,
-    method: target.method,
-    headers: { ...target.headers },
-    connections,
-    duration: seconds,
-    pipelining: 1,
-    timeout: 10,
-  };
-  if (target.body !== undefined) options.body = target.body;
-  const before = usage(target.pid);
-  const result = await autocannon(options);
-  const after = usage(target.pid);
-  if (into === undefined) return;
-  into.ok += result['2xx'];
-  into.bad += result.non2xx + result.errors;
-  into.seconds += result.duration;
-  into.user += after.user - before.user;
-  into.sys += after.sys - before.sys;
-  into.writes += after.writes - before.writes;
-}
-
-interface PacedResult {
-  latencies: number[];
-  sent: number;
-  bad: number;
-  seconds: number;
-  /** The server process's CPU seconds (user, kernel) meanwhile. */
-  user: number;
-  sys: number;
-}
-
-/**
- * An open-loop client at a fixed rate: request i is due at start + i / rate
- * whatever happened to earlier ones, and its latency is counted from when it
- * was due (so a stalled server, or a stalled client, shows up in the tail
- * instead of slowing the schedule down). Timer granularity adds the same
- * ~0-1 ms to every target.
- *
- * Not autocannon's `overallRate`: autocannon lets each connection send its
- * whole per-second quota back to back at the start of every second and then
- * wait, so its "fixed rate" is a saturated burst followed by idle time, and its
- * coordinated-omission correction assumes a 1 ms interval. That measures
- * queueing within the burst, not the latency a request sees below saturation.
- */
-function paced(target: Target, perSecond: number, seconds: number): Promise<PacedResult> {
-  const url = new URL(target.url);
-  const lib = url.protocol === 'https:' ? https : http;
-  const total = Math.max(1, Math.round(perSecond * seconds));
-  const intervalMs = 1000 / perSecond;
-  const latencies: number[] = [];
-  let sent = 0;
-  let settled = 0;
-  let bad = 0;
-  const before = usage(target.pid);
-  return new Promise((resolve) => {
-    const start = performance.now();
-    let next: NodeJS.Timeout | undefined;
-    let finished = false;
-    const finish = (): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(hardStop);
-      clearTimeout(next);
-      const after = usage(target.pid);
-      resolve({ latencies, sent, bad: bad + (sent - settled), seconds: (performance.now() - start) / 1000, user: after.user - before.user, sys: after.sys - before.sys });
-    };
-    // Bounded in time whatever the server does: requests still open by then count as failures.
-    const hardStop = setTimeout(finish, seconds * 1000 + REQUEST_TIMEOUT_MS + 1000);
-    const settle = (due: number, ok: boolean): void => {
-      settled++;
-      if (ok) latencies.push(performance.now() - due);
-      else bad++;
-      if (settled === total) finish();
-    };
-    const fire = (due: number): void => {
-      let done = false;
-      const once = (ok: boolean): void => {
-        if (done) return;
-        done = true;
-        settle(due, ok);
-      };
-      const req = lib.request(
-        url,
-        { method: target.method, headers: { ...target.headers }, agent: target.agent, timeout: REQUEST_TIMEOUT_MS },
-        (res) => {
-          res.resume();
-          res.on('end', () => once(res.statusCode === 200));
-          res.on('error', () => once(false));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => once(false));
-      req.end(target.body);
-    };
-    const tick = (): void => {
-      const now = performance.now();
-      while (sent < total && start + sent * intervalMs <= now) {
-        fire(start + sent * intervalMs);
-        sent++;
-      }
-      if (sent < total) next = setTimeout(tick, Math.max(0, start + sent * intervalMs - performance.now()));
-    };
-    tick();
-  });
-}
-
-// ───────────────────────── statistics and output ─────────────────────────
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((x, y) => x - y);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length / 2;
-  return Number.isInteger(mid) ? ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2 : sorted[Math.floor(mid)] ?? Number.NaN;
-}
-
-const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-const pad = (s: string, n: number): string => s.padStart(n);
-const verdict = (pass: boolean): string => (pass ? 'PASS' : 'FAIL');
 
 // ───────────────────────── main ─────────────────────────
 
@@ -481,28 +126,10 @@ async function main(): Promise<void> {
       agents.push(agent);
       return agent;
     };
-    const cli = (...args: string[]): Promise<Record<string, any>> => keylessJson(dataDir, args);
-    await cli('group', 'create', '-n', 'bench');
-    const account = await cli('openai', 'create', '-g', 'bench', '-n', 'bench-openai');
-    await cli('openai', 'deployment', 'create', '-g', 'bench', '-n', 'bench-openai', '--deployment-name', 'chat', '--model-name', 'gpt-4o-mini');
-    const app = await cli('webapp', 'create', '-g', 'bench', '-n', 'bench-app', '--assign-identity', 'system');
-    await cli('role', 'assignment', 'create', '--assignee', String(app['identity']?.principalId), '--role', 'Cognitive Services OpenAI User', '--scope', String(account['id']));
-    const keys = await cli('openai', 'keys', 'list', '-g', 'bench', '-n', 'bench-openai');
-    const key1 = String(keys['key1']);
-    const envLines = await keylessCli(dataDir, ['env', '--as', 'bench-app', '-g', 'bench']);
-    const envVar = (name: string): string => {
-      const raw = new RegExp(`^export ${name}=(.*)$`, 'm').exec(envLines)?.[1];
-      if (raw === undefined) throw new Error(`keyless env printed no ${name}:\n${envLines}`);
-      return raw.startsWith("'") ? raw.slice(1, -1).replace(/'\\''/g, "'") : raw;
-    };
-    const identityEndpoint = onLoopbackV4(envVar('IDENTITY_ENDPOINT'));
-    const identityHeader = envVar('IDENTITY_HEADER');
-    const identityUrl = `${identityEndpoint}?api-version=2019-08-01&resource=${COGNITIVE_SERVICES}`;
     const plainAgent = new http.Agent({ keepAlive: true, maxSockets: FIXED.maxSockets });
     agents.push(plainAgent);
-    const identity = await send(identityUrl, { method: 'GET', headers: { 'x-identity-header': identityHeader }, agent: plainAgent });
-    if (identity.status !== 200) throw new Error(`identity endpoint answered ${identity.status}: ${identity.body.toString()}`);
-    const token = String((JSON.parse(identity.body.toString()) as Record<string, unknown>)['access_token']);
+    const deploymentArgs = DEPLOYMENTS.map((name) => ['--deployment-name', name, '--model-name', 'gpt-4o-mini', '--capacity', String(CAPACITY)]);
+    const { account, key1, token, identityUrl, identityHeader, identity } = await setUpAccount(dataDir, deploymentArgs, plainAgent);
 
     const chatPath = `openai/deployments/chat/chat/completions?api-version=${API_VERSION}`;
     const chatUrl = new URL(chatPath, onLoopbackV4(String(account['properties']?.endpoint))).toString();
@@ -541,8 +168,13 @@ async function main(): Promise<void> {
     }
 
     const keylessPid = keyless.info.pid;
+    // autocannon spreads its load over the deployments (every target alike: the baselines ignore the name).
+    const spread = (url: string): string[] => {
+      const { pathname, search } = new URL(url);
+      return DEPLOYMENTS.map((name) => `${pathname.replace('/deployments/chat/', `/deployments/${name}/`)}${search}`);
+    };
     const target = (label: string, url: string, headers: Record<string, string>, pid: number | undefined): Target => ({
-      label, url, method: 'POST', headers, body: CHAT_BODY, pid, agent: keylessAgent(),
+      label, url, method: 'POST', headers, body: CHAT_BODY, pid, agent: keylessAgent(), paths: spread(url),
     });
     const a = target('(a) Keyless, api-key', chatUrl, keyHeaders, keylessPid);
     const b = target('(b) Keyless, bearer token', chatUrl, tokenHeaders, keylessPid);
@@ -577,19 +209,23 @@ async function main(): Promise<void> {
     for (const t of dataPlane) await cannon(t, SATURATION.connections, SATURATION.warmup, undefined);
     const saturated = new Map<Target, Counted>(dataPlane.map((t) => [t, emptyCounted()]));
     const roundRatios = new Map<Target, number[]>(dataPlane.map((t) => [t, []]));
+    const roundVsE = new Map<Target, number[]>(dataPlane.map((t) => [t, []]));
     for (let round = 0; round < SATURATION.rounds; round++) {
       const thisRound = new Map<Target, Counted>(dataPlane.map((t) => [t, emptyCounted()]));
       for (const t of order(round)) await cannon(t, SATURATION.connections, SATURATION.round, thisRound.get(t));
       const base = rate(thisRound.get(c));
+      const baseE = rate(thisRound.get(e));
       for (const t of dataPlane) {
         const r = thisRound.get(t) ?? emptyCounted();
         roundRatios.get(t)?.push(rate(r) / base);
+        roundVsE.get(t)?.push(rate(r) / baseE);
         addCounted(saturated.get(t), r);
       }
     }
     const rps = (t: Target): number => rate(saturated.get(t));
-    const ratioA = rps(a) / rps(c);
-    const ratioB = rps(b) / rps(c);
+    // The median over rounds of the ratio in the same round: a round hit by the shared machine's other work drops out.
+    const ratioA = median(roundVsE.get(a) ?? []);
+    const ratioB = median(roundVsE.get(b) ?? []);
     const vsD = (t: Target): string => (t === c || t === d ? '' : fmt(rps(t) / rps(d), 3));
 
     console.log(`Saturation: autocannon, ${SATURATION.connections} connections, ${SATURATION.rounds} rounds × ${SATURATION.round} s per target after ${SATURATION.warmup} s warm-up, interleaved`);
@@ -678,12 +314,12 @@ async function main(): Promise<void> {
     }
 
     console.log('\nTargets');
-    console.log(`  throughput a/c ≥ ${TARGET_RATIO}:          ${fmt(ratioA, 3).padStart(7)}     ${verdict(ratioA >= TARGET_RATIO)}`);
-    console.log(`  throughput b/c ≥ ${TARGET_RATIO}:          ${fmt(ratioB, 3).padStart(7)}     ${verdict(ratioB >= TARGET_RATIO)}`);
+    console.log(`  throughput a/e ≥ ${TARGET_RATIO} (median of rounds): ${fmt(ratioA, 3).padStart(7)}     ${verdict(ratioA >= TARGET_RATIO)}`);
+    console.log(`  throughput b/e ≥ ${TARGET_RATIO} (median of rounds): ${fmt(ratioB, 3).padStart(7)}     ${verdict(ratioB >= TARGET_RATIO)}`);
     console.log(`  p99 added latency a − c < ${TARGET_ADDED_P99_MS} ms: ${fmt(addedA).padStart(7)} ms  ${verdict(addedA < TARGET_ADDED_P99_MS)}`);
     console.log(`  p99 added latency b − c < ${TARGET_ADDED_P99_MS} ms: ${fmt(addedB).padStart(7)} ms  ${verdict(addedB < TARGET_ADDED_P99_MS)}`);
     console.log(`  (no target: against (d), a/d ${fmt(rps(a) / rps(d), 3)}, b/d ${fmt(rps(b) / rps(d), 3)}; p99 added a − d ${fmt(pairedAdded(a, roundP99, d))} ms, b − d ${fmt(pairedAdded(b, roundP99, d))} ms)`);
-    console.log(`  (no target: (c) with an audit record per request keeps e/c ${fmt(rps(e) / rps(c), 3)} of the bare server's throughput)`);
+    console.log(`  (no target: against the bare server (c), a/c ${fmt(rps(a) / rps(c), 3)}, b/c ${fmt(rps(b) / rps(c), 3)}; with an audit record per request it keeps e/c ${fmt(rps(e) / rps(c), 3)})`);
     console.log(`  (no target: the identity endpoint serves ${fmt(idRatio, 3)} of the bare server's throughput)`);
     console.log(`\ntotal run time ${((Date.now() - began) / 1000).toFixed(1)} s`);
   } catch (error) {

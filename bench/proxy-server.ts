@@ -1,0 +1,112 @@
+/*
+ * The bare reverse proxy of the gateway benchmark (bench/gateway.ts), run in
+ * its own process: the least any Node proxy in front of an OpenAI-compatible
+ * server must do for an Azure-shaped call, and nothing else. It reads the
+ * body, parses it and sets `model` (the upstream needs it; Azure callers name
+ * the deployment in the path), and forwards it over pooled keep-alive
+ * connections to the operation's path under the upstream's base URL; the
+ * answer's status, content type and bytes are piped back as they arrive
+ * (streams included). No authentication, quota, audit or error shaping.
+ *
+ *   node dist/bench/proxy-server.js --upstream URL --model NAME [--client undici|http] [--cert PEM --key PEM] [--exit-with-stdin]
+ *
+ * --client picks the upstream client: undici's Agent (the default, what
+ * Keyless's relay uses) or node:http with a keep-alive Agent. With --cert and
+ * --key it serves HTTPS (Keyless's certificate, so that the TLS work is the
+ * same as Keyless's listener), else plain HTTP. Listens on 127.0.0.1 on a
+ * free port and prints {"port":N} once listening.
+ */
+import { stopWhenAsked } from './child-lifecycle.js';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
+const upstreamUrl = option('--upstream');
+const model = option('--model');
+if (upstreamUrl === undefined || model === undefined) {
+  process.stderr.write('usage: proxy-server --upstream URL --model NAME [--client undici|http] [--cert PEM --key PEM]\n');
+  process.exit(2);
+}
+const upstream = new URL(upstreamUrl);
+const basePath = upstream.pathname.replace(/\/+$/, '');
+const certFile = option('--cert');
+const keyFile = option('--key');
+// The same pool settings as Keyless's relay (src/upstreams/relay.ts).
+const undici = new Agent({ keepAliveTimeout: 30_000, connections: 512 });
+const nodeAgent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+const useUndici = (option('--client') ?? 'undici') === 'undici';
+
+/** `/openai/deployments/{d}/chat/completions?…` → `{basePath}/chat/completions`. */
+function upstreamPath(url: string): string {
+  const path = url.split('?', 1)[0] ?? '';
+  const at = path.indexOf('/deployments/');
+  const operation = at === -1 ? path : path.slice(path.indexOf('/', at + '/deployments/'.length));
+  return `${basePath}${operation}`;
+}
+
+function handle(request: http.IncomingMessage, response: http.ServerResponse): void {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    let body: string;
+    try {
+      body = JSON.stringify({ ...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as object), model });
+    } catch {
+      response.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"bad json"}');
+      return;
+    }
+    const path = upstreamPath(request.url ?? '/');
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    if (useUndici) viaUndici(path, headers, body, response);
+    else viaNodeHttp(path, headers, body, response);
+  });
+}
+
+function viaUndici(path: string, headers: Record<string, string>, body: string, response: http.ServerResponse): void {
+  undici.request({ origin: upstream.origin, path, method: 'POST', headers, body }).then(
+    (answer) => {
+      const out: Record<string, string> = { 'content-type': String(answer.headers['content-type'] ?? 'application/json') };
+      const length = answer.headers['content-length'];
+      if (length !== undefined) out['content-length'] = String(length);
+      response.writeHead(answer.statusCode, out);
+      answer.body.pipe(response);
+    },
+    () => response.writeHead(502).end(),
+  );
+}
+
+function viaNodeHttp(path: string, headers: Record<string, string>, body: string, response: http.ServerResponse): void {
+  const req = http.request({ host: upstream.hostname, port: upstream.port, path, method: 'POST', headers, agent: nodeAgent }, (answer) => {
+    const out: Record<string, string> = { 'content-type': answer.headers['content-type'] ?? 'application/json' };
+    if (answer.headers['content-length'] !== undefined) out['content-length'] = answer.headers['content-length'];
+    response.writeHead(answer.statusCode ?? 502, out);
+    answer.pipe(response);
+  });
+  req.on('error', () => (response.headersSent ? response.destroy() : response.writeHead(502).end()));
+  req.end(body);
+}
+
+const server =
+  certFile !== undefined && keyFile !== undefined
+    ? https.createServer({ cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) }, handle)
+    : http.createServer(handle);
+// fastify's default, so idle keep-alive connections live as long as Keyless's do.
+server.keepAliveTimeout = 72_000;
+
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+});
+
+stopWhenAsked(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await undici.close();
+  nodeAgent.destroy();
+});
