@@ -23,7 +23,11 @@ export class AuditRecorder {
     private readonly clock: Clock,
   ) {}
 
-  /** Queues one decision; never waits and never throws. The arguments follow AuditRecord's fields. */
+  /**
+   * Queues one decision; never waits and never throws. The arguments follow
+   * AuditRecord's fields; an allowed model call adds, once its answer is over,
+   * the deployment it reached and the tokens it spent.
+   */
   record(
     surface: AuditSurface,
     operation: string,
@@ -34,25 +38,13 @@ export class AuditRecorder {
     decision: AuditDecision,
     reason: string,
     requestId: string | null,
+    deployment?: string,
+    usage?: TokenUsage,
   ): void {
-    this.queue.record({ at: this.at(), surface, operation, account, principalId, principalType, keyName, decision, reason, requestId });
-  }
-
-  /** An allowed model call, once its answer is over: the same record with the deployment and the tokens spent. */
-  recordUsage(
-    surface: AuditSurface,
-    operation: string,
-    account: string | null,
-    principalId: string | null,
-    principalType: string | null,
-    keyName: KeyName | null,
-    reason: string,
-    requestId: string | null,
-    deployment: string,
-    usage: TokenUsage | undefined,
-  ): void {
-    const record: AuditRecord = { at: this.at(), surface, operation, account, principalId, principalType, keyName, decision: 'allowed', reason, requestId, deployment };
-    this.queue.record(usage === undefined ? record : { ...record, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
+    const record: AuditRecord = { at: this.at(), surface, operation, account, principalId, principalType, keyName, decision, reason, requestId };
+    if (deployment === undefined) this.queue.record(record);
+    else if (usage === undefined) this.queue.record({ ...record, deployment });
+    else this.queue.record({ ...record, deployment, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
   }
 
   private at(): string {

@@ -121,10 +121,10 @@ export class DataPlane {
     return (usage, outcome) => {
       const reason = caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action';
       const token = caller.kind === 'token' ? caller.token : undefined;
-      this.deps.audit.recordUsage(
+      this.deps.audit.record(
         'openai', call.operation.template, account.id,
         token ? token.objectId : null, token ? this.principalType(token.objectId) : null,
-        caller.kind === 'key' ? caller.keyName : null,
+        caller.kind === 'key' ? caller.keyName : null, 'allowed',
         outcome === undefined ? reason : `${reason}; ${outcome}`, call.requestId,
         deployment, usage,
       );
