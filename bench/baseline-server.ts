@@ -16,7 +16,7 @@
  * one line, {"port":N}, once listening. SIGTERM or SIGINT closes it (and,
  * with --exit-with-stdin, the end of its stdin).
  */
-import { stopWhenAsked } from './child-lifecycle.js';
+import { serveChild } from './child-lifecycle.js';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,8 +25,6 @@ import { AuditStore } from '../src/store/audit-store.js';
 import { openDatabase } from '../src/store/database.js';
 import { ENTITIES } from '../src/entities.js';
 import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -93,20 +91,7 @@ function handle(request: http.IncomingMessage, response: http.ServerResponse): v
   });
 }
 
-const server =
-  certFile !== undefined && keyFile !== undefined
-    ? https.createServer({ cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) }, handle)
-    : http.createServer(handle);
-// fastify's default, so idle keep-alive connections live as long as Keyless's do.
-server.keepAliveTimeout = 72_000;
-
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
-});
-
-stopWhenAsked(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+serveChild(handle, { certFile, keyFile }, async () => {
   await audit?.close();
   await database?.db.destroy();
 });

@@ -16,11 +16,8 @@
  * same as Keyless's listener), else plain HTTP. Listens on 127.0.0.1 on a
  * free port and prints {"port":N} once listening.
  */
-import { stopWhenAsked } from './child-lifecycle.js';
-import fs from 'node:fs';
+import { serveChild } from './child-lifecycle.js';
 import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 
 function option(name: string): string | undefined {
@@ -93,20 +90,7 @@ function viaNodeHttp(path: string, headers: Record<string, string>, body: string
   req.end(body);
 }
 
-const server =
-  certFile !== undefined && keyFile !== undefined
-    ? https.createServer({ cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) }, handle)
-    : http.createServer(handle);
-// fastify's default, so idle keep-alive connections live as long as Keyless's do.
-server.keepAliveTimeout = 72_000;
-
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
-});
-
-stopWhenAsked(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+serveChild(handle, { certFile, keyFile }, async () => {
   await undici.close();
   nodeAgent.destroy();
 });
