@@ -22,10 +22,10 @@
  * 3. Measures, interleaved (A B C D E, then E D C B A) so that drift and the other
  *    work of a shared machine hit every target alike:
  *      (a) Keyless with `api-key`, (b) Keyless with `Authorization: Bearer`,
- *      (c) the bare baseline, same path and body (the targets' baseline),
+ *      (c) the bare baseline, same path and body (the latency target's baseline),
  *      (d) fastify + the model without checks (supplementary, no target),
  *      (e) the bare baseline plus one audit record per request, written as
- *          Keyless writes them (supplementary, no target);
+ *          Keyless writes them (the throughput target's baseline);
  *    a saturation phase (autocannon, 50 connections) and a fixed-rate phase
  *    below saturation (an open-loop paced client, see `paced` for why not
  *    autocannon's own rate limit); then the identity endpoint against its bare
@@ -196,10 +196,10 @@ async function main(): Promise<void> {
     console.log(`NOTE: the load generator (this process) and the servers share these ${cpus.length} CPU(s); absolute figures are`);
     console.log('      lower than on separate machines, and every target pays the same client-side cost.');
     console.log(`chat request: ${Buffer.byteLength(CHAT_BODY)} bytes; response: ${captured.body.length} bytes (the bare baseline returns the captured one)`);
-    console.log('(c) is the baseline of the targets: node:https answering fixed bytes. (d), no target, is the fastify set-up of Keyless\'s');
+    console.log('(c) is the latency target\'s baseline: node:https answering fixed bytes. (d), no target, is the fastify set-up of Keyless\'s');
     console.log('    other surfaces with the simulator model called on every request and none of the checks (no account lookup,');
     console.log('    authentication, RBAC or audit record): where the data plane would be on the framework, without its checks.');
-    console.log('(e), no target, is (c) plus one audit record per request written as Keyless writes them (queue, batches, writer');
+    console.log('(e), the throughput target\'s baseline, is (c) plus one audit record per request written as Keyless writes them (queue, batches, writer');
     console.log('    thread, SQLite): e/c is the most any server that keeps a durable record of each call could reach here.');
     console.log(`set-up took ${((Date.now() - began) / 1000).toFixed(1)} s\n`);
 
