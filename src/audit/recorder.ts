@@ -41,10 +41,18 @@ export class AuditRecorder {
     deployment?: string,
     usage?: TokenUsage,
   ): void {
-    const record: AuditRecord = { at: this.at(), surface, operation, account, principalId, principalType, keyName, decision, reason, requestId };
-    if (deployment === undefined) this.queue.record(record);
-    else if (usage === undefined) this.queue.record({ ...record, deployment });
-    else this.queue.record({ ...record, deployment, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
+    const at = this.at();
+    // One literal per shape, no spread: a spread of a record builds a new hidden class on every call (measured).
+    let record: AuditRecord;
+    if (deployment === undefined) record = { at, surface, operation, account, principalId, principalType, keyName, decision, reason, requestId };
+    else if (usage === undefined) record = { at, surface, operation, account, principalId, principalType, keyName, decision, reason, requestId, deployment };
+    else {
+      record = {
+        at, surface, operation, account, principalId, principalType, keyName, decision, reason, requestId,
+        deployment, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens,
+      };
+    }
+    this.queue.record(record);
   }
 
   private at(): string {

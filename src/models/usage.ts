@@ -26,8 +26,14 @@ export function usageFromJson(text: string): Usage | undefined {
   return { promptTokens: prompt, completionTokens: numberAfter(text, COMPLETION_KEYS, at) ?? 0 };
 }
 
-/** The top-level `usage` of an upstream's answer (parsed whole: its shape is not Keyless's to trust), or undefined. */
+/**
+ * The `usage` of an upstream's answer, or undefined. OpenAI-compatible servers write it compactly at the end of
+ * the document, where usageFromJson finds it without parsing the whole answer (a model's text cannot forge the key);
+ * any other layout, or counts that are not safe integers, are read from the document parsed whole.
+ */
 export function usageOfBody(text: string): Usage | undefined {
+  const scanned = usageFromJson(text);
+  if (scanned !== undefined && isCount(scanned.promptTokens) && isCount(scanned.completionTokens)) return scanned;
   const parsed = parseObject(text);
   return parsed && usageIn(parsed['usage']);
 }

@@ -150,19 +150,26 @@ async function judge(answer: Dispatcher.ResponseData, stream: boolean, done: () 
   }
 }
 
-/** The whole body, or undefined (and the body dropped) once it passes MAX_JSON_BYTES. */
-async function readBounded(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_JSON_BYTES) {
-      body.destroy();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+/**
+ * The whole body, or undefined (and the body dropped) once it passes MAX_JSON_BYTES. Read with
+ * 'data' events rather than an async iterator: a promise per chunk cost measurably on the gateway's hot path.
+ */
+function readBounded(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_JSON_BYTES) {
+        body.destroy();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
+    body.once('error', reject);
+  });
 }
 
 /** The body's chunks as they arrive; the overall timer stops when the body ends, however it ends. */

@@ -554,5 +554,7 @@ describe('usage read from answers', () => {
     assert.deepEqual(usageOfBody(forged), { promptTokens: 12, completionTokens: 34 });
     assert.equal(usageOfBody('{"usage":{"prompt_tokens":"12"}}'), undefined, 'an upstream usage that is not a count is not used');
     assert.equal(usageOfBody('<html>'), undefined);
+    assert.deepEqual(usageOfBody('{"usage": {"prompt_tokens": 3, "completion_tokens": 4}}'), { promptTokens: 3, completionTokens: 4 }, 'a spaced layout is parsed whole');
+    assert.equal(usageOfBody('{"usage":{"prompt_tokens":99999999999999999999,"completion_tokens":1}}'), undefined, 'counts past 2^53 are not used');
   });
 });

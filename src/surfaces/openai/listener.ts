@@ -40,11 +40,14 @@ export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
     }
     return route;
   };
+  // The log level is fixed when Keyless starts; reading it per request costs a lookup in the logger.
+  let verbose: boolean | undefined;
   return (request, response, log) => {
     const route = routeOf(request.method ?? 'GET', request.url ?? '/');
     if (route === undefined) return false;
     const requestId = randomUUID();
-    const started = VERBOSE_LEVELS.has(log.level) ? performance.now() : -1;
+    verbose ??= VERBOSE_LEVELS.has(log.level);
+    const started = verbose ? performance.now() : -1;
     if (started >= 0) response.once('finish', () => logCompleted(log, request, response, requestId, started));
     readDataPlaneBody(request, (body) => {
       // Whatever else of a too large body arrives is not read: the answer closes the connection.
