@@ -55,14 +55,16 @@ import { ClientAuthenticator } from './directory/index.js';
 import { CredentialService } from './directory/index.js';
 import type { IssuerKeySource } from './directory/index.js';
 import { retiredKeyHorizonSeconds } from './shared/time-limits.js';
+import { Fence, Membership, instancesTable } from './cluster/index.js';
+import { fenceRequests, healthAnswer } from './surfaces/http/index.js';
+import { KEYLESS_VERSION } from './shared/version.js';
+import { randomUUID } from 'node:crypto';
 
 export interface RunningKeyless {
   readonly info: RuntimeInfo;
   stop(): Promise<void>;
 }
 
-/** How often a process re-reads the change log for writes made by other instances on the same database. */
-const SYNC_INTERVAL_MS = 1000;
 
 /**
  * The composition root: data folder → store → core services → surfaces →
@@ -101,7 +103,7 @@ async function start(
 
   const certificates = await ensureCertificates(options.dataDir);
   const kek = loadKek(options.dataDir, options.kekFile);
-  const handle = await openDatabase({ url: options.database ?? path.join(options.dataDir, 'keyless.db'), entities: ENTITIES });
+  const handle = await openDatabase({ url: options.database ?? path.join(options.dataDir, 'keyless.db'), entities: ENTITIES, tables: [instancesTable] });
   const store = new Store(handle, ENTITIES);
   cleanups.push(() => store.close());
 
@@ -157,6 +159,16 @@ async function start(
   const credentials = new CredentialService(store, model, directory, clock);
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
+  // Closed until this instance has joined the cluster (Membership.start, after the listeners have their ports).
+  const fence = new Fence(options.leaseMs);
+  const membership = new Membership(store, model, fence, {
+    id: randomUUID(),
+    address: () => names.origin,
+    startedAt: new Date(clock.now()).toISOString(),
+    version: KEYLESS_VERSION,
+    postgres: handle.postgres,
+    onWarning: (message) => process.stderr.write(`keyless: ${message}\n`),
+  });
   let identityUrl = '';
   const relay = new UpstreamRelay();
   cleanups.push(() => relay.close());
@@ -174,6 +186,7 @@ async function start(
     keys,
     tokens: verifiedTokens,
     directory,
+    fence,
   });
   const main = createServer({
     tls: { key: certificates.keyPem, cert: certificates.certPem },
@@ -190,7 +203,10 @@ async function start(
   cleanups.push(() => identityServer.close());
   cleanups.push(() => main.close());
 
-  main.get('/healthz', async () => ({ status: 'ok' }));
+  // A fenced instance answers 503 everywhere but /healthz (which says so too, for load balancers); before any route.
+  fenceRequests(main, fence);
+  fenceRequests(identityServer, fence);
+  main.get('/healthz', async (_request, reply) => healthAnswer(reply, fence));
   await main.register(async (scope: FastifyInstance) => {
     registerFormParser(scope);
     registerEntraRoutes(scope, {
@@ -206,13 +222,13 @@ async function start(
   );
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {
-      names, tenantId, subscriptionId, tokens, rbac, model, audit, workload,
+      names, tenantId, subscriptionId, tokens, rbac, model, audit, workload, cluster: membership,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
       rotation: new SigningKeyRotation(store, model, clock, kek, retiredKeyHorizonSeconds(options.identityTokenLifetime, options.appTokenLifetime)),
     }),
   );
 
-  identityServer.get('/healthz', async () => ({ status: 'ok' }));
+  identityServer.get('/healthz', async (_request, reply) => healthAnswer(reply, fence));
   const resourceTable = model.table(resourceEntity);
   const identityDeps = {
     hostSecrets,
@@ -241,9 +257,10 @@ async function start(
   const identityPort = await listen(identityServer, options.identityHost, options.identityPort, '--identity-port');
   identityUrl = `http://${urlHost(options.identityHost)}:${identityPort}`;
 
-  const poll = setInterval(() => void model.catchUp().catch(() => undefined), SYNC_INTERVAL_MS);
-  poll.unref();
-  cleanups.push(() => clearInterval(poll));
+  // Joins the instances on this database: the change feed, the heartbeat (which also reads the change log, the
+  // fallback for a lost notification), acknowledged writes. Until it has, the fence answers 503.
+  await membership.start();
+  cleanups.push(() => membership.stop());
 
   const info: RuntimeInfo = {
     pid: process.pid,

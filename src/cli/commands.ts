@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
 import { registerAdCommands } from './commands/ad.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerClusterCommands } from './commands/cluster.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerOpenAiCommands } from './commands/openai.js';
@@ -25,6 +26,7 @@ export function registerClientCommands(program: Command): void {
   registerRoleCommands(program);
   registerAdCommands(program);
   registerAuditCommands(program);
+  registerClusterCommands(program);
   registerRunCommands(program);
   registerSigningKeyCommands(program);
 }

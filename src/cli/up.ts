@@ -23,6 +23,7 @@ export function registerUpCommand(program: Command): void {
     .option('--strict-revocation', 'refuse tokens of deleted identities at once (Azure honours them until they expire)')
     .option('--token-throttle', 'throttle the token endpoint per client (20 requests/s), then 429 with Retry-After')
     .option('--federated-issuer <url...>', 'trust tokens of this external issuer in federated credentials (HTTPS, public addresses only)')
+    .option('--lease <seconds>', 'with other instances on one database: how long this one may go unconfirmed before it fences itself (503) and writes stop waiting for it (default 5)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
     .action(async (raw: RawUpOptions) => {
       try {

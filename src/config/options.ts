@@ -28,6 +28,8 @@ export interface UpOptions {
   readonly tokenThrottle: boolean;
   /** External issuers whose tokens federated credentials may accept (HTTPS, public addresses only). */
   readonly federatedIssuers: readonly string[];
+  /** How long an instance may go without confirming it is current before it fences itself (and others stop waiting for it). */
+  readonly leaseMs: number;
 }
 
 export interface RawUpOptions {
@@ -46,6 +48,7 @@ export interface RawUpOptions {
   strictRevocation?: boolean;
   federatedIssuer?: string[];
   tokenThrottle?: boolean;
+  lease?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -79,6 +82,7 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
     identityThrottle: raw.identityThrottle === true,
     strictRevocation: raw.strictRevocation === true,
     tokenThrottle: raw.tokenThrottle === true,
+    leaseMs: lease(raw.lease ?? env['KEYLESS_LEASE'] ?? '5'),
     federatedIssuers: (raw.federatedIssuer ?? []).map((issuer) => {
       if (!/^https:\/\/[^\s]+$/.test(issuer)) throw new InvalidInputError('InvalidOption', `--federated-issuer ${issuer} must be an https URL.`);
       return issuer;
@@ -105,4 +109,11 @@ function seconds(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 60 || n > 86400 * 7) throw new InvalidInputError('InvalidOption', `${flag} must be a number of seconds from 60 to 604800.`);
   return n;
+}
+
+/** `--lease`: seconds, decimals allowed, from 0.5 to 60. */
+function lease(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.5 || n > 60) throw new InvalidInputError('InvalidOption', '--lease must be a number of seconds from 0.5 to 60.');
+  return Math.round(n * 1000);
 }

@@ -27,3 +27,18 @@ export class AuthenticationError extends KeylessError {}
 export class AuthorizationError extends KeylessError {}
 /** Keyless's own environment is unusable (data folder, database, port). */
 export class StartupError extends KeylessError {}
+/**
+ * This instance cannot serve the request now, and another (or this one a
+ * little later) can: it has fenced itself because it cannot confirm that its
+ * state is current, or its database is unreachable. Surfaces answer 503 with
+ * `retry-after`.
+ */
+export class UnavailableError extends KeylessError {
+  constructor(
+    code: 'InstanceFenced' | 'DatabaseUnavailable',
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message);
+  }
+}

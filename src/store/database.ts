@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type RawBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
 import type { AnyEntityDeclaration } from './entity.js';
@@ -16,6 +16,15 @@ export interface DatabaseHandle {
   readonly description: string;
   /** The SQLite connection itself, for the few writes that want a cached prepared statement (the audit). */
   readonly sqlite?: BetterSqlite3.Database;
+  /** PostgreSQL: how to open a connection of one's own (the change feed's LISTEN), and the schema in use. */
+  readonly postgres?: { readonly config: pg.ClientConfig; readonly schema: string };
+}
+
+/** A table a context declares outside the change log (e.g. the cluster's membership rows): only its migrations. */
+export interface TableDeclaration {
+  readonly name: string;
+  /** Migrations by name, ordered with every other migration by name. */
+  readonly migrations: Readonly<Record<string, (dialect: Dialect) => readonly RawBuilder<unknown>[]>>;
 }
 
 // int8 (bigserial revisions) as numbers: revisions stay far below 2^53.
@@ -28,6 +37,8 @@ export interface OpenOptions {
   readonly schema?: string;
   /** The entities to be stored: their declared migrations run after the store's own. */
   readonly entities: readonly AnyEntityDeclaration[];
+  /** Tables outside the change log that contexts declare (their migrations run in name order with the rest). */
+  readonly tables?: readonly TableDeclaration[];
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
@@ -37,7 +48,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   const migrationTableSchema = handle.dialect === 'postgres' ? (options.schema ?? (await currentSchema(handle.db))) : undefined;
   const migrator = new Migrator({
     db: handle.db,
-    provider: migrationProvider(handle.dialect, options.entities),
+    provider: migrationProvider(handle.dialect, options.entities, options.tables ?? []),
     ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
   });
   const { error } = await migrator.migrateToLatest();
@@ -87,7 +98,9 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
-  return { db, dialect: 'postgres', description };
+  const listenConfig: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis: 5000 };
+  if (schema !== undefined) listenConfig.options = config.options;
+  return { db, dialect: 'postgres', description, postgres: { config: listenConfig, schema: schema ?? (await currentSchema(db)) } };
 }
 
 /** The URL without its password, for messages and logs. */

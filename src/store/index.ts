@@ -1,5 +1,6 @@
 // Public surface of the store: the writer and its change log, the read model, and how contexts declare their entities.
-export { Store, FullState, type Change } from './store.js';
+export { Store, FullState, channelName, type Change } from './store.js';
+export { ChangeFeed, type FeedHandlers } from './change-feed.js';
 export { Reader, Writer } from './writer.js';
 export { ReadModel } from './read-model.js';
 export { EntityTable } from './entity-table.js';
@@ -10,4 +11,4 @@ export {
   type AnyEntityDeclaration, type DeclarationOf, type EntityDeclaration, type EntityMemory, type EntityValue, type RowCodec,
 } from './entity.js';
 export { AuditStore } from './audit-store.js';
-export { openDatabase } from './database.js';
+export { openDatabase, type DatabaseHandle, type TableDeclaration } from './database.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import type { Dialect } from './database.js';
+import type { Dialect, TableDeclaration } from './database.js';
 import type { AnyEntityDeclaration } from './entity.js';
 import { StoreError } from './errors.js';
 
@@ -97,7 +97,7 @@ function auditUsage(): Migration {
   };
 }
 
-export function migrationProvider(dialect: Dialect, entities: readonly AnyEntityDeclaration[]): MigrationProvider {
+export function migrationProvider(dialect: Dialect, entities: readonly AnyEntityDeclaration[], tables: readonly TableDeclaration[] = []): MigrationProvider {
   return {
     async getMigrations() {
       const migrations: Record<string, Migration> = {
@@ -106,7 +106,7 @@ export function migrationProvider(dialect: Dialect, entities: readonly AnyEntity
         '0003_application_credentials': applicationCredentials(),
         '0005_audit_usage': auditUsage(),
       };
-      for (const decl of entities) {
+      for (const decl of [...entities, ...tables]) {
         for (const [name, statements] of Object.entries(decl.migrations)) {
           if (Object.hasOwn(migrations, name)) throw new StoreError('DuplicateMigration', `The migration '${name}' is declared twice.`);
           migrations[name] = { up: async (db) => { for (const statement of statements(dialect)) await statement.execute(db); } };

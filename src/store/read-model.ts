@@ -8,8 +8,8 @@ type Listener = (change: EntityValue) => void;
  * The in-memory indexes that serve every read: one memory per declared
  * entity (an `EntityTable`, or the context's own index). They are rebuilt
  * from the change log: after a local write, `catchUp()` applies it before the
- * write is acknowledged; other processes sharing the database apply it on
- * their next poll. Entries are replaced, never mutated, so readers need no
+ * write is acknowledged; other processes sharing the database apply it when
+ * they hear of it (PostgreSQL NOTIFY, see ChangeFeed) or on their next poll. Entries are replaced, never mutated, so readers need no
  * locks.
  */
 export class ReadModel {
@@ -17,6 +17,7 @@ export class ReadModel {
   private readonly memories = new Map<string, EntityMemory<unknown>>();
   private readonly listeners = new Map<string, Listener[]>();
   private catching: Promise<void> = Promise.resolve();
+  private propagation: ((revision: number) => Promise<void>) | undefined;
 
   constructor(private readonly store: Store) {
     for (const decl of store.entities) this.memories.set(decl.name, decl.memory());
@@ -45,10 +46,20 @@ export class ReadModel {
     return next;
   }
 
-  /** Waits until at least `revision` is applied. */
+  /**
+   * Waits until at least `revision` is applied here, and then, once the
+   * cluster's acknowledgement is installed (`propagateWith`), until every
+   * other live instance has applied it too: what a write awaits before it
+   * returns.
+   */
   async reach(revision: number): Promise<void> {
-    if (this.revision >= revision) return;
-    await this.catchUp();
+    if (this.revision < revision) await this.catchUp();
+    if (this.propagation !== undefined && revision > 0) await this.propagation(revision);
+  }
+
+  /** How a write learns that the other instances have applied its revision (see src/cluster/). */
+  propagateWith(propagation: ((revision: number) => Promise<void>) | undefined): void {
+    this.propagation = propagation;
   }
 
   /** Called with each change of `decl` once it is applied (a deletion has `value` undefined). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { DatabaseHandle } from './database.js';
@@ -41,10 +42,24 @@ export class Store {
   private readonly registry: EntityRegistry;
 
   /** `entities`: every declared entity (src/entities.ts); the store knows no other. */
+  /** PostgreSQL: the channel on which every committed revision is announced (NOTIFY, payload the revision). */
+  readonly revisionChannel: string | undefined;
+
   constructor(handle: DatabaseHandle, entities: readonly AnyEntityDeclaration[]) {
     this.db = handle.db;
     this.dialect = handle.dialect;
     this.registry = new EntityRegistry(entities);
+    this.revisionChannel = handle.postgres === undefined ? undefined : channelName('rev', handle.postgres.schema);
+  }
+
+  /**
+   * Untyped queries over the tables contexts declare outside the change log
+   * (TableDeclaration): rows that change too often to be revisions, such as
+   * the cluster's heartbeats.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  get sideTables(): Kysely<any> {
+    return this.db;
   }
 
   get entities(): readonly AnyEntityDeclaration[] {
@@ -69,6 +84,8 @@ export class Store {
         const chunk = changes.slice(i, i + CHANGE_CHUNK).map((c) => ({ rev, entity: c.entity, key: c.key }));
         await trx.insertInto('changes').values(chunk).execute();
       }
+      // Delivered to the listeners when (and only if) the transaction commits.
+      if (this.revisionChannel !== undefined) await sql`select pg_notify(${this.revisionChannel}, ${String(rev)})`.execute(trx);
       return { value, revision: rev };
     };
     if (this.dialect === 'postgres') {
@@ -148,6 +165,14 @@ export class Store {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/**
+ * A NOTIFY channel of this schema: short and fixed (a channel name is an identifier, at most 63 bytes), so that
+ * stores in different schemas of one database never hear each other.
+ */
+export function channelName(purpose: string, schema: string): string {
+  return `keyless_${purpose}_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
 }
 
 /** Rows per INSERT into the change log (3 parameters each). */

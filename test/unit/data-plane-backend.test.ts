@@ -44,6 +44,7 @@ function dataPlane(model: ModelBackend, records: AuditRecord[]): DataPlane {
     upstreams: { get: () => undefined },
     quotas: new MemoryQuotaLimiter(),
     now: () => 0,
+    fence: { fenced: () => false },
   } as unknown as DataPlaneDeps;
   return new DataPlane(deps);
 }

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../audit/index.js';
+import type { ClusterStatus } from '../../cluster/index.js';
 import type { SigningKeyRotation } from '../../tokens/index.js';
 import type { WorkloadIssuer } from '../../tokens/index.js';
 import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../arm/index.js';
@@ -7,6 +8,8 @@ export interface AdminDeps extends ArmPipelineDeps {
   readonly audit: AuditLog;
   readonly rotation: SigningKeyRotation;
   readonly workload: WorkloadIssuer;
+  /** The instances sharing the database (the membership table). */
+  readonly cluster: { status(): Promise<ClusterStatus> };
 }
 
 /** An operator operation: the call has passed ARM's pipeline and the subscription check; the operation authorizes itself. */

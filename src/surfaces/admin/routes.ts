@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ArmAccess, armCall, armDialect } from '../arm/index.js';
 import { useErrorDialect } from '../http/index.js';
 import { listAuditRecords } from './audit-records.js';
+import { clusterStatus } from './cluster-status.js';
 import type { AdminDeps, AdminOperation } from './context.js';
 import { rotateSigningKeys } from './signing-keys.js';
 import { issueWorkloadToken } from './workload-tokens.js';
@@ -13,6 +14,7 @@ const BASE = '/subscriptions/:subscription/providers/Keyless';
 /** Keyless's operator APIs, by method and path (paths compare in any case, as every route on the port). */
 const OPERATIONS: readonly { method: 'GET' | 'POST'; path: string; operation: AdminOperation }[] = [
   { method: 'GET', path: `${BASE}/auditRecords`, operation: listAuditRecords },
+  { method: 'GET', path: `${BASE}/cluster`, operation: clusterStatus },
   { method: 'POST', path: `${BASE}/signingKeys/rotate`, operation: rotateSigningKeys },
   { method: 'POST', path: `${BASE}/workloadTokens/issue`, operation: issueWorkloadToken },
 ];

@@ -1,4 +1,4 @@
-import { AuthenticationError, AuthorizationError, ConflictError, InvalidInputError, KeylessError, NotFoundError } from '../../shared/errors.js';
+import { AuthenticationError, AuthorizationError, ConflictError, InvalidInputError, KeylessError, NotFoundError, UnavailableError } from '../../shared/errors.js';
 import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/index.js';
 
 /** An error in Azure Resource Manager's dialect: status, `{"error":{"code","message"}}`, and sometimes headers. */
@@ -89,6 +89,8 @@ export function toArmError(error: unknown): ArmError | undefined {
     if (error instanceof InvalidInputError) return new ArmError(400, error.code, error.message);
     if (error instanceof AuthorizationError) return new ArmError(403, error.code, error.message);
     if (error instanceof AuthenticationError) return new ArmError(401, error.code, error.message);
+    // ARM's answer when a service cannot take a request now: 503 ServiceUnavailable with Retry-After.
+    if (error instanceof UnavailableError) return new ArmError(503, 'ServiceUnavailable', error.message, { 'retry-after': String(error.retryAfterSeconds) });
     return undefined;
   }
   const framework = frameworkClientError(error);

@@ -1,3 +1,4 @@
+import { UnavailableError } from '../../shared/errors.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { frameworkClientError, type ErrorDialect, type WireError } from '../http/index.js';
@@ -160,6 +161,8 @@ export const entraErrors = {
 /** The one mapping into Entra for the scope's handler (client authentication failures are mapped where they are audited, client-errors.ts). */
 export function toEntraError(error: unknown): EntraError | undefined {
   if (error instanceof EntraError) return error;
+  // OAuth's word for it (RFC 6749 §4.1.2.1), with Entra's code for a service that cannot answer now.
+  if (error instanceof UnavailableError) return new EntraError(503, 'temporarily_unavailable', 90033, `${error.message}`, { ...NO_STORE, 'retry-after': String(error.retryAfterSeconds) });
   return frameworkClientError(error) && entraErrors.unreadableForm();
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, InvalidInputError, KeylessError, NotFoundError } from '../../shared/errors.js';
+import { ConflictError, InvalidInputError, KeylessError, NotFoundError, UnavailableError } from '../../shared/errors.js';
 import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/index.js';
 
 /** An error in Microsoft Graph's dialect: `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`. */
@@ -39,6 +39,7 @@ export const graphErrors = {
 /** The one mapping into Graph: Graph errors as thrown, core errors by kind, and fastify's own 4xx (bad JSON) as Request_BadRequest. */
 export function toGraphError(error: unknown): GraphError | undefined {
   if (error instanceof GraphError) return error;
+  if (error instanceof UnavailableError) return new GraphError(503, 'serviceNotAvailable', error.message, { 'retry-after': String(error.retryAfterSeconds) });
   if (error instanceof NotFoundError) return new GraphError(404, 'Request_ResourceNotFound', error.message);
   if (error instanceof InvalidInputError) return graphErrors.badRequest(error.message);
   if (error instanceof ConflictError) return graphErrors.duplicate(error.message);

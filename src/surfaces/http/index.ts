@@ -7,3 +7,4 @@ export { CodedWireError, frameworkClientError, useErrorDialect } from './wire-er
 export type { ErrorDialect, WireError } from './wire-error.js';
 export { writeEvents, type EventFraming } from './sse.js';
 export { readBody, type RawBody } from './body.js';
+export { fenceRequests, healthAnswer, instanceFenced, FENCED_RETRY_AFTER_SECONDS, type FenceView } from './fence.js';

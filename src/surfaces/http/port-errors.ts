@@ -1,3 +1,4 @@
+import { UnavailableError } from '../../shared/errors.js';
 import { CodedWireError, frameworkClientError, type ErrorDialect } from './wire-error.js';
 
 /**
@@ -21,6 +22,7 @@ export const portErrors = {
 
 export function toPortError(error: unknown): PortError | undefined {
   if (error instanceof PortError) return error;
+  if (error instanceof UnavailableError) return new PortError(503, 'ServiceUnavailable', error.message, { 'retry-after': String(error.retryAfterSeconds) });
   const framework = frameworkClientError(error);
   return framework && portErrors.unreadableRequest(framework.statusCode, framework.message);
 }

@@ -1,3 +1,4 @@
+import { UnavailableError } from '../../shared/errors.js';
 import { randomUUID } from 'node:crypto';
 import { frameworkClientError, type ErrorDialect } from '../http/index.js';
 import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
@@ -33,6 +34,7 @@ export const appServiceErrors = {
 /** The one mapping into App Service: its own errors, and fastify's 4xx (core errors never reach this endpoint unmapped). */
 export function toAppServiceError(error: unknown): AppServiceError | undefined {
   if (error instanceof AppServiceError) return error;
+  if (error instanceof UnavailableError) return new AppServiceError(503, error.message, error.code, { 'retry-after': String(error.retryAfterSeconds) });
   const framework = frameworkClientError(error);
   return framework && appServiceErrors.unreadableRequest(framework.statusCode, framework.message);
 }

@@ -1,3 +1,4 @@
+import { UnavailableError } from '../../shared/errors.js';
 import type { SelectionFailure } from '../../resources/index.js';
 import { frameworkClientError, type ErrorDialect } from '../http/index.js';
 import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
@@ -62,6 +63,7 @@ export const imdsErrors = {
 /** The one mapping into IMDS: its own errors, and fastify's 4xx. */
 export function toImdsError(error: unknown): ImdsError | undefined {
   if (error instanceof ImdsError) return error;
+  if (error instanceof UnavailableError) return new ImdsError(503, 'service_unavailable', error.message, error.code, { 'retry-after': String(error.retryAfterSeconds) });
   const framework = frameworkClientError(error);
   return framework && imdsErrors.unreadableRequest(framework.statusCode, framework.message);
 }

@@ -1,3 +1,4 @@
+import type { FenceView } from '../http/index.js';
 import type { Resource } from '../../resources/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
 import type { AuditRecorder } from '../../audit/index.js';
@@ -23,6 +24,8 @@ export interface DataPlaneDeps extends AuthenticateDeps, ModelCallDeps {
   readonly audit: AuditRecorder;
   /** The Responses API's stored responses, per account (the simulator's store). */
   readonly storedResponses: StoredResponses;
+  /** This instance's fence: while it is up, every call is refused with 503 before anything is judged. */
+  readonly fence: FenceView;
 }
 
 /** The request body as the listener received it. */
@@ -65,6 +68,7 @@ export class DataPlane {
     const account = deps.accounts.get(call.account);
     let caller: Caller | undefined;
     try {
+      if (deps.fence.fenced()) throw dataPlaneErrors.instanceFenced();
       if (!account) throw dataPlaneErrors.resourceNotFound('unknown account');
       if (!call.v1 && !call.hasApiVersion) throw dataPlaneErrors.resourceNotFound('no api-version');
       if (call.apiVersionRefusal !== undefined) throw apiVersionError(call.apiVersionRefusal);

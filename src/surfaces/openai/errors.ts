@@ -1,3 +1,4 @@
+import { FENCED_RETRY_AFTER_SECONDS } from '../http/index.js';
 import { ModelInputError } from '../../models/index.js';
 import type { RelayFailure } from '../../upstreams/index.js';
 import type { Admission, QuotaLimits } from '../../quotas/index.js';
@@ -120,6 +121,14 @@ export const dataPlaneErrors = {
     new DataPlaneError(404, { kind: 'openai', message: `Response with id '${id}' not found.`, param: null, code: null }, 'unknown response'),
   rateLimited,
   internal: () => azure(500, 'InternalServerError', 'The server had an error while processing your request.', 'internal error'),
+  /** This instance has fenced itself (it cannot confirm its state is current): Azure's 503, which the SDKs retry. */
+  instanceFenced: () =>
+    new DataPlaneError(
+      503,
+      { kind: 'azure', code: 'ServiceUnavailable', message: 'The service is temporarily unable to process your request. Please try again later.' },
+      'instance fenced',
+      { 'retry-after': FENCED_RETRY_AFTER_SECONDS },
+    ),
   /** The deployment's upstream gave no usable answer: named by the deployment, never by the upstream's address. */
   upstreamFailed: (deployment: string, failure: RelayFailure) =>
     failure === 'timeout' || failure === 'firstByteTimeout'
