@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UnavailableError } from '../shared/errors.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { DatabaseHandle } from './database.js';
@@ -68,6 +69,10 @@ export class Store {
 
   /** Runs `work` atomically; returns its value and the revision of its changes (0 if it changed nothing). */
   async write<T>(work: (writer: Writer) => Promise<T>): Promise<{ value: T; revision: number }> {
+    return unavailableIfUnreachable(() => this.transact(work));
+  }
+
+  private async transact<T>(work: (writer: Writer) => Promise<T>): Promise<{ value: T; revision: number }> {
     const body = async (trx: Kysely<Database>) => {
       const writer = new Writer(trx, this.registry);
       const value = await work(writer);
@@ -173,6 +178,30 @@ export class Store {
  */
 export function channelName(purpose: string, schema: string): string {
   return `keyless_${purpose}_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
+}
+
+/** PostgreSQL's connection-level failures (class 08, and the shutdown codes of class 57) and the socket's own. */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
+  '08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03',
+]);
+
+/** Whether an error says the database could not be reached (as opposed to a statement it refused). */
+export function isUnreachable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (e === null || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
+  return typeof e.message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error|Connection refused/i.test(e.message);
+}
+
+/** Runs `work`; a database that cannot be reached becomes UnavailableError (a 503 in every surface), not a 500. */
+async function unavailableIfUnreachable<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUnreachable(error)) throw new UnavailableError('DatabaseUnavailable', 'The database cannot be reached right now. Please retry the request.', 1);
+    throw error;
+  }
 }
 
 /** Rows per INSERT into the change log (3 parameters each). */
