@@ -48,15 +48,16 @@ export interface Keyless {
   output: () => string;
 }
 
-export async function startKeyless(dataDir: string, profileDir: string | undefined): Promise<Keyless> {
+/** `more`: further `keyless up` arguments (e.g. --database) and environment (e.g. KEYLESS_KEK, set after the caller's KEYLESS_* are dropped). */
+export async function startKeyless(dataDir: string, profileDir: string | undefined, more: { args?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Keyless> {
   // With --profile, V8 writes the Keyless process's CPU profile there when it exits (after the SIGTERM at the end).
   const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   // Self-contained: no KEYLESS_* setting of the caller's (a KEYLESS_DATABASE would put the benchmark in that database).
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYLESS_')));
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYLESS_'))), ...more.env };
   const child = track(
     spawn(
       process.execPath,
-      [...nodeArgs, KEYLESS_BIN, 'up', '--data', dataDir, '--port', '0', '--identity-port', '0', '--log-level', 'silent'],
+      [...nodeArgs, KEYLESS_BIN, 'up', '--data', dataDir, '--port', '0', '--identity-port', '0', '--log-level', 'silent', ...(more.args ?? [])],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     ),
   );

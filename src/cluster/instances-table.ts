@@ -101,8 +101,9 @@ export class InstancesTable {
   /** Records the applied revision and, on PostgreSQL, tells the writers waiting for it (one round trip). */
   async acknowledge(id: string, revision: number, channel: string | undefined): Promise<void> {
     if (channel === undefined) return this.applied(id, revision);
+    // The payload names the instance and the revision: writers learn who has applied what without reading the table.
     await sql`update instances set applied_revision = greatest(applied_revision, ${revision})
-              where id = ${id} returning pg_notify(${channel}, id)`.execute(this.db);
+              where id = ${id} returning pg_notify(${channel}, id || ' ' || applied_revision::text)`.execute(this.db);
   }
 
   async remove(id: string): Promise<void> {

@@ -62,7 +62,7 @@ export class Membership {
       this.feed = new ChangeFeed(options.postgres.config, [revisionChannel, ackChannel], {
         notified: (channel, payload) => {
           if (channel === revisionChannel) this.heard(Number(payload));
-          else this.propagation.acknowledged();
+          else this.heardAcknowledgement(payload);
         },
         connected: () => this.catchUpAndAck(),
         disconnected: (error) => this.warn(`lost the change feed (${error?.message ?? 'connection ended'}); reconnecting`),
@@ -153,9 +153,15 @@ export class Membership {
   }
 
   private async peers(): Promise<void> {
-    if (this.options.onPeers === undefined) return;
     const { instances } = await this.table.list();
-    this.options.onPeers(instances.filter((i: InstanceRecord) => i.id !== this.options.id).map((i) => i.address));
+    this.propagation.forgetAllBut(new Set(instances.map((i) => i.id)));
+    this.options.onPeers?.(instances.filter((i: InstanceRecord) => i.id !== this.options.id).map((i) => i.address));
+  }
+
+  /** `{id} {revision}`: another instance has applied a revision. */
+  private heardAcknowledgement(payload: string): void {
+    const space = payload.indexOf(' ');
+    if (space > 0) this.propagation.acknowledged(payload.slice(0, space), Number(payload.slice(space + 1)));
   }
 
   /** A revision committed somewhere: apply it and say so. */
