@@ -121,11 +121,23 @@ export class Membership {
     };
   }
 
-  /** One heartbeat at a time; a slow one makes the next wait rather than pile up. */
+  /**
+   * One heartbeat at a time; a slow one makes the next wait rather than pile up. One that has not finished within
+   * the lease (a connection that hangs) is given up, so that the next tick tries afresh; the fence has closed by then.
+   */
   private tick(): Promise<void> {
     if (this.beating !== undefined || this.stopped) return this.beating ?? Promise.resolve();
-    this.beating = this.beat().finally(() => (this.beating = undefined));
-    return this.beating;
+    const beat = this.beat();
+    this.beating = beat;
+    const giveUp = setTimeout(() => {
+      if (this.beating === beat) this.beating = undefined;
+    }, this.fence.leaseMs);
+    giveUp.unref();
+    void beat.finally(() => {
+      clearTimeout(giveUp);
+      if (this.beating === beat) this.beating = undefined;
+    });
+    return beat;
   }
 
   private async beat(): Promise<void> {

@@ -80,7 +80,9 @@ function openSqlite(path: string): DatabaseHandle {
 
 async function openPostgres(url: string, schema: string | undefined): Promise<DatabaseHandle> {
   const description = redactUrl(url);
-  const config: pg.PoolConfig = { connectionString: url, max: 10, connectionTimeoutMillis: 5000 };
+  // TCP keep-alive and a client-side query timeout: a connection to a database that vanished without closing it
+  // (a network partition) fails instead of hanging its caller for ever.
+  const config: pg.PoolConfig = { connectionString: url, max: 10, connectionTimeoutMillis: 5000, keepAlive: true, query_timeout: 60_000 };
   if (schema !== undefined) config.options = `-c search_path=${quoteIdentifier(schema)}`;
   const pool = new pg.Pool(config);
   // An idle client's network error must not crash the process; the next query reports it.
@@ -98,7 +100,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
-  const listenConfig: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis: 5000 };
+  const listenConfig: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true };
   if (schema !== undefined) listenConfig.options = config.options;
   return { db, dialect: 'postgres', description, postgres: { config: listenConfig, schema: schema ?? (await currentSchema(db)) } };
 }
