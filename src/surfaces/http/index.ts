@@ -1,5 +1,5 @@
 export { bearerToken } from './bearer.js';
-export { registerFormParser } from './form.js';
+export { FORM_BODY_LIMIT, FormBody, registerFormParser } from './form.js';
 export { redactUrl } from './redact.js';
 export { createServer } from './server.js';
 export type { RawHandler, RawLogger } from './server.js';
