@@ -202,7 +202,7 @@ async function start(
   });
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }), { prefix: GRAPH_PREFIX });
   await main.register(async (scope: FastifyInstance) =>
-    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, credentials, identityUrl: () => identityUrl }),
+    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl }),
   );
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {
