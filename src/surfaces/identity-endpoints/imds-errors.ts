@@ -39,7 +39,7 @@ const SELECTION_ERRORS: Record<SelectionFailure, string> = {
 
 /** IMDS's catalogue. The identity port never answers 404: the client libraries retry a 404 for a minute. */
 export const imdsErrors = {
-  forwarded: () => invalidRequest('Requests with the X-Forwarded-For header are not accepted.', 'X-Forwarded-For present'),
+  forwarded: (header: 'X-Forwarded-For' | 'Forwarded') => invalidRequest(`Requests with the ${header} header are not accepted.`, `${header} present`),
   noMetadataHeader: () => invalidRequest('Required metadata header not specified', 'no Metadata header'),
   unknownHost: (secretGiven: boolean) =>
     invalidRequest('This endpoint does not belong to a virtual machine.', secretGiven ? 'unknown endpoint secret' : 'bare IMDS path'),
