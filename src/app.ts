@@ -41,7 +41,7 @@ import { ManagedIdentityTokens } from './tokens/index.js';
 import { HostThrottle } from './surfaces/identity-endpoints/index.js';
 import { registerAppServiceSource } from './surfaces/identity-endpoints/index.js';
 import { registerImdsSource } from './surfaces/identity-endpoints/index.js';
-import { imdsDialect, imdsErrors } from './surfaces/identity-endpoints/index.js';
+import { IDENTITY_PORT_ERRORS, MAIN_PORT_ERRORS } from './surfaces/listeners.js';
 import { DataPlane } from './surfaces/openai/index.js';
 import { dataPlaneListener } from './surfaces/openai/index.js';
 import { AccountIndex } from './surfaces/openai/index.js';
@@ -180,12 +180,13 @@ async function start(
     logLevel: options.logLevel,
     ...(logStream && { logStream }),
     intercept: dataPlaneListener(dataPlane),
+    errors: MAIN_PORT_ERRORS,
   });
   // The client libraries retry 404 for up to a minute: the identity port never answers 404, and speaks IMDS's dialect outside App Service's path.
   const identityServer = createServer({
     logLevel: options.logLevel,
     ...(logStream && { logStream }),
-    errors: { malformedUrl: imdsErrors.malformedUrl, notFound: imdsErrors.unknownEndpoint, dialect: imdsDialect },
+    errors: IDENTITY_PORT_ERRORS,
   });
   cleanups.push(() => identityServer.close());
   cleanups.push(() => main.close());

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { FORM_BODY_LIMIT, frameworkClientError, type ErrorDialect, type WireError } from '../http/index.js';
+import { FORM_BODY_LIMIT, MAX_HEADER_BYTES, frameworkClientError, type ErrorDialect, type WireError } from '../http/index.js';
 
 /** Entra's token answers, errors included, are never cached. */
 const NO_STORE: Readonly<Record<string, string>> = { 'cache-control': 'no-store' };
@@ -140,6 +140,9 @@ export const entraErrors = {
   /** A body over the limit: Keyless's choice of code (AADSTS90004, "not properly formatted") and status (413); Entra's is not known. */
   bodyTooLarge: () =>
     new EntraError(413, 'invalid_request', 90004, `The request is not properly formatted. The request body is larger than ${FORM_BODY_LIMIT} bytes.`),
+  /** Headers over node's limit: 431, Keyless's choice of code as for a body too large. */
+  headersTooLarge: () =>
+    new EntraError(431, 'invalid_request', 90004, `The request is not properly formatted. The request headers are larger than ${MAX_HEADER_BYTES} bytes.`),
   /** fastify's other 4xx (a body cut short of its length, say): this 400, without cache-control. */
   unreadableForm: () =>
     new EntraError(400, 'invalid_request', 900144, 'The request body must be application/x-www-form-urlencoded.', {}),

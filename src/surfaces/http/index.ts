@@ -7,3 +7,7 @@ export { CodedWireError, frameworkClientError, useErrorDialect } from './wire-er
 export type { ErrorDialect, WireError } from './wire-error.js';
 export { writeEvents, type EventFraming } from './sse.js';
 export { readBody, type RawBody } from './body.js';
+export { closeAfterRest } from './linger.js';
+export { MAX_HEADER_BYTES, type ClientErrorAnswers, type ClientFailure, type RequestLine } from './client-errors.js';
+export type { ListenerErrors } from './server.js';
+export { portClientErrors } from './port-errors.js';

@@ -1,5 +1,5 @@
 import type { SelectionFailure } from '../../resources/index.js';
-import { frameworkClientError, type ErrorDialect } from '../http/index.js';
+import { MAX_HEADER_BYTES, frameworkClientError, type ErrorDialect } from '../http/index.js';
 import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
 
 /** The newest IMDS version Keyless names in its api-version answers. */
@@ -57,6 +57,7 @@ export const imdsErrors = {
   /** fastify's own 4xx, with its status. */
   unreadableRequest: (status: number, detail: string) => new ImdsError(status, 'invalid_request', `The request could not be read: ${detail || 'bad request'}.`, 'unreadable request'),
   internal: () => new ImdsError(500, 'unknown_error', 'An unexpected error occurred.', 'internal error'),
+  headersTooLarge: () => new ImdsError(431, 'invalid_request', `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`, 'headers too large'),
 };
 
 /** The one mapping into IMDS: its own errors, and fastify's 4xx. */

@@ -120,6 +120,8 @@ export const dataPlaneErrors = {
     new DataPlaneError(404, { kind: 'openai', message: `Response with id '${id}' not found.`, param: null, code: null }, 'unknown response'),
   rateLimited,
   internal: () => azure(500, 'InternalServerError', 'The server had an error while processing your request.', 'internal error'),
+  /** Headers over node's limit (an `api-key` of a megabyte, say): Keyless's wording in Azure's envelope, before any route. */
+  headersTooLarge: (limit: number) => azure(431, '431', `Request header fields too large: the request headers may total at most ${limit} bytes.`, 'headers too large'),
   /** The deployment's upstream gave no usable answer: named by the deployment, never by the upstream's address. */
   upstreamFailed: (deployment: string, failure: RelayFailure) =>
     failure === 'timeout' || failure === 'firstByteTimeout'
