@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { UpOptions } from './config/options.js';
-import { DEFAULT_HOST_NAMES, KeylessNames } from './config/names.js';
+import { DEFAULT_HOST_NAMES, formatHost, KeylessNames } from './config/names.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { StartupError } from './shared/errors.js';
 import { prepareDataDir } from './runtime/data-dir.js';
@@ -41,7 +41,7 @@ import { ManagedIdentityTokens } from './tokens/index.js';
 import { HostThrottle } from './surfaces/identity-endpoints/index.js';
 import { registerAppServiceSource } from './surfaces/identity-endpoints/index.js';
 import { registerImdsSource } from './surfaces/identity-endpoints/index.js';
-import { imdsDialect, imdsErrors } from './surfaces/identity-endpoints/index.js';
+import { IDENTITY_PORT_ERRORS, MAIN_PORT_ERRORS } from './surfaces/listeners.js';
 import { DataPlane } from './surfaces/openai/index.js';
 import { dataPlaneListener } from './surfaces/openai/index.js';
 import { AccountIndex } from './surfaces/openai/index.js';
@@ -167,6 +167,8 @@ async function start(
     startedAt: new Date(clock.now()).toISOString(),
     version: KEYLESS_VERSION,
     postgres: handle.postgres,
+    // Instances share signing keys: tokens issued by a member (its port) are accepted here, whichever host name they name.
+    onPeers: (addresses) => names.setPeerOrigins(peerOrigins(addresses)),
     onWarning: (message) => process.stderr.write(`keyless: ${message}\n`),
   });
   let identityUrl = '';
@@ -193,12 +195,13 @@ async function start(
     logLevel: options.logLevel,
     ...(logStream && { logStream }),
     intercept: dataPlaneListener(dataPlane),
+    errors: MAIN_PORT_ERRORS,
   });
   // The client libraries retry 404 for up to a minute: the identity port never answers 404, and speaks IMDS's dialect outside App Service's path.
   const identityServer = createServer({
     logLevel: options.logLevel,
     ...(logStream && { logStream }),
-    errors: { malformedUrl: imdsErrors.malformedUrl, notFound: imdsErrors.unknownEndpoint, dialect: imdsDialect },
+    errors: IDENTITY_PORT_ERRORS,
   });
   cleanups.push(() => identityServer.close());
   cleanups.push(() => main.close());
@@ -218,7 +221,7 @@ async function start(
   });
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }), { prefix: GRAPH_PREFIX });
   await main.register(async (scope: FastifyInstance) =>
-    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, credentials, identityUrl: () => identityUrl }),
+    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl }),
   );
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {
@@ -297,3 +300,20 @@ async function listen(server: FastifyInstance, host: string, port: number, flag:
 
 const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.');
 const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+/** A member's address, and the same port under each of the host names Keyless answers to. */
+function peerOrigins(addresses: readonly string[]): string[] {
+  const origins: string[] = [];
+  for (const address of addresses) {
+    origins.push(address);
+    let url: URL;
+    try {
+      url = new URL(address);
+    } catch {
+      continue;
+    }
+    if (!DEFAULT_HOST_NAMES.map((h) => formatHost(h)).includes(url.hostname)) continue;
+    for (const host of DEFAULT_HOST_NAMES) origins.push(`https://${formatHost(host)}:${url.port}`);
+  }
+  return origins;
+}

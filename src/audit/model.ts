@@ -7,7 +7,8 @@ export interface TokenUsage {
 }
 
 /** Which emulated surface made the decision. */
-export type AuditSurface = 'openai' | 'identity' | 'entra';
+/** `arm`: the control plane's calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). */
+export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm';
 
 export type AuditDecision = 'allowed' | 'denied';
 

@@ -44,6 +44,8 @@ export class Membership {
   private acking: Promise<void> | undefined;
   private ackAgain = false;
   private ticks = 0;
+  /** The member ids last read from the table. */
+  private known: ReadonlySet<string> = new Set();
   private failing = false;
   private stopped = false;
 
@@ -86,7 +88,9 @@ export class Membership {
       version: this.options.version,
     });
     await this.model.catchUp();
-    await this.table.applied(this.options.id, this.model.revision);
+    // Said on the acknowledgement channel too, so that the other instances learn of this one (its tokens' issuer) at once.
+    await this.table.acknowledge(this.options.id, this.model.revision, this.ackChannel());
+    await this.peers();
     this.fence.confirm(since);
     this.model.propagateWith((revision) => this.propagation.waitForAll(revision));
     const every = Math.max(100, Math.floor(this.fence.leaseMs / 5));
@@ -152,8 +156,8 @@ export class Membership {
           id: this.options.id, address: this.options.address(), startedAt: this.options.startedAt, appliedRevision: this.model.revision, version: this.options.version,
         });
       }
-      if (++this.ticks % 5 === 1) await this.peers();
-      if (this.ticks % 600 === 0) await this.table.prune(FORGET_AFTER_MS);
+      await this.peers();
+      if (++this.ticks % 600 === 0) await this.table.prune(FORGET_AFTER_MS);
       // Without the feed this instance would learn of revocations only at its heartbeats: it stays fenced until the feed is back.
       if (this.feed === undefined || this.feed.connected) this.fence.confirm(since);
       if (this.failing) this.warn('the database answers again');
@@ -164,8 +168,10 @@ export class Membership {
     }
   }
 
+  /** Reads the members: who the peers are (their issuers are accepted here), and who has left (forgotten by Propagation). */
   private async peers(): Promise<void> {
     const { instances } = await this.table.list();
+    this.known = new Set(instances.map((i) => i.id));
     this.propagation.forgetAllBut(new Set(instances.map((i) => i.id)));
     this.options.onPeers?.(instances.filter((i: InstanceRecord) => i.id !== this.options.id).map((i) => i.address));
   }
@@ -173,7 +179,11 @@ export class Membership {
   /** `{id} {revision}`: another instance has applied a revision. */
   private heardAcknowledgement(payload: string): void {
     const space = payload.indexOf(' ');
-    if (space > 0) this.propagation.acknowledged(payload.slice(0, space), Number(payload.slice(space + 1)));
+    if (space <= 0) return;
+    const id = payload.slice(0, space);
+    this.propagation.acknowledged(id, Number(payload.slice(space + 1)));
+    // An instance that has just joined announces itself this way: learn its address now, not at the next heartbeat.
+    if (!this.known.has(id)) void this.peers().catch(() => undefined);
   }
 
   /** A revision committed somewhere: apply it and say so. */

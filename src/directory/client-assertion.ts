@@ -50,15 +50,22 @@ export function verifyCertificateAssertion(
   return certificate;
 }
 
-/** nbf ≤ now ≤ exp (with skew); when `maxLifetime` is given, exp − (nbf or iat) may not exceed it. */
+/**
+ * nbf ≤ now ≤ exp and iat ≤ now (with skew); when `maxLifetime` is given,
+ * exp − (nbf or iat) may not exceed it.
+ */
 export function checkTimes(claims: Record<string, unknown>, now: number, clientId: string, maxLifetime: number | undefined): void {
   const exp = claims['exp'];
-  const nbf = claims['nbf'] !== undefined ? claims['nbf'] : claims['iat'];
-  if (typeof exp !== 'number' || (nbf !== undefined && typeof nbf !== 'number')) throw new ClientAuthenticationError('MalformedAssertion', clientId);
+  const iat = claims['iat'];
+  const nbf = claims['nbf'] !== undefined ? claims['nbf'] : iat;
+  if (typeof exp !== 'number' || (nbf !== undefined && typeof nbf !== 'number') || (iat !== undefined && typeof iat !== 'number')) {
+    throw new ClientAuthenticationError('MalformedAssertion', clientId);
+  }
   const start = typeof nbf === 'number' ? nbf : now;
   const tooLong = maxLifetime !== undefined && exp - start > maxLifetime + CLOCK_SKEW_SECONDS;
-  if (now > exp + CLOCK_SKEW_SECONDS || now + CLOCK_SKEW_SECONDS < start || tooLong) {
-    throw new ClientAuthenticationError('AssertionOutOfTime', clientId, { now, nbf: start, exp });
+  const issuedLater = typeof iat === 'number' && now + CLOCK_SKEW_SECONDS < iat;
+  if (now > exp + CLOCK_SKEW_SECONDS || now + CLOCK_SKEW_SECONDS < start || issuedLater || tooLong) {
+    throw new ClientAuthenticationError('AssertionOutOfTime', clientId, { now, nbf: issuedLater ? iat : start, exp });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import type { ReadModel } from '../store/index.js';
-import { decodeJwt } from '../shared/jwt.js';
+import { decodeJwt, hasCriticalHeader } from '../shared/jwt.js';
 import type { Principal } from './model.js';
 import type { DirectoryService } from './service.js';
 import { ClientAuthenticationError } from './errors.js';
@@ -50,6 +50,8 @@ export class ClientAuthenticator {
     if (!principal || !usable) throw new ClientAuthenticationError('UnknownClient', clientId);
     const jwt = decodeJwt(clientAssertion);
     if (!jwt) throw new ClientAuthenticationError('MalformedAssertion', clientId);
+    // RFC 7515 §4.1.11: no JWS extension is understood here, so none may be critical.
+    if (hasCriticalHeader(jwt)) throw new ClientAuthenticationError('MalformedAssertion', clientId, { reason: 'crit header' });
     const now = Math.floor(this.clock.now() / 1000);
     // Client ids are GUIDs, compared in any case (as the principal lookup does).
     const iss = jwt.payload['iss'];

@@ -5,7 +5,7 @@ import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
 import { principalEntity, type Principal } from '../directory/index.js';
 import type { ActionKind, Decision, PrincipalType, RoleAssignment, RoleDefinition } from './model.js';
 import { findRoleDefinition } from './builtin-roles.js';
-import { canonicalScope } from './scope.js';
+import { canonicalScope, normalizeScope } from './scope.js';
 import { authorize } from './authorize.js';
 import type { AssignmentIndex } from './assignment-index.js';
 import { assignmentEntity } from './entities.js';
@@ -14,6 +14,8 @@ export interface AssignmentBody {
   readonly roleDefinitionId?: unknown;
   readonly principalId?: unknown;
   readonly principalType?: unknown;
+  /** Read-only in ARM: when given, it must be the URL's scope. */
+  readonly scope?: unknown;
 }
 
 const PRINCIPAL_TYPES: readonly PrincipalType[] = ['ServicePrincipal', 'User', 'Group'];
@@ -63,6 +65,13 @@ export class RoleAssignmentService {
     if (!isGuid(name)) {
       throw new InvalidInputError('InvalidRoleAssignmentId', `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
     }
+    const givenScope = body.scope;
+    if (givenScope !== undefined && givenScope !== null && (typeof givenScope !== 'string' || normalizeScope(givenScope) !== normalizeScope(scope))) {
+      throw new InvalidInputError(
+        'InvalidCreateRoleAssignmentRequest',
+        `The request to create role assignment '${name}' is not valid. Role assignment scope '${String(givenScope)}' must match the scope specified on the URI '${canonicalScope(scope)}'.`,
+      );
+    }
     const roleRef = body.roleDefinitionId;
     const role = typeof roleRef === 'string' ? this.role(roleRef) : undefined;
     if (!role) {
@@ -102,6 +111,11 @@ export class RoleAssignmentService {
           throw new InvalidInputError('RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
         }
         return { assignment: existing, created: false };
+      }
+      // A name (GUID) belongs to one assignment in the subscription, whatever its scope: reusing it elsewhere is an update ARM refuses.
+      const elsewhere = (await writer.find(assignmentEntity, 'name', assignment.name)).find((a) => a.id.toLowerCase() !== id.toLowerCase());
+      if (elsewhere) {
+        throw new InvalidInputError('RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.', { existingId: elsewhere.id });
       }
       const duplicate = (await writer.find(assignmentEntity, 'principal_id', assignment.principalId.toLowerCase())).find(
         (a) => a.scope.toLowerCase() === canonical.toLowerCase() && a.roleDefinitionId.toLowerCase() === assignment.roleDefinitionId.toLowerCase(),

@@ -16,7 +16,8 @@ export const assignmentEntity = defineIndexedEntity({
   name: 'assignment',
   table: 'role_assignments',
   key: ['key'],
-  lookups: ['principal_id', 'key'],
+  // `name`: a name is unique in the subscription, whatever the scope (looked up once per create, so unindexed).
+  lookups: ['principal_id', 'key', 'name'],
   codec: {
     from: (r: AssignmentRow): RoleAssignment => ({
       id: r.id, name: r.name, scope: r.scope, roleDefinitionId: r.role_definition_id, principalId: r.principal_id,

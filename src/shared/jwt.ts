@@ -39,6 +39,15 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   }
 }
 
+/**
+ * RFC 7515 §4.1.11: a recipient must refuse a JWS whose `crit` header names an
+ * extension it does not understand. Keyless understands none, so any `crit`
+ * (malformed or empty ones included) means refusal.
+ */
+export function hasCriticalHeader(jwt: DecodedJwt): boolean {
+  return Object.hasOwn(jwt.header, 'crit');
+}
+
 export function verifyRs256(jwt: DecodedJwt, key: KeyObject): boolean {
   return verify('sha256', Buffer.from(jwt.signingInput), key, jwt.signature);
 }

@@ -4,12 +4,16 @@ import { AuthenticationError } from '../shared/errors.js';
 export type TokenFailure =
   | 'TokenMalformed'
   | 'TokenAlgorithmNotAllowed'
+  /** A `crit` header: Keyless understands no JWS extension (RFC 7515 §4.1.11). */
+  | 'TokenCriticalHeader'
   | 'TokenUnknownKey'
   | 'TokenSignatureInvalid'
   | 'TokenIssuerInvalid'
   | 'TokenAudienceInvalid'
   | 'TokenExpired'
   | 'TokenNotYetValid'
+  /** `iat` later than now plus the clock skew. */
+  | 'TokenIssuedInFuture'
   /** Only under --strict-revocation. */
   | 'TokenPrincipalDeleted';
 

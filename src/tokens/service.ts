@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import type { Principal } from '../directory/index.js';
-import { decodeJwt, signRs256, verifyRs256 } from '../shared/jwt.js';
+import { decodeJwt, hasCriticalHeader, signRs256, verifyRs256 } from '../shared/jwt.js';
 import type { Keyring } from './signing-keys.js';
 import { TokenRejectedError } from './errors.js';
 import { CLOCK_SKEW_SECONDS } from '../shared/time-limits.js';
@@ -44,7 +44,8 @@ export type PrincipalExists = (objectId: string) => boolean;
  * Issues v1 access tokens (the version Azure resources such as ARM and
  * Cognitive Services accept) and verifies them strictly: RS256 only, a kid
  * from Keyless's own keyring (never a key named or embedded by the token),
- * one of Keyless's issuers, the tenant, the audience, nbf and exp.
+ * no `crit` header, one of Keyless's issuers (port included), the tenant,
+ * the audience, nbf, exp and iat.
  */
 export class TokenService {
   constructor(
@@ -88,6 +89,7 @@ export class TokenService {
   verify(token: string, policy: VerifyPolicy): VerifiedToken {
     const jwt = decodeJwt(token);
     if (!jwt) throw new TokenRejectedError('TokenMalformed', 'The token is not a well-formed JWT.');
+    if (hasCriticalHeader(jwt)) throw new TokenRejectedError('TokenCriticalHeader', 'The token names a critical header extension that is not understood.');
     if (jwt.header['alg'] !== 'RS256') {
       throw new TokenRejectedError('TokenAlgorithmNotAllowed', `Algorithm ${String(jwt.header['alg'])} is not accepted.`);
     }
@@ -107,11 +109,14 @@ export class TokenService {
     const now = Math.floor(this.clock.now() / 1000);
     const exp = claims['exp'];
     const nbf = claims['nbf'];
-    if (typeof exp !== 'number' || typeof nbf !== 'number' || typeof claims['oid'] !== 'string') {
+    const iat = claims['iat'];
+    if (typeof exp !== 'number' || typeof nbf !== 'number' || typeof iat !== 'number' || typeof claims['oid'] !== 'string') {
       throw new TokenRejectedError('TokenMalformed', 'The token lacks required claims.');
     }
     if (now > exp + CLOCK_SKEW_SECONDS) throw new TokenRejectedError('TokenExpired', 'The token has expired.', { exp, now });
     if (now + CLOCK_SKEW_SECONDS < nbf) throw new TokenRejectedError('TokenNotYetValid', 'The token is not yet valid.');
+    // The same skew as exp and nbf: a token cannot have been issued later than now (RFC 7519 §4.1.6).
+    if (now + CLOCK_SKEW_SECONDS < iat) throw new TokenRejectedError('TokenIssuedInFuture', 'The token was issued in the future.', { iat, now });
     if (this.principalExists && !this.principalExists(claims['oid'])) {
       throw new TokenRejectedError('TokenPrincipalDeleted', 'The principal of the token no longer exists.');
     }

@@ -103,6 +103,21 @@ describe('ClientAuthenticator end-to-end (sqlite)', () => {
     assert.equal((await clients.authenticate(withAssertion(app.appId, certificateAssertion(app, cert)))).reusedAssertion, false);
   });
 
+  test('a crit header is refused on certificate and federated assertions alike (RFC 7515 §4.1.11)', async () => {
+    const app = await credentials.createApplication('crit-app');
+    const cert = await makeCertificate(nowMs);
+    await credentials.addCertificate(app, cert.pem, null);
+    const now = Math.floor(nowMs / 1000);
+    const claims = { iss: app.appId, sub: app.appId, aud: `https://localhost:${PORT}/${core.tenantId}/oauth2/v2.0/token`, jti: randomUUID(), nbf: now, iat: now, exp: now + 600 };
+    const header = { alg: 'PS256', typ: 'JWT', 'x5t#S256': cert.x5tS256 };
+    assert.equal(await rejected(withAssertion(app.appId, jws(header, claims, cert.privateKey, 'PS256'))), 'accepted');
+    const { failure, details } = await failureOf(() => clients.authenticate(withAssertion(app.appId, jws({ ...header, crit: ['exp'], exp: 1 }, claims, cert.privateKey, 'PS256'))));
+    assert.deepEqual({ failure, details }, { failure: 'MalformedAssertion', details: { reason: 'crit header' } });
+    await credentials.putFederated(app, { name: 'crit-fic', issuer: ISSUER, subject: SUBJECT });
+    const federated = jws({ alg: 'RS256', kid: 'rsa-1', crit: ['b64'], b64: false }, { iss: ISSUER, sub: SUBJECT, aud: TOKEN_EXCHANGE_AUDIENCE, iat: now, nbf: now, exp: now + 600 }, rsa.privateKey, 'RS256');
+    assert.equal(await rejected(withAssertion(app.appId, federated)), 'MalformedAssertion');
+  });
+
   test('certificate: a client id in upper case (iss, sub and client_id alike) is the same client', async () => {
     const app = await credentials.createApplication('cert-upper');
     const cert = await makeCertificate(nowMs);

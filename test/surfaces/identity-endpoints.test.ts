@@ -68,6 +68,24 @@ describe('IMDS (virtual machines)', () => {
     assert.match(body['error_description'] ?? '', /^AADSTS500011: The resource principal named https:\/\/vault\.example was not found in the tenant named /);
   });
 
+  test('a request that came through a proxy is refused whichever header says so: X-Forwarded-For or RFC 7239 Forwarded', async () => {
+    const q = `api-version=2018-02-01&resource=${RESOURCE}&client_id=${ids.one.properties.clientId}`;
+    const cases: [Record<string, string>, string][] = [
+      [{ 'x-forwarded-for': '10.0.0.1' }, 'X-Forwarded-For'],
+      [{ 'x-forwarded-for': '' }, 'X-Forwarded-For'],
+      [{ forwarded: 'for=10.0.0.1' }, 'Forwarded'],
+      [{ forwarded: 'for="[2001:db8::1]";proto=https, for=192.0.2.43' }, 'Forwarded'],
+      [{ Forwarded: '' }, 'Forwarded'],
+      [{ forwarded: 'for=10.0.0.1', 'x-forwarded-for': '10.0.0.1' }, 'X-Forwarded-For'],
+    ];
+    for (const [headers, name] of cases) {
+      const res = await imds(vmBase, q, { metadata: 'true', ...headers });
+      assert.equal(res.status, 400, JSON.stringify(headers));
+      assert.deepEqual(await res.json(), { error: 'invalid_request', error_description: `Requests with the ${name} header are not accepted.` });
+    }
+    assert.equal((await imds(vmBase, q)).status, 200);
+  });
+
   test('the bare IMDS path and unknown paths are 400, never 404 (the client libraries retry 404 for a minute)', async () => {
     const bare = await imds(keyless.info.identityUrl, `api-version=2018-02-01&resource=${RESOURCE}`);
     assert.equal(bare.status, 400);
@@ -105,6 +123,11 @@ describe('App Service (web apps)', () => {
     const vmSecret = vmBase.split('/').pop() ?? '';
     const crossed = await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: { 'x-identity-header': vmSecret } });
     assert.equal(crossed.status, 400);
+  });
+
+  test('forwarding headers are not screened: the endpoint is a local sidecar that Azure reaches through its own front end', async () => {
+    const res = await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: { ...header(), 'x-forwarded-for': '10.0.0.1', forwarded: 'for=10.0.0.1' } });
+    assert.equal(res.status, 200);
   });
 
   test('throttling (--identity-throttle): at most 5 at once and 20 per second per host, then 429 with Retry-After', async () => {

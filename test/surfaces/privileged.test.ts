@@ -5,7 +5,9 @@ import { request } from '../fixtures/http.js';
 
 /**
  * Operations that can be turned into any principal's access need what
- * granting a role needs, so a Contributor cannot climb to Owner; and under
+ * granting a role needs, so a Contributor cannot climb to Owner through them
+ * (it can through a privileged host's identity, as in Azure:
+ * host-identity-actions.test.ts); and under
  * --strict-revocation a deleted principal's token fails on every surface.
  */
 let keyless: InProcessKeyless;

@@ -354,6 +354,8 @@ describe('aud is one of Keyless’s token endpoints', () => {
     `https://example.com/${tenant}/oauth2/v2.0/token`,
     `https://localhost.example.com:${PORT}/${tenant}/oauth2/v2.0/token`,
     `https://127.0.0.2:${PORT}/${tenant}/oauth2/v2.0/token`,
+    `https://localhost:${PORT + 1}/${tenant}/oauth2/v2.0/token`,
+    `https://localhost/${tenant}/oauth2/v2.0/token`,
     `https://localhost:${PORT}/${otherTenant}/oauth2/v2.0/token`,
     `https://localhost:${PORT}/${otherTenant}/oauth2/token`,
     `https://localhost:${PORT}/common/oauth2/v2.0/token`,
@@ -413,6 +415,10 @@ describe('times: nbf ≤ now ≤ exp with 5 minutes of skew, and at most 10 minu
     ['no exp', { exp: undefined }, 'MalformedAssertion'],
     ['exp as a string', { exp: String(NOW + 60) }, 'MalformedAssertion'],
     ['iat (no nbf) as a string', { nbf: undefined, iat: String(NOW) }, 'MalformedAssertion'],
+    ['iat as a string beside nbf', { nbf: NOW, iat: String(NOW) }, 'MalformedAssertion'],
+    ['iat 300 s ahead beside a valid nbf (inside the skew)', { nbf: NOW - 10, iat: NOW + 300, exp: NOW + 590 }, 'accepted'],
+    ['iat 301 s ahead beside a valid nbf', { nbf: NOW - 10, iat: NOW + 301, exp: NOW + 590 }, 'AssertionOutOfTime'],
+    ['iat years ahead beside a valid nbf', { nbf: NOW - 10, iat: NOW + 10 * 365 * 86_400, exp: NOW + 590 }, 'AssertionOutOfTime'],
   ];
   for (const [name, overrides, expected] of cases) {
     test(`${name}: ${expected}`, () => {

@@ -75,10 +75,23 @@ describe('issued tokens', () => {
 });
 
 describe('verification is strict', () => {
-  test('accepts its own token from any Keyless host name and port', () => {
+  test('accepts its own token from any Keyless host name on its own port; another port only once it is a peer', () => {
     assert.equal(rejection(issue()), 'accepted');
-    assert.equal(rejection(issue('https://127.0.0.1:9443')), 'accepted');
+    assert.equal(rejection(issue('https://127.0.0.1:8443')), 'accepted');
     assert.equal(rejection(issue('https://[::1]:8443')), 'accepted');
+    assert.equal(rejection(resign(issue(), (p) => (p['iss'] = `https://localhost:8443/${tenant}/v2.0`))), 'accepted');
+    for (const origin of ['https://127.0.0.1:9443', 'https://localhost:8444', 'https://localhost', 'https://localhost:443']) {
+      assert.equal(rejection(issue(origin)), 'TokenIssuerInvalid', origin);
+    }
+    names.setPeerOrigins(['https://127.0.0.1:9443']);
+    try {
+      assert.equal(rejection(issue('https://127.0.0.1:9443')), 'accepted');
+      assert.equal(rejection(resign(issue(), (p) => (p['iss'] = `https://127.0.0.1:9443/${tenant}/v2.0`))), 'accepted');
+      assert.equal(rejection(issue('https://localhost:9443')), 'TokenIssuerInvalid', 'a peer is its origin, not its port on every host name');
+    } finally {
+      names.setPeerOrigins([]);
+    }
+    assert.equal(rejection(issue('https://127.0.0.1:9443')), 'TokenIssuerInvalid', 'a peer that left is no longer accepted');
   });
 
   test('refuses a foreign issuer host, a wrong tenant, a v2 issuer of another tenant', () => {
@@ -102,6 +115,20 @@ describe('verification is strict', () => {
     const tampered = Buffer.from(JSON.stringify({ ...decodeJwt(issue())?.payload, oid: 'someone-else' })).toString('base64url');
     assert.equal(rejection(`${h}.${tampered}.${s}`), 'TokenSignatureInvalid');
     assert.equal(rejection('not-a-jwt'), 'TokenMalformed');
+  });
+
+  test('refuses any crit header (RFC 7515 §4.1.11): Keyless understands no extension', () => {
+    for (const crit of [['exp'], ['b64'], [], 'exp', null]) {
+      assert.equal(rejection(resign(issue(), () => undefined, { crit, b64: true, exp: 1 })), 'TokenCriticalHeader', JSON.stringify(crit));
+    }
+  });
+
+  test('refuses an iat later than now plus the skew (the same five minutes as nbf and exp), and a token without iat', () => {
+    assert.equal(rejection(resign(issue(), (p) => (p['iat'] = Math.floor(now / 1000) + 300))), 'accepted');
+    assert.equal(rejection(resign(issue(), (p) => (p['iat'] = Math.floor(now / 1000) + 301))), 'TokenIssuedInFuture');
+    assert.equal(rejection(resign(issue(), (p) => (p['iat'] = Math.floor(now / 1000) + 10 * 365 * 86_400))), 'TokenIssuedInFuture');
+    assert.equal(rejection(resign(issue(), (p) => delete p['iat'])), 'TokenMalformed');
+    assert.equal(rejection(resign(issue(), (p) => (p['iat'] = String(Math.floor(now / 1000))))), 'TokenMalformed');
   });
 
   test('an embedded jwk or jku header is never used', () => {

@@ -1,7 +1,7 @@
 import { UnavailableError } from '../../shared/errors.js';
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { frameworkClientError, type ErrorDialect, type WireError } from '../http/index.js';
+import { FORM_BODY_LIMIT, MAX_HEADER_BYTES, frameworkClientError, type ErrorDialect, type WireError } from '../http/index.js';
 
 /** Entra's token answers, errors included, are never cached. */
 const NO_STORE: Readonly<Record<string, string>> = { 'cache-control': 'no-store' };
@@ -135,7 +135,16 @@ export const entraErrors = {
       'The server terminated an operation because it encountered a client request loop. Please contact your app vendor.',
       { 'retry-after': '1', ...NO_STORE },
     ),
-  /** fastify's own 4xx (a body it cannot parse, of another media type, too large): every one is this 400, without cache-control. */
+  /** A parameter given twice (Entra's answer, seen for `scope`, `prompt` and `login_hint`): never "the last one wins". */
+  duplicateParameter: (name: string) =>
+    new EntraError(400, 'invalid_request', 9000411, `The request is not properly formatted. The parameter '${name}' is duplicated.`),
+  /** A body over the limit: Keyless's choice of code (AADSTS90004, "not properly formatted") and status (413); Entra's is not known. */
+  bodyTooLarge: () =>
+    new EntraError(413, 'invalid_request', 90004, `The request is not properly formatted. The request body is larger than ${FORM_BODY_LIMIT} bytes.`),
+  /** Headers over node's limit: 431, Keyless's choice of code as for a body too large. */
+  headersTooLarge: () =>
+    new EntraError(431, 'invalid_request', 90004, `The request is not properly formatted. The request headers are larger than ${MAX_HEADER_BYTES} bytes.`),
+  /** fastify's other 4xx (a body cut short of its length, say): this 400, without cache-control. */
   unreadableForm: () =>
     new EntraError(400, 'invalid_request', 900144, 'The request body must be application/x-www-form-urlencoded.', {}),
   /** AADSTS50000, Entra's own answer when its service fails. */
@@ -163,7 +172,9 @@ export function toEntraError(error: unknown): EntraError | undefined {
   if (error instanceof EntraError) return error;
   // OAuth's word for it (RFC 6749 §4.1.2.1), with Entra's code for a service that cannot answer now.
   if (error instanceof UnavailableError) return new EntraError(503, 'temporarily_unavailable', 90033, `${error.message}`, { ...NO_STORE, 'retry-after': String(error.retryAfterSeconds) });
-  return frameworkClientError(error) && entraErrors.unreadableForm();
+  const framework = frameworkClientError(error);
+  if (framework === undefined) return undefined;
+  return framework.statusCode === 413 ? entraErrors.bodyTooLarge() : entraErrors.unreadableForm();
 }
 
 export const entraDialect: ErrorDialect = { toWire: toEntraError, internal: entraErrors.internal, label: 'unhandled authority error' };

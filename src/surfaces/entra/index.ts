@@ -1,1 +1,2 @@
 export { registerEntraRoutes } from './routes.js';
+export { entraErrors } from './errors.js';

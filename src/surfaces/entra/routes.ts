@@ -3,7 +3,7 @@ import { ClientAuthenticationError } from '../../directory/index.js';
 import { WORKLOAD_ISSUER_PATH } from '../../tokens/index.js';
 import { adfsConfiguration, openIdConfiguration } from './discovery.js';
 import { EntraError, entraDialect, entraErrors } from './errors.js';
-import { useErrorDialect } from '../http/index.js';
+import { FormBody, useErrorDialect } from '../http/index.js';
 import { parseTokenRequest, type TokenEndpointVersion } from './token-request.js';
 import { clientAuthenticationToEntra } from './client-errors.js';
 import { GRANTS } from './grants/client-credentials.js';
@@ -61,8 +61,10 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
 
   async function token(request: FastifyRequest, reply: FastifyReply, version: TokenEndpointVersion, tenant: string) {
     checkTenant(tenant);
-    const body = request.body;
-    const parsed = parseTokenRequest(typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}, request.headers.authorization, version);
+    // Only a form has parameters (any other body reads as none, as in Entra), and each may be given once.
+    const form = request.body instanceof FormBody ? request.body : FormBody.EMPTY;
+    if (form.duplicate !== undefined) throw entraErrors.duplicateParameter(form.duplicate);
+    const parsed = parseTokenRequest(form.params, request.headers.authorization, version);
     const grant = GRANTS.get(parsed.grantType);
     if (!grant) throw entraErrors.unsupportedGrant(parsed.grantType);
     // Only an authenticated client is counted, so that nobody who merely knows a client id can use up its limits

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InvalidInputError, KeylessError, NotFoundError, UnavailableError } from '../../shared/errors.js';
-import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/index.js';
+import { CodedWireError, MAX_HEADER_BYTES, frameworkClientError, type ErrorDialect } from '../http/index.js';
 
 /** An error in Microsoft Graph's dialect: `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`. */
 export class GraphError extends CodedWireError {
@@ -34,6 +34,7 @@ export const graphErrors = {
   /** A path under /v1.0 that Keyless's slice does not serve: Graph's answer for an unknown segment. */
   unknownSegment: (segment: string) => new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred.'),
+  headersTooLarge: () => new GraphError(431, 'Request_BadRequest', `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`),
 };
 
 /** The one mapping into Graph: Graph errors as thrown, core errors by kind, and fastify's own 4xx (bad JSON) as Request_BadRequest. */

@@ -1,1 +1,2 @@
 export { GRAPH_PREFIX, registerGraphRoutes } from './routes.js';
+export { graphErrors } from './errors.js';

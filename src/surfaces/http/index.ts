@@ -1,5 +1,5 @@
 export { bearerToken } from './bearer.js';
-export { registerFormParser } from './form.js';
+export { FORM_BODY_LIMIT, FormBody, registerFormParser } from './form.js';
 export { redactUrl } from './redact.js';
 export { createServer } from './server.js';
 export type { RawHandler, RawLogger } from './server.js';
@@ -8,3 +8,7 @@ export type { ErrorDialect, WireError } from './wire-error.js';
 export { writeEvents, type EventFraming } from './sse.js';
 export { readBody, type RawBody } from './body.js';
 export { fenceRequests, healthAnswer, instanceFenced, FENCED_RETRY_AFTER_SECONDS, type FenceView } from './fence.js';
+export { closeAfterRest } from './linger.js';
+export { MAX_HEADER_BYTES, type ClientErrorAnswers, type ClientFailure, type RequestLine } from './client-errors.js';
+export type { ListenerErrors } from './server.js';
+export { portClientErrors } from './port-errors.js';

@@ -1,5 +1,6 @@
 import { UnavailableError } from '../../shared/errors.js';
 import { CodedWireError, frameworkClientError, type ErrorDialect } from './wire-error.js';
+import { MAX_HEADER_BYTES, type ClientErrorAnswers } from './client-errors.js';
 
 /**
  * The main port's own answers, for what no surface serves (an unknown path,
@@ -18,7 +19,12 @@ export const portErrors = {
   malformedUrl: () => new PortError(400, 'InvalidRequest', 'The request URL is malformed.'),
   unreadableRequest: (status: number, detail: string) => new PortError(status, 'InvalidRequest', `The request could not be read: ${detail || 'bad request'}.`),
   internal: () => new PortError(500, 'InternalServerError', 'The server encountered an internal error. Please retry the request.'),
+  headersTooLarge: () => new PortError(431, 'RequestHeaderFieldsTooLarge', `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`),
 };
+
+/** The port's answers to what node refuses before routing (the main port refines them per surface: surfaces/listeners.ts). */
+export const portClientErrors: ClientErrorAnswers = (failure) =>
+  failure === 'headersTooLarge' ? portErrors.headersTooLarge() : portErrors.unreadableRequest(failure === 'timeout' ? 408 : 400, failure === 'timeout' ? 'request timeout' : 'malformed HTTP request');
 
 export function toPortError(error: unknown): PortError | undefined {
   if (error instanceof PortError) return error;

@@ -4,7 +4,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { redactUrl, REDACTED_HEADERS } from './redact.js';
 import { sendWireError, useErrorDialect, type ErrorDialect, type WireError } from './wire-error.js';
-import { portDialect, portErrors } from './port-errors.js';
+import { portClientErrors, portDialect, portErrors } from './port-errors.js';
+import { clientErrorHandler, trackRequestStarts, type ClientErrorAnswers } from './client-errors.js';
 
 export type RawLogger = FastifyBaseLogger;
 
@@ -21,8 +22,8 @@ export interface ServerOptions {
   readonly logStream?: NodeJS.WritableStream;
   /** Sees every request first, until the server starts closing (the framework then answers 503). */
   readonly intercept?: RawHandler;
-  /** The listener's own answers, in its dialect: for what no surface's scope serves (the main port's by default). */
-  readonly errors?: ListenerErrors;
+  /** The listener's own answers, in its dialect: for what no surface's scope serves (the main port's for any not given). */
+  readonly errors?: Partial<ListenerErrors>;
 }
 
 /** What a listener answers outside every surface's scope; each listener speaks one dialect there. */
@@ -33,6 +34,8 @@ export interface ListenerErrors {
   readonly notFound: () => WireError;
   /** Errors of the listener's own routes (health), and fastify's 4xx there. */
   readonly dialect: ErrorDialect;
+  /** What node refuses before routing (headers over its limit, a malformed request), by the request line's surface. */
+  readonly clientError: ClientErrorAnswers;
 }
 
 /** fastify's defaults, kept for the server made here: idle keep-alive connections live 72 s; no request timeout. */
@@ -43,10 +46,10 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
  * paths compare case-insensitively and tolerate the double slash some SDKs
  * send; request logs carry only redacted URLs and no secret header.
  */
-const PORT_ERRORS: ListenerErrors = { malformedUrl: portErrors.malformedUrl, notFound: portErrors.notFound, dialect: portDialect };
+const PORT_ERRORS: ListenerErrors = { malformedUrl: portErrors.malformedUrl, notFound: portErrors.notFound, dialect: portDialect, clientError: portClientErrors };
 
 export function createServer(options: ServerOptions): FastifyInstance {
-  const errors = options.errors ?? PORT_ERRORS;
+  const errors: ListenerErrors = { ...PORT_ERRORS, ...options.errors };
   const logger: FastifyServerOptions['logger'] = {
     level: options.logLevel,
     stream: options.logStream ?? process.stderr,
@@ -69,10 +72,14 @@ export function createServer(options: ServerOptions): FastifyInstance {
       sendWireError(request, reply, errors.malformedUrl());
     }) as unknown as NonNullable<FastifyServerOptions['frameworkErrors']>,
     return503OnClosing: true,
+    // Headers over node's limit and the like: an answer in the surface's dialect, then a lingering close (client-errors.ts).
+    clientErrorHandler: clientErrorHandler(errors.clientError),
   };
   // The HTTPS and HTTP instances share one handler type: routes never touch the raw socket.
   if (intercept === undefined) {
-    return withListenerErrors(Fastify(tls ? ({ ...base, https: { key: tls.key, cert: tls.cert } } as FastifyServerOptions) : base) as unknown as FastifyInstance, errors);
+    const plain = Fastify(tls ? ({ ...base, https: { key: tls.key, cert: tls.cert } } as FastifyServerOptions) : base) as unknown as FastifyInstance;
+    if (tls) trackRequestStarts(plain.server);
+    return withListenerErrors(plain, errors);
   }
   // With a server of its own making fastify binds one address only, also for `localhost` (it would otherwise add ::1).
   const serverFactory = (handler: http.RequestListener): http.Server => {
@@ -81,6 +88,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       if (closing || !intercept(request, response, app.log)) handler(request, response);
     };
     const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
+    if (tls) trackRequestStarts(server);
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     server.requestTimeout = 0;
     return server;

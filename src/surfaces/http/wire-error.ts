@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import { closeAfterRest } from './linger.js';
 
 /**
  * What every surface's error class is: a status, headers, and a `body()`
@@ -47,9 +49,23 @@ export function useErrorDialect(scope: FastifyInstance, dialect: ErrorDialect): 
   });
 }
 
-/** Sends a surface's error: its status, its headers, its body. */
+/**
+ * Sends a surface's error: its status, its headers, its body. An error
+ * answered before the request's body was read (too large, say) closes the
+ * connection only once the client has sent the rest, so that it reads the answer.
+ */
 export function sendWireError(request: FastifyRequest, reply: FastifyReply, error: WireError): FastifyReply {
+  if (bodyUnread(request.raw)) {
+    reply.header('connection', 'close');
+    closeAfterRest(request.raw.socket);
+  }
   return reply.code(error.status).headers(error.headers).send(error.body(request));
+}
+
+/** Whether a request has a body still to come (a request without one may not be `complete` yet in the tick it arrived). */
+export function bodyUnread(request: IncomingMessage): boolean {
+  if (request.complete) return false;
+  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
 }
 
 /** fastify's own client errors (bad JSON, body too large, unsupported media type) carry a 4xx `statusCode`. */

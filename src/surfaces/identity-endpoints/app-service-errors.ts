@@ -1,6 +1,6 @@
 import { UnavailableError } from '../../shared/errors.js';
 import { randomUUID } from 'node:crypto';
-import { frameworkClientError, type ErrorDialect } from '../http/index.js';
+import { MAX_HEADER_BYTES, frameworkClientError, type ErrorDialect } from '../http/index.js';
 import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
 
 /** App Service's envelope: `{"statusCode","message","correlationId"}`, a fresh correlation id each time. */
@@ -29,6 +29,7 @@ export const appServiceErrors = {
   /** fastify's own 4xx, in the envelope, with its status. */
   unreadableRequest: (status: number, detail: string) => new AppServiceError(status, `The request could not be read: ${detail || 'bad request'}.`, 'unreadable request'),
   internal: () => new AppServiceError(500, 'An unexpected error occurred.', 'internal error'),
+  headersTooLarge: () => new AppServiceError(431, `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`, 'headers too large'),
 };
 
 /** The one mapping into App Service: its own errors, and fastify's 4xx (core errors never reach this endpoint unmapped). */

@@ -1,6 +1,6 @@
 import { UnavailableError } from '../../shared/errors.js';
 import type { SelectionFailure } from '../../resources/index.js';
-import { frameworkClientError, type ErrorDialect } from '../http/index.js';
+import { MAX_HEADER_BYTES, frameworkClientError, type ErrorDialect } from '../http/index.js';
 import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
 
 /** The newest IMDS version Keyless names in its api-version answers. */
@@ -40,7 +40,7 @@ const SELECTION_ERRORS: Record<SelectionFailure, string> = {
 
 /** IMDS's catalogue. The identity port never answers 404: the client libraries retry a 404 for a minute. */
 export const imdsErrors = {
-  forwarded: () => invalidRequest('Requests with the X-Forwarded-For header are not accepted.', 'X-Forwarded-For present'),
+  forwarded: (header: 'X-Forwarded-For' | 'Forwarded') => invalidRequest(`Requests with the ${header} header are not accepted.`, `${header} present`),
   noMetadataHeader: () => invalidRequest('Required metadata header not specified', 'no Metadata header'),
   unknownHost: (secretGiven: boolean) =>
     invalidRequest('This endpoint does not belong to a virtual machine.', secretGiven ? 'unknown endpoint secret' : 'bare IMDS path'),
@@ -58,6 +58,7 @@ export const imdsErrors = {
   /** fastify's own 4xx, with its status. */
   unreadableRequest: (status: number, detail: string) => new ImdsError(status, 'invalid_request', `The request could not be read: ${detail || 'bad request'}.`, 'unreadable request'),
   internal: () => new ImdsError(500, 'unknown_error', 'An unexpected error occurred.', 'internal error'),
+  headersTooLarge: () => new ImdsError(431, 'invalid_request', `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`, 'headers too large'),
 };
 
 /** The one mapping into IMDS: its own errors, and fastify's 4xx. */

@@ -15,7 +15,9 @@ export const IMDS: IdentityPlatform = {
   defaultRule: 'imds',
   selectors: { client_id: 'clientId', object_id: 'objectId', msi_res_id: 'resourceId' },
   screen: (request) => {
-    if (request.headers['x-forwarded-for'] !== undefined) throw imdsErrors.forwarded();
+    // A request that came through a proxy, whichever header says so (RFC 7239 is the standard form of X-Forwarded-For).
+    if (request.headers['x-forwarded-for'] !== undefined) throw imdsErrors.forwarded('X-Forwarded-For');
+    if (request.headers['forwarded'] !== undefined) throw imdsErrors.forwarded('Forwarded');
     if (request.headers['metadata'] !== 'true') throw imdsErrors.noMetadataHeader();
   },
   hostSecret: (request) => (request.params as { secret?: string }).secret,

@@ -1,4 +1,5 @@
-export { registerAppServiceSource } from './app-service.js';
+export { APP_SERVICE_PATH, registerAppServiceSource } from './app-service.js';
+export { appServiceErrors } from './app-service-errors.js';
 export { hostEnvironment } from './environment.js';
 export { imdsDialect, imdsErrors } from './imds-errors.js';
 export { registerImdsSource } from './imds.js';

@@ -20,8 +20,10 @@ export interface AuthenticateDeps {
 
 /**
  * Who is calling an account: one of its two keys (`api-key`), or a verified
- * Entra token (`Authorization: Bearer`). `bearerMayBeKey` is for the v1 API,
- * where the openai package sends an API key as a bearer token.
+ * Entra token (`Authorization: Bearer`). With an `api-key` the key alone
+ * decides and `Authorization` is not read, as in Azure (clients send both on
+ * purpose: docs/compatibility.md, "Both credentials"). `bearerMayBeKey` is for
+ * the v1 API, where the openai package sends an API key as a bearer token.
  */
 export function authenticate(
   headers: Record<string, string | string[] | undefined>,

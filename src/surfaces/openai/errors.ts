@@ -129,6 +129,8 @@ export const dataPlaneErrors = {
       'instance fenced',
       { 'retry-after': FENCED_RETRY_AFTER_SECONDS },
     ),
+  /** Headers over node's limit (an `api-key` of a megabyte, say): Keyless's wording in Azure's envelope, before any route. */
+  headersTooLarge: (limit: number) => azure(431, '431', `Request header fields too large: the request headers may total at most ${limit} bytes.`, 'headers too large'),
   /** The deployment's upstream gave no usable answer: named by the deployment, never by the upstream's address. */
   upstreamFailed: (deployment: string, failure: RelayFailure) =>
     failure === 'timeout' || failure === 'firstByteTimeout'

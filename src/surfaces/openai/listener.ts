@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RawHandler, RawLogger } from '../http/index.js';
-import { readBody, redactUrl, writeEvents } from '../http/index.js';
+import { closeAfterRest, readBody, redactUrl, writeEvents } from '../http/index.js';
 import { MAX_BODY_BYTES, type BodyInput, type DataPlane, type DataPlaneAnswer } from './data-plane.js';
 import { matchDataPlaneRoute, type DataPlaneRoute } from './route.js';
 import { dataPlaneErrors } from './errors.js';
@@ -50,8 +50,9 @@ export function dataPlaneListener(dataPlane: DataPlane): RawHandler {
     const started = verbose ? performance.now() : -1;
     if (started >= 0) response.once('finish', () => logCompleted(log, request, response, requestId, started));
     readDataPlaneBody(request, (body) => {
-      // Whatever else of a too large body arrives is not read: the answer closes the connection.
+      // A too large body is answered before it is read whole: the connection closes once the client has sent the rest.
       const close = body === TOO_LARGE;
+      if (close) closeAfterRest(request.socket);
       // Sending iterates a stream's events: a failure there is answered (or the response cut) like any other.
       const answer = (settled: DataPlaneAnswer): void => {
         try {

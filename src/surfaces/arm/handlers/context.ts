@@ -1,6 +1,7 @@
 import type { ResourceService } from '../../../resources/index.js';
 import type { HostSecretService } from '../../../resources/index.js';
 import type { CredentialService } from '../../../directory/index.js';
+import type { AuditRecorder } from '../../../audit/index.js';
 import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../call.js';
 import type { ArmTarget } from '../path.js';
 
@@ -10,6 +11,8 @@ export interface ArmDeps extends ArmPipelineDeps {
   /** The managed identity listener's base URL, e.g. http://127.0.0.1:8080. */
   readonly identityUrl: () => string;
   readonly credentials: CredentialService;
+  /** Records the calls that act as a host's identities. */
+  readonly audit: AuditRecorder;
 }
 
 /** What every handler is given besides the call: the surface's dependencies and its access checks. */
