@@ -8,6 +8,7 @@ export class KeylessNames {
   private port = 0;
   private originSet = new Set<string>();
   private issuerSet = new Set<string>();
+  private publicOrigin: string | undefined;
 
   constructor(
     private readonly hostNames: readonly string[],
@@ -18,6 +19,7 @@ export class KeylessNames {
   bind(port: number): void {
     this.port = port;
     this.originSet = new Set(this.hostNames.map((h) => `https://${formatHost(h)}:${port}`));
+    if (this.publicOrigin !== undefined) this.originSet.add(this.publicOrigin);
     this.rebuild();
   }
 
@@ -31,9 +33,9 @@ export class KeylessNames {
     this.issuerSet = issuers;
   }
 
-  /** The canonical origin, e.g. https://localhost:8443. */
+  /** The canonical origin, e.g. https://localhost:8443, or the public origin when one is set. */
   get origin(): string {
-    return `https://localhost:${this.port}`;
+    return this.publicOrigin ?? `https://localhost:${this.port}`;
   }
 
   /** The origin matching a request's Host header, or the canonical one. */
@@ -87,7 +89,20 @@ export class KeylessNames {
     const tid = this.tenantId();
     const paths = [`/${tid}/oauth2/v2.0/token`, `/${tid}/oauth2/token`, '/adfs/oauth2/token'];
     // Any port (instances sharing a database each have their own), but no query or fragment.
-    return parsed.protocol === 'https:' && parsed.search === '' && parsed.hash === '' && this.hostNames.includes(parsed.hostname) && paths.includes(parsed.pathname.toLowerCase().replace(tid.toLowerCase(), tid).replace(/\/+$/, ''));
+    const ownHost = this.hostNames.includes(parsed.hostname) || parsed.origin === this.publicOrigin;
+    return parsed.protocol === 'https:' && parsed.search === '' && parsed.hash === '' && ownHost && paths.includes(parsed.pathname.toLowerCase().replace(tid.toLowerCase(), tid).replace(/\/+$/, ''));
+  }
+
+  /**
+   * The origin clients use when Keyless is behind a load balancer or on a
+   * name other than localhost (`--public-url`, normalised by parsePublicUrl):
+   * it becomes the canonical origin (issuer, discovery, account endpoints of
+   * requests whose Host is not one of the loopback origins) and one of the
+   * own origins, issuers and token endpoints. Call before bind().
+   */
+  setPublicOrigin(origin: string): void {
+    this.publicOrigin = origin;
+    if (this.port !== 0) this.bind(this.port);
   }
 
   /** Keyless's own HTTPS origins, one per host name (a new set after each bind, so audiencesFor() caches by it). */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { InvalidInputError } from '../shared/errors.js';
 import { defaultDataDir } from '../runtime/data-dir.js';
+import { parsePublicUrl, parseTlsFiles, type TlsFiles } from './deployment.js';
 
 /** Everything `keyless up` can be told, validated once at boot. */
 export interface UpOptions {
@@ -28,6 +29,10 @@ export interface UpOptions {
   readonly tokenThrottle: boolean;
   /** External issuers whose tokens federated credentials may accept (HTTPS, public addresses only). */
   readonly federatedIssuers: readonly string[];
+  /** The origin clients use (--public-url), e.g. https://keyless.example.com; undefined: https://localhost:PORT. */
+  readonly publicUrl: string | undefined;
+  /** A certificate chain and key to serve (--tls-cert, --tls-key); undefined: the generated localhost certificate. */
+  readonly tls: TlsFiles | undefined;
 }
 
 export interface RawUpOptions {
@@ -46,6 +51,9 @@ export interface RawUpOptions {
   strictRevocation?: boolean;
   federatedIssuer?: string[];
   tokenThrottle?: boolean;
+  publicUrl?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -63,6 +71,9 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
   if (redis !== undefined && !isRedisUrl(redis)) {
     throw new InvalidInputError('InvalidOption', '--redis must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 (without it, each instance counts quotas alone).');
   }
+  // An empty variable counts as unset; an empty flag is refused.
+  const fromEnv = (name: string): string | undefined => env[name] || undefined;
+  const publicUrl = raw.publicUrl ?? fromEnv('KEYLESS_PUBLIC_URL');
   return {
     dataDir: path.resolve(raw.data ?? defaultDataDir(env)),
     host: raw.host ?? '127.0.0.1',
@@ -83,6 +94,8 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
       if (!/^https:\/\/[^\s]+$/.test(issuer)) throw new InvalidInputError('InvalidOption', `--federated-issuer ${issuer} must be an https URL.`);
       return issuer;
     }),
+    publicUrl: publicUrl === undefined ? undefined : parsePublicUrl(publicUrl),
+    tls: parseTlsFiles(raw.tlsCert ?? fromEnv('KEYLESS_TLS_CERT'), raw.tlsKey ?? fromEnv('KEYLESS_TLS_KEY')),
   };
 }
 
