@@ -198,3 +198,31 @@ describe('the CLI', () => {
     assert.equal(created.properties.endpoint, `${PUBLIC}/accounts/cli-openai/`);
   });
 });
+
+describe('--public-url alone (a load balancer that terminates TLS)', () => {
+  test("the instance keeps its own localhost certificate, hands out the public URLs, and the CLI still connects", async () => {
+    const behind = await startInProcess({ publicUrl: 'https://keyless.example.com' });
+    try {
+      assert.equal(behind.info.baseUrl, 'https://keyless.example.com');
+      assert.equal(behind.info.caPath, `${behind.dataDir}/ca.pem`);
+      assert.equal(behind.info.serverName, 'localhost');
+      // What the load balancer forwards: the public Host, over TLS to the instance's own certificate.
+      const issuer = await new Promise<string>((resolve, reject) => {
+        const path = `/${tid}/v2.0/.well-known/openid-configuration`;
+        const options = { host: '127.0.0.1', port: behind.info.port, servername: 'localhost', ca: fs.readFileSync(behind.info.caPath), path, agent: false, headers: { host: 'keyless.example.com' } };
+        https
+          .get(options, (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve(JSON.parse(text).issuer));
+          })
+          .on('error', reject);
+      });
+      assert.equal(issuer, `https://keyless.example.com/${tid}/v2.0`);
+      const account = await cliJson(() => behind.dataDir)('account', 'show');
+      assert.equal(account.endpoints.authority, 'https://keyless.example.com');
+    } finally {
+      await behind.stop();
+    }
+  });
+});
