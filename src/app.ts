@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './shared/clock.js';
 import { StartupError } from './shared/errors.js';
 import { prepareDataDir } from './runtime/data-dir.js';
 import { acquireLock, type DataDirLock } from './runtime/lock.js';
-import { ensureCertificates } from './runtime/tls.js';
+import { serverCertificate } from './runtime/server-certificate.js';
 import { removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './runtime/runtime-file.js';
 import { openDatabase } from './store/index.js';
 import { Store } from './store/index.js';
@@ -101,7 +101,8 @@ async function start(
   const quotas = await openQuotaLimiter({ redisUrl: options.redis, onWarning: (message) => process.stderr.write(`keyless: ${message}\n`) });
   cleanups.push(() => quotas.close());
 
-  const certificates = await ensureCertificates(options.dataDir);
+  // The given chain (--tls-cert), checked for the public URL's host, or Keyless's own localhost certificate.
+  const certificates = await serverCertificate(options.dataDir, options.tls, options.publicUrl);
   const kek = loadKek(options.dataDir, options.kekFile);
   const handle = await openDatabase({ url: options.database ?? path.join(options.dataDir, 'keyless.db'), entities: ENTITIES, tables: [instancesTable] });
   const store = new Store(handle, ENTITIES);
@@ -119,6 +120,7 @@ async function start(
   const subscriptionId = () => identity.subscriptionId;
   const pepper = () => identity.pepper;
   const names = new KeylessNames(DEFAULT_HOST_NAMES, tenantId);
+  if (options.publicUrl !== undefined) names.setPublicOrigin(options.publicUrl);
   const directory = new DirectoryService(model, clock, pepper);
   const keys = new KeyService(model, clock, kek, pepper);
   const hostSecrets = new HostSecretService(store, model, clock, kek, pepper);
@@ -276,7 +278,8 @@ async function start(
     host: options.host,
     tenantId: identity.tenantId,
     subscriptionId: identity.subscriptionId,
-    caPath: certificates.caPath,
+    ...(certificates.caPath !== undefined && { caPath: certificates.caPath }),
+    serverName: certificates.serverName,
   };
   writeRuntimeFile(options.dataDir, info);
   cleanups.push(() => void removeRuntimeFile(options.dataDir, process.pid));

@@ -5,6 +5,7 @@ import { isProcessAlive, readRuntimeFile } from '../runtime/runtime-file.js';
 import type { RuntimeInfo } from '../runtime/runtime-file.js';
 import { ADMIN_CREDENTIAL_FILE, readCredential } from '../setup/admin-credential.js';
 import { CliError, armErrorFrom } from './errors.js';
+import { listenerTarget, tlsOptionsFor, type ListenerTarget } from './listener-target.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
 
@@ -25,13 +26,16 @@ export function notRunningError(dir: string): CliError {
 }
 
 /**
- * Talks to a running Keyless over HTTPS, trusting only the Keyless CA, and
+ * Talks to a running Keyless over HTTPS, on its own listener (listenerTarget),
+ * trusting only the CA runtime.json names (the Keyless CA, or the root at the
+ * end of a --tls-cert chain), or the system's CAs when it names none, and
  * signs in as the admin service principal. The secret and token never leave
  * this object (no logging, never in error messages).
  */
 export class KeylessClient {
   private token: string | undefined;
   private readonly baseUrl: string;
+  private readonly target: ListenerTarget;
 
   private constructor(
     readonly runtime: RuntimeInfo,
@@ -39,6 +43,7 @@ export class KeylessClient {
     private readonly agent: https.Agent,
   ) {
     this.baseUrl = runtime.baseUrl.replace(/\/+$/, '');
+    this.target = listenerTarget(runtime);
   }
 
   /** Finds the server through the runtime file in `dataDir`; throws when it is not running. */
@@ -50,14 +55,16 @@ export class KeylessClient {
       throw new CliError((error as Error).message);
     }
     if (!runtime || !isProcessAlive(runtime.pid)) throw notRunningError(dataDir);
-    let ca: string;
+    const { caPath } = runtime;
+    let ca: string | undefined;
     try {
-      ca = fs.readFileSync(runtime.caPath, 'utf8');
+      ca = caPath === undefined ? undefined : fs.readFileSync(caPath, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new CliError(`Cannot read the Keyless CA certificate ${runtime.caPath} (${code}).`);
+      throw new CliError(`Cannot read the Keyless CA certificate ${caPath} (${code}).`);
     }
-    return new KeylessClient(runtime, dataDir, new https.Agent({ keepAlive: true, ca }));
+    // Without a CA file, Node's own roots (and NODE_EXTRA_CA_CERTS) decide.
+    return new KeylessClient(runtime, dataDir, new https.Agent({ keepAlive: true, ...(ca !== undefined && { ca }) }));
   }
 
   close(): void {
@@ -109,14 +116,17 @@ export class KeylessClient {
   }
 
   private send(method: HttpMethod, pathAndQuery: string, headers: Record<string, string>, payload?: string): Promise<RawResponse> {
+    // Parsed against the public origin only to normalise the path; the request goes to the listener itself.
     const url = new URL(`${this.baseUrl}${pathAndQuery}`);
-    const all: Record<string, string> = { accept: 'application/json', ...headers };
+    const { address, port, hostHeader } = this.target;
+    const all: Record<string, string> = { host: hostHeader, accept: 'application/json', ...headers };
     if (payload !== undefined) {
       all['content-type'] ??= 'application/json';
       all['content-length'] = String(Buffer.byteLength(payload));
     }
     return new Promise((resolve, reject) => {
-      const req = https.request(url, { method, headers: all, agent: this.agent, timeout: TIMEOUT_MS }, (res) => {
+      const options = { host: address, port, path: `${url.pathname}${url.search}`, method, headers: all, agent: this.agent, timeout: TIMEOUT_MS, ...tlsOptionsFor(this.target) };
+      const req = https.request(options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (error) => reject(this.networkError(error)));
@@ -131,10 +141,14 @@ export class KeylessClient {
 
   private networkError(error: Error): CliError {
     const code = (error as NodeJS.ErrnoException).code ?? error.message;
-    if (/CERT|SELF_SIGNED|SSL|TLS/i.test(code)) {
-      return new CliError(`Keyless at ${this.baseUrl} did not present a certificate from the Keyless CA ${this.runtime.caPath} (${code}).`);
+    const { caPath } = this.runtime;
+    const { address, port, serverName } = this.target;
+    const at = `${this.baseUrl} (listening on ${address.includes(':') ? `[${address}]` : address}:${port})`;
+    if (/CERT|SELF_SIGNED|SSL|TLS|UNABLE_TO_VERIFY|SIGNATURE/i.test(code)) {
+      if (caPath !== undefined) return new CliError(`Keyless at ${at} did not present a certificate for ${serverName} from the CA in ${caPath} (${code}).`);
+      return new CliError(`Keyless at ${at} presented a certificate for ${serverName} that this machine does not trust (${code}); add its CA to NODE_EXTRA_CA_CERTS.`);
     }
-    return new CliError(`Cannot reach Keyless at ${this.baseUrl} (${code}); is it still running? Start it with \`keyless up\`.`);
+    return new CliError(`Cannot reach Keyless at ${at} (${code}); is it still running? Start it with \`keyless up\`.`);
   }
 }
 

@@ -10,11 +10,14 @@ const INHERITED = /^(AZURE_|IDENTITY_|MSI_)|^IMDS_ENDPOINT$/;
  * The environment code gets inside a Keyless host: the platform's identity
  * variables, and the CA settings that make Node, Python and OpenSSL trust
  * Keyless. SSL_CERT_FILE, REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE replace the trusted roots, so
- * they point at a bundle of the system's roots plus the Keyless CA.
+ * they point at a bundle of the system's roots plus the Keyless CA. Without a
+ * CA file (a --tls-cert chain from a CA the system already trusts) the CA
+ * settings are left as they are.
  */
-export function hostEnv(base: NodeJS.ProcessEnv, hostVariables: Record<string, string>, caPath: string, dataDir: string): NodeJS.ProcessEnv {
+export function hostEnv(base: NodeJS.ProcessEnv, hostVariables: Record<string, string>, caPath: string | undefined, dataDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(base)) if (!INHERITED.test(name)) env[name] = value;
+  if (caPath === undefined) return { ...env, ...hostVariables };
   const bundle = writeCaBundle(caPath, dataDir);
   // curl reads CURL_CA_BUNDLE, not SSL_CERT_FILE.
   return { ...env, ...hostVariables, NODE_EXTRA_CA_CERTS: caPath, SSL_CERT_FILE: bundle, REQUESTS_CA_BUNDLE: bundle, CURL_CA_BUNDLE: bundle };

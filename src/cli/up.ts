@@ -22,6 +22,9 @@ export function registerUpCommand(program: Command): void {
     .option('--identity-throttle', "apply Azure's managed identity limits: 20 requests/s and 5 concurrent per host, then 429")
     .option('--strict-revocation', 'refuse tokens of deleted identities at once (Azure honours them until they expire)')
     .option('--token-throttle', 'throttle the token endpoint per client (20 requests/s), then 429 with Retry-After')
+    .option('--public-url <url>', 'the origin clients use, https://NAME[:PORT] (behind a load balancer or on a name other than localhost; default KEYLESS_PUBLIC_URL)')
+    .option('--tls-cert <file>', 'serve this PEM certificate chain instead of the generated localhost certificate, with --tls-key (default KEYLESS_TLS_CERT)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert (default KEYLESS_TLS_KEY)')
     .option('--federated-issuer <url...>', 'trust tokens of this external issuer in federated credentials (HTTPS, public addresses only)')
     .option('--lease <seconds>', 'with other instances on one database: how long this one may go unconfirmed before it fences itself (503) and writes stop waiting for it (default 5)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
@@ -49,7 +52,10 @@ async function up(raw: RawUpOptions): Promise<void> {
   out.write(`  tenant:       ${info.tenantId}\n`);
   out.write(`  subscription: ${info.subscriptionId}\n`);
   out.write(`  data folder:  ${info.dataDir}\n`);
-  out.write(`export NODE_EXTRA_CA_CERTS=${info.caPath}\n`);
+  if (options.publicUrl !== undefined) out.write(`  listening on: https://${info.host.includes(':') ? `[${info.host}]` : info.host}:${info.port}\n`);
+  // The last line: what clients add to their trust, or why nothing is needed.
+  if (info.caPath !== undefined) out.write(`export NODE_EXTRA_CA_CERTS=${info.caPath}\n`);
+  else out.write(`# ${options.tls?.certFile ?? 'the certificate'} is issued by a CA outside the file: clients need no NODE_EXTRA_CA_CERTS if they already trust it\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -23,7 +23,7 @@ export class KeylessNames {
   private issuerSet: ReadonlySet<string> = new Set();
   /** The accepted origins in URL-normalised form (no default port), for audiences compared as URLs. */
   private endpointOrigins: ReadonlySet<string> = new Set();
-  private readonly publicOrigin: string | undefined;
+  private publicOrigin: string | undefined;
 
   constructor(
     private readonly hostNames: readonly string[],
@@ -66,7 +66,8 @@ export class KeylessNames {
     const endpoints = new Set<string>();
     for (const origin of [...this.originSet, ...this.peerOrigins]) {
       const url = new URL(origin);
-      // An origin on the default port is also written with it (an instance on 443 issues `https://host:443/…`).
+      // An origin on the default port is also written with it (an instance on 443 issues `https://host:443/…`;
+      // for a public origin, `:443` names the same origin).
       for (const form of url.port === '' ? [url.origin, `${url.origin}:443`] : [origin]) {
         issuers.add(`${form}/${tid}/`);
         issuers.add(`${form}/${tid}/v2.0`);
@@ -77,9 +78,9 @@ export class KeylessNames {
     this.endpointOrigins = endpoints;
   }
 
-  /** The canonical origin, e.g. https://localhost:8443. */
+  /** The canonical origin, e.g. https://localhost:8443, or the public origin when one is set. */
   get origin(): string {
-    return `https://localhost:${this.port}`;
+    return this.publicOrigin ?? `https://localhost:${this.port}`;
   }
 
   /** The origin matching a request's Host header, or the canonical one. */
@@ -116,6 +117,18 @@ export class KeylessNames {
     const paths = [`/${tid}/oauth2/v2.0/token`, `/${tid}/oauth2/token`, '/adfs/oauth2/token'];
     // No query or fragment; the origin (port included) must be accepted.
     return parsed.search === '' && parsed.hash === '' && this.endpointOrigins.has(parsed.origin) && paths.includes(parsed.pathname.toLowerCase().replace(tid.toLowerCase(), tid).replace(/\/+$/, ''));
+  }
+
+  /**
+   * The origin clients use when Keyless is behind a load balancer or on a
+   * name other than localhost (`--public-url`, normalised by parsePublicUrl):
+   * it becomes the canonical origin (issuer, discovery, account endpoints of
+   * requests whose Host is not one of the loopback origins) and one of the
+   * own origins, issuers and token endpoints. Call before bind().
+   */
+  setPublicOrigin(origin: string): void {
+    this.publicOrigin = origin;
+    if (this.port !== 0) this.bind(this.port);
   }
 
   /** Keyless's own HTTPS origins, one per host name (a new set after each bind, so audiencesFor() caches by it). */

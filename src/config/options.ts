@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { InvalidInputError } from '../shared/errors.js';
 import { defaultDataDir } from '../runtime/data-dir.js';
+import { parsePublicUrl, parseTlsFiles, type TlsFiles } from './deployment.js';
 
 /** Everything `keyless up` can be told, validated once at boot. */
 export interface UpOptions {
@@ -30,6 +31,10 @@ export interface UpOptions {
   readonly federatedIssuers: readonly string[];
   /** How long an instance may go without confirming it is current before it fences itself (and others stop waiting for it). */
   readonly leaseMs: number;
+  /** The origin clients use (--public-url), e.g. https://keyless.example.com; undefined: https://localhost:PORT. */
+  readonly publicUrl: string | undefined;
+  /** A certificate chain and key to serve (--tls-cert, --tls-key); undefined: the generated localhost certificate. */
+  readonly tls: TlsFiles | undefined;
 }
 
 export interface RawUpOptions {
@@ -49,6 +54,9 @@ export interface RawUpOptions {
   federatedIssuer?: string[];
   tokenThrottle?: boolean;
   lease?: string;
+  publicUrl?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -66,6 +74,9 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
   if (redis !== undefined && !isRedisUrl(redis)) {
     throw new InvalidInputError('InvalidOption', '--redis must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 (without it, each instance counts quotas alone).');
   }
+  // An empty variable counts as unset; an empty flag is refused.
+  const fromEnv = (name: string): string | undefined => env[name] || undefined;
+  const publicUrl = raw.publicUrl ?? fromEnv('KEYLESS_PUBLIC_URL');
   return {
     dataDir: path.resolve(raw.data ?? defaultDataDir(env)),
     host: raw.host ?? '127.0.0.1',
@@ -87,6 +98,8 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
       if (!/^https:\/\/[^\s]+$/.test(issuer)) throw new InvalidInputError('InvalidOption', `--federated-issuer ${issuer} must be an https URL.`);
       return issuer;
     }),
+    publicUrl: publicUrl === undefined ? undefined : parsePublicUrl(publicUrl),
+    tls: parseTlsFiles(raw.tlsCert ?? fromEnv('KEYLESS_TLS_CERT'), raw.tlsKey ?? fromEnv('KEYLESS_TLS_KEY')),
   };
 }
 

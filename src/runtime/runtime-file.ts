@@ -15,10 +15,19 @@ export type RuntimeInfo = {
   host: string;
   tenantId: string;
   subscriptionId: string;
-  caPath: string;
+  /**
+   * The CA file that vouches for the listener's certificate (Keyless's own
+   * CA, or a --tls-cert chain that ends in its root). Absent when the chain
+   * comes from a CA outside it, which clients must already trust.
+   */
+  caPath?: string;
+  /** The name the listener's certificate is checked against when the CLI connects to it directly; absent: localhost. */
+  serverName?: string;
 };
 
 export const RUNTIME_FILE_NAME = 'runtime.json';
+
+const OPTIONAL_STRING_FIELDS = ['caPath', 'serverName'] as const satisfies readonly (keyof RuntimeInfo)[];
 
 const STRING_FIELDS = [
   'startedAt',
@@ -28,7 +37,6 @@ const STRING_FIELDS = [
   'host',
   'tenantId',
   'subscriptionId',
-  'caPath',
 ] as const satisfies readonly (keyof RuntimeInfo)[];
 
 export function runtimeFilePath(dir: string): string {
@@ -89,7 +97,8 @@ export function isRuntimeInfo(value: unknown): value is RuntimeInfo {
     isPid(v['pid']) &&
     isPort(v['port']) &&
     isPort(v['identityPort']) &&
-    STRING_FIELDS.every((k) => typeof v[k] === 'string')
+    STRING_FIELDS.every((k) => typeof v[k] === 'string') &&
+    OPTIONAL_STRING_FIELDS.every((k) => v[k] === undefined || typeof v[k] === 'string')
   );
 }
 
