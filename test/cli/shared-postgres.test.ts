@@ -1,39 +1,26 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { describePostgres, dropSchema, POSTGRES_URL } from '../fixtures/core.js';
-import { readAdminCredential, startKeyless, tempDataDir, type KeylessProcess } from '../fixtures/server.js';
+import { describePostgres } from '../fixtures/core.js';
+import { startCluster, type Cluster } from '../fixtures/cluster.js';
+import { readAdminCredential, type KeylessProcess } from '../fixtures/server.js';
 import { adminToken, request } from '../fixtures/http.js';
 import { REDIS_UP, REDIS_URL } from '../fixtures/redis.js';
 
 /** Two `keyless up` processes, each with its own data folder, sharing one PostgreSQL database and one KEK. */
 describePostgres('two instances on one PostgreSQL', () => {
-  const schema = `kl_shared_${randomBytes(6).toString('hex')}`;
-  const kek = randomBytes(32).toString('base64');
+  let cluster: Cluster;
   let first: KeylessProcess;
   let second: KeylessProcess;
   let third: KeylessProcess | undefined;
 
   before(async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    await client.query(`create schema "${schema}"`);
-    await client.end();
-    const url = new URL(POSTGRES_URL);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    const args = ['--database', url.toString()];
-    first = await startKeyless({ args, env: { KEYLESS_KEK: kek } });
+    cluster = await startCluster(1);
+    first = cluster.instances[0] as KeylessProcess;
     // The second counts quotas in Redis when it runs here (CI requires it: test/contract/quota-limiter.test.ts).
-    second = await startKeyless({ args: [...args, ...(REDIS_UP ? ['--redis', REDIS_URL] : [])], env: { KEYLESS_KEK: kek }, dataDir: tempDataDir() });
-    if (REDIS_UP) third = await startKeyless({ args: [...args, '--redis', REDIS_URL], env: { KEYLESS_KEK: kek }, dataDir: tempDataDir() });
+    second = await cluster.add(REDIS_UP ? ['--redis', REDIS_URL] : []);
+    if (REDIS_UP) third = await cluster.add(['--redis', REDIS_URL]);
   });
-  after(async () => {
-    await third?.stop();
-    await second?.stop();
-    await first?.stop();
-    await dropSchema(POSTGRES_URL, schema);
-  });
+  after(async () => cluster?.stop());
 
   test('both serve the same tenant, subscription and JWKS', async () => {
     assert.equal(second.info.tenantId, first.info.tenantId);
