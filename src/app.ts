@@ -58,7 +58,7 @@ import { retiredKeyHorizonSeconds } from './shared/time-limits.js';
 import { Fence, Membership, instancesTable } from './cluster/index.js';
 import { fenceRequests, healthAnswer } from './surfaces/http/index.js';
 import { KEYLESS_VERSION } from './shared/version.js';
-import { randomUUID } from 'node:crypto';
+import { instanceId } from './runtime/instance-id.js';
 
 export interface RunningKeyless {
   readonly info: RuntimeInfo;
@@ -164,7 +164,7 @@ async function start(
   // Closed until this instance has joined the cluster (Membership.start, after the listeners have their ports).
   const fence = new Fence(options.leaseMs);
   const membership = new Membership(store, model, fence, {
-    id: randomUUID(),
+    id: instanceId(options.dataDir),
     address: () => names.origin,
     startedAt: new Date(clock.now()).toISOString(),
     version: KEYLESS_VERSION,
