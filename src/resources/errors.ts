@@ -36,6 +36,15 @@ export const resourceErrors = {
     new InvalidInputError('BadRequest', 'Failed to list key. disableLocalAuth is set to be true'),
   localAuthDisabledRegenerate: () =>
     new InvalidInputError('BadRequest', 'Failed to regenerate key. disableLocalAuth is set to be true'),
+  /**
+   * An ipRule Azure refuses (not IPv4, not CIDR, or a /31 or /32 prefix): the
+   * message is Azure's (Azure/azure-powershell#25455); the code is inferred
+   * (the resource provider's other validation refusals are BadRequest).
+   */
+  invalidIpRule: (value: string) => new InvalidInputError('BadRequest', `Invalid IP address or range ${value}.`),
+  /** More ipRules than Azure's documented limit of 100 (the wording is Keyless's: Azure's is not known). */
+  tooManyIpRules: (count: number, max: number) =>
+    new InvalidInputError('BadRequest', `An account supports up to ${max} IP network rules; ${count} were given.`),
   invalidKeyName: (keyName: string) =>
     new InvalidInputError('InvalidKeyName', `The key name '${keyName}' is invalid. It must be Key1 or Key2.`),
   invalidCapacity: (capacity: string, max: number) =>

@@ -10,6 +10,7 @@ import { RESOURCE_TYPES } from './model.js';
 import { resourceErrors } from './errors.js';
 import { resolveDeploymentModel } from './deployment-model.js';
 import { deploymentSku } from './capacity.js';
+import { parseNetworkProperties } from './network-rules.js';
 
 export interface TypeContext {
   readonly directory: DirectoryService;
@@ -103,6 +104,10 @@ const account: ResourceTypeHandler = {
     };
     if (typeof subdomain === 'string') properties['customSubDomainName'] = subdomain;
     else if (existing?.properties['customSubDomainName'] !== undefined) properties['customSubDomainName'] = existing.properties['customSubDomainName'];
+    // Network rules: given ones replace the stored ones whole (networkAcls is one value, as in Azure); a PATCH keeps what it does not name.
+    const network = parseNetworkProperties(given);
+    if (network.publicNetworkAccess !== undefined) properties['publicNetworkAccess'] = network.publicNetworkAccess;
+    if (network.networkAcls !== undefined) properties['networkAcls'] = network.networkAcls;
     return { kind, sku, properties };
   },
   async onCreate(ctx, writer, resource) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Resource, ResourceGroup } from '../../resources/index.js';
+import type { NetworkAcls, Resource, ResourceGroup } from '../../resources/index.js';
 import { RESOURCE_TYPES, boundUserPrincipal } from '../../resources/index.js';
 import { identityType } from '../../resources/index.js';
 import { accountEndpointName } from '../../resources/index.js';
@@ -63,9 +63,11 @@ function renderProperties(resource: Resource, ctx: RenderContext): Record<string
         internalId: createHash('sha256').update(idKey(resource.id)).digest('hex').slice(0, 32),
         dateCreated: resource.createdAt,
         disableLocalAuth: p['disableLocalAuth'] === true,
-        publicNetworkAccess: 'Enabled',
+        publicNetworkAccess: p['publicNetworkAccess'] === 'Disabled' ? 'Disabled' : 'Enabled',
       };
       if (p['customSubDomainName'] !== undefined) out['customSubDomainName'] = p['customSubDomainName'];
+      const acls = p['networkAcls'] as NetworkAcls | undefined;
+      if (acls !== undefined) out['networkAcls'] = renderNetworkAcls(acls);
       return out;
     }
     case RESOURCE_TYPES.deployment: {
@@ -77,6 +79,19 @@ function renderProperties(resource: Resource, ctx: RenderContext): Record<string
     default:
       return { ...p, provisioningState: 'Succeeded' };
   }
+}
+
+/**
+ * Azure's networkAcls, in the order Azure answers (an az recording of a GET:
+ * `{"defaultAction":"Deny","virtualNetworkRules":[],"ipRules":[{"value":"200.0.0.1"}]}`);
+ * an account without rules has no networkAcls at all, and publicNetworkAccess Enabled.
+ */
+function renderNetworkAcls(acls: NetworkAcls): Record<string, unknown> {
+  const out: Record<string, unknown> = { defaultAction: acls.defaultAction };
+  if (acls.bypass !== undefined) out['bypass'] = acls.bypass;
+  out['virtualNetworkRules'] = [];
+  out['ipRules'] = acls.ipRules.map((r) => ({ value: r.value }));
+  return out;
 }
 
 /** Azure's identity block: type, principalId/tenantId for system-assigned, {principalId, clientId} per user-assigned id. */
