@@ -78,4 +78,19 @@ describePostgres('three instances on one PostgreSQL: revocations hold everywhere
     }
     assert.equal(accepted, 0);
   });
+
+  test(`tightened network rules are enforced by every other instance on the first request, ${ATTEMPTS} times`, async () => {
+    const key = (await cluster.arm(a, 'POST', `${ACCOUNT}/listKeys${ARM_API}`)).json().key2 as string;
+    let accepted = 0;
+    // The callers here connect from 127.0.0.1; the rule admits only 127.0.0.2.
+    const set = (defaultAction: 'Allow' | 'Deny') =>
+      cluster.arm(a, 'PATCH', `${ACCOUNT}${ARM_API}`, { properties: { networkAcls: { defaultAction, ipRules: [{ value: '127.0.0.2' }] } } });
+    for (let i = 0; i < ATTEMPTS; i++) {
+      statusOf(await set('Deny'), 200, 'defaultAction Deny');
+      for (const k of others) if ((await withKey(k, key)).status !== 403) accepted++;
+      statusOf(await set('Allow'), 200, 'defaultAction Allow');
+    }
+    assert.equal(accepted, 0);
+    for (const k of others) statusOf(await withKey(k, key), 200, 'allowed again');
+  });
 });

@@ -53,7 +53,7 @@ const CHAT = DEPLOYMENT_OPERATIONS['chat/completions'];
 if (CHAT === undefined) throw new Error('no chat operation');
 const chatCall = (body: unknown) => ({
   requestId: 'req', account: 'acct', deployment: 'dep', operation: CHAT, v1: false, hasApiVersion: true, apiVersion: '2024-10-21', onCallerGone: () => undefined,
-  headers: { 'api-key': 'the-key' }, body: { kind: 'json' as const, text: JSON.stringify(body) },
+  headers: { 'api-key': 'the-key' }, body: { kind: 'json' as const, text: JSON.stringify(body) }, remoteAddress: '127.0.0.1',
 });
 
 describe('the data plane over an asynchronous backend', () => {

@@ -29,7 +29,7 @@ export function withHeaders(answer: DataPlaneAnswer, headers: Readonly<HeaderRec
 
 /** Error bodies are small and rare: serialised per answer. */
 export function errorAnswer(error: DataPlaneError): DataPlaneAnswer {
-  return { status: error.status, json: JSON.stringify(error.body()), headers: error.headers };
+  return { status: error.status, json: error.serialised(), headers: error.headers };
 }
 
 /** The model's refusal of the body (invalid input) as Azure's 400; anything else is not the caller's fault. */

@@ -1,5 +1,5 @@
 import type { FenceView } from '../http/index.js';
-import type { Resource } from '../../resources/index.js';
+import { networkRefusal, type NetworkRefusal, type Resource } from '../../resources/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
 import type { AuditRecorder } from '../../audit/index.js';
 import type { StoredResponses } from '../../models/index.js';
@@ -43,6 +43,8 @@ export interface DataPlaneCall extends DataPlaneRoute {
   readonly onCallerGone: OnCallerGone;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: BodyInput;
+  /** The TCP peer's address (`socket.remoteAddress`): what the account's network rules judge. Forwarding headers are never read. */
+  readonly remoteAddress: string | undefined;
 }
 
 /** The largest request body the data plane reads. */
@@ -50,7 +52,7 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
  * The Azure OpenAI data plane, free of any HTTP framework. Steps: account →
- * api-version → authenticate (key or token) → authorize the data action at
+ * its network rules (the caller's address) → api-version → authenticate (key or token) → authorize the data action at
  * the account's scope → body → deployment → model → answer. The body is
  * judged only after the caller is, so that nobody unauthenticated learns
  * anything from it. Every decision is audited off the hot path, and the
@@ -70,6 +72,9 @@ export class DataPlane {
     try {
       if (deps.fence.fenced()) throw dataPlaneErrors.instanceFenced();
       if (!account) throw dataPlaneErrors.resourceNotFound('unknown account');
+      // The account's network rules, before anything of the request is judged: a refused address learns nothing, not even whether its credential is good.
+      const refusal = networkRefusal(account, call.remoteAddress);
+      if (refusal !== undefined) throw networkError(refusal);
       if (!call.v1 && !call.hasApiVersion) throw dataPlaneErrors.resourceNotFound('no api-version');
       if (call.apiVersionRefusal !== undefined) throw apiVersionError(call.apiVersionRefusal);
       caller = authenticate(call.headers, account, deps, call.v1);
@@ -174,6 +179,9 @@ function parseBody(body: BodyInput): Record<string, unknown> {
 }
 
 const unparsable = (detail: string): DataPlaneError => dataPlaneErrors.invalidRequest(`We could not parse the JSON body of your request. (${detail})`, null, null);
+
+const networkError = (refusal: NetworkRefusal): DataPlaneError =>
+  refusal.kind === 'publicNetworkAccessDisabled' ? dataPlaneErrors.publicAccessDisabled(refusal.reason) : dataPlaneErrors.firewallDenied(refusal.reason);
 
 const apiVersionError = (refusal: ApiVersionRefusal): DataPlaneError =>
   refusal === 'unsupported' ? dataPlaneErrors.apiVersionNotSupported() : dataPlaneErrors.resourceNotFound('unsupported api-version');

@@ -13,7 +13,9 @@ type Shape =
   | { readonly kind: 'azure'; readonly code: string; readonly message: string }
   | { readonly kind: 'token'; readonly message: string }
   | { readonly kind: 'openai'; readonly message: string; readonly param: string | null; readonly code: string | null }
-  | { readonly kind: 'throttled'; readonly message: string };
+  | { readonly kind: 'throttled'; readonly message: string }
+  /** Azure's envelope as Azure's network gateway writes it: a space after `"message":` (its Content-Length counts it). */
+  | { readonly kind: 'gateway'; readonly code: string; readonly message: string };
 
 /**
  * A data-plane answer in Azure OpenAI's exact words (azure-behaviour.md §1).
@@ -43,7 +45,15 @@ export class DataPlaneError extends Error {
         return { error: { message: s.message, type: 'invalid_request_error', param: s.param, code: s.code } };
       case 'throttled':
         return { error: { message: s.message, type: 'too_many_requests', code: '429' } };
+      case 'gateway':
+        return { error: { code: s.code, message: s.message } };
     }
+  }
+
+  /** The body as sent, byte for byte. */
+  serialised(): string {
+    const s = this.shape;
+    return s.kind === 'gateway' ? `{"error":{"code":${JSON.stringify(s.code)},"message": ${JSON.stringify(s.message)}}}` : JSON.stringify(this.body());
   }
 }
 
@@ -79,6 +89,9 @@ function rateLimited(refusal: Refusal, limits: QuotaLimits, operation: string, a
   const reason = `over the deployment's ${refusal.exceeded === 'tokens' ? 'tokens' : 'requests'} per minute; retry after ${refusal.retryAfterMs} ms`;
   return new DataPlaneError(429, shape, reason, addQuotaHeaders({}, refusal, limits));
 }
+
+/** The header Azure's gateway adds to a network refusal (Azure-Samples/azure-sql-db-chatbot#3 and others). */
+const TRAFFIC_DENIED: Readonly<HeaderRecord> = { 'policy-id': 'ThrowExceptionDueToTrafficDenied' };
 
 const azure = (status: number, code: string, message: string, reason: string) => new DataPlaneError(status, { kind: 'azure', code, message }, reason);
 
@@ -129,6 +142,21 @@ export const dataPlaneErrors = {
       'instance fenced',
       { 'retry-after': FENCED_RETRY_AFTER_SECONDS },
     ),
+  /**
+   * The account's publicNetworkAccess is Disabled (and Keyless has no private
+   * endpoints). Azure's words and bytes: rcarrat-AI/aro-azureopenai-secure-baseline
+   * (a curl transcript), Azure/jpazpaas (Microsoft support, AI Search to Azure
+   * OpenAI). Older reports show the code `AccessDenied` for the same message.
+   */
+  publicAccessDisabled: (reason: string) =>
+    new DataPlaneError(403, { kind: 'gateway', code: '403', message: 'Public access is disabled. Please configure private endpoint.' }, reason, TRAFFIC_DENIED),
+  /**
+   * The caller's address matches no ipRule and defaultAction is Deny. Azure's
+   * words and bytes: Azure-Samples/azure-sql-db-chatbot#3 (the body with its
+   * Content-Length, 90, and `policy-id`), Azure/jpazpaas.
+   */
+  firewallDenied: (reason: string) =>
+    new DataPlaneError(403, { kind: 'gateway', code: '403', message: 'Access denied due to Virtual Network/Firewall rules.' }, reason, TRAFFIC_DENIED),
   /** Headers over node's limit (an `api-key` of a megabyte, say): Keyless's wording in Azure's envelope, before any route. */
   headersTooLarge: (limit: number) => azure(431, '431', `Request header fields too large: the request headers may total at most ${limit} bytes.`, 'headers too large'),
   /** The deployment's upstream gave no usable answer: named by the deployment, never by the upstream's address. */

@@ -90,6 +90,8 @@ function call(route: DataPlaneRoute, requestId: string, request: IncomingMessage
     itemId: route.itemId,
     headers: request.headers,
     body,
+    // The TCP peer, never X-Forwarded-For: anyone can write a header (docs/compatibility.md, "Network rules").
+    remoteAddress: request.socket.remoteAddress,
   };
 }
 
