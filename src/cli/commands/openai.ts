@@ -7,10 +7,11 @@ import { parseBoolean, parseKeyName, parseTags } from '../flags.js';
 import { createIdentityBlock } from '../identity-block.js';
 import { printResult } from '../output.js';
 import type { GroupAndName, ResourceKind } from '../resources.js';
-import { groupColumn, leaf, locationColumn, nameColumn, patchResource, printOne, putResource, registerReadAndDelete, subscriptionOf } from '../resources.js';
+import { getResource, groupColumn, leaf, locationColumn, nameColumn, patchResource, printOne, putResource, registerReadAndDelete, subscriptionOf } from '../resources.js';
 import { ASSIGN_IDENTITY_HELP } from './host.js';
 import { identitySelection, registerHostIdentityCommands } from './host-identity.js';
 import { registerDeploymentCommands } from './openai-deployment.js';
+import { networkProperties, registerNetworkRuleCommands, withNetworkFlags, type NetworkFlags } from './openai-network.js';
 
 export const ACCOUNT_KIND: ResourceKind = {
   type: TYPES.account,
@@ -62,23 +63,27 @@ export function registerOpenAiCommands(program: Command): void {
       }),
     );
 
-  leaf(openai, 'update', 'Change an account (PATCH with only what is given).')
-    .requiredOption('-g, --resource-group <name>', 'resource group')
-    .requiredOption('-n, --name <name>', 'account name')
-    .option('--disable-local-auth <bool>', 'true to refuse API keys (Entra ID only)', parseBoolean)
-    .option('--tags <tags...>', 'space-separated KEY=VALUE tags (replaces them)')
-    .action(
-      run(async (ctx, o: GroupAndName & { disableLocalAuth?: boolean; tags?: string[] }) => {
-        const body: Json = {};
-        if (o.disableLocalAuth !== undefined) body['properties'] = { disableLocalAuth: o.disableLocalAuth };
-        const tags = parseTags(o.tags);
-        if (tags !== undefined) body['tags'] = tags;
-        printOne(ctx, ACCOUNT_KIND, await patchResource(ctx, ACCOUNT_KIND, o.resourceGroup, o.name, body));
-      }),
-    );
+  withNetworkFlags(
+    leaf(openai, 'update', 'Change an account (PATCH with only what is given).')
+      .requiredOption('-g, --resource-group <name>', 'resource group')
+      .requiredOption('-n, --name <name>', 'account name')
+      .option('--disable-local-auth <bool>', 'true to refuse API keys (Entra ID only)', parseBoolean)
+      .option('--tags <tags...>', 'space-separated KEY=VALUE tags (replaces them)'),
+  ).action(
+    run(async (ctx, o: GroupAndName & NetworkFlags & { disableLocalAuth?: boolean; tags?: string[] }) => {
+      const body: Json = {};
+      const properties = await networkProperties(o, () => getResource(ctx, ACCOUNT_KIND, o.resourceGroup, o.name));
+      if (o.disableLocalAuth !== undefined) properties['disableLocalAuth'] = o.disableLocalAuth;
+      if (Object.keys(properties).length > 0) body['properties'] = properties;
+      const tags = parseTags(o.tags);
+      if (tags !== undefined) body['tags'] = tags;
+      printOne(ctx, ACCOUNT_KIND, await patchResource(ctx, ACCOUNT_KIND, o.resourceGroup, o.name, body));
+    }),
+  );
 
   registerReadAndDelete(openai, ACCOUNT_KIND, 'Azure OpenAI account');
   registerKeyCommands(openai);
+  registerNetworkRuleCommands(openai, ACCOUNT_KIND);
   registerHostIdentityCommands(openai, ACCOUNT_KIND, 'Azure OpenAI account');
   registerDeploymentCommands(openai);
 }
