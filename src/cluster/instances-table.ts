@@ -106,6 +106,11 @@ export class InstancesTable {
               where id = ${id} returning pg_notify(${channel}, id || ' ' || applied_revision::text)`.execute(this.db);
   }
 
+  /** Removes every row but this instance's. */
+  async removeAllBut(id: string): Promise<void> {
+    await this.db.deleteFrom('instances').where('id', '<>', id).execute();
+  }
+
   async remove(id: string): Promise<void> {
     await this.db.deleteFrom('instances').where('id', '=', id).execute();
   }

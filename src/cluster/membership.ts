@@ -32,7 +32,8 @@ const FORGET_AFTER_MS = 3_600_000;
  *   feed up, confirms the fence for another lease;
  * - its own writes return once every live instance has applied them (see
  *   Propagation), installed as the read model's propagation.
- * On SQLite there is no feed and no other instance: the heartbeat alone runs.
+ * On SQLite there is no feed and no other instance: the heartbeat alone runs,
+ * and writes wait for nobody.
  */
 export class Membership {
   private readonly table: InstancesTable;
@@ -92,7 +93,14 @@ export class Membership {
     await this.table.acknowledge(this.options.id, this.model.revision, this.ackChannel());
     await this.peers();
     this.fence.confirm(since);
-    this.model.propagateWith((revision) => this.propagation.waitForAll(revision));
+    if (this.options.postgres === undefined) {
+      // SQLite lives in this instance's data folder, which one process at a time may use (runtime/lock.ts): any other
+      // row was left by a process that died without removing it (SIGKILL, a crash). No write waits for it (a write
+      // after such a restart would otherwise wait out its lease), and the status does not list it.
+      await this.table.removeAllBut(this.options.id);
+    } else {
+      this.model.propagateWith((revision) => this.propagation.waitForAll(revision));
+    }
     const every = Math.max(100, Math.floor(this.fence.leaseMs / 5));
     this.timer = setInterval(() => void this.tick(), every);
     this.timer.unref();

@@ -87,6 +87,11 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   const pool = new pg.Pool(config);
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // Nor a checked-out one's: pg-pool listens for errors on idle clients only, and a client emits 'error' when the
+  // server ends its connection while no statement runs on it (between a transaction's statements, say, when
+  // PostgreSQL restarts or terminates the backend). Without a listener that ended the process. The client is then
+  // unusable: its next statement fails (UnavailableError, a 503) and the pool discards it when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const client = await pool.connect();
     try {
