@@ -3,7 +3,7 @@
  * against the least any Node reverse proxy can do in its place.
  *
  *   npm run bench:gateway        (npm run build first; about 2 minutes)
- *   node dist/bench/gateway.js [--profile DIR]   (Keyless under node --cpu-prof; see bench/profile-summary.ts)
+ *   node dist/bench/gateway.js [--profile DIR]   (Keyless, and the bare proxy in DIR/proxy, under node --cpu-prof; see bench/profile-summary.ts)
  *
  * 1. Starts a separate `keyless model serve --port 0` (the upstream: the
  *    simulator alone, plain HTTP), and a real `keyless up` set up through the
@@ -113,7 +113,8 @@ async function main(): Promise<void> {
     const deployment = ['--deployment-name', 'chat', '--model-name', MODEL, '--upstream-url', upstream.baseUrl, '--capacity', String(CAPACITY)];
     const { account, token } = await setUpAccount(dataDir, [deployment], agent(false));
     const tls = ['--cert', path.join(dataDir, 'server.pem'), '--key', path.join(dataDir, 'server-key.pem')];
-    proxy = await startBaseline(PROXY_SERVER, ['--upstream', upstream.baseUrl, '--model', MODEL, ...tls]);
+    const proxyProfile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, 'proxy')];
+    proxy = await startBaseline(PROXY_SERVER, ['--upstream', upstream.baseUrl, '--model', MODEL, ...tls], proxyProfile);
 
     const chatPath = `openai/deployments/chat/chat/completions?api-version=${API_VERSION}`;
     const json = { 'content-type': 'application/json' };

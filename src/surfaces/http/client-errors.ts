@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { lingerThenClose } from './linger.js';
@@ -27,13 +28,51 @@ const answered = new WeakSet<Socket>();
 /** Entra's body echoes a correlation id from the request; none can be read here. */
 const NO_REQUEST = { headers: {}, query: {} } as unknown as FastifyRequest;
 
+/** node's request parser as far as this file uses it: its per-message callback slot, and the bytes it is reading. */
+interface NodeHttpParser {
+  socket: Socket | null;
+  getCurrentBuffer(): Buffer;
+  [slot: number]: unknown;
+}
+
+/**
+ * The slot of node's parser called when a message begins (`kOnMessageBegin`),
+ * from node's `_http_common` module (public, undocumented); undefined if a
+ * later node no longer has it.
+ */
+const ON_MESSAGE_BEGIN: number | undefined = (() => {
+  try {
+    const common = createRequire(import.meta.url)('_http_common') as { HTTPParser?: { kOnMessageBegin?: unknown } };
+    const slot = common.HTTPParser?.kOnMessageBegin;
+    return typeof slot === 'number' ? slot : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** Called by node's parser (as the parser) when a request begins: keeps the bytes it began in. */
+function rememberRequestStart(this: NodeHttpParser): void {
+  const socket = this.socket;
+  if (socket !== null) lastRequestStart.set(socket, this.getCurrentBuffer());
+}
+
 /**
  * Keeps, for each TLS connection of `server`, where its latest request began,
  * so that a request refused before any route (headers too large) can still
- * be answered in its surface's dialect. One byte compared per chunk.
+ * be answered in its surface's dialect. node's parser reads a connection's
+ * bytes itself (in C++) unless something listens for 'data', so the start is
+ * taken from the parser's own message-begin callback, once per request; a
+ * 'data' listener (the fallback) would move every chunk through JavaScript.
  */
 export function trackRequestStarts(server: http.Server): void {
   server.on('secureConnection', (socket: TLSSocket) => {
+    // node's own listener (registered first) has given the connection its parser by now.
+    const parser = (socket as TLSSocket & { parser?: NodeHttpParser | null }).parser;
+    if (ON_MESSAGE_BEGIN !== undefined && parser != null && typeof parser.getCurrentBuffer === 'function') {
+      // Parsers are pooled and reused: the callback reads the connection from the parser each time.
+      parser[ON_MESSAGE_BEGIN] = rememberRequestStart;
+      return;
+    }
     socket.prependListener('data', (chunk: Buffer) => {
       const first = chunk[0] ?? 0;
       if (first >= 0x41 && first <= 0x5a) lastRequestStart.set(socket, chunk);
