@@ -1,4 +1,4 @@
-import { createProgram } from './cli/program.js';
+import { runCommandLine } from './cli/program.js';
 
 /** Entry point of the `keyless` executable. */
-await createProgram().parseAsync(process.argv);
+await runCommandLine(process.argv);

@@ -4,12 +4,14 @@ import type { Command, CommanderError } from 'commander';
 import { defaultDataDir } from '../runtime/data-dir.js';
 import { KeylessClient } from './client.js';
 import { ArmResponseError, CliError } from './errors.js';
-import type { OutputFormat } from './output.js';
-import { renderJson } from './output.js';
+import type { OutputFormat, OutputOptions } from './output.js';
+import { OUTPUT_FORMATS, renderJson } from './output.js';
+import { parseQuery, type Query } from './query.js';
 
-/** What every client command's action gets: the output format, the data folder, and a lazily connected client. */
-export interface CommandContext {
+/** What every client command's action gets: the output format and query, the data folder, and a lazily connected client. */
+export interface CommandContext extends OutputOptions {
   readonly format: OutputFormat;
+  readonly query: Query | undefined;
   readonly dataDir: string;
   client(): KeylessClient;
 }
@@ -30,10 +32,12 @@ export function nounCommand(program: Command, name: string, description: string)
     });
 }
 
-/** Adds `-o/--output` and `--data` to a leaf command. */
+/** Adds az's global options to a leaf command: `-o/--output`, `--query`, `--only-show-errors`, and Keyless's `--data`. */
 export function withCommonOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'table']).default('table'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('--query <jmespath>', 'JMESPath query applied to the result (http://jmespath.org/)', parseQuery)
+    .option('--only-show-errors', 'accepted for az compatibility; Keyless prints no warnings on the client side')
     .option('--data <dir>', 'data folder of the running Keyless (default: $KEYLESS_DATA, else ~/.local/share/keyless)');
 }
 
@@ -52,6 +56,7 @@ export function run<O>(handler: (ctx: CommandContext, opts: O) => Promise<void>)
     let client: KeylessClient | undefined;
     const ctx: CommandContext = {
       format,
+      query: fromChain(cmd, 'query') as Query | undefined,
       dataDir: resolveDataDir(cmd),
       client: () => (client ??= KeylessClient.connect(ctx.dataDir)),
     };
@@ -66,7 +71,7 @@ export function run<O>(handler: (ctx: CommandContext, opts: O) => Promise<void>)
 }
 
 function reportError(error: unknown, format: OutputFormat): void {
-  if (error instanceof ArmResponseError && format === 'json' && typeof error.body === 'object' && error.body !== null) {
+  if (error instanceof ArmResponseError && (format === 'json' || format === 'jsonc') && typeof error.body === 'object' && error.body !== null) {
     process.stdout.write(renderJson(error.body));
   }
   if (error instanceof CliError) {
@@ -86,7 +91,8 @@ function resolveDataDir(cmd: Command): string {
 }
 
 function resolveOutput(cmd: Command): OutputFormat {
-  return fromChain(cmd, 'output') === 'json' ? 'json' : 'table';
+  const given = fromChain(cmd, 'output');
+  return OUTPUT_FORMATS.find((format) => format === given) ?? 'table';
 }
 
 /** The first value set on the command line or by env, walking leaf to root; else the first default found. */

@@ -42,4 +42,4 @@ export const keyIds = (app: Json, kind: 'passwordCredentials' | 'keyCredentials'
   (Array.isArray(app[kind]) ? (app[kind] as unknown[]) : []).map((c) => String(pick(c, 'keyId')));
 
 export const print = (ctx: CommandContext, json: Json | Json[], columns: readonly Column<Json>[]): void =>
-  printResult(ctx.format, json, Array.isArray(json) ? json : [json], columns);
+  printResult(ctx, json, Array.isArray(json) ? json : [json], columns);

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { registerUpCommand } from './up.js';
 import { registerClientCommands } from './commands.js';
 import { registerModelCommands } from './model-serve.js';
+import { hoistGlobalOptions } from './global-options.js';
+import { KEYLESS_VERSION } from '../shared/version.js';
 
 /**
  * The `keyless` command line: the server (`up`) and the az-shaped client
@@ -13,6 +15,7 @@ export function createProgram(): Command {
     .showHelpAfterError()
     // `keyless run --as X -- cmd --flags` passes the command's own flags through untouched.
     .enablePositionalOptions()
+    .version(`keyless ${KEYLESS_VERSION}`, '--version', 'print the version and exit')
     .exitOverride((error) => {
       // Usage errors exit 2 as az does; help and version exit 0.
       process.exit(error.exitCode === 0 ? 0 : 2);
@@ -21,4 +24,9 @@ export function createProgram(): Command {
   registerClientCommands(program);
   registerModelCommands(program);
   return program;
+}
+
+/** Runs one `keyless` command line (argv as node gives it), az's global options accepted anywhere on it. */
+export async function runCommandLine(argv: readonly string[]): Promise<void> {
+  await createProgram().parseAsync(hoistGlobalOptions(argv));
 }

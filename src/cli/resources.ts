@@ -54,11 +54,11 @@ export async function listResources(ctx: CommandContext, kind: ResourceKind, gro
 }
 
 export function printOne(ctx: CommandContext, kind: ResourceKind, resource: Json): void {
-  printResult(ctx.format, resource, [resource], kind.columns);
+  printResult(ctx, resource, [resource], kind.columns);
 }
 
 export function printMany(ctx: CommandContext, kind: ResourceKind, resources: readonly Json[]): void {
-  printResult(ctx.format, resources, resources, kind.columns);
+  printResult(ctx, resources, resources, kind.columns);
 }
 
 /** show / delete / list for a top-level resource noun, shared by identity, openai, webapp and vm. */

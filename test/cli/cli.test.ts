@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { runCli, startKeyless, type CliResult, type KeylessProcess, cliJson } from '../fixtures/server.js';
 
 /** The CLI against a real `keyless up`, as a user runs it: no stdin, one process per command. */
@@ -107,6 +108,38 @@ describe('keyless CLI', () => {
     const removed = await cli('role', 'assignment', 'delete', '--ids', created.id);
     assert.equal(removed.code, 0);
     assert.deepEqual(await json('role', 'assignment', 'list', '--assignee', principalId), []);
+  });
+
+  test('as az scripts use it: --query and -o tsv feed the next command; global options anywhere on the line', async () => {
+    await json('group', 'create', '-n', 'query-rg');
+    const created = await cli('webapp', 'create', '-g', 'query-rg', '-n', 'query-app', '--assign-identity', '--query', 'identity.principalId', '-o', 'tsv');
+    assert.equal(created.code, 0, created.stderr);
+    const principalId = created.stdout.trim();
+    assert.match(created.stdout, /^[0-9a-f-]{36}\n$/);
+    const assigned = await cli('role', 'assignment', 'create', '--assignee', principalId, '--role', 'Cognitive Services OpenAI User', '--scope', `${sub}/resourceGroups/query-rg`, '--query', 'properties.principalId', '-o', 'tsv');
+    assert.equal(assigned.code, 0, assigned.stderr);
+    assert.equal(assigned.stdout, `${principalId}\n`);
+
+    // Before the noun, between noun and verb, after the verb: the same answer.
+    const names = ['-o', 'tsv', '--query', "[?name=='query-rg'].name"];
+    for (const args of [[...names, 'group', 'list'], ['group', ...names, 'list'], ['group', 'list', ...names]]) {
+      const listed = await cli(...args);
+      assert.deepEqual({ code: listed.code, stdout: listed.stdout }, { code: 0, stdout: 'query-rg\n' }, args.join(' '));
+    }
+    const table = await cli('group', 'list', '--query', "[?name=='query-rg'].{name: name, where: location}");
+    assert.equal(table.stdout, 'Name      Where\n--------  ------\nquery-rg  eastus\n');
+    const piped = await cli('--data', keyless.dataDir, 'group', 'show', '-n', 'query-rg', '-o', 'jsonc');
+    assert.deepEqual(JSON.parse(piped.stdout).name, 'query-rg', 'jsonc is plain JSON when stdout is not a terminal');
+    const quiet = await cli('group', 'show', '-n', 'query-rg', '-o', 'none', '--only-show-errors');
+    assert.deepEqual({ code: quiet.code, stdout: quiet.stdout, stderr: quiet.stderr }, { code: 0, stdout: '', stderr: '' });
+
+    const bad = await cli('group', 'list', '--query', '[?name==');
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr, "error: option '--query <jmespath>' argument '[?name==' is invalid. invalid jmespath_type value: '[?name=='\n");
+    const unknown = await cli('group', 'list', '--query', 'nosuch(@)');
+    assert.deepEqual({ code: unknown.code, stderr: unknown.stderr }, { code: 1, stderr: 'ERROR: Unknown function: nosuch()\n' });
+    const version = await cli('--version');
+    assert.deepEqual({ code: version.code, stdout: version.stdout }, { code: 0, stdout: `keyless ${JSON.parse(readFileSync('package.json', 'utf8')).version}\n` });
   });
 
   test('errors are one line on stderr and a non-zero exit', async () => {

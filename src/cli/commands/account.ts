@@ -25,7 +25,7 @@ export function registerAccountCommands(program: Command): void {
         endpoints: { authority: r.baseUrl, resourceManager: r.baseUrl, identity: r.identityUrl },
         workloadIssuer: `${r.baseUrl}/workload-issuer`,
       };
-      printResult(ctx.format, view, [view], [
+      printResult(ctx, view, [view], [
         { header: 'TenantId', value: (v: AccountView) => v.tenantId },
         { header: 'SubscriptionId', value: (v: AccountView) => v.subscriptionId },
         { header: 'ResourceManager', value: (v: AccountView) => v.endpoints.resourceManager },

@@ -78,7 +78,7 @@ export function registerAuditCommands(program: Command): void {
         const qs = query.toString();
         const path = `${subscriptionPath(subscriptionOf(ctx))}/providers/Keyless/auditRecords${qs ? `?${qs}` : ''}`;
         const records = listValue((await ctx.client().request('GET', path, API)).body);
-        printResult(ctx.format, records, records, COLUMNS);
+        printResult(ctx, records, records, COLUMNS);
       }),
     );
 }

@@ -26,7 +26,7 @@ export function registerClusterCommands(program: Command): void {
     run(async (ctx) => {
       const path = `${subscriptionPath(subscriptionOf(ctx))}/providers/Keyless/cluster`;
       const body = (await ctx.client().request('GET', path, API)).body;
-      printResult(ctx.format, body, listValue(body), COLUMNS);
+      printResult(ctx, body, listValue(body), COLUMNS);
     }),
   );
 }

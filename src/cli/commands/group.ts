@@ -48,7 +48,7 @@ export function registerGroupCommands(program: Command): void {
         if (tags !== undefined) body['tags'] = tags;
         const res = await ctx.client().request('PUT', groupPath(sub(ctx), name), API_VERSIONS.groups, body);
         const g = asObject(res.body);
-        printResult(ctx.format, g, [g], COLUMNS);
+        printResult(ctx, g, [g], COLUMNS);
       }),
     );
 
@@ -56,7 +56,7 @@ export function registerGroupCommands(program: Command): void {
     run(async (ctx, o: GroupFlags) => {
       const name = groupName(o);
       const g = asObject((await ctx.client().request('GET', groupPath(sub(ctx), name), API_VERSIONS.groups)).body);
-      printResult(ctx.format, g, [g], COLUMNS);
+      printResult(ctx, g, [g], COLUMNS);
     }),
   );
 
@@ -72,7 +72,7 @@ export function registerGroupCommands(program: Command): void {
   leaf(group, 'list', 'List resource groups.').action(
     run(async (ctx) => {
       const groups = listValue((await ctx.client().request('GET', groupsPath(sub(ctx)), API_VERSIONS.groups)).body);
-      printResult(ctx.format, groups, groups, COLUMNS);
+      printResult(ctx, groups, groups, COLUMNS);
     }),
   );
 }

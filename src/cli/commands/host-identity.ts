@@ -41,7 +41,7 @@ export function identityRows(identity: unknown): IdentityRow[] {
 }
 
 export function printIdentity(ctx: CommandContext, identity: unknown): void {
-  printResult(ctx.format, identity ?? { type: 'None' }, identityRows(identity), COLUMNS);
+  printResult(ctx, identity ?? { type: 'None' }, identityRows(identity), COLUMNS);
 }
 
 /** `--assign-identity` / `--identities` values, with plain names resolved in the command's group. */

@@ -43,21 +43,21 @@ export function registerIdentityFederatedCommands(identity: Command): void {
       run(async (ctx, o: Flags & { issuer: string; subject: string; audiences: string[] }) => {
         const body = { properties: { issuer: o.issuer, subject: o.subject, audiences: o.audiences } };
         const created = asObject((await ctx.client().request('PUT', itemPath(ctx, o), api, body)).body);
-        printResult(ctx.format, created, [created], COLUMNS);
+        printResult(ctx, created, [created], COLUMNS);
       }),
     );
 
   withTarget(leaf(fic, 'show', 'Show a federated credential.')).action(
     run(async (ctx, o: Flags) => {
       const found = asObject((await ctx.client().request('GET', itemPath(ctx, o), api)).body);
-      printResult(ctx.format, found, [found], COLUMNS);
+      printResult(ctx, found, [found], COLUMNS);
     }),
   );
 
   withTarget(leaf(fic, 'list', "List an identity's federated credentials."), false).action(
     run(async (ctx, o: Omit<Flags, 'name'>) => {
       const list = listValue((await ctx.client().request('GET', collection(ctx, o), api)).body);
-      printResult(ctx.format, list, list, COLUMNS);
+      printResult(ctx, list, list, COLUMNS);
     }),
   );
 

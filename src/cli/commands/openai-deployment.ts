@@ -55,7 +55,7 @@ export function registerDeploymentCommands(openai: Command): void {
         if (upstream !== undefined) properties['upstream'] = upstream;
         const body: Json = { sku: { name: o.skuName, ...(o.capacity === undefined ? {} : { capacity: o.capacity }) }, properties };
         const d = asObject((await ctx.client().request('PUT', deploymentPath(ctx, o), api, body)).body);
-        printResult(ctx.format, d, [d], COLUMNS);
+        printResult(ctx, d, [d], COLUMNS);
       }),
     );
 
@@ -81,14 +81,14 @@ export function registerDeploymentCommands(openai: Command): void {
         if (o.skuName !== undefined) sku['name'] = o.skuName;
         if (o.capacity !== undefined) sku['capacity'] = o.capacity;
         const d = asObject((await ctx.client().request('PUT', deploymentPath(ctx, o), api, { sku, properties: next })).body);
-        printResult(ctx.format, d, [d], COLUMNS);
+        printResult(ctx, d, [d], COLUMNS);
       }),
     );
 
   target(leaf(deployment, 'show', 'Show a model deployment.'), true).action(
     run(async (ctx, o: DeploymentFlags) => {
       const d = asObject((await ctx.client().request('GET', deploymentPath(ctx, o), api)).body);
-      printResult(ctx.format, d, [d], COLUMNS);
+      printResult(ctx, d, [d], COLUMNS);
     }),
   );
 
@@ -99,7 +99,7 @@ export function registerDeploymentCommands(openai: Command): void {
   target(leaf(deployment, 'list', "List an account's model deployments."), false).action(
     run(async (ctx, o: GroupAndName) => {
       const list = listValue((await ctx.client().request('GET', deploymentsPath(ctx, o), api)).body);
-      printResult(ctx.format, list, list, COLUMNS);
+      printResult(ctx, list, list, COLUMNS);
     }),
   );
 }

@@ -110,7 +110,7 @@ export function registerNetworkRuleCommands(openai: Command, account: ResourceKi
       run(async (ctx, o: GroupAndName) => {
         const acls = aclsOf(await get(ctx, o));
         const shown: Json = acls['defaultAction'] === undefined ? { defaultAction: 'Allow', ipRules: [], virtualNetworkRules: [] } : acls;
-        printResult(ctx.format, shown, (shown['ipRules'] as Json[] | undefined) ?? [], RULE_COLUMNS);
+        printResult(ctx, shown, (shown['ipRules'] as Json[] | undefined) ?? [], RULE_COLUMNS);
       }),
     );
 }

@@ -105,7 +105,7 @@ function registerKeyCommands(openai: Command): void {
       run(async (ctx, o: GroupAndName) => {
         const res = await ctx.client().request('POST', `${accountPath(subscriptionOf(ctx), o)}/listKeys`, API_VERSIONS.cognitive);
         const k = asObject(res.body);
-        printResult(ctx.format, k, [k], KEY_COLUMNS);
+        printResult(ctx, k, [k], KEY_COLUMNS);
       }),
     );
 
@@ -118,7 +118,7 @@ function registerKeyCommands(openai: Command): void {
         const path = `${accountPath(subscriptionOf(ctx), o)}/regenerateKey`;
         const res = await ctx.client().request('POST', path, API_VERSIONS.cognitive, { keyName: o.keyName });
         const k = asObject(res.body);
-        printResult(ctx.format, k, [k], KEY_COLUMNS);
+        printResult(ctx, k, [k], KEY_COLUMNS);
       }),
     );
 }

@@ -47,7 +47,7 @@ export async function createAssignment(ctx: CommandContext, scope: string, roleD
 async function printAssignments(ctx: CommandContext, json: unknown, rows: readonly Json[]): Promise<void> {
   const names = ctx.format === 'table' ? roleNamesById(await listDefinitions(ctx)) : new Map<string, string>();
   const principals = ctx.format === 'table' ? await principalNames(ctx, rows) : new Map<string, string>();
-  printResult(ctx.format, json, rows, [
+  printResult(ctx, json, rows, [
     { header: 'Principal', value: (a: Json) => pick(a, 'properties', 'principalId') },
     { header: 'PrincipalName', value: (a: Json) => principals.get(String(pick(a, 'properties', 'principalId')).toLowerCase()) ?? '(unknown principal)' },
     { header: 'Role', value: (a: Json) => roleNameFor(pick(a, 'properties', 'roleDefinitionId'), names) },
@@ -76,7 +76,7 @@ export function registerRoleCommands(program: Command): void {
     .action(
       run(async (ctx, o: { name?: string }) => {
         const defs = await listDefinitions(ctx, o.name === undefined ? '' : roleNameFilter(o.name));
-        printResult(ctx.format, defs, defs, DEFINITION_COLUMNS);
+        printResult(ctx, defs, defs, DEFINITION_COLUMNS);
       }),
     );
 

@@ -21,7 +21,7 @@ export function registerSigningKeyCommands(program: Command): void {
         const query = o.emergency ? '?emergency=true' : '';
         const path = `${subscriptionPath(ctx.client().runtime.subscriptionId)}/providers/Keyless/signingKeys/rotate${query}`;
         const result = asObject((await ctx.client().request('POST', path, '2026-01-01')).body) as unknown as Rotation;
-        printResult(ctx.format, result, [result], [
+        printResult(ctx, result, [result], [
           { header: 'Current', value: (r: Rotation) => r.current },
           { header: 'Next', value: (r: Rotation) => r.next },
           { header: 'Revoked', value: (r: Rotation) => r.revoked.length },
