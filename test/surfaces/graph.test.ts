@@ -103,10 +103,26 @@ describe('applications', () => {
     assert.notEqual(sp.id, app.id, 'the service principal has its own object id');
     assert.deepEqual(sps.json(), {
       '@odata.context': `${METADATA}#servicePrincipals`,
-      value: [{ '@odata.type': '#microsoft.graph.servicePrincipal', id: sp.id, appId: app.appId, displayName: 'graph-app', servicePrincipalType: 'Application', alternativeNames: [] }],
+      value: [{
+        '@odata.type': '#microsoft.graph.servicePrincipal', id: sp.id, appId: app.appId, displayName: 'graph-app', servicePrincipalType: 'Application',
+        servicePrincipalNames: [app.appId], alternativeNames: [],
+      }],
     });
     const byId = await graph('GET', `/v1.0/servicePrincipals/${sp.id}`);
     assert.equal(byId.json().appId, app.appId);
+
+    // How az 2.45 finds a service principal (`ad sp show --id`, `role assignment create --assignee`).
+    const byName = await graph('GET', `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`servicePrincipalNames/any(c:c eq '${app.appId.toUpperCase()}')`)}`);
+    assert.deepEqual(byName.json().value.map((p: any) => p.id), [sp.id]);
+    const noName = await graph('GET', `/v1.0/servicePrincipals?$filter=${encodeURIComponent("servicePrincipalNames/any(x: x eq 'nobody')")}`);
+    assert.deepEqual({ status: noName.status, value: noName.json().value }, { status: 200, value: [] });
+    assertGraphError(await graph('GET', `/v1.0/servicePrincipals?$filter=${encodeURIComponent("servicePrincipalNames/any(c:d eq 'x')")}`), 400, 'Request_UnsupportedQuery',
+      "Unsupported or invalid query filter clause specified for property: 'servicePrincipalNames/any(c:d eq 'x')'.");
+    assertGraphError(await graph('GET', `/v1.0/servicePrincipals?$filter=${encodeURIComponent("displayName/any(c:c eq 'x')")}`), 400, 'Request_UnsupportedQuery',
+      "Unsupported or invalid query filter clause specified for property: 'displayName/any(c:c eq 'x')'.");
+    const alternate = await graph('GET', `/v1.0/servicePrincipals(appId='${app.appId}')`);
+    assert.deepEqual(alternate.json(), { '@odata.context': `${METADATA}#servicePrincipals/$entity`, ...sps.json().value[0] });
+    assertGraphError(await graph('GET', `/v1.0/servicePrincipals(appId='${randomUUID()}')`), 404, 'Request_ResourceNotFound', /does not exist/);
   });
 
   test('list with $filter, get by id and by appId', async () => {

@@ -3,7 +3,7 @@ import type { CredentialService } from '../../directory/index.js';
 import type { Principal } from '../../directory/index.js';
 import { bodyOf, optionalString, type GraphAccess } from './access.js';
 import { graphErrors } from './errors.js';
-import { parseFilter, type FilterFields } from './filter.js';
+import { appIdKey, parseFilter, type FilterFields } from './filter.js';
 import { replaceKeyCredentials } from './key-credentials.js';
 import { GRAPH_METADATA, renderApplication } from './render.js';
 
@@ -38,10 +38,8 @@ export function registerApplicationRoutes(app: FastifyInstance, credentials: Cre
 
   // applications(appId='{appId}'): the alternate key.
   app.get('/applications(appId=*', async (request, reply) => {
-    const rest = (request.params as Record<string, string>)['*'] ?? '';
-    const appId = /^(?:'|%27)([^'%]+)(?:'|%27)\)$/i.exec(rest)?.[1];
-    if (appId === undefined) throw graphErrors.badRequest(`Invalid key predicate: appId=${rest}`);
-    const principal = credentials.applications().find((p) => p.appId === appId.toLowerCase());
+    const appId = appIdKey(request);
+    const principal = credentials.applications().find((p) => p.appId === appId);
     if (!principal) throw graphErrors.notFound(appId);
     return reply.send({ '@odata.context': `${GRAPH_METADATA}#applications/$entity`, ...render(principal) });
   });

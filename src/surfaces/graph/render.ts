@@ -12,8 +12,18 @@ export function renderServicePrincipal(principal: Principal): Record<string, unk
     appId: principal.appId,
     displayName: principal.displayName,
     servicePrincipalType: principal.kind === 'Application' ? 'Application' : 'ManagedIdentity',
+    servicePrincipalNames: servicePrincipalNames(principal),
     alternativeNames: principal.resourceId === null ? [] : [`isExplicit=${principal.kind === 'UserAssignedIdentity'}`, principal.resourceId],
   };
+}
+
+/**
+ * The names a service principal answers to: its application (client) id.
+ * Entra adds an application's identifier URIs (Keyless's applications have
+ * none) and, for a managed identity, an identity.azure.net URI.
+ */
+export function servicePrincipalNames(principal: Principal): string[] {
+  return [principal.appId];
 }
 
 /** The application object of an Application principal (Keyless keeps one object for the application and its service principal). */

@@ -15,8 +15,8 @@ import { bearerToken } from '../http/index.js';
 import { useErrorDialect } from '../http/index.js';
 import { audiencesFor } from '../../tokens/index.js';
 import { registerFederatedRoutes } from './federated.js';
-import { parseFilter, type FilterFields } from './filter.js';
-import { GRAPH_METADATA, renderServicePrincipal } from './render.js';
+import { appIdKey, parseFilter, type FilterFields } from './filter.js';
+import { GRAPH_METADATA, renderServicePrincipal, servicePrincipalNames } from './render.js';
 
 /** Graph's version prefix; the scope registered under it answers its own 404s. */
 export const GRAPH_PREFIX = '/v1.0';
@@ -34,7 +34,9 @@ const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {
   displayName: (p) => p.displayName,
   appId: (p) => p.appId,
   id: (p) => p.objectId,
+  servicePrincipalNames: { many: (p) => servicePrincipalNames(p) },
 };
+
 
 /**
  * A Microsoft Graph slice: service principals (az resolves role assignment
@@ -66,6 +68,14 @@ export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void
     const matches = parseFilter((request.query as Record<string, unknown>)['$filter'], SERVICE_PRINCIPAL_FIELDS);
     const value = [...deps.model.table(principalEntity).values()].filter(matches).sort((a, b) => a.displayName.localeCompare(b.displayName));
     return reply.send({ '@odata.context': `${GRAPH_METADATA}#servicePrincipals`, value: value.map(renderServicePrincipal) });
+  });
+
+  // servicePrincipals(appId='{appId}'): the alternate key, as az's `ad sp show` may ask it.
+  app.get('/servicePrincipals(appId=*', async (request, reply) => {
+    const appId = appIdKey(request);
+    const principal = [...deps.model.table(principalEntity).values()].find((p) => p.appId === appId);
+    if (!principal) throw graphErrors.notFound(appId);
+    return reply.send({ '@odata.context': `${GRAPH_METADATA}#servicePrincipals/$entity`, ...renderServicePrincipal(principal) });
   });
 
   app.get('/servicePrincipals/:id', async (request: FastifyRequest, reply) => {
