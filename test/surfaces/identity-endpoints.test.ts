@@ -110,6 +110,41 @@ describe('App Service (web apps)', () => {
     assert.equal(named['client_id'], ids.one.properties.clientId);
   });
 
+  test('the older protocol (MSI_ENDPOINT, api-version 2017-09-01, a `secret` header), as az 2.45 and msrestazure call it', async () => {
+    assert.equal(appVars['MSI_ENDPOINT'], appVars['IDENTITY_ENDPOINT']);
+    assert.equal(appVars['MSI_SECRET'], appVars['IDENTITY_HEADER']);
+    const secret = { secret: appVars['MSI_SECRET'] ?? '' };
+    // msrestazure asks `{MSI_ENDPOINT}/?resource=…` with the resource as it is, not percent-encoded.
+    const res = await fetch(`${appVars['MSI_ENDPOINT']}/?resource=https://cognitiveservices.azure.com&api-version=2017-09-01`, { headers: secret });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as Record<string, string>;
+    assert.deepEqual(Object.keys(body).sort(), ['access_token', 'expires_on', 'resource', 'token_type']);
+    assert.equal(body['resource'], 'https://cognitiveservices.azure.com');
+    assert.equal(body['token_type'], 'Bearer');
+    // MM/DD/YYYY HH:mm:ss +00:00 (UTC), the instant the token's exp names.
+    const claims = JSON.parse(Buffer.from((body['access_token'] ?? '').split('.')[1] ?? '', 'base64url').toString()) as { exp: number; oid: string };
+    const match = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) \+00:00$/.exec(body['expires_on'] ?? '');
+    assert.ok(match, body['expires_on']);
+    const [, mm, dd, yyyy, hh, mi, ss] = match.map(Number);
+    assert.equal(Date.UTC(yyyy!, mm! - 1, dd, hh, mi, ss) / 1000, claims.exp);
+
+    const chosen = (await (await fetch(url(`api-version=2017-09-01&resource=${RESOURCE}&clientid=${ids.one.properties.clientId}`), { headers: secret })).json()) as Record<string, string>;
+    const chosenClaims = JSON.parse(Buffer.from((chosen['access_token'] ?? '').split('.')[1] ?? '', 'base64url').toString()) as { oid: string };
+    assert.equal(chosenClaims.oid, ids.one.properties.principalId);
+    assert.notEqual(claims.oid, chosenClaims.oid);
+
+    // Each protocol takes the secret in its own header.
+    const wrongHeader = await fetch(url(`api-version=2017-09-01&resource=${RESOURCE}`), { headers: header() });
+    assert.equal(wrongHeader.status, 400);
+    assert.equal(((await wrongHeader.json()) as Record<string, unknown>)['message'], 'The secret header is missing or does not belong to an app.');
+    assert.equal((await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}`), { headers: secret })).status, 400);
+    // 2017-09-01 names a user-assigned identity by `clientid` only.
+    const several = await fetch(url(`api-version=2017-09-01&resource=${RESOURCE}&client_id=${ids.one.properties.clientId}`), { headers: secret });
+    assert.equal(several.status, 200, 'client_id is not a 2017-09-01 parameter: ignored, as unknown parameters are');
+    const unsupported = await fetch(url(`api-version=2018-02-01&resource=${RESOURCE}`), { headers: header() });
+    assert.equal(((await unsupported.json()) as Record<string, unknown>)['message'], "The api-version '2018-02-01' is not supported; use 2019-08-01 (or 2017-09-01).");
+  });
+
   test("errors use App Service's envelope", async () => {
     const res = await fetch(url(`api-version=2019-08-01&resource=${RESOURCE}&client_id=00000000-0000-0000-0000-000000000000`), { headers: header() });
     assert.equal(res.status, 400);

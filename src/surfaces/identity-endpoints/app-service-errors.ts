@@ -17,11 +17,11 @@ export class AppServiceError extends IdentityEndpointError {
 
 /** App Service's catalogue. */
 export const appServiceErrors = {
-  unknownHost: (headerGiven: boolean) =>
-    new AppServiceError(400, 'The X-IDENTITY-HEADER header is missing or does not belong to an app.', headerGiven ? 'unknown identity header' : 'no identity header'),
+  unknownHost: (headerGiven: boolean, header = 'X-IDENTITY-HEADER') =>
+    new AppServiceError(400, `The ${header} header is missing or does not belong to an app.`, headerGiven ? 'unknown identity header' : 'no identity header'),
   throttled: () => new AppServiceError(429, 'Too many requests.', 'throttled', { 'retry-after': '1' }),
   apiVersion: (version: string | undefined) =>
-    new AppServiceError(400, version === undefined ? 'The api-version parameter is required.' : `The api-version '${version}' is not supported; use 2019-08-01.`, 'bad api-version'),
+    new AppServiceError(400, version === undefined ? 'The api-version parameter is required.' : `The api-version '${version}' is not supported; use 2019-08-01 (or 2017-09-01).`, 'bad api-version'),
   noResource: () => new AppServiceError(400, 'The resource parameter is required.', 'no resource'),
   severalSelectors: (names: readonly string[]) => new AppServiceError(400, `Only one of ${names.join(', ')} may be given.`, 'several identity selectors'),
   identityNotLoaded: (why: string) => new AppServiceError(400, 'Unable to load the proper Managed Identity.', why),
