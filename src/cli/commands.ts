@@ -10,6 +10,7 @@ import { registerClusterCommands } from './commands/cluster.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerOpenAiCommands } from './commands/openai.js';
+import { registerPostureCommand } from './commands/posture.js';
 import { registerRoleCommands } from './commands/role.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerSigningKeyCommands } from './commands/signing-key.js';
@@ -29,4 +30,5 @@ export function registerClientCommands(program: Command): void {
   registerClusterCommands(program);
   registerRunCommands(program);
   registerSigningKeyCommands(program);
+  registerPostureCommand(program);
 }

@@ -10,6 +10,10 @@ export interface AdminDeps extends ArmPipelineDeps {
   readonly workload: WorkloadIssuer;
   /** The instances sharing the database (the membership table). */
   readonly cluster: { status(): Promise<ClusterStatus> };
+  /** The injected clock's time, in ms (posture's key and credential ages). */
+  readonly now: () => number;
+  /** Keyless's own admin service principal: the CLI signs in with its secret, so posture does not report it. */
+  readonly adminObjectId: string;
 }
 
 /** An operator operation: the call has passed ARM's pipeline and the subscription check; the operation authorizes itself. */
