@@ -80,7 +80,7 @@ function escalationFinding(input: PostureInput, path: EscalationPath): Finding {
     severity: 'high',
     resource: path.host,
     summary: `${who} → host ${path.host} → ${identity} → ${path.role.name} at ${path.role.scope}`,
-    why: `${who} may act as the host (${path.via.role} at ${path.via.scope} allows listIdentityEnvironment), so it gets the identity's tokens and, through ${path.role.name}, may grant itself any role at ${path.role.scope}`,
+    why: `${who} may act as the host (${path.via.role} at ${path.via.scope} allows listIdentityEnvironment), so it gets the identity's tokens and, through ${path.role.name}, may grant itself any role at ${path.role.scope}; either fix command closes the path`,
     fix: [deleteAssignment(path.role.assignmentId), deleteAssignment(path.via.assignmentId)],
     path,
   };
