@@ -7,8 +7,8 @@ export interface TokenUsage {
 }
 
 /** Which emulated surface made the decision. */
-/** `arm`: the control plane's calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). */
-export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm';
+/** `arm`: the control plane's calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). `drill`: a leak drill's start and end. */
+export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm' | 'drill';
 
 export type AuditDecision = 'allowed' | 'denied';
 

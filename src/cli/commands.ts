@@ -7,6 +7,7 @@ import { registerAccountCommands } from './commands/account.js';
 import { registerAdCommands } from './commands/ad.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerClusterCommands } from './commands/cluster.js';
+import { registerDrillCommands } from './commands/drill.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerOpenAiCommands } from './commands/openai.js';
@@ -31,4 +32,5 @@ export function registerClientCommands(program: Command): void {
   registerRunCommands(program);
   registerSigningKeyCommands(program);
   registerPostureCommand(program);
+  registerDrillCommands(program);
 }
