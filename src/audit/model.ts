@@ -34,6 +34,8 @@ export interface AuditRecord {
   /** Tokens the call used, from the model's usage (or counted when a stream carried none). */
   readonly promptTokens?: number;
   readonly completionTokens?: number;
+  /** The leak drill the request says it belongs to (its `x-keyless-drill` header, a drill id); a label, never a reason to decide otherwise. */
+  readonly drill?: string;
 }
 
 /** Filters for reading the trail; results are newest first. */
@@ -43,6 +45,8 @@ export interface AuditQuery {
   readonly principalId?: string;
   /** Only denials when true. */
   readonly denied?: boolean;
+  /** Only the records of this drill (its start and end, and the requests that carried its id). */
+  readonly drill?: string;
   /** Default 100, at most 1000. */
   readonly limit?: number;
 }

@@ -78,15 +78,21 @@ describe('keyless drill leak', () => {
     await assert.rejects(chat(openai(key1)), (e: unknown) => e instanceof AuthenticationError && e.status === 401);
     assert.equal((await chat(openai(key2))).object, 'chat.completion', 'key2 was not part of the leak');
 
-    // The drill announced itself: its start and end are in the audit, under its id.
-    const records = await json('audit', 'list', '--top', '50');
-    const mine = records.filter((r: { requestId: string }) => r.requestId === fixed.drillId);
-    assert.deepEqual(mine.map((r: { surface: string; operation: string }) => [r.surface, r.operation]), [
-      ['drill', 'POST /providers/Keyless/drills/end'],
-      ['drill', 'POST /providers/Keyless/drills/start'],
+    // The drill announced itself, and its requests carried its id: `audit list --drill` gives them all, newest first.
+    const trail = await json('audit', 'list', '--drill', fixed.drillId);
+    assert.ok(trail.every((r: { drill: string }) => r.drill === fixed.drillId));
+    assert.deepEqual([trail[0].surface, trail[0].operation, trail[0].requestId], ['drill', 'POST /providers/Keyless/drills/end', fixed.drillId]);
+    assert.deepEqual([trail.at(-1).surface, trail.at(-1).operation, trail.at(-1).requestId], ['drill', 'POST /providers/Keyless/drills/start', fixed.drillId]);
+    assert.equal(trail.at(-1).reason, `leak drill ${fixed.drillId} started: key dr-acct/key1`);
+    assert.equal(trail[0].reason, `leak drill ${fixed.drillId} ended: key dr-acct/key1: 2 of 2 attempts worked; remediated (keyless openai keys regenerate -g dr -n dr-acct --key-name key1); afterwards 0 of 2 worked`);
+    const calls = trail.slice(1, -1).map((r: { surface: string; decision: string; keyName: string; deployment?: string }) => [r.surface, r.decision, r.keyName, r.deployment ?? null]);
+    assert.deepEqual(calls.sort(), [
+      ['openai', 'allowed', 'key1', 'chat'],
+      ['openai', 'allowed', 'key1', 'embed'],
+      ['openai', 'denied', null, null],
+      ['openai', 'denied', null, null],
     ]);
-    assert.equal(mine[1].reason, `leak drill ${fixed.drillId} started: key dr-acct/key1`);
-    assert.match(mine[0].reason, new RegExp(`^leak drill ${fixed.drillId} ended: key dr-acct/key1: 2 of 2 attempts worked; remediated \\(keyless openai keys regenerate -g dr -n dr-acct --key-name key1\\); afterwards 0 of 2 worked$`));
+    assert.ok(!JSON.stringify(trail).includes(key1), 'the audit never holds the key');
   });
 
   test('--client-secret: tokens, deployments and what ARM allows; --remediate removes the secret and revokes the tokens, then nothing works', async () => {
@@ -135,6 +141,14 @@ describe('keyless drill leak', () => {
     assert.ok(fixed.after!.some((a) => a.attempt === 'call chat/completions with the data-plane token from the secret' && a.outcome === 'refused (401)'));
     await assert.rejects(chat(withToken), (e: unknown) => e instanceof AuthenticationError && e.status === 401);
     assert.deepEqual(await json('ad', 'sp', 'credential', 'list', '--id', app.appId), []);
+    // The token endpoint's decisions carry the drill's id too: the two tokens issued before the remediation, the two refusals after it.
+    const entra = (await json('audit', 'list', '--drill', fixed.drillId)).filter((r: { surface: string }) => r.surface === 'entra');
+    assert.deepEqual(entra.map((r: { decision: string; reason: string }) => [r.decision, r.reason]), [
+      ['denied', `client ${app.appId}: InvalidSecret`],
+      ['denied', `client ${app.appId}: InvalidSecret`],
+      ['allowed', `secret for ${keyless.info.baseUrl}`],
+      ['allowed', 'secret for https://cognitiveservices.azure.com'],
+    ]);
   });
 
   test('--token: used on the data plane and ARM until its exp; --remediate rotates the signing keys in an emergency, then it is refused', async () => {

@@ -39,5 +39,5 @@ export const endDrill: AdminOperation = async (call, deps, access) => {
 };
 
 function record(call: ArmCall, deps: AdminDeps, phase: 'start' | 'end', drillId: string, reason: string): void {
-  deps.recorder.record('drill', `POST /providers/Keyless/drills/${phase}`, null, call.caller.objectId, 'ServicePrincipal', null, 'allowed', reason, drillId);
+  deps.recorder.record('drill', `POST /providers/Keyless/drills/${phase}`, null, call.caller.objectId, 'ServicePrincipal', null, 'allowed', reason, drillId, undefined, undefined, drillId);
 }
