@@ -180,6 +180,13 @@ describe('keyless drill leak', () => {
     assert.equal(result.after!.filter((a) => a.worked).length, 0);
   });
 
+  test('--key of an account that refuses keys: nothing to try, nothing to remediate', async () => {
+    await json('openai', 'create', '-g', 'dr', '-n', 'dr-keyless', '--disable-local-auth', 'true');
+    const result = await drill(['--key', 'dr-keyless/key2']);
+    assert.deepEqual(result.before, [{ attempt: 'use key2 of dr-keyless', target: 'dr-keyless', worked: false, outcome: 'refused: the account refuses keys (disableLocalAuth)', lasts: '' }]);
+    assert.deepEqual(result.remediation, []);
+  });
+
   test('usage: exactly one item; a client secret only from a file or a variable; an unknown account', async () => {
     const none = await cli(['drill', 'leak']);
     assert.equal(none.code, 2);
@@ -189,6 +196,9 @@ describe('keyless drill leak', () => {
     const noValue = await cli(['drill', 'leak', '--client-secret', 'x']);
     assert.equal(noValue.code, 2);
     assert.equal(noValue.stderr, 'ERROR: --client-secret needs the value from exactly one of --secret-file FILE and --secret-env VARIABLE.\n');
+    const wrongKey = await cli(['drill', 'leak', '--key', 'dr-acct/key3']);
+    assert.equal(wrongKey.code, 2);
+    assert.equal(wrongKey.stderr, "ERROR: --key 'dr-acct/key3': expected ACCOUNT, ACCOUNT/key1 or ACCOUNT/key2.\n");
     const unknown = await cli(['drill', 'leak', '--key', 'nope']);
     assert.equal(unknown.code, 1);
     assert.equal(unknown.stderr, "ERROR: No Azure OpenAI account named 'nope' in the subscription.\n");

@@ -71,6 +71,37 @@ describe('posture rules', () => {
     assert.deepEqual(report.summary, { high: 0, medium: 1, low: 0 });
   });
 
+  test('escalation through a user-assigned identity: listed for a Contributor on the VM, not for an Owner who could grant itself anyway', () => {
+    const vm = `${GROUP}/providers/Microsoft.Compute/virtualMachines/vm1`;
+    const uai = `${GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ops`;
+    const resource = (id: string, type: string, extra: Partial<Resource>): Resource => ({
+      id, key: id.toLowerCase(), groupKey: GROUP.toLowerCase(), parentKey: null, type, name: id.split('/').pop()!, location: 'eastus', kind: null, sku: null, tags: {},
+      properties: {}, identity: null, createdAt: '2026-01-01T00:00:00Z', ...extra,
+    });
+    const resources = [
+      resource(uai, 'Microsoft.ManagedIdentity/userAssignedIdentities', { properties: { principalId: 'uai-p' } }),
+      resource(vm, 'Microsoft.Compute/virtualMachines', { identity: { systemPrincipalId: null, userAssigned: [uai], userAssignedPrincipals: { [uai.toLowerCase()]: 'uai-p' } } }),
+    ];
+    const owner = findRoleDefinition('Owner')!.name;
+    const contributor = findRoleDefinition('Contributor')!.name;
+    const assignments = [
+      assignment('a1', 'uai-p', owner, GROUP),
+      assignment('a2', 'dev', contributor, vm),
+      assignment('a3', 'boss', owner, `/subscriptions/${SUB}`),
+    ];
+    const report = assessPosture(inputWith(assignments, resources, [principal('uai-p', 'UserAssignedIdentity'), principal('dev'), principal('boss')]));
+    const paths = report.value.filter((f) => f.code === 'HostEscalationPath');
+    assert.deepEqual(paths.map((f) => f.path), [{
+      principal: 'dev',
+      via: { role: 'Contributor', scope: vm, assignmentId: assignments[1]!.id },
+      host: vm,
+      identity: { principalId: 'uai-p', kind: 'UserAssigned', resourceId: uai },
+      role: { name: 'Owner', scope: GROUP, assignmentId: assignments[0]!.id },
+    }]);
+    assert.equal(paths[0]!.summary, `'p-dev' (dev) → host ${vm} → user-assigned identity ${uai} → Owner at ${GROUP}`);
+    assert.deepEqual(report.value.filter((f) => f.code === 'UnattachedUserAssignedIdentity'), [], 'attached to the VM');
+  });
+
   test('exempt principals are not reported; reachesSeverity gates high and medium', () => {
     const input = { ...inputWith([assignment('a1', 'p1', findRoleDefinition('Owner')!.name, `/subscriptions/${SUB}`)], [], [principal('p1')]) };
     assert.deepEqual(assessPosture(input).value.map((f) => f.code), ['PrivilegedRoleHeldByWorkload']);

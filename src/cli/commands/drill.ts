@@ -65,6 +65,7 @@ async function leakDrill(ctx: CommandContext, o: LeakOptions): Promise<void> {
   const base = `${subscriptionPath(client.runtime.subscriptionId)}/providers/Keyless/drills`;
   const { drillId } = asObject((await client.request('POST', `${base}/start`, ADMIN_API, { item, target })).body) as { drillId: string };
   const outsider = new Outsider(client.runtime, drillId);
+  let ended = false;
   try {
     const before = await attack(outsider, estate, held, Date.now);
     const attemptsBefore = [...notes, ...before.attempts];
@@ -78,11 +79,16 @@ async function leakDrill(ctx: CommandContext, o: LeakOptions): Promise<void> {
     const summary = `${item} ${target}: ${worked(attemptsBefore)} of ${attemptsBefore.length} attempts worked` +
       (after === undefined ? '; not remediated' : `; remediated (${steps.map((s) => s.command).join('; ') || 'nothing to do'}); afterwards ${worked(after)} of ${after.length} worked`);
     await client.request('POST', `${base}/end`, ADMIN_API, { drillId, summary });
+    ended = true;
     report(ctx, { drillId, item, target, before: attemptsBefore, steps, after });
     if (after !== undefined && worked(after) > 0) {
       process.stderr.write(`drill: ${worked(after)} attempt(s) still work after the remediation\n`);
       process.exitCode = DRILL_STILL_OPEN_EXIT_CODE;
     }
+  } catch (error) {
+    // The audit says the drill stopped, and why (network and API errors name no secret).
+    if (!ended) await client.request('POST', `${base}/end`, ADMIN_API, { drillId, summary: `aborted: ${(error as Error).message}`.slice(0, 4096) }).catch(() => undefined);
+    throw error;
   } finally {
     outsider.close();
   }

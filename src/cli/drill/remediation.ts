@@ -1,7 +1,6 @@
-import { API_VERSIONS, resourcePath, subscriptionPath } from '../arm.js';
+import { API_VERSIONS, pick, resourcePath, subscriptionPath } from '../arm.js';
 import type { CommandContext } from '../context.js';
 import { appPath, findApplication, graph } from '../graph.js';
-import { pick } from '../arm.js';
 import type { Attempt } from './attack.js';
 import type { Holdings } from './holdings.js';
 
