@@ -199,6 +199,10 @@ describe('keyless drill leak', () => {
     const wrongKey = await cli(['drill', 'leak', '--key', 'dr-acct/key3']);
     assert.equal(wrongKey.code, 2);
     assert.equal(wrongKey.stderr, "ERROR: --key 'dr-acct/key3': expected ACCOUNT, ACCOUNT/key1 or ACCOUNT/key2.\n");
+    const admin = keyless.admin();
+    const own = await cli(['drill', 'leak', '--client-secret', admin.clientId, '--secret-env', 'ADMIN_SECRET', '--remediate'], { ADMIN_SECRET: admin.clientSecret });
+    assert.equal(own.code, 1);
+    assert.equal(own.stderr, `ERROR: ${admin.clientId} is Keyless's own admin application, whose secret the CLI signs in with: drill it without --remediate.\n`);
     const unknown = await cli(['drill', 'leak', '--key', 'nope']);
     assert.equal(unknown.code, 1);
     assert.equal(unknown.stderr, "ERROR: No Azure OpenAI account named 'nope' in the subscription.\n");

@@ -1,6 +1,8 @@
 /** `keyless drill leak`: what an attacker holding one leaked item can do, and whether the remediation ends it. */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { ADMIN_CREDENTIAL_FILE, readCredential } from '../../setup/admin-credential.js';
 import { API_VERSIONS, asObject, resourcePath, subscriptionPath } from '../arm.js';
 import { nounCommand, run, type CommandContext } from '../context.js';
 import { ArmResponseError, CliError, UsageError } from '../errors.js';
@@ -111,6 +113,10 @@ async function leakedItem(ctx: CommandContext, estate: Estate, o: LeakOptions): 
     if ((o.secretFile === undefined) === (o.secretEnv === undefined)) throw new UsageError('--client-secret needs the value from exactly one of --secret-file FILE and --secret-env VARIABLE.');
     const value = o.secretFile !== undefined ? readFirstLine(o.secretFile, 'secret') : process.env[o.secretEnv ?? ''];
     if (value === undefined || value === '') throw new UsageError(`the environment variable ${o.secretEnv ?? ''} is not set or empty.`);
+    // Removing the admin's secret would leave this CLI unable to sign in until Keyless restarts.
+    if (o.remediate && readCredential(path.join(ctx.dataDir, ADMIN_CREDENTIAL_FILE))?.clientId.toLowerCase() === o.clientSecret.toLowerCase()) {
+      throw new CliError(`${o.clientSecret} is Keyless's own admin application, whose secret the CLI signs in with: drill it without --remediate.`);
+    }
     return { item: 'clientSecret', target: o.clientSecret, held: { keys: [], tokens: [], secret: { appId: o.clientSecret, value } }, notes: [] };
   }
   const value = readFirstLine(o.token ?? '', 'token');
