@@ -82,8 +82,8 @@ function customRoleFinding(role: RoleDefinition, assignments: readonly RoleAssig
     severity: 'high',
     resource: role.name,
     summary: `custom role '${role.roleName}' grants data actions ${wildcards.join(', ')} through ${assignments.length} assignment(s)`,
-    why: 'a wildcard data action grants every data operation, including those added later (fine-tuning, files, assistants), to every holder',
-    fix: [`keyless role definition update --role-definition ROLE.json  # ${role.roleName}: list the data actions it needs, e.g. Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action`],
+    why: 'a wildcard data action grants every data operation, including those added later (fine-tuning, files, assistants), to every holder; list the ones it needs instead (e.g. Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action)',
+    fix: ['keyless role definition update --role-definition ROLE.json'],
   };
 }
 
