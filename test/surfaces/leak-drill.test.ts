@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AuthenticationError, AzureOpenAI } from 'openai';
 import { cliJson, runCli, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
-import { request } from '../fixtures/http.js';
+import { adminToken, request } from '../fixtures/http.js';
 import { trustingFetch } from '../fixtures/trusting-fetch.js';
 
 /**
@@ -185,6 +185,26 @@ describe('keyless drill leak', () => {
     const result = await drill(['--key', 'dr-keyless/key2']);
     assert.deepEqual(result.before, [{ attempt: 'use key2 of dr-keyless', target: 'dr-keyless', worked: false, outcome: 'refused: the account refuses keys (disableLocalAuth)', lasts: '' }]);
     assert.deepEqual(result.remediation, []);
+  });
+
+  test('the drills API: ARM error bodies for a bad item or id, AuthorizationFailed without Keyless/drills/write', async () => {
+    const base = `${keyless.info.baseUrl}/subscriptions/${keyless.info.subscriptionId}/providers/Keyless`;
+    const admin = await adminToken(keyless.info.caPath, keyless.info.baseUrl, keyless.admin());
+    const post = (url: string, token: string, body: object) => request(keyless.info.caPath, 'POST', `${url}?api-version=2026-01-01`, { headers: { authorization: `Bearer ${token}` }, body });
+    const badItem = await post(`${base}/drills/start`, admin, { item: 'password', target: 'x' });
+    assert.equal(badItem.status, 400);
+    assert.deepEqual(badItem.json(), { error: { code: 'InvalidRequestContent', message: "'item' must be one of key, clientId, clientSecret, token." } });
+    const badId = await post(`${base}/drills/end`, admin, { drillId: 'nope', summary: '' });
+    assert.deepEqual(badId.json(), { error: { code: 'InvalidRequestContent', message: "'drillId' must be the id that drills/start returned." } });
+    const badFilter = await request(keyless.info.caPath, 'GET', `${base}/auditRecords?api-version=2026-01-01&drill=nope`, { headers: { authorization: `Bearer ${admin}` } });
+    assert.deepEqual(badFilter.json(), { error: { code: 'InvalidRequestContent', message: "The 'drill' parameter must be a drill id (a GUID)." } });
+
+    const reader = await json('ad', 'sp', 'create-for-rbac', '-n', 'dr-reader', '--role', 'Reader', '--scopes', `/subscriptions/${keyless.info.subscriptionId}`);
+    const readerToken = await adminToken(keyless.info.caPath, keyless.info.baseUrl, { tenantId: keyless.info.tenantId, clientId: reader.appId, clientSecret: reader.password });
+    const refused = await post(`${base}/drills/start`, readerToken, { item: 'key', target: 'dr-acct/key1' });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.json().error.code, 'AuthorizationFailed');
+    assert.match(refused.json().error.message, /'Keyless\/drills\/write'/);
   });
 
   test('usage: exactly one item; a client secret only from a file or a variable; an unknown account', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { principalEntity } from '../../directory/index.js';
 import { subscriptionId as subscriptionIdOf } from '../../resources/index.js';
 import { armErrors } from '../arm/index.js';
 import type { ArmCall } from '../arm/index.js';
@@ -39,5 +40,7 @@ export const endDrill: AdminOperation = async (call, deps, access) => {
 };
 
 function record(call: ArmCall, deps: AdminDeps, phase: 'start' | 'end', drillId: string, reason: string): void {
-  deps.recorder.record('drill', `POST /providers/Keyless/drills/${phase}`, null, call.caller.objectId, 'ServicePrincipal', null, 'allowed', reason, drillId, undefined, undefined, drillId);
+  const kind = deps.model.table(principalEntity).get(call.caller.objectId)?.kind;
+  const principalType = kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity';
+  deps.recorder.record('drill', `POST /providers/Keyless/drills/${phase}`, null, call.caller.objectId, principalType, null, 'allowed', reason, drillId, undefined, undefined, drillId);
 }
