@@ -228,6 +228,7 @@ async function start(
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {
       names, tenantId, subscriptionId, tokens, rbac, model, audit, workload, cluster: membership,
+      now: () => clock.now(), adminObjectId: identity.adminObjectId, recorder: auditRecorder,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
       rotation: new SigningKeyRotation(store, model, clock, kek, retiredKeyHorizonSeconds(options.identityTokenLifetime, options.appTokenLifetime)),
     }),

@@ -7,8 +7,8 @@ export interface TokenUsage {
 }
 
 /** Which emulated surface made the decision. */
-/** `arm`: the control plane's calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). */
-export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm';
+/** `arm`: the control plane's calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). `drill`: a leak drill's start and end. */
+export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm' | 'drill';
 
 export type AuditDecision = 'allowed' | 'denied';
 
@@ -34,6 +34,8 @@ export interface AuditRecord {
   /** Tokens the call used, from the model's usage (or counted when a stream carried none). */
   readonly promptTokens?: number;
   readonly completionTokens?: number;
+  /** The leak drill the request says it belongs to (its `x-keyless-drill` header, a drill id); a label, never a reason to decide otherwise. */
+  readonly drill?: string;
 }
 
 /** Filters for reading the trail; results are newest first. */
@@ -43,6 +45,8 @@ export interface AuditQuery {
   readonly principalId?: string;
   /** Only denials when true. */
   readonly denied?: boolean;
+  /** Only the records of this drill (its start and end, and the requests that carried its id). */
+  readonly drill?: string;
   /** Default 100, at most 1000. */
   readonly limit?: number;
 }

@@ -40,6 +40,7 @@ export class AuditRecorder {
     requestId: string | null,
     deployment?: string,
     usage?: TokenUsage,
+    drill?: string,
   ): void {
     const at = this.at();
     // One literal per shape, no spread: a spread of a record builds a new hidden class on every call (measured).
@@ -52,6 +53,8 @@ export class AuditRecorder {
         deployment, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens,
       };
     }
+    // Rare (a drill's requests): the one shape that spreads.
+    if (drill !== undefined) record = { ...record, drill };
     this.queue.record(record);
   }
 

@@ -7,9 +7,11 @@ import { registerAccountCommands } from './commands/account.js';
 import { registerAdCommands } from './commands/ad.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerClusterCommands } from './commands/cluster.js';
+import { registerDrillCommands } from './commands/drill.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerOpenAiCommands } from './commands/openai.js';
+import { registerPostureCommand } from './commands/posture.js';
 import { registerRoleCommands } from './commands/role.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerSigningKeyCommands } from './commands/signing-key.js';
@@ -29,4 +31,6 @@ export function registerClientCommands(program: Command): void {
   registerClusterCommands(program);
   registerRunCommands(program);
   registerSigningKeyCommands(program);
+  registerPostureCommand(program);
+  registerDrillCommands(program);
 }

@@ -7,5 +7,8 @@ export interface AccountKey {
   readonly keyName: KeyName;
   readonly sealed: string;
   readonly digest: string;
+  /** When this value was generated: the account's creation, or the key's latest regeneration. */
   readonly createdAt: string;
+  /** 1 for the value generated with the account, +1 at each regeneration (posture's "never rotated"). */
+  readonly generation: number;
 }

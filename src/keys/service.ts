@@ -32,11 +32,12 @@ export class KeyService {
   }
 
   async createKeys(writer: Writer, accountKey: string): Promise<void> {
-    for (const keyName of KEY_NAMES) await this.putNewKey(writer, accountKey, keyName);
+    for (const keyName of KEY_NAMES) await this.putNewKey(writer, accountKey, keyName, 1);
   }
 
   async regenerate(writer: Writer, accountKey: string, keyName: KeyName): Promise<void> {
-    await this.putNewKey(writer, accountKey, keyName);
+    const current = await writer.get(accountKeyEntity, `${accountKey}|${keyName}`);
+    await this.putNewKey(writer, accountKey, keyName, (current?.generation ?? 0) + 1);
   }
 
   /** Inside a write: deletes an account's keys (with the account). */
@@ -60,7 +61,7 @@ export class KeyService {
     return found && { accountKey: found.accountKey, keyName: found.keyName };
   }
 
-  private async putNewKey(writer: Writer, accountKey: string, keyName: KeyName): Promise<void> {
+  private async putNewKey(writer: Writer, accountKey: string, keyName: KeyName, generation: number): Promise<void> {
     const value = newAccountKey();
     const record: AccountKey = {
       accountKey,
@@ -68,6 +69,7 @@ export class KeyService {
       sealed: seal(this.kek, value, context(accountKey, keyName)),
       digest: keyedDigest(this.pepper(), PURPOSE, value),
       createdAt: new Date(this.clock.now()).toISOString(),
+      generation,
     };
     await writer.put(accountKeyEntity, record);
   }

@@ -4,7 +4,7 @@ export { ResourceService, type ResourceAddress, type ResourceBody } from './serv
 export { identityType, type IdentityType } from './identity.js';
 export { resourceErrors } from './errors.js';
 export { allowsKeys } from './local-auth.js';
-export { networkRefusal, type NetworkAcls, type NetworkRefusal, type PublicNetworkAccess } from './network-rules.js';
+export { networkRefusal, openToEveryAddress, type NetworkAcls, type NetworkRefusal, type PublicNetworkAccess } from './network-rules.js';
 export { groupEntity, resourceEntity, hostSecretEntity } from './entities.js';
 export { accountEndpointName } from './account-endpoint.js';
 export { selectHostIdentity } from './host-identity.js';

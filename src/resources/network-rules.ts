@@ -242,3 +242,8 @@ function listRules(values: readonly string[]): string {
   const shown = values.slice(0, 5).join(', ');
   return values.length > 5 ? `${shown} and ${values.length - 5} more` : shown;
 }
+
+/** Whether every address may call the account: public access on, and no default Deny (posture's "open to all"). */
+export function openToEveryAddress(account: Resource): boolean {
+  return compiledRules(account) === OPEN;
+}

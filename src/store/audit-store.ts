@@ -74,6 +74,7 @@ export class AuditStore implements AuditSink {
     if (q.since !== undefined) query = query.where('at', '>=', canonicalTime(q.since));
     if (q.principalId !== undefined) query = query.where('principal_id', '=', q.principalId.toLowerCase());
     if (q.denied === true) query = query.where('decision', '=', 'denied');
+    if (q.drill !== undefined) query = query.where('drill', '=', q.drill.toLowerCase());
     const rows = await query.orderBy('seq', 'desc').limit(auditLimit(q.limit)).execute();
     return rows.map(fromRow);
   }
@@ -94,6 +95,7 @@ function fromRow(row: AuditRow): AuditRecord {
     ...(row.deployment === null ? {} : { deployment: row.deployment }),
     ...(row.prompt_tokens === null ? {} : { promptTokens: Number(row.prompt_tokens) }),
     ...(row.completion_tokens === null ? {} : { completionTokens: Number(row.completion_tokens) }),
+    ...(row.drill === null ? {} : { drill: row.drill }),
   };
 }
 

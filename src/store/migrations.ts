@@ -97,6 +97,15 @@ function auditUsage(): Migration {
   };
 }
 
+/** Which leak drill a record belongs to (the `x-keyless-drill` marker of its request, or the drill's own start and end). */
+function auditDrill(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table audit_records add column drill text`.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect, entities: readonly AnyEntityDeclaration[], tables: readonly TableDeclaration[] = []): MigrationProvider {
   return {
     async getMigrations() {
@@ -105,6 +114,7 @@ export function migrationProvider(dialect: Dialect, entities: readonly AnyEntity
         '0002_host_secrets_and_audit': hostSecretsAndAudit(dialect),
         '0003_application_credentials': applicationCredentials(),
         '0005_audit_usage': auditUsage(),
+        '0008_audit_drill': auditDrill(),
       };
       for (const decl of [...entities, ...tables]) {
         for (const [name, statements] of Object.entries(decl.migrations)) {

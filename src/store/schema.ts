@@ -17,6 +17,7 @@ export interface Database {
     principal_id: string | null;
     principal_type: string | null;
     key_name: string | null;
+    drill: string | null;
     decision: string;
     reason: string;
     request_id: string | null;

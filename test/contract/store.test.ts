@@ -104,7 +104,7 @@ function resource(g: ResourceGroup, overrides: Partial<Resource> = {}): Resource
 }
 
 function accountKey(accountKeyValue: string, keyName: 'key1' | 'key2', overrides: Partial<AccountKey> = {}): AccountKey {
-  return { accountKey: accountKeyValue, keyName, sealed: `sealed-${hex()}`, digest: hex(32), createdAt: now(), ...overrides };
+  return { accountKey: accountKeyValue, keyName, sealed: `sealed-${hex()}`, digest: hex(32), createdAt: now(), generation: 1, ...overrides };
 }
 
 function assignment(core: Core, principalId: string, scope?: string): RoleAssignment {

@@ -1,4 +1,4 @@
-import type { AuditLog } from '../../audit/index.js';
+import type { AuditLog, AuditRecorder } from '../../audit/index.js';
 import type { ClusterStatus } from '../../cluster/index.js';
 import type { SigningKeyRotation } from '../../tokens/index.js';
 import type { WorkloadIssuer } from '../../tokens/index.js';
@@ -6,10 +6,16 @@ import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../arm/index.js';
 
 export interface AdminDeps extends ArmPipelineDeps {
   readonly audit: AuditLog;
+  /** Where drills' start and end are recorded. */
+  readonly recorder: AuditRecorder;
   readonly rotation: SigningKeyRotation;
   readonly workload: WorkloadIssuer;
   /** The instances sharing the database (the membership table). */
   readonly cluster: { status(): Promise<ClusterStatus> };
+  /** The injected clock's time, in ms (posture's key and credential ages). */
+  readonly now: () => number;
+  /** Keyless's own admin service principal: the CLI signs in with its secret, so posture does not report it. */
+  readonly adminObjectId: string;
 }
 
 /** An operator operation: the call has passed ARM's pipeline and the subscription check; the operation authorizes itself. */

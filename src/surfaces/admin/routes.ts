@@ -3,6 +3,8 @@ import { ArmAccess, armCall, armDialect } from '../arm/index.js';
 import { useErrorDialect } from '../http/index.js';
 import { listAuditRecords } from './audit-records.js';
 import { clusterStatus } from './cluster-status.js';
+import { endDrill, startDrill } from './drills.js';
+import { readPosture } from './posture.js';
 import type { AdminDeps, AdminOperation } from './context.js';
 import { rotateSigningKeys } from './signing-keys.js';
 import { issueWorkloadToken } from './workload-tokens.js';
@@ -15,6 +17,9 @@ const BASE = '/subscriptions/:subscription/providers/Keyless';
 const OPERATIONS: readonly { method: 'GET' | 'POST'; path: string; operation: AdminOperation }[] = [
   { method: 'GET', path: `${BASE}/auditRecords`, operation: listAuditRecords },
   { method: 'GET', path: `${BASE}/cluster`, operation: clusterStatus },
+  { method: 'GET', path: `${BASE}/posture`, operation: readPosture },
+  { method: 'POST', path: `${BASE}/drills/start`, operation: startDrill },
+  { method: 'POST', path: `${BASE}/drills/end`, operation: endDrill },
   { method: 'POST', path: `${BASE}/signingKeys/rotate`, operation: rotateSigningKeys },
   { method: 'POST', path: `${BASE}/workloadTokens/issue`, operation: issueWorkloadToken },
 ];

@@ -3,7 +3,7 @@ import { ClientAuthenticationError } from '../../directory/index.js';
 import { WORKLOAD_ISSUER_PATH } from '../../tokens/index.js';
 import { adfsConfiguration, openIdConfiguration } from './discovery.js';
 import { EntraError, entraDialect, entraErrors } from './errors.js';
-import { FormBody, useErrorDialect } from '../http/index.js';
+import { drillMarker, FormBody, useErrorDialect } from '../http/index.js';
 import { parseTokenRequest, type TokenEndpointVersion } from './token-request.js';
 import { clientAuthenticationToEntra } from './client-errors.js';
 import { GRANTS } from './grants/client-credentials.js';
@@ -98,6 +98,6 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
 
   function audit(request: FastifyRequest, principalId: string | null, decision: 'allowed' | 'denied', reason: string): void {
     const operation = `POST ${request.url.split('?')[0] ?? ''}`;
-    deps.audit.record('entra', operation, null, principalId, principalId === null ? null : 'ServicePrincipal', null, decision, reason, request.id);
+    deps.audit.record('entra', operation, null, principalId, principalId === null ? null : 'ServicePrincipal', null, decision, reason, request.id, undefined, undefined, drillMarker(request.headers));
   }
 }

@@ -1,3 +1,4 @@
+import { drillMarker } from '../http/index.js';
 import type { DirectoryService } from '../../directory/index.js';
 import type { Resource } from '../../resources/index.js';
 import type { HostSecretService } from '../../resources/index.js';
@@ -32,12 +33,12 @@ export function firstQueryValue(query: Record<string, unknown>, name: string): s
 /** Audits one identity-endpoint decision; `hostId` names the calling host. */
 export function identityAudit(
   audit: AuditRecorder,
-  request: { id: string },
+  request: { id: string; headers: Readonly<Record<string, string | string[] | undefined>> },
   operation: string,
   hostId: string | null,
   principalId: string | null,
   decision: 'allowed' | 'denied',
   reason: string,
 ): void {
-  audit.record('identity', operation, hostId, principalId, principalId === null ? null : 'ManagedIdentity', null, decision, reason, request.id);
+  audit.record('identity', operation, hostId, principalId, principalId === null ? null : 'ManagedIdentity', null, decision, reason, request.id, undefined, undefined, drillMarker(request.headers));
 }

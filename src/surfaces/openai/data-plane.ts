@@ -1,4 +1,4 @@
-import type { FenceView } from '../http/index.js';
+import { drillMarker, type FenceView } from '../http/index.js';
 import { networkRefusal, type NetworkRefusal, type Resource } from '../../resources/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
 import type { AuditRecorder } from '../../audit/index.js';
@@ -135,7 +135,7 @@ export class DataPlane {
         token ? token.objectId : null, token ? this.principalType(token.objectId) : null,
         caller.kind === 'key' ? caller.keyName : null, 'allowed',
         outcome === undefined ? reason : `${reason}; ${outcome}`, call.requestId,
-        deployment, usage,
+        deployment, usage, drillMarker(call.headers),
       );
     };
   }
@@ -152,6 +152,7 @@ export class DataPlane {
       'openai', call.operation.template, account?.id ?? null,
       token ? token.objectId : null, token ? this.principalType(token.objectId) : null,
       caller?.kind === 'key' ? caller.keyName : null, decision, reason, call.requestId,
+      undefined, undefined, drillMarker(call.headers),
     );
   }
 }

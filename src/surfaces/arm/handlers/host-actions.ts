@@ -1,3 +1,4 @@
+import { drillMarker } from '../../http/index.js';
 import { principalEntity } from '../../../directory/index.js';
 import { RESOURCE_TYPES, type Resource } from '../../../resources/index.js';
 import { hostEnvironment } from '../../identity-endpoints/index.js';
@@ -19,7 +20,7 @@ export async function hostAction(call: ArmCall, type: string, group: string, nam
   const caller = call.caller.objectId;
   const kind = deps.model.table(principalEntity).get(caller)?.kind;
   const audit = (decision: 'allowed' | 'denied', reason: string): void =>
-    deps.audit.record('arm', `POST ${id}/${verb}`, id, caller, kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity', null, decision, reason, call.request.id);
+    deps.audit.record('arm', `POST ${id}/${verb}`, id, caller, kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity', null, decision, reason, call.request.id, undefined, undefined, drillMarker(call.request.headers));
   // Authorized on the id before the lookup, so that a caller without the action cannot tell which hosts exist.
   try {
     access.authorize(call, `${type}/${verb}/action`, id);

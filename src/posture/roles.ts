@@ -1,0 +1,92 @@
+import { isWithinScope, type RoleAssignment, type RoleDefinition } from '../rbac/index.js';
+import { parseResourceId, RESOURCE_TYPES } from '../resources/index.js';
+import { createAssignment, deleteAssignment } from './commands.js';
+import type { PostureInput } from './input.js';
+import type { Finding } from './model.js';
+
+/** Owner, Contributor, User Access Administrator (by their real ids). */
+const PRIVILEGED_ROLE_IDS = new Set(['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', 'b24988ac-6180-42a0-ab88-20f7382dd24c', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9']);
+
+type ScopeLevel = 'root' | 'subscription' | 'group' | 'resource';
+
+export function scopeLevel(scope: string): ScopeLevel {
+  const parsed = parseResourceId(scope);
+  if (parsed === undefined) return 'root';
+  if (parsed.resourceGroup === undefined) return 'subscription';
+  return parsed.type === undefined ? 'group' : 'resource';
+}
+
+/** Role assignments: privileged roles on workloads, data roles wider than an account, orphans, custom roles with wildcard data actions. */
+export function roleFindings(input: PostureInput): Finding[] {
+  const findings: Finding[] = [];
+  const wildcardRoles = new Map<string, { role: RoleDefinition; assignments: RoleAssignment[] }>();
+  for (const assignment of input.assignments) {
+    const principalKey = assignment.principalId.toLowerCase();
+    if (input.exempt.has(principalKey)) continue;
+    const role = input.role(assignment.roleDefinitionId);
+    const principal = input.principals.get(principalKey);
+    const roleName = role?.roleName ?? assignment.roleDefinitionId;
+    const level = scopeLevel(assignment.scope);
+    if (principal === undefined) {
+      findings.push({
+        code: 'OrphanedRoleAssignment',
+        severity: 'low',
+        resource: assignment.id,
+        summary: `${roleName} at ${assignment.scope} is assigned to principal ${assignment.principalId}, which no longer exists`,
+        why: 'it grants nothing today, but it hides real access among dead entries and is what an auditor asks about first',
+        fix: [deleteAssignment(assignment.id)],
+      });
+      continue;
+    }
+    if (role === undefined) continue;
+    if (PRIVILEGED_ROLE_IDS.has(role.name.toLowerCase()) && level !== 'resource') {
+      findings.push({
+        code: 'PrivilegedRoleHeldByWorkload',
+        severity: 'high',
+        resource: assignment.id,
+        summary: `${principalLabel(principal.kind)} '${principal.displayName}' (${principal.objectId}) holds ${role.roleName} at ${level} scope ${assignment.scope}`,
+        why: `whoever gets its credential (or acts as its host) controls every resource in the ${level}${role.roleName === 'Contributor' ? ', keys included (listKeys)' : ' and may grant any role to anyone'}`,
+        fix: [deleteAssignment(assignment.id)],
+      });
+    }
+    if (role.permissions.some((p) => p.dataActions.length > 0) && level !== 'resource') {
+      const accounts = input.resources.filter((r) => r.type === RESOURCE_TYPES.account && isWithinScope(r.id, assignment.scope));
+      findings.push({
+        code: 'DataRoleBroaderThanAccount',
+        severity: 'medium',
+        resource: assignment.id,
+        summary: `${principalLabel(principal.kind)} '${principal.displayName}' (${principal.objectId}) holds data role ${role.roleName} at ${level} scope ${assignment.scope} (${accounts.length} account(s) there today, and every future one)`,
+        why: 'a data role at a group or subscription reaches every account created there later; grant it on the accounts the workload calls',
+        fix: [...accounts.map((a) => createAssignment(principal.objectId, role.roleName, a.id)), deleteAssignment(assignment.id)],
+      });
+    }
+    if (hasWildcardDataActions(role)) {
+      const entry = wildcardRoles.get(role.name.toLowerCase()) ?? { role, assignments: [] };
+      entry.assignments.push(assignment);
+      wildcardRoles.set(role.name.toLowerCase(), entry);
+    }
+  }
+  for (const { role, assignments } of wildcardRoles.values()) findings.push(customRoleFinding(role, assignments));
+  return findings;
+}
+
+/** A custom role whose dataActions hold `*` or a whole namespace or type (`…/*`). Built-in roles are Microsoft's, and not reported. */
+export function hasWildcardDataActions(role: RoleDefinition): boolean {
+  return role.roleType === 'CustomRole' && role.permissions.some((p) => p.dataActions.some((a) => a === '*' || a.endsWith('/*')));
+}
+
+function customRoleFinding(role: RoleDefinition, assignments: readonly RoleAssignment[]): Finding {
+  const wildcards = [...new Set(role.permissions.flatMap((p) => p.dataActions.filter((a) => a === '*' || a.endsWith('/*'))))];
+  return {
+    code: 'CustomRoleWildcardDataActions',
+    severity: 'high',
+    resource: role.name,
+    summary: `custom role '${role.roleName}' grants data actions ${wildcards.join(', ')} through ${assignments.length} assignment(s)`,
+    why: 'a wildcard data action grants every data operation, including those added later (fine-tuning, files, assistants), to every holder; list the ones it needs instead (e.g. Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action)',
+    fix: ['keyless role definition update --role-definition ROLE.json'],
+  };
+}
+
+export function principalLabel(kind: string): string {
+  return kind === 'Application' ? 'application' : kind === 'SystemAssignedIdentity' ? 'system-assigned identity' : 'user-assigned identity';
+}
