@@ -173,5 +173,5 @@ function report(ctx: CommandContext, r: { drillId: string; item: string; target:
     ...(r.steps.length === 0 ? [{ phase: 'remediation', attempt: 'nothing to do: nothing worked', target: '', outcome: '', lasts: '' }] : []),
     ...(r.after ?? []).map((a) => ({ phase: 'after remediation', ...a })),
   ];
-  printResult(ctx.format, json, rows, COLUMNS);
+  printResult(ctx, json, rows, COLUMNS);
 }

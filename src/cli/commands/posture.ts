@@ -37,7 +37,7 @@ export function registerPostureCommand(program: Command): void {
         const query = o.maxKeyAge === undefined ? '' : `?maxKeyAgeDays=${o.maxKeyAge}`;
         const report = asObject((await ctx.client().request('GET', `${subscriptionPath(subscriptionOf(ctx))}/providers/Keyless/posture${query}`, API)).body);
         const findings = listValue(report);
-        printResult(ctx.format, report, findings, COLUMNS);
+        printResult(ctx, report, findings, COLUMNS);
         if (o.failOn === undefined) return;
         const limit = RANK[o.failOn] ?? 0;
         const failing = findings.filter((f) => (RANK[String(f['severity'])] ?? 9) <= limit).length;
