@@ -11,6 +11,8 @@ export type { AuthorizeInput, RoleResolver } from './authorize.js';
 export { assignmentEntity, roleDefinitionEntity } from './entities.js';
 export { RoleCatalog, roleDefinitionIdIn } from './role-catalog.js';
 export { RoleDefinitionService } from './role-definitions.js';
+export { parseCustomRoleSpec } from './custom-role-spec.js';
+export type { CustomRoleSpec } from './custom-role-spec.js';
 export type { RoleDefinitionFilter } from './role-definitions.js';
 export { deleteAssignmentsUnder } from './cascade.js';
 export { RoleAssignmentService } from './assignments.js';
