@@ -110,8 +110,11 @@ export class RoleAssignmentService {
     };
     const { value, revision } = await this.store.write(async (writer) => {
       await checkScope(writer);
-      // A custom role deleted meanwhile must not be left assigned.
-      if (role.roleType === 'CustomRole' && !(await writer.get(roleDefinitionEntity, role.name))) throw roleMissing();
+      // A custom role deleted (or narrowed) meanwhile must not be left assigned: asked again as the write sees it.
+      if (role.roleType === 'CustomRole') {
+        const current = await writer.get(roleDefinitionEntity, role.name);
+        if (!current || !RoleCatalog.assignableAt(current, scope)) throw roleMissing();
+      }
       const existing = await writer.get(assignmentEntity, id.toLowerCase());
       if (existing) {
         if (existing.principalId !== assignment.principalId || existing.roleDefinitionId.toLowerCase() !== assignment.roleDefinitionId.toLowerCase()) {

@@ -170,3 +170,41 @@ test('an unsupported $filter is 400 UnsupportedQuery; a PUT at the root scope is
   assert.equal(root.status, 400, root.text);
   assert.equal(root.json().error.code, 'InvalidRequestContent');
 });
+
+test('writing a role needs roleDefinitions/write at the URL scope (AuthorizationFailed) and at each assignable scope (LinkedAuthorizationFailed)', async () => {
+  const group = `${sub}/resourceGroups/cr`;
+  const owner = await json('ad', 'sp', 'create-for-rbac', '-n', 'group-owner', '--role', 'Owner', '--scopes', group);
+  const res = await request(keyless.info.caPath, 'POST', `${keyless.info.baseUrl}/${keyless.info.tenantId}/oauth2/v2.0/token`, {
+    form: { grant_type: 'client_credentials', client_id: owner.appId, client_secret: owner.password, scope: `${keyless.info.baseUrl}/.default` },
+  });
+  assert.equal(res.status, 200, res.text);
+  const ownerToken = res.json().access_token as string;
+  const oid = (JSON.parse(Buffer.from(ownerToken.split('.')[1] ?? '', 'base64url').toString()) as { oid: string }).oid;
+  const put = (scope: string, name: string, assignableScopes: string[]) =>
+    request(keyless.info.caPath, 'PUT', `${keyless.info.baseUrl}${definition(scope, name)}?api-version=2022-04-01`, {
+      headers: { authorization: `Bearer ${ownerToken}` },
+      body: body(`Owner's ${name.slice(-2)}`, { assignableScopes }),
+    });
+  const WRITE = 'Microsoft.Authorization/roleDefinitions/write';
+
+  const atSubscription = await put(sub, '7c1e0a52-0007-4c6e-9f0a-8d2b7c3e4f07', [group]);
+  assert.equal(atSubscription.status, 403, atSubscription.text);
+  assert.deepEqual(atSubscription.json(), {
+    error: {
+      code: 'AuthorizationFailed',
+      message: `The client '${owner.appId}' with object id '${oid}' does not have authorization to perform action '${WRITE}' over scope '${sub}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    },
+  });
+  const linked = await put(group, '7c1e0a52-0008-4c6e-9f0a-8d2b7c3e4f08', [group, `${sub}/resourceGroups/other`]);
+  assert.equal(linked.status, 403, linked.text);
+  assert.deepEqual(linked.json(), {
+    error: {
+      code: 'LinkedAuthorizationFailed',
+      message: `The client '${owner.appId}' with object id '${oid}' has permission to perform the write, but does not have permission to perform action '${WRITE}' on the linked scope '${sub}/resourceGroups/other' or the linked scope is invalid.`,
+    },
+  });
+  assert.equal((await call('GET', definition(sub, '7c1e0a52-0008-4c6e-9f0a-8d2b7c3e4f08'))).status, 404, 'nothing written');
+  const own = await put(group, '7c1e0a52-0009-4c6e-9f0a-8d2b7c3e4f09', [group]);
+  assert.equal(own.status, 201, own.text);
+  assert.equal(own.json().properties.createdBy, oid);
+});
