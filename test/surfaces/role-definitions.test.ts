@@ -208,3 +208,33 @@ test('writing a role needs roleDefinitions/write at the URL scope (Authorization
   assert.equal(own.status, 201, own.text);
   assert.equal(own.json().properties.createdBy, oid);
 });
+
+test('malformed bodies and scopes are 400s in ARM dialect, never a 500, and write nothing', async () => {
+  const name = '7c1e0a52-0010-4c6e-9f0a-8d2b7c3e4f10';
+  const bodies: object[] = [
+    {},
+    { properties: [] },
+    { properties: { roleName: 'x', permissions: 'all', assignableScopes: [sub] } },
+    { properties: { roleName: 'x', permissions: [{ actions: [1] }], assignableScopes: [sub] } },
+    { properties: { roleName: 'x', permissions: [{ dataActions: {} }], assignableScopes: [sub] } },
+    { properties: { roleName: 'x', permissions: [{}], assignableScopes: sub } },
+    { properties: { roleName: 'x', permissions: [{}], assignableScopes: [null] } },
+    { properties: { roleName: 'x', permissions: [{}], assignableScopes: [`${sub}/resourceGroups`] } },
+    { properties: { roleName: ['x'], permissions: [{}], assignableScopes: [sub] } },
+  ];
+  for (const payload of bodies) {
+    const res = await call('PUT', definition(sub, name), payload);
+    assert.equal(res.status, 400, `${JSON.stringify(payload)}: ${res.text}`);
+    assert.equal(typeof res.json().error.code, 'string');
+    assert.equal(typeof res.json().error.message, 'string');
+  }
+  const odd = await call('PUT', definition(`${sub}/resourceGroups/cr/providers/Microsoft.Web`, name), body('Odd'));
+  assert.equal(odd.status, 400, odd.text);
+  assert.equal(odd.json().error.code, 'InvalidRequestContent');
+  const text = await request(keyless.info.caPath, 'PUT', `${keyless.info.baseUrl}${definition(sub, name)}?api-version=2022-04-01`, {
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{"properties": ',
+  });
+  assert.equal(text.status, 400, text.text);
+  assert.equal((await call('GET', definition(sub, name))).status, 404, 'nothing written');
+});
