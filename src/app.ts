@@ -23,7 +23,7 @@ import { KeyService } from './keys/index.js';
 import { ResourceService } from './resources/index.js';
 import { HostSecretService } from './resources/index.js';
 import { UpstreamRelay, UpstreamService } from './upstreams/index.js';
-import { RoleAssignmentService } from './rbac/index.js';
+import { RoleAssignmentService, RoleDefinitionService } from './rbac/index.js';
 import { Keyring } from './tokens/index.js';
 import { TokenService } from './tokens/index.js';
 import { KnownResources } from './tokens/index.js';
@@ -127,6 +127,7 @@ async function start(
   const upstreams = new UpstreamService(model, kek, clock);
   const resources = new ResourceService(store, model, directory, keys, hostSecrets, upstreams, clock, { subscriptionId, tenantId });
   const rbac = new RoleAssignmentService(store, model, clock, subscriptionId, tenantId);
+  const roleDefinitions = new RoleDefinitionService(store, model, clock, subscriptionId, rbac.catalog);
   const principalExists = options.strictRevocation ? (objectId: string) => directory.principal(objectId) !== undefined : undefined;
   const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss), principalExists);
   const knownResources = new KnownResources(ISSUED_RESOURCES);
@@ -223,7 +224,7 @@ async function start(
   });
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }), { prefix: GRAPH_PREFIX });
   await main.register(async (scope: FastifyInstance) =>
-    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl }),
+    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, roleDefinitions, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl }),
   );
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {

@@ -3,7 +3,7 @@ import { metaEntity } from './store/index.js';
 import { certificateEntity, federatedCredentialEntity, principalEntity, secretEntity } from './directory/index.js';
 import { groupEntity, hostSecretEntity, resourceEntity } from './resources/index.js';
 import { accountKeyEntity } from './keys/index.js';
-import { assignmentEntity } from './rbac/index.js';
+import { assignmentEntity, roleDefinitionEntity } from './rbac/index.js';
 import { signingKeyEntity } from './tokens/index.js';
 import { upstreamEntity } from './upstreams/index.js';
 
@@ -26,4 +26,5 @@ export const ENTITIES: readonly AnyEntityDeclaration[] = [
   certificateEntity,
   federatedCredentialEntity,
   upstreamEntity,
+  roleDefinitionEntity,
 ];

@@ -17,6 +17,8 @@ export interface CompiledPattern {
 }
 
 const patternCache = new Map<string, CompiledPattern>();
+/** Custom roles bring patterns of their own: the cache is bounded, and cleared wholesale when full (a miss only recompiles). */
+const PATTERN_CACHE_LIMIT = 10_000;
 
 const MATCH_ALL: CompiledPattern = { test: () => true };
 
@@ -68,6 +70,7 @@ export function compilePattern(pattern: string): CompiledPattern {
   let compiled = patternCache.get(pattern);
   if (compiled === undefined) {
     compiled = compileUncached(pattern);
+    if (patternCache.size >= PATTERN_CACHE_LIMIT) patternCache.clear();
     patternCache.set(pattern, compiled);
   }
   return compiled;

@@ -4,11 +4,11 @@ import { isGuid } from '../shared/ids.js';
 import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
 import { principalEntity, type Principal } from '../directory/index.js';
 import type { ActionKind, Decision, PrincipalType, RoleAssignment, RoleDefinition } from './model.js';
-import { findRoleDefinition } from './builtin-roles.js';
+import { RoleCatalog, roleDefinitionIdIn } from './role-catalog.js';
 import { canonicalScope, normalizeScope } from './scope.js';
 import { authorize } from './authorize.js';
 import type { AssignmentIndex } from './assignment-index.js';
-import { assignmentEntity } from './entities.js';
+import { assignmentEntity, roleDefinitionEntity } from './entities.js';
 
 export interface AssignmentBody {
   readonly roleDefinitionId?: unknown;
@@ -36,6 +36,8 @@ export class RoleAssignmentService {
     private readonly clock: Clock,
     private readonly subscriptionId: () => string,
     private readonly tenantId: () => string,
+    /** Built-in and custom roles: the one lookup `authorize()` resolves assignments with. */
+    readonly catalog: RoleCatalog = new RoleCatalog(model),
   ) {
     this.assignments = model.table(assignmentEntity);
     this.principals = model.table(principalEntity);
@@ -45,10 +47,11 @@ export class RoleAssignmentService {
     return authorize({ principalId, action, kind, scope }, this.assignments, this.role);
   }
 
-  readonly role = (roleDefinitionId: string): RoleDefinition | undefined => findRoleDefinition(roleDefinitionId);
+  /** Resolves an assignment's role: built-in or custom (`RoleCatalog.find`). */
+  readonly role = (roleDefinitionId: string): RoleDefinition | undefined => this.catalog.find(roleDefinitionId);
 
   roleDefinitionId(role: RoleDefinition): string {
-    return `/subscriptions/${this.subscriptionId()}/providers/Microsoft.Authorization/roleDefinitions/${role.name}`;
+    return roleDefinitionIdIn(this.subscriptionId(), role);
   }
 
   /**
@@ -74,10 +77,12 @@ export class RoleAssignmentService {
     }
     const roleRef = body.roleDefinitionId;
     const role = typeof roleRef === 'string' ? this.role(roleRef) : undefined;
-    if (!role) {
+    const roleMissing = (): InvalidInputError => {
       const shown = typeof roleRef === 'string' ? roleRef.slice(roleRef.lastIndexOf('/') + 1) : String(roleRef);
-      throw new InvalidInputError('RoleDefinitionDoesNotExist', `The specified role definition with ID '${shown}' does not exist.`);
-    }
+      return new InvalidInputError('RoleDefinitionDoesNotExist', `The specified role definition with ID '${shown}' does not exist.`);
+    };
+    // A custom role outside its assignable scopes is not there, as Azure looks roles up at the assignment's scope.
+    if (!role || !RoleCatalog.assignableAt(role, scope)) throw roleMissing();
     const principalId = body.principalId;
     if (typeof principalId !== 'string' || !isGuid(principalId)) {
       throw new InvalidInputError('InvalidPrincipalId', `A valid principal ID must be provided for role assignment.`);
@@ -105,6 +110,11 @@ export class RoleAssignmentService {
     };
     const { value, revision } = await this.store.write(async (writer) => {
       await checkScope(writer);
+      // A custom role deleted (or narrowed) meanwhile must not be left assigned: asked again as the write sees it.
+      if (role.roleType === 'CustomRole') {
+        const current = await writer.get(roleDefinitionEntity, role.name);
+        if (!current || !RoleCatalog.assignableAt(current, scope)) throw roleMissing();
+      }
       const existing = await writer.get(assignmentEntity, id.toLowerCase());
       if (existing) {
         if (existing.principalId !== assignment.principalId || existing.roleDefinitionId.toLowerCase() !== assignment.roleDefinitionId.toLowerCase()) {

@@ -9,6 +9,19 @@ export interface RoleDefinition {
   readonly assignableScopes: readonly string[];
 }
 
+/**
+ * A role definition a tenant wrote itself (`type: CustomRole`): stored, and
+ * resolved through the same lookup as the built-ins (`RoleCatalog.find`).
+ */
+export interface CustomRoleDefinition extends RoleDefinition {
+  readonly roleType: 'CustomRole';
+  readonly createdOn: string;
+  readonly updatedOn: string;
+  /** Object id of the principal that created it, as Azure shows it. */
+  readonly createdBy: string;
+  readonly updatedBy: string;
+}
+
 export interface Permission {
   readonly actions: readonly string[];
   readonly notActions: readonly string[];

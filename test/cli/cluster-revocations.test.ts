@@ -207,6 +207,27 @@ describePostgres('three instances on one PostgreSQL: every other revoking write 
     verdicts.assertNone(2 * ATTEMPTS);
   });
 
+  test(`a data action removed from a custom role is refused by every other instance on the first request, ${ATTEMPTS} times`, async () => {
+    const bot = await applicationWithRole('custom-role-bot');
+    const roleId = `/providers/Microsoft.Authorization/roleDefinitions/${randomUUID()}`;
+    const role = `${roleId}${API.authorization}`;
+    const define = (dataActions: string[]) =>
+      cluster.arm(a, 'PUT', role, {
+        properties: { roleName: 'Deployment Reader', type: 'CustomRole', permissions: [{ dataActions }], assignableScopes: [cluster.sub] },
+      });
+    statusOf(await define(['Microsoft.CognitiveServices/accounts/OpenAI/models/read']), 201, 'the custom role');
+    const path = `${ACCOUNT}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}${API.authorization}`;
+    statusOf(await cluster.arm(a, 'PUT', path, { properties: { roleDefinitionId: `${cluster.sub}${roleId}`, principalId: bot.principalId, principalType: 'ServicePrincipal' } }), 201, 'assign it');
+    const verdicts = new Verdicts();
+    for (let i = 0; i < ATTEMPTS; i++) {
+      statusOf(await define(['Microsoft.CognitiveServices/accounts/OpenAI/deployments/read']), 201, 'grant the read');
+      await granted('the updated role', () => deployments(b, bot.tokens.get(b) ?? ''));
+      statusOf(await define(['Microsoft.CognitiveServices/accounts/OpenAI/models/read']), 201, 'remove the read');
+      for (const k of others) verdicts.expect(k, await deployments(k, bot.tokens.get(k) ?? ''), permissionDenied, i);
+    }
+    verdicts.assertNone(2 * ATTEMPTS);
+  });
+
   test(`a removed client secret is refused by every other instance's token endpoint on the first request, ${ATTEMPTS} times`, async () => {
     const app = await createApplication('secret-bot');
     const verdicts = new Verdicts();

@@ -1,4 +1,4 @@
-/** `keyless role definition list` and `keyless role assignment create|list|delete`. */
+/** `keyless role assignment create|list|delete`; `role definition …` is in role-definition.ts. */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Json } from '../arm.js';
@@ -7,24 +7,13 @@ import type { CommandContext } from '../context.js';
 import { nounCommand, run, withNoWait } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { requireArmPath } from '../flags.js';
-import type { Column } from '../output.js';
 import { printResult } from '../output.js';
 import { leaf, subscriptionOf } from '../resources.js';
-import { findRoleByName, parseRoleReference, roleDefinitionsPath, roleNameFilter, roleNameFor, roleNamesById } from '../role-ref.js';
+import { findRoleByName, parseRoleReference, roleNameFilter, roleNameFor, roleNamesById } from '../role-ref.js';
+import { listDefinitions, registerRoleDefinitionCommands } from './role-definition.js';
 
 const API = API_VERSIONS.authorization;
 const ASSIGNMENTS = '/providers/Microsoft.Authorization/roleAssignments';
-
-const DEFINITION_COLUMNS: readonly Column<Json>[] = [
-  { header: 'RoleName', value: (d) => pick(d, 'properties', 'roleName') },
-  { header: 'Name', value: (d) => d['name'] },
-  { header: 'Type', value: (d) => pick(d, 'properties', 'type') },
-];
-
-async function listDefinitions(ctx: CommandContext, query = ''): Promise<Json[]> {
-  const path = `${roleDefinitionsPath(subscriptionOf(ctx))}${query ? `?${query}` : ''}`;
-  return listValue((await ctx.client().request('GET', path, API)).body);
-}
 
 /** `--role`: a GUID or full id is used as given; a name is looked up (the server's $filter, then any case). */
 export async function resolveRoleId(ctx: CommandContext, role: string): Promise<string> {
@@ -68,17 +57,8 @@ const assignee = (o: { assignee?: string; assigneeObjectId?: string }): string |
 
 export function registerRoleCommands(program: Command): void {
   const role = nounCommand(program, 'role', 'Role definitions and role assignments (RBAC).');
-  const definition = nounCommand(role, 'definition', 'Role definitions.');
+  registerRoleDefinitionCommands(role);
   const assignment = nounCommand(role, 'assignment', 'Role assignments.');
-
-  leaf(definition, 'list', 'List role definitions.')
-    .option('--name <role>', 'only the role with this name')
-    .action(
-      run(async (ctx, o: { name?: string }) => {
-        const defs = await listDefinitions(ctx, o.name === undefined ? '' : roleNameFilter(o.name));
-        printResult(ctx, defs, defs, DEFINITION_COLUMNS);
-      }),
-    );
 
   withNoWait(leaf(assignment, 'create', 'Grant a role to a principal at a scope.'))
     .option('--assignee <principal-id>', 'object id of the principal')

@@ -72,10 +72,10 @@ export const armErrors = {
     new ArmError(400, 'InvalidQueryParameterValue', `The query parameter '${name}' was given more than once; give it once.`),
   unsupportedAssignmentFilter: (filter: string) =>
     new ArmError(400, 'UnsupportedQuery', `The filter '${filter}' is not supported. Supported filters: atScope(), principalId eq '{id}', assignedTo('{id}').`),
+  unsupportedDefinitionFilter: (filter: string) =>
+    new ArmError(400, 'UnsupportedQuery', `The filter '${filter}' is not supported. Supported filters: roleName eq '{name}', type eq '{type}', atScopeAndBelow().`),
   subscriptionNotFound: (subscription: string) =>
     new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscription}' could not be found.`),
-  roleDefinitionNotFound: (name: string) =>
-    new ArmError(404, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${name}' does not exist.`),
   internal: () =>
     new ArmError(500, 'InternalServerError', 'The server encountered an internal error. Please retry the request.'),
 };

@@ -4,7 +4,7 @@ import { RESOURCE_TYPES, boundUserPrincipal } from '../../resources/index.js';
 import { identityType } from '../../resources/index.js';
 import { accountEndpointName } from '../../resources/index.js';
 import { idKey } from '../../resources/index.js';
-import type { RoleAssignment, RoleDefinition } from '../../rbac/index.js';
+import type { CustomRoleDefinition, RoleAssignment, RoleDefinition } from '../../rbac/index.js';
 import type { UpstreamView } from '../../upstreams/index.js';
 
 export interface RenderContext {
@@ -138,7 +138,9 @@ export function renderAssignment(a: RoleAssignment): Record<string, unknown> {
   };
 }
 
-export function renderRoleDefinition(role: RoleDefinition, scopeId: string): Record<string, unknown> {
+/** A role definition as ARM shows it at a scope: built-ins with Azure's fixed dates, custom roles with their own. */
+export function renderRoleDefinition(role: RoleDefinition | CustomRoleDefinition, scopeId: string): Record<string, unknown> {
+  const custom = 'createdOn' in role ? role : undefined;
   return {
     id: `${scopeId === '/' ? '' : scopeId}/providers/Microsoft.Authorization/roleDefinitions/${role.name}`,
     name: role.name,
@@ -149,10 +151,10 @@ export function renderRoleDefinition(role: RoleDefinition, scopeId: string): Rec
       description: role.description,
       assignableScopes: role.assignableScopes,
       permissions: role.permissions,
-      createdOn: '2015-02-02T21:55:09.8806423Z',
-      updatedOn: '2025-01-01T00:00:00.0000000Z',
-      createdBy: null,
-      updatedBy: null,
+      createdOn: custom?.createdOn ?? '2015-02-02T21:55:09.8806423Z',
+      updatedOn: custom?.updatedOn ?? '2025-01-01T00:00:00.0000000Z',
+      createdBy: custom?.createdBy ?? null,
+      updatedBy: custom?.updatedBy ?? null,
     },
   };
 }

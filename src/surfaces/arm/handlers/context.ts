@@ -2,11 +2,13 @@ import type { ResourceService } from '../../../resources/index.js';
 import type { HostSecretService } from '../../../resources/index.js';
 import type { CredentialService } from '../../../directory/index.js';
 import type { AuditRecorder } from '../../../audit/index.js';
+import type { RoleDefinitionService } from '../../../rbac/index.js';
 import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../call.js';
 import type { ArmTarget } from '../path.js';
 
 export interface ArmDeps extends ArmPipelineDeps {
   readonly resources: ResourceService;
+  readonly roleDefinitions: RoleDefinitionService;
   readonly hostSecrets: HostSecretService;
   /** The managed identity listener's base URL, e.g. http://127.0.0.1:8080. */
   readonly identityUrl: () => string;
