@@ -1,5 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { cliJson, runCli, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { adminToken, request } from '../fixtures/http.js';
 
@@ -133,6 +135,27 @@ describe('keyless posture', () => {
     assert.equal(report.value[0]!.summary, `Cognitive Services OpenAI User at ${account} is assigned to principal ${uai.properties.principalId}, which no longer exists`);
     await runFix(report.value[0]!.fix[0]!);
     assert.deepEqual((await posture()).value, []);
+  });
+
+  test('a custom role with a wildcard data action, assigned: high; narrowed to the operation it needs, gone', async () => {
+    const uai = await json('identity', 'create', '-g', 'pz', '-n', 'pz-wild');
+    const file = path.join(keyless.dataDir, 'wild-role.json');
+    const definition = { Name: 'Posture Wildcard', Description: 'every OpenAI data action', Actions: [], DataActions: ['Microsoft.CognitiveServices/accounts/OpenAI/*'], AssignableScopes: [sub] };
+    fs.writeFileSync(file, JSON.stringify(definition));
+    const role = await json('role', 'definition', 'create', '--role-definition', file);
+    await json('role', 'assignment', 'create', '--assignee', uai.properties.principalId, '--role', 'Posture Wildcard', '--scope', account);
+    const wild = (await posture()).value.find((f) => f.code === 'CustomRoleWildcardDataActions');
+    assert.deepEqual(wild && { severity: wild.severity, resource: wild.resource, summary: wild.summary }, {
+      severity: 'high',
+      resource: role.name,
+      summary: "custom role 'Posture Wildcard' grants data actions Microsoft.CognitiveServices/accounts/OpenAI/* through 1 assignment(s)",
+    });
+    fs.writeFileSync(file, JSON.stringify({ ...definition, DataActions: ['Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action'] }));
+    await json('role', 'definition', 'update', '--role-definition', file);
+    assert.deepEqual(codes((await posture()).value).filter((c) => c === 'CustomRoleWildcardDataActions'), []);
+    await json('identity', 'delete', '-g', 'pz', '-n', 'pz-wild');
+    for (const orphan of (await posture()).value.filter((f) => f.code === 'OrphanedRoleAssignment')) await runFix(orphan.fix[0]!);
+    await json('role', 'definition', 'delete', '--name', 'Posture Wildcard');
   });
 
   test('an escalation path: deployer (Contributor on the web app) → web app → its system identity → Owner', async () => {
