@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { UpOptions } from './config/options.js';
 import { DEFAULT_HOST_NAMES, formatHost, KeylessNames } from './config/names.js';
-import { systemClock, type Clock } from './shared/clock.js';
+import { ControllableClock, systemClock, type Clock } from './shared/clock.js';
 import { StartupError } from './shared/errors.js';
 import { prepareDataDir } from './runtime/data-dir.js';
 import { acquireLock, type DataDirLock } from './runtime/lock.js';
@@ -80,7 +80,9 @@ export async function startKeyless(options: UpOptions, clock: Clock = systemCloc
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
   };
   try {
-    return await start(options, clock, logStream, lock, cleanups, cleanup);
+    // --clock controllable: every part below reads the controlled time; the base stays the caller's (a test's clock, or the system's).
+    const control = options.clock === 'controllable' ? new ControllableClock(clock) : undefined;
+    return await start(options, control ?? clock, control, logStream, lock, cleanups, cleanup);
   } catch (error) {
     await cleanup();
     throw error;
@@ -90,6 +92,7 @@ export async function startKeyless(options: UpOptions, clock: Clock = systemCloc
 async function start(
   options: UpOptions,
   clock: Clock,
+  clockControl: ControllableClock | undefined,
   logStream: NodeJS.WritableStream | undefined,
   _lock: DataDirLock,
   cleanups: (() => Promise<void> | void)[],
@@ -137,6 +140,11 @@ async function start(
   });
   const verifiedTokens = new VerifiedTokenCache(tokens, () => clock.now(), principalExists);
   model.on(signingKeyEntity, () => {
+    miTokens.clear();
+    verifiedTokens.clear();
+  });
+  // A token cached before the clock jumped back would be handed out (or honoured) before its own iat.
+  clockControl?.onMove(() => {
     miTokens.clear();
     verifiedTokens.clear();
   });
@@ -227,7 +235,7 @@ async function start(
   );
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {
-      names, tenantId, subscriptionId, tokens, rbac, model, audit, workload, cluster: membership,
+      names, tenantId, subscriptionId, tokens, rbac, model, audit, workload, cluster: membership, now: () => clock.now(), clock: clockControl,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
       rotation: new SigningKeyRotation(store, model, clock, kek, retiredKeyHorizonSeconds(options.identityTokenLifetime, options.appTokenLifetime)),
     }),

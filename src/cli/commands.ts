@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
 import { registerAdCommands } from './commands/ad.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerClockCommands } from './commands/clock.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityCommands } from './commands/identity.js';
@@ -27,6 +28,7 @@ export function registerClientCommands(program: Command): void {
   registerAdCommands(program);
   registerAuditCommands(program);
   registerClusterCommands(program);
+  registerClockCommands(program);
   registerRunCommands(program);
   registerSigningKeyCommands(program);
 }

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../audit/index.js';
+import type { ControllableClock } from '../../shared/clock.js';
 import type { ClusterStatus } from '../../cluster/index.js';
 import type { SigningKeyRotation } from '../../tokens/index.js';
 import type { WorkloadIssuer } from '../../tokens/index.js';
@@ -10,6 +11,9 @@ export interface AdminDeps extends ArmPipelineDeps {
   readonly workload: WorkloadIssuer;
   /** The instances sharing the database (the membership table). */
   readonly cluster: { status(): Promise<ClusterStatus> };
+  /** The product's time, and its controls when `keyless up --clock controllable` (else undefined). */
+  readonly now: () => number;
+  readonly clock: ControllableClock | undefined;
 }
 
 /** An operator operation: the call has passed ARM's pipeline and the subscription check; the operation authorizes itself. */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ArmAccess, armCall, armDialect } from '../arm/index.js';
 import { useErrorDialect } from '../http/index.js';
 import { listAuditRecords } from './audit-records.js';
+import { advanceClock, resumeClock, setClock, showClock } from './clock.js';
 import { clusterStatus } from './cluster-status.js';
 import type { AdminDeps, AdminOperation } from './context.js';
 import { rotateSigningKeys } from './signing-keys.js';
@@ -15,6 +16,10 @@ const BASE = '/subscriptions/:subscription/providers/Keyless';
 const OPERATIONS: readonly { method: 'GET' | 'POST'; path: string; operation: AdminOperation }[] = [
   { method: 'GET', path: `${BASE}/auditRecords`, operation: listAuditRecords },
   { method: 'GET', path: `${BASE}/cluster`, operation: clusterStatus },
+  { method: 'GET', path: `${BASE}/clock`, operation: showClock },
+  { method: 'POST', path: `${BASE}/clock/advance`, operation: advanceClock },
+  { method: 'POST', path: `${BASE}/clock/set`, operation: setClock },
+  { method: 'POST', path: `${BASE}/clock/resume`, operation: resumeClock },
   { method: 'POST', path: `${BASE}/signingKeys/rotate`, operation: rotateSigningKeys },
   { method: 'POST', path: `${BASE}/workloadTokens/issue`, operation: issueWorkloadToken },
 ];

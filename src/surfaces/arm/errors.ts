@@ -76,6 +76,8 @@ export const armErrors = {
     new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscription}' could not be found.`),
   roleDefinitionNotFound: (name: string) =>
     new ArmError(404, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${name}' does not exist.`),
+  clockNotControllable: () =>
+    new ArmError(409, 'ClockNotControllable', 'The clock of this Keyless is the system clock; start it with `keyless up --clock controllable` to control time.'),
   internal: () =>
     new ArmError(500, 'InternalServerError', 'The server encountered an internal error. Please retry the request.'),
 };
