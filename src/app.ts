@@ -58,6 +58,7 @@ import { retiredKeyHorizonSeconds } from './shared/time-limits.js';
 import { Fence, Membership, instancesTable } from './cluster/index.js';
 import { fenceRequests, healthAnswer } from './surfaces/http/index.js';
 import { KEYLESS_VERSION } from './shared/version.js';
+import { FaultBoard, FaultService } from './faults/index.js';
 import { instanceId } from './runtime/instance-id.js';
 
 export interface RunningKeyless {
@@ -167,6 +168,11 @@ async function start(
   };
   const clients = new ClientAuthenticator(directory, model, issuerKeys, (aud) => names.isOwnTokenEndpoint(aud), clock);
   const credentials = new CredentialService(store, model, directory, clock);
+  // Faults (`keyless fault add`): stored, so every instance injects them; one spent by --times is removed for all.
+  const faultService = new FaultService(store, model, clock);
+  const faults = new FaultBoard(model, clock, (id) => {
+    faultService.clear([id]).catch((error: unknown) => process.stderr.write(`keyless: a spent fault (${id}) could not be removed yet: ${String(error)}\n`));
+  });
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
   // Closed until this instance has joined the cluster (Membership.start, after the listeners have their ports).
@@ -199,6 +205,7 @@ async function start(
     tokens: verifiedTokens,
     directory,
     fence,
+    faults,
   });
   const main = createServer({
     tls: { key: certificates.keyPem, cert: certificates.certPem },
@@ -224,6 +231,7 @@ async function start(
     registerFormParser(scope);
     registerEntraRoutes(scope, {
       names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit: auditRecorder, appTokenLifetime: options.appTokenLifetime,
+      now: () => clock.now(), faults,
       // Entra publishes no per-app figure; 20 per second per client, as the identity endpoints. No limit on concurrency:
       // a client is counted once authenticated, and what follows (one signature) never waits.
       throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY, () => clock.now()) : undefined,
@@ -235,7 +243,7 @@ async function start(
   );
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {
-      names, tenantId, subscriptionId, tokens, rbac, model, audit, workload, cluster: membership, now: () => clock.now(), clock: clockControl,
+      names, tenantId, subscriptionId, tokens, rbac, model, audit, workload, cluster: membership, now: () => clock.now(), clock: clockControl, faults: faultService,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
       rotation: new SigningKeyRotation(store, model, clock, kek, retiredKeyHorizonSeconds(options.identityTokenLifetime, options.appTokenLifetime)),
     }),
@@ -254,6 +262,7 @@ async function start(
     audit: auditRecorder,
     throttle: options.identityThrottle ? new HostThrottle(20, 5, () => clock.now()) : undefined,
     now: () => clock.now(),
+    faults,
   };
   await identityServer.register(async (scope: FastifyInstance) => registerAppServiceSource(scope, identityDeps));
   await identityServer.register(async (scope: FastifyInstance) => registerImdsSource(scope, identityDeps));

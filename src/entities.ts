@@ -6,6 +6,7 @@ import { accountKeyEntity } from './keys/index.js';
 import { assignmentEntity } from './rbac/index.js';
 import { signingKeyEntity } from './tokens/index.js';
 import { upstreamEntity } from './upstreams/index.js';
+import { faultEntity } from './faults/index.js';
 
 /**
  * Every entity Keyless stores, handed to the store and the read model by the
@@ -26,4 +27,5 @@ export const ENTITIES: readonly AnyEntityDeclaration[] = [
   certificateEntity,
   federatedCredentialEntity,
   upstreamEntity,
+  faultEntity,
 ];

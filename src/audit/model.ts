@@ -10,7 +10,8 @@ export interface TokenUsage {
 /** `arm`: the control plane's calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). */
 export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm';
 
-export type AuditDecision = 'allowed' | 'denied';
+/** `injected`: the answer came from a fault (`keyless fault add`), not from a decision. */
+export type AuditDecision = 'allowed' | 'denied' | 'injected';
 
 /** One authentication or authorization decision on the data plane. */
 export interface AuditRecord {

@@ -8,6 +8,7 @@ import { registerAdCommands } from './commands/ad.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerClockCommands } from './commands/clock.js';
 import { registerClusterCommands } from './commands/cluster.js';
+import { registerFaultCommands } from './commands/fault.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerOpenAiCommands } from './commands/openai.js';
@@ -29,6 +30,7 @@ export function registerClientCommands(program: Command): void {
   registerAuditCommands(program);
   registerClusterCommands(program);
   registerClockCommands(program);
+  registerFaultCommands(program);
   registerRunCommands(program);
   registerSigningKeyCommands(program);
 }

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../../audit/index.js';
 import type { ControllableClock } from '../../shared/clock.js';
+import type { FaultService } from '../../faults/index.js';
 import type { ClusterStatus } from '../../cluster/index.js';
 import type { SigningKeyRotation } from '../../tokens/index.js';
 import type { WorkloadIssuer } from '../../tokens/index.js';
@@ -14,6 +15,7 @@ export interface AdminDeps extends ArmPipelineDeps {
   /** The product's time, and its controls when `keyless up --clock controllable` (else undefined). */
   readonly now: () => number;
   readonly clock: ControllableClock | undefined;
+  readonly faults: FaultService;
 }
 
 /** An operator operation: the call has passed ARM's pipeline and the subscription check; the operation authorizes itself. */

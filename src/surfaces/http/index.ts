@@ -12,3 +12,4 @@ export { closeAfterRest } from './linger.js';
 export { MAX_HEADER_BYTES, type ClientErrorAnswers, type ClientFailure, type RequestLine } from './client-errors.js';
 export type { ListenerErrors } from './server.js';
 export { portClientErrors } from './port-errors.js';
+export { dropConnection, dropSocket } from './drop.js';

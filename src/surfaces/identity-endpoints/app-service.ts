@@ -9,6 +9,7 @@ export const APP_SERVICE_PATH = '/msi/token';
 
 /** What App Service does its own way; the steps are the pipeline's. */
 export const APP_SERVICE: IdentityPlatform = {
+  faultSurface: 'app-service',
   operation: `GET ${APP_SERVICE_PATH}`,
   hostType: RESOURCE_TYPES.site,
   defaultRule: 'appService',
@@ -27,6 +28,7 @@ export const APP_SERVICE: IdentityPlatform = {
     severalSelectors: appServiceErrors.severalSelectors,
     selection: appServiceErrors.identityNotLoaded,
     unknownResource: appServiceErrors.unknownResource,
+    injected: appServiceErrors.injected,
   },
   render: (token, principal, resource) => ({
     access_token: token.accessToken,
