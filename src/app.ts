@@ -232,6 +232,7 @@ async function start(
     registerEntraRoutes(scope, {
       names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit: auditRecorder, appTokenLifetime: options.appTokenLifetime,
       now: () => clock.now(), faults,
+      isOperator: (clientId) => clients.principalId(clientId) === identity.adminObjectId,
       // Entra publishes no per-app figure; 20 per second per client, as the identity endpoints. No limit on concurrency:
       // a client is counted once authenticated, and what follows (one signature) never waits.
       throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY, () => clock.now()) : undefined,

@@ -11,7 +11,7 @@ let vmA: string;
 let vmB: string;
 let app: Record<string, string>;
 let key: string;
-let admin: { tenantId: string; clientId: string; clientSecret: string };
+let client: { tenantId: string; clientId: string; clientSecret: string };
 
 const hostVars = async (host: string): Promise<Record<string, string>> => {
   const run = await runCli(keyless.dataDir, ['env', '--as', host, '-g', 'fl']);
@@ -21,8 +21,8 @@ const hostVars = async (host: string): Promise<Record<string, string>> => {
 const imds = (base: string) => fetch(`${base}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${RESOURCE}`, { headers: { metadata: 'true' } });
 const appService = () => fetch(`${app['IDENTITY_ENDPOINT']}?api-version=2019-08-01&resource=${RESOURCE}`, { headers: { 'x-identity-header': app['IDENTITY_HEADER'] ?? '' } });
 const token = () =>
-  request(keyless.info.caPath, 'POST', `${keyless.info.baseUrl}/${admin.tenantId}/oauth2/v2.0/token`, {
-    form: { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret, scope: `${RESOURCE}/.default` },
+  request(keyless.info.caPath, 'POST', `${keyless.info.baseUrl}/${client.tenantId}/oauth2/v2.0/token`, {
+    form: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret, scope: `${RESOURCE}/.default` },
   });
 const chat = (deployment = 'chat', body: object = { messages: [{ role: 'user', content: 'hello' }] }) =>
   request(keyless.info.caPath, 'POST', `${keyless.info.baseUrl}/accounts/fl-openai/openai/deployments/${deployment}/chat/completions?api-version=2024-10-21`, {
@@ -41,8 +41,9 @@ const auditRecord = async (requestId: string): Promise<Record<string, unknown>> 
 
 before(async () => {
   keyless = await startInProcess({ clock: 'controllable' });
-  admin = keyless.admin();
   await json('group', 'create', '-n', 'fl');
+  const application = await json('ad', 'sp', 'create-for-rbac', '-n', 'fl-app');
+  client = { tenantId: application.tenant, clientId: application.appId, clientSecret: application.password };
   await json('openai', 'create', '-g', 'fl', '-n', 'fl-openai');
   await json('openai', 'deployment', 'create', '-g', 'fl', '-n', 'fl-openai', '--deployment-name', 'chat');
   await json('openai', 'deployment', 'create', '-g', 'fl', '-n', 'fl-openai', '--deployment-name', 'other');
@@ -104,19 +105,22 @@ describe('IMDS and App Service', () => {
 });
 
 describe('the token endpoint', () => {
-  test('--aadsts answers the exact Entra body, timestamp on the product clock; --client-id leaves other clients alone', async () => {
-    const clock = await json('clock', 'set', '2031-03-04T05:06:07Z', '--freeze');
+  test('--aadsts for one client id answers the exact Entra body, its timestamp on the product clock', async () => {
+    // A day ahead (within the application's secret's life), whole seconds, frozen: the body's timestamp is known.
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000);
+    const stamp = `${at.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+    const clock = await json('clock', 'set', at.toISOString(), '--freeze');
     try {
-      await add('--surface', 'token', '--client-id', admin.clientId.toUpperCase(), '--aadsts', 'AADSTS7000222', '--times', '1');
+      await add('--surface', 'token', '--client-id', client.clientId.toUpperCase(), '--aadsts', 'AADSTS7000222', '--times', '1');
       const refused = await token();
       assert.equal(refused.status, 401);
       const body = refused.json();
       const { trace_id: traceId, correlation_id: correlationId } = body;
       assert.deepEqual(body, {
         error: 'invalid_client',
-        error_description: `AADSTS7000222: The provided client secret keys for app '${admin.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds. Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: 2031-03-04 05:06:07Z`,
+        error_description: `AADSTS7000222: The provided client secret keys for app '${client.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds. Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${stamp}`,
         error_codes: [7000222],
-        timestamp: '2031-03-04 05:06:07Z',
+        timestamp: stamp,
         trace_id: traceId,
         correlation_id: correlationId,
         error_uri: 'https://login.microsoftonline.com/error?code=7000222',
@@ -126,6 +130,14 @@ describe('the token endpoint', () => {
     } finally {
       await json('clock', 'resume');
     }
+  });
+
+  test("a token fault for every client spares Keyless's own operator, so that the CLI can still clear it", async () => {
+    await add('--surface', 'token', '--status', '500');
+    assert.equal((await token()).status, 500);
+    assert.equal((await runCli(keyless.dataDir, ['fault', 'list'])).code, 0);
+    assert.equal((await json('fault', 'clear')).value.length, 1);
+    assert.equal((await token()).status, 200);
   });
 
   test('--status 429 and 503 on the token endpoint', async () => {

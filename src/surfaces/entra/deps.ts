@@ -25,4 +25,6 @@ export interface EntraDeps {
   readonly now: () => number;
   /** Faults injected into the token endpoint (`keyless fault add --surface token`). */
   readonly faults: FaultBoard;
+  /** Whether a client id is Keyless's own operator (the CLI's admin principal): token faults never apply to it, so `keyless fault clear` keeps working. */
+  readonly isOperator: (clientId: string) => boolean;
 }

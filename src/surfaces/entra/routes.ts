@@ -72,7 +72,7 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
     const parsed = parseTokenRequest(form.params, request.headers.authorization, version);
     const grant = GRANTS.get(parsed.grantType);
     if (!grant) throw entraErrors.unsupportedGrant(parsed.grantType);
-    const fault = deps.faults.take('token', undefined, parsed.clientId, undefined);
+    const fault = deps.isOperator(parsed.clientId) ? undefined : deps.faults.take('token', undefined, parsed.clientId, undefined);
     if (fault !== undefined) {
       audit(request, deps.clients.principalId(parsed.clientId), 'injected', `fault ${fault.id}: ${describeEffect(fault.effect)}`);
       if (fault.effect.kind === 'dropConnection') return dropConnection(request, reply);
