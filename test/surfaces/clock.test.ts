@@ -90,6 +90,20 @@ describe('a controllable clock', () => {
     assert.equal((await chat(fresh['access_token'] ?? '')).status, 200);
   });
 
+  test("error bodies' times follow the clock too: Entra's timestamp, Graph's innerError.date", async () => {
+    await json('clock', 'set', '2031-05-01T12:00:00Z', '--freeze');
+    try {
+      const entra = await request(keyless.info.caPath, 'POST', `${keyless.info.baseUrl}/${keyless.info.tenantId}/oauth2/v2.0/token`, {
+        form: { grant_type: 'client_credentials', client_id: '00000000-0000-0000-0000-000000000000', client_secret: 'x', scope: `${RESOURCE}/.default` },
+      });
+      assert.equal(entra.json().timestamp, '2031-05-01 12:00:00Z');
+      const graph = await request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}/v1.0/servicePrincipals/nope`);
+      assert.equal(graph.json().error.innerError.date, '2031-05-01T12:00:00');
+    } finally {
+      await json('clock', 'resume');
+    }
+  });
+
   test('bad durations and times are refused with a clear error', async () => {
     const badDuration = await runCli(keyless.dataDir, ['clock', 'advance', 'soon']);
     assert.equal(badDuration.code, 2);
