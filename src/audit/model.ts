@@ -44,6 +44,8 @@ export interface AuditQuery {
   readonly principalId?: string;
   /** Only denials when true. */
   readonly denied?: boolean;
+  /** Only injected answers (faults) when true. */
+  readonly injected?: boolean;
   /** Default 100, at most 1000. */
   readonly limit?: number;
 }

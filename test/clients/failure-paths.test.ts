@@ -23,7 +23,7 @@ let endpoint: string;
 const json = cliJson(() => keyless.dataDir);
 
 const injected = async (): Promise<Record<string, unknown>[]> =>
-  ((await json('audit', 'list', '--top', '200')) as Record<string, unknown>[]).filter((r) => r['decision'] === 'injected');
+  (await json('audit', 'list', '--injected', '--top', '200')) as Record<string, unknown>[];
 const openai = (azureADTokenProvider: () => Promise<string>) =>
   new AzureOpenAI({ endpoint, apiVersion: API_VERSION, azureADTokenProvider, fetch: trustingFetch(keyless.info.caPath) });
 const ask = (client: AzureOpenAI) => client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hello' }] });

@@ -32,7 +32,7 @@ const chat = (deployment = 'chat', body: object = { messages: [{ role: 'user', c
 const add = async (...args: string[]) => json('fault', 'add', ...args);
 const auditRecord = async (requestId: string): Promise<Record<string, unknown>> => {
   for (let i = 0; i < 50; i++) {
-    const found = ((await json('audit', 'list', '--top', '50')) as Record<string, unknown>[]).find((r) => r['requestId'] === requestId && r['decision'] === 'injected');
+    const found = ((await json('audit', 'list', '--injected', '--top', '50')) as Record<string, unknown>[]).find((r) => r['requestId'] === requestId);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

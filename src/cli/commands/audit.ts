@@ -58,6 +58,7 @@ interface ListOptions {
   since?: string;
   principal?: string;
   denied?: boolean;
+  injected?: boolean;
   top?: number;
 }
 
@@ -67,6 +68,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--since <time>', 'only records from this ISO time, or this long ago (e.g. 15m, 2h, 1d)', (v: string) => parseSince(v))
     .option('--principal <id>', 'only records of this principal (object id)')
     .option('--denied', 'only denials')
+    .option('--injected', 'only answers injected by faults (`keyless fault add`)')
     .option('--top <n>', 'at most this many records (server default 100, at most 1000)', parsePositiveInt)
     .action(
       run(async (ctx, o: ListOptions) => {
@@ -74,6 +76,7 @@ export function registerAuditCommands(program: Command): void {
         if (o.since !== undefined) query.set('since', o.since);
         if (o.principal !== undefined) query.set('principalId', o.principal);
         if (o.denied) query.set('denied', 'true');
+        if (o.injected) query.set('injected', 'true');
         if (o.top !== undefined) query.set('top', String(o.top));
         const qs = query.toString();
         const path = `${subscriptionPath(subscriptionOf(ctx))}/providers/Keyless/auditRecords${qs ? `?${qs}` : ''}`;

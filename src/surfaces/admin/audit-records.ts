@@ -2,7 +2,7 @@ import { subscriptionId as subscriptionIdOf } from '../../resources/index.js';
 import { armErrors } from '../arm/index.js';
 import type { AdminOperation } from './context.js';
 
-/** Keyless's audit trail: GET /subscriptions/{s}/providers/Keyless/auditRecords[?since&principalId&denied&top]. */
+/** Keyless's audit trail: GET /subscriptions/{s}/providers/Keyless/auditRecords[?since&principalId&denied&injected&top]. */
 export const listAuditRecords: AdminOperation = async (call, deps, access) => {
   access.authorize(call, 'Keyless/auditRecords/read', subscriptionIdOf(deps.subscriptionId()));
   const q = call.query;
@@ -13,6 +13,7 @@ export const listAuditRecords: AdminOperation = async (call, deps, access) => {
     ...(q['since'] !== undefined ? { since: q['since'] } : {}),
     ...(q['principalId'] !== undefined ? { principalId: q['principalId'] } : {}),
     ...(q['denied'] === 'true' ? { denied: true } : {}),
+    ...(q['injected'] === 'true' ? { injected: true } : {}),
     ...(top !== undefined ? { limit: top } : {}),
   });
   return call.reply.send({ value: records });
