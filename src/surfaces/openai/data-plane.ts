@@ -101,21 +101,10 @@ export class DataPlane {
       const deploymentName = call.deployment ?? (typeof body['model'] === 'string' ? body['model'] : '');
       const deployment = deps.accounts.deployment(account, deploymentName);
       if (!deployment) throw dataPlaneErrors.deploymentNotFound();
+      // No fault (the usual case): one boolean test, and no closure.
       const fault = deps.faults.take('data-plane', undefined, undefined, deployment.name);
-      const injected = fault === undefined ? undefined : `fault ${fault.id}: ${describeEffect(fault.effect)}`;
       const known = caller;
-      const proceed = () =>
-        callModel(deps, {
-          operation: call.operation,
-          apiVersion: call.apiVersion,
-          account,
-          deployment,
-          body,
-          text: call.body.kind === 'json' ? call.body.text : '',
-          spent: this.usageRecorder(call, account, known, deployment.name, injected),
-          onCallerGone: call.onCallerGone,
-        });
-      const answer = fault === undefined || injected === undefined ? proceed() : this.injected(fault, injected, call, account, known, proceed);
+      const answer = fault === undefined ? this.callDeployment(call, account, known, deployment, body, undefined) : this.injected(fault, call, account, known, deployment, body);
       if (!(answer instanceof Promise)) return answer;
       // Refusals that come later (a quota counted in Redis) are audited and answered as the others.
       return answer.catch((error: unknown) => this.refused(call, account, known, error));
@@ -129,10 +118,26 @@ export class DataPlane {
    * filter, a dropped connection) is audited here as injected; one that
    * delays or filters the model's answer is audited with its usage, as injected.
    */
-  private injected(fault: Fault, reason: string, call: DataPlaneCall, account: Resource, caller: Caller, proceed: () => DataPlaneAnswer | Promise<DataPlaneAnswer>) {
+  private injected(fault: Fault, call: DataPlaneCall, account: Resource, caller: Caller, deployment: Resource, body: Record<string, unknown>) {
     const { effect } = fault;
+    const reason = `fault ${fault.id}: ${describeEffect(effect)}`;
     if (effect.kind !== 'delay' && !(effect.kind === 'contentFilter' && effect.target === 'completion')) this.audit(call, account, caller, 'injected', reason);
-    return injectedAnswer(fault, { requestId: call.requestId, operation: call.operation, apiVersion: call.apiVersion, accountKind: account.kind ?? 'OpenAI' }, reason, proceed);
+    const injectedCall = { requestId: call.requestId, operation: call.operation, apiVersion: call.apiVersion, accountKind: account.kind ?? 'OpenAI' };
+    return injectedAnswer(fault, injectedCall, reason, () => this.callDeployment(call, account, caller, deployment, body, reason));
+  }
+
+  /** The deployment's model (quota first); `injected` names the fault that delays or filters it, for the audit. */
+  private callDeployment(call: DataPlaneCall, account: Resource, caller: Caller, deployment: Resource, body: Record<string, unknown>, injected: string | undefined) {
+    return callModel(this.deps, {
+      operation: call.operation,
+      apiVersion: call.apiVersion,
+      account,
+      deployment,
+      body,
+      text: call.body.kind === 'json' ? call.body.text : '',
+      spent: this.usageRecorder(call, account, caller, deployment.name, injected),
+      onCallerGone: call.onCallerGone,
+    });
   }
 
   private refused(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, error: unknown): DataPlaneAnswer {
