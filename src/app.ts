@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { UpOptions } from './config/options.js';
 import { DEFAULT_HOST_NAMES, formatHost, KeylessNames } from './config/names.js';
-import { systemClock, type Clock } from './shared/clock.js';
+import { ControllableClock, systemClock, type Clock } from './shared/clock.js';
 import { StartupError } from './shared/errors.js';
 import { prepareDataDir } from './runtime/data-dir.js';
 import { acquireLock, type DataDirLock } from './runtime/lock.js';
@@ -58,6 +58,7 @@ import { retiredKeyHorizonSeconds } from './shared/time-limits.js';
 import { Fence, Membership, instancesTable } from './cluster/index.js';
 import { fenceRequests, healthAnswer } from './surfaces/http/index.js';
 import { KEYLESS_VERSION } from './shared/version.js';
+import { FaultBoard, FaultService } from './faults/index.js';
 import { instanceId } from './runtime/instance-id.js';
 
 export interface RunningKeyless {
@@ -80,7 +81,9 @@ export async function startKeyless(options: UpOptions, clock: Clock = systemCloc
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
   };
   try {
-    return await start(options, clock, logStream, lock, cleanups, cleanup);
+    // --clock controllable: every part below reads the controlled time; the base stays the caller's (a test's clock, or the system's).
+    const control = options.clock === 'controllable' ? new ControllableClock(clock) : undefined;
+    return await start(options, control ?? clock, control, logStream, lock, cleanups, cleanup);
   } catch (error) {
     await cleanup();
     throw error;
@@ -90,6 +93,7 @@ export async function startKeyless(options: UpOptions, clock: Clock = systemCloc
 async function start(
   options: UpOptions,
   clock: Clock,
+  clockControl: ControllableClock | undefined,
   logStream: NodeJS.WritableStream | undefined,
   _lock: DataDirLock,
   cleanups: (() => Promise<void> | void)[],
@@ -141,6 +145,11 @@ async function start(
     miTokens.clear();
     verifiedTokens.clear();
   });
+  // A token cached before the clock jumped back would be handed out (or honoured) before its own iat.
+  clockControl?.onMove(() => {
+    miTokens.clear();
+    verifiedTokens.clear();
+  });
   const auditStore = new AuditStore(handle, {
     onThreadError: (error) => process.stderr.write(`keyless: the audit writer thread stopped (${error.message}); audit records are now written by the request thread\n`),
   });
@@ -160,6 +169,11 @@ async function start(
   };
   const clients = new ClientAuthenticator(directory, model, issuerKeys, (aud) => names.isOwnTokenEndpoint(aud), clock);
   const credentials = new CredentialService(store, model, directory, clock);
+  // Faults (`keyless fault add`): stored, so every instance injects them; one spent by --times is removed for all.
+  const faultService = new FaultService(store, model, clock);
+  const faults = new FaultBoard(model, clock, (id) => {
+    faultService.clear([id]).catch((error: unknown) => process.stderr.write(`keyless: a spent fault (${id}) could not be removed yet: ${String(error)}\n`));
+  });
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
   // Closed until this instance has joined the cluster (Membership.start, after the listeners have their ports).
@@ -192,6 +206,7 @@ async function start(
     tokens: verifiedTokens,
     directory,
     fence,
+    faults,
   });
   const main = createServer({
     tls: { key: certificates.keyPem, cert: certificates.certPem },
@@ -217,19 +232,21 @@ async function start(
     registerFormParser(scope);
     registerEntraRoutes(scope, {
       names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit: auditRecorder, appTokenLifetime: options.appTokenLifetime,
+      now: () => clock.now(), faults,
+      isOperator: (clientId) => clients.principalId(clientId) === identity.adminObjectId,
       // Entra publishes no per-app figure; 20 per second per client, as the identity endpoints. No limit on concurrency:
       // a client is counted once authenticated, and what follows (one signature) never waits.
       throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY, () => clock.now()) : undefined,
     });
   });
-  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }), { prefix: GRAPH_PREFIX });
+  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model, now: () => clock.now() }), { prefix: GRAPH_PREFIX });
   await main.register(async (scope: FastifyInstance) =>
     registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, roleDefinitions, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl }),
   );
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {
       names, tenantId, subscriptionId, tokens, rbac, model, audit, workload, cluster: membership,
-      now: () => clock.now(), adminObjectId: identity.adminObjectId, recorder: auditRecorder,
+      now: () => clock.now(), adminObjectId: identity.adminObjectId, recorder: auditRecorder, clock: clockControl, faults: faultService,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
       rotation: new SigningKeyRotation(store, model, clock, kek, retiredKeyHorizonSeconds(options.identityTokenLifetime, options.appTokenLifetime)),
     }),
@@ -248,6 +265,7 @@ async function start(
     audit: auditRecorder,
     throttle: options.identityThrottle ? new HostThrottle(20, 5, () => clock.now()) : undefined,
     now: () => clock.now(),
+    faults,
   };
   await identityServer.register(async (scope: FastifyInstance) => registerAppServiceSource(scope, identityDeps));
   await identityServer.register(async (scope: FastifyInstance) => registerImdsSource(scope, identityDeps));

@@ -6,6 +6,7 @@ import { accountKeyEntity } from './keys/index.js';
 import { assignmentEntity, roleDefinitionEntity } from './rbac/index.js';
 import { signingKeyEntity } from './tokens/index.js';
 import { upstreamEntity } from './upstreams/index.js';
+import { faultEntity } from './faults/index.js';
 
 /**
  * Every entity Keyless stores, handed to the store and the read model by the
@@ -27,4 +28,5 @@ export const ENTITIES: readonly AnyEntityDeclaration[] = [
   federatedCredentialEntity,
   upstreamEntity,
   roleDefinitionEntity,
+  faultEntity,
 ];

@@ -10,7 +10,8 @@ export interface TokenUsage {
 /** `arm`: the control plane's calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). `drill`: a leak drill's start and end. */
 export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm' | 'drill';
 
-export type AuditDecision = 'allowed' | 'denied';
+/** `injected`: the answer came from a fault (`keyless fault add`), not from a decision. */
+export type AuditDecision = 'allowed' | 'denied' | 'injected';
 
 /** One authentication or authorization decision on the data plane. */
 export interface AuditRecord {
@@ -47,6 +48,8 @@ export interface AuditQuery {
   readonly denied?: boolean;
   /** Only the records of this drill (its start and end, and the requests that carried its id). */
   readonly drill?: string;
+  /** Only injected answers (faults) when true. */
+  readonly injected?: boolean;
   /** Default 100, at most 1000. */
   readonly limit?: number;
 }

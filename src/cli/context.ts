@@ -50,8 +50,10 @@ export function withNoWait(cmd: Command): Command {
  * Wraps an async action: builds the context, prints errors as one line,
  * and sets process.exitCode (1 for server and network failures, 2 for usage).
  */
-export function run<O>(handler: (ctx: CommandContext, opts: O) => Promise<void>): (opts: O, cmd: Command) => Promise<void> {
-  return async (_opts: O, cmd: Command) => {
+export function run<O>(handler: (ctx: CommandContext, opts: O, args: readonly string[]) => Promise<void>): (...params: unknown[]) => Promise<void> {
+  // commander passes the positional arguments first, then the options, then the command.
+  return async (...params: unknown[]) => {
+    const cmd = params[params.length - 1] as Command;
     const format = resolveOutput(cmd);
     let client: KeylessClient | undefined;
     const ctx: CommandContext = {
@@ -61,7 +63,7 @@ export function run<O>(handler: (ctx: CommandContext, opts: O) => Promise<void>)
       client: () => (client ??= KeylessClient.connect(ctx.dataDir)),
     };
     try {
-      await handler(ctx, cmd.opts() as O);
+      await handler(ctx, cmd.opts() as O, cmd.args);
     } catch (error) {
       reportError(error, format);
     } finally {

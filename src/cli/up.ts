@@ -27,6 +27,7 @@ export function registerUpCommand(program: Command): void {
     .option('--tls-key <file>', 'the PEM private key of --tls-cert (default KEYLESS_TLS_KEY)')
     .option('--federated-issuer <url...>', 'trust tokens of this external issuer in federated credentials (HTTPS, public addresses only)')
     .option('--lease <seconds>', 'with other instances on one database: how long this one may go unconfirmed before it fences itself (503) and writes stop waiting for it (default 5)')
+    .option('--clock <mode>', "system (default) or controllable: product time (token times, expiry, windows, audit) then follows `keyless clock`, for tests; not with --database", 'system')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
     .action(async (raw: RawUpOptions) => {
       try {
@@ -52,6 +53,7 @@ async function up(raw: RawUpOptions): Promise<void> {
   out.write(`  tenant:       ${info.tenantId}\n`);
   out.write(`  subscription: ${info.subscriptionId}\n`);
   out.write(`  data folder:  ${info.dataDir}\n`);
+  if (options.clock === 'controllable') out.write('  clock:        controllable (keyless clock show|advance|set|resume)\n');
   if (options.publicUrl !== undefined) out.write(`  listening on: https://${info.host.includes(':') ? `[${info.host}]` : info.host}:${info.port}\n`);
   // The last line: what clients add to their trust, or why nothing is needed.
   if (info.caPath !== undefined) out.write(`export NODE_EXTRA_CA_CERTS=${info.caPath}\n`);

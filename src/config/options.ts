@@ -35,7 +35,11 @@ export interface UpOptions {
   readonly publicUrl: string | undefined;
   /** A certificate chain and key to serve (--tls-cert, --tls-key); undefined: the generated localhost certificate. */
   readonly tls: TlsFiles | undefined;
+  /** `controllable`: product time follows `keyless clock` (tests); `system`: the system clock. */
+  readonly clock: ClockMode;
 }
+
+export type ClockMode = 'system' | 'controllable';
 
 export interface RawUpOptions {
   data?: string;
@@ -57,6 +61,7 @@ export interface RawUpOptions {
   publicUrl?: string;
   tlsCert?: string;
   tlsKey?: string;
+  clock?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -73,6 +78,12 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
   const redis = raw.redis ?? env['KEYLESS_REDIS'];
   if (redis !== undefined && !isRedisUrl(redis)) {
     throw new InvalidInputError('InvalidOption', '--redis must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 (without it, each instance counts quotas alone).');
+  }
+  const clock = raw.clock ?? 'system';
+  if (clock !== 'system' && clock !== 'controllable') throw new InvalidInputError('InvalidOption', '--clock must be system or controllable.');
+  // The controlled time lives in this process: instances sharing a database judge each other's tokens, so they would disagree.
+  if (clock === 'controllable' && database !== undefined) {
+    throw new InvalidInputError('InvalidOption', '--clock controllable cannot be used with --database: instances sharing a database must read the same time. Use it with SQLite in the data folder.');
   }
   // An empty variable counts as unset; an empty flag is refused.
   const fromEnv = (name: string): string | undefined => env[name] || undefined;
@@ -100,6 +111,7 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
     }),
     publicUrl: publicUrl === undefined ? undefined : parsePublicUrl(publicUrl),
     tls: parseTlsFiles(raw.tlsCert ?? fromEnv('KEYLESS_TLS_CERT'), raw.tlsKey ?? fromEnv('KEYLESS_TLS_KEY')),
+    clock,
   };
 }
 

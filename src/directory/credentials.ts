@@ -104,9 +104,14 @@ export class CredentialService {
     });
   }
 
+  /** Whether a certificate's end lies in the past, on the injected clock. */
+  hasExpired(notAfter: Date): boolean {
+    return notAfter.getTime() <= this.clock.now();
+  }
+
   private certificateRecord(principal: Principal, input: NewCertificate): ClientCertificate {
     const parsed = parseCertificate(input.certificate);
-    if (parsed.notAfter.getTime() <= this.clock.now()) throw new InvalidInputError('InvalidCertificate', 'The certificate has already expired.');
+    if (this.hasExpired(parsed.notAfter)) throw new InvalidInputError('InvalidCertificate', 'The certificate has already expired.');
     return {
       id: newGuid(),
       objectId: principal.objectId,

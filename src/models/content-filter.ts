@@ -37,3 +37,18 @@ export function promptFilterResults(count = 1): readonly PromptFilterResult[] {
 export function promptFilterChunk(count = 1): Record<string, unknown> {
   return { id: '', object: '', created: 0, model: '', choices: [], prompt_filter_results: promptFilterResults(count) };
 }
+
+/** A category the filter caught (an injected fault's: Keyless names violence at medium severity). */
+const CAUGHT = Object.freeze({ filtered: true, severity: 'medium' as const });
+
+/** A completion choice the filter cut (`finish_reason: "content_filter"`). */
+export const CONTENT_FILTER_CAUGHT = Object.freeze({ hate: SAFE, self_harm: SAFE, sexual: SAFE, violence: CAUGHT });
+
+/** A prompt the filter refused (the 400's `innererror.content_filter_result`). */
+export const PROMPT_FILTER_CAUGHT = Object.freeze({
+  hate: SAFE,
+  jailbreak: Object.freeze({ filtered: false, detected: false }),
+  self_harm: SAFE,
+  sexual: SAFE,
+  violence: CAUGHT,
+});

@@ -10,3 +10,4 @@ export { defaultDimensions } from './embeddings.js';
 export type { Awaitable, CallContext, ChatChoice, ChatResult, ChatUsage, ModelBackend, ModelChunks, ModelRequest } from './types.js';
 export { StreamUsageMeter, usageFromJson, usageOfBody, type Usage } from './usage.js';
 export { MODEL_CATALOG, defaultModelVersion, findModel, modelById, type CatalogModel, type ModelOperation } from './catalog.js';
+export { CONTENT_FILTER_CAUGHT, PROMPT_FILTER_CAUGHT } from './content-filter.js';

@@ -75,6 +75,7 @@ export class AuditStore implements AuditSink {
     if (q.principalId !== undefined) query = query.where('principal_id', '=', q.principalId.toLowerCase());
     if (q.denied === true) query = query.where('decision', '=', 'denied');
     if (q.drill !== undefined) query = query.where('drill', '=', q.drill.toLowerCase());
+    if (q.injected === true) query = query.where('decision', '=', 'injected');
     const rows = await query.orderBy('seq', 'desc').limit(auditLimit(q.limit)).execute();
     return rows.map(fromRow);
   }

@@ -66,6 +66,7 @@ class FakeSink implements AuditSink {
   async query(q: AuditQuery): Promise<AuditRecord[]> {
     return this.stored
       .filter((r) => q.denied !== true || r.decision === 'denied')
+      .filter((r) => q.injected !== true || r.decision === 'injected')
       .reverse()
       .slice(0, auditLimit(q.limit));
   }

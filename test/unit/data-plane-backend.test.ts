@@ -45,6 +45,7 @@ function dataPlane(model: ModelBackend, records: AuditRecord[]): DataPlane {
     quotas: new MemoryQuotaLimiter(),
     now: () => 0,
     fence: { fenced: () => false },
+    faults: { take: () => undefined },
   } as unknown as DataPlaneDeps;
   return new DataPlane(deps);
 }

@@ -59,6 +59,7 @@ interface ListOptions {
   principal?: string;
   denied?: boolean;
   drill?: string;
+  injected?: boolean;
   top?: number;
 }
 
@@ -69,6 +70,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--principal <id>', 'only records of this principal (object id)')
     .option('--denied', 'only denials')
     .option('--drill <id>', 'only the records of this leak drill (its start and end, and the requests that carried its id)')
+    .option('--injected', 'only answers injected by faults (`keyless fault add`)')
     .option('--top <n>', 'at most this many records (server default 100, at most 1000)', parsePositiveInt)
     .action(
       run(async (ctx, o: ListOptions) => {
@@ -77,6 +79,7 @@ export function registerAuditCommands(program: Command): void {
         if (o.principal !== undefined) query.set('principalId', o.principal);
         if (o.denied) query.set('denied', 'true');
         if (o.drill !== undefined) query.set('drill', o.drill);
+        if (o.injected) query.set('injected', 'true');
         if (o.top !== undefined) query.set('top', String(o.top));
         const qs = query.toString();
         const path = `${subscriptionPath(subscriptionOf(ctx))}/providers/Keyless/auditRecords${qs ? `?${qs}` : ''}`;

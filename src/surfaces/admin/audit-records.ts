@@ -4,7 +4,7 @@ import type { AdminOperation } from './context.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Keyless's audit trail: GET /subscriptions/{s}/providers/Keyless/auditRecords[?since&principalId&denied&drill&top]. */
+/** Keyless's audit trail: GET /subscriptions/{s}/providers/Keyless/auditRecords[?since&principalId&denied&drill&injected&top]. */
 export const listAuditRecords: AdminOperation = async (call, deps, access) => {
   access.authorize(call, 'Keyless/auditRecords/read', subscriptionIdOf(deps.subscriptionId()));
   const q = call.query;
@@ -17,6 +17,7 @@ export const listAuditRecords: AdminOperation = async (call, deps, access) => {
     ...(q['principalId'] !== undefined ? { principalId: q['principalId'] } : {}),
     ...(q['denied'] === 'true' ? { denied: true } : {}),
     ...(q['drill'] !== undefined ? { drill: q['drill'] } : {}),
+    ...(q['injected'] === 'true' ? { injected: true } : {}),
     ...(top !== undefined ? { limit: top } : {}),
   });
   return call.reply.send({ value: records });

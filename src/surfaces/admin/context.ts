@@ -1,4 +1,6 @@
 import type { AuditLog, AuditRecorder } from '../../audit/index.js';
+import type { ControllableClock } from '../../shared/clock.js';
+import type { FaultService } from '../../faults/index.js';
 import type { ClusterStatus } from '../../cluster/index.js';
 import type { SigningKeyRotation } from '../../tokens/index.js';
 import type { WorkloadIssuer } from '../../tokens/index.js';
@@ -16,6 +18,9 @@ export interface AdminDeps extends ArmPipelineDeps {
   readonly now: () => number;
   /** Keyless's own admin service principal: the CLI signs in with its secret, so posture does not report it. */
   readonly adminObjectId: string;
+  /** The product clock's controls when `keyless up --clock controllable` (else undefined). */
+  readonly clock: ControllableClock | undefined;
+  readonly faults: FaultService;
 }
 
 /** An operator operation: the call has passed ARM's pipeline and the subscription check; the operation authorizes itself. */

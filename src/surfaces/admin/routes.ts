@@ -2,9 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ArmAccess, armCall, armDialect } from '../arm/index.js';
 import { useErrorDialect } from '../http/index.js';
 import { listAuditRecords } from './audit-records.js';
+import { advanceClock, resumeClock, setClock, showClock } from './clock.js';
 import { clusterStatus } from './cluster-status.js';
 import { endDrill, startDrill } from './drills.js';
 import { readPosture } from './posture.js';
+import { addFault, clearFaults, listFaults } from './faults.js';
 import type { AdminDeps, AdminOperation } from './context.js';
 import { rotateSigningKeys } from './signing-keys.js';
 import { issueWorkloadToken } from './workload-tokens.js';
@@ -20,6 +22,13 @@ const OPERATIONS: readonly { method: 'GET' | 'POST'; path: string; operation: Ad
   { method: 'GET', path: `${BASE}/posture`, operation: readPosture },
   { method: 'POST', path: `${BASE}/drills/start`, operation: startDrill },
   { method: 'POST', path: `${BASE}/drills/end`, operation: endDrill },
+  { method: 'GET', path: `${BASE}/clock`, operation: showClock },
+  { method: 'POST', path: `${BASE}/clock/advance`, operation: advanceClock },
+  { method: 'POST', path: `${BASE}/clock/set`, operation: setClock },
+  { method: 'POST', path: `${BASE}/clock/resume`, operation: resumeClock },
+  { method: 'GET', path: `${BASE}/faults`, operation: listFaults },
+  { method: 'POST', path: `${BASE}/faults`, operation: addFault },
+  { method: 'POST', path: `${BASE}/faults/clear`, operation: clearFaults },
   { method: 'POST', path: `${BASE}/signingKeys/rotate`, operation: rotateSigningKeys },
   { method: 'POST', path: `${BASE}/workloadTokens/issue`, operation: issueWorkloadToken },
 ];

@@ -21,7 +21,7 @@ export function authenticateArm(
   } catch (error) {
     if (!(error instanceof TokenRejectedError)) throw error;
     if (error.failure === 'TokenExpired') {
-      throw armErrors.expiredToken(authority, armTime(Number(error.details?.['exp'] ?? 0)), armTime(Date.now() / 1000));
+      throw armErrors.expiredToken(authority, armTime(Number(error.details?.['exp'] ?? 0)), armTime(Number(error.details?.['now'] ?? 0)));
     }
     if (error.failure === 'TokenAudienceInvalid') throw armErrors.wrongAudience(authority, String(error.details?.['audience']), audiences);
     throw armErrors.invalidToken(authority);

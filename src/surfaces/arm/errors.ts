@@ -76,6 +76,8 @@ export const armErrors = {
     new ArmError(400, 'UnsupportedQuery', `The filter '${filter}' is not supported. Supported filters: roleName eq '{name}', type eq '{type}', atScopeAndBelow().`),
   subscriptionNotFound: (subscription: string) =>
     new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscription}' could not be found.`),
+  clockNotControllable: () =>
+    new ArmError(409, 'ClockNotControllable', 'The clock of this Keyless is the system clock; start it with `keyless up --clock controllable` to control time.'),
   internal: () =>
     new ArmError(500, 'InternalServerError', 'The server encountered an internal error. Please retry the request.'),
 };

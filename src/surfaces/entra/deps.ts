@@ -5,6 +5,7 @@ import type { TokenService } from '../../tokens/index.js';
 import type { KnownResources } from '../../tokens/index.js';
 import type { WorkloadIssuer } from '../../tokens/index.js';
 import type { AuditRecorder } from '../../audit/index.js';
+import type { FaultBoard } from '../../faults/index.js';
 import type { HostThrottle } from '../identity-endpoints/index.js';
 
 export interface EntraDeps {
@@ -20,4 +21,10 @@ export interface EntraDeps {
   readonly appTokenLifetime: number | undefined;
   /** Per-client limits when --token-throttle is on. */
   readonly throttle: HostThrottle | undefined;
+  /** The product's time (error bodies' timestamps). */
+  readonly now: () => number;
+  /** Faults injected into the token endpoint (`keyless fault add --surface token`). */
+  readonly faults: FaultBoard;
+  /** Whether a client id is Keyless's own operator (the CLI's admin principal): token faults never apply to it, so `keyless fault clear` keeps working. */
+  readonly isOperator: (clientId: string) => boolean;
 }

@@ -18,12 +18,15 @@ export class EntraError extends Error implements WireError {
     super(`AADSTS${aadsts}: ${description}`);
   }
 
+  /** When it was answered, on the product clock (set by the scope's dialect, `entraDialectOn`); else the system's. */
+  answeredAt: number | undefined;
+
   /** The only place Entra's error bodies are built; the caller's correlation id is echoed when it is a GUID. */
   body(request: FastifyRequest): Record<string, unknown> {
     const correlationId = correlationOf(request);
     const traceId = randomUUID();
     const correlation = correlationId && /^[0-9a-f-]{36}$/i.test(correlationId) ? correlationId : randomUUID();
-    const now = new Date();
+    const now = new Date(this.answeredAt ?? Date.now());
     const timestamp = `${now.toISOString().slice(0, 19).replace('T', ' ')}Z`;
     return {
       error: this.error,
@@ -178,6 +181,15 @@ export function toEntraError(error: unknown): EntraError | undefined {
 }
 
 export const entraDialect: ErrorDialect = { toWire: toEntraError, internal: entraErrors.internal, label: 'unhandled authority error' };
+
+/** Entra's dialect with its bodies' `timestamp` taken from the product clock (`keyless up --clock controllable`). */
+export function entraDialectOn(now: () => number): ErrorDialect {
+  const stamp = (error: EntraError | undefined): EntraError | undefined => {
+    if (error !== undefined) error.answeredAt = now();
+    return error;
+  };
+  return { toWire: (error) => stamp(toEntraError(error)), internal: () => stamp(entraErrors.internal()) ?? entraErrors.internal(), label: entraDialect.label };
+}
 
 /** Entra's times in messages: ISO-8601 with seven fractional digits. */
 function iso(seconds: number): string {

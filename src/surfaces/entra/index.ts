@@ -1,2 +1,3 @@
 export { registerEntraRoutes } from './routes.js';
 export { entraErrors } from './errors.js';
+export { INJECTABLE_AADSTS } from './injected.js';

@@ -2,13 +2,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthenticationError } from '../../directory/index.js';
 import { WORKLOAD_ISSUER_PATH } from '../../tokens/index.js';
 import { adfsConfiguration, openIdConfiguration } from './discovery.js';
-import { EntraError, entraDialect, entraErrors } from './errors.js';
+import { EntraError, entraDialectOn, entraErrors } from './errors.js';
 import { drillMarker, FormBody, useErrorDialect } from '../http/index.js';
 import { parseTokenRequest, type TokenEndpointVersion } from './token-request.js';
 import { clientAuthenticationToEntra } from './client-errors.js';
 import { GRANTS } from './grants/client-credentials.js';
 import type { EntraDeps } from './deps.js';
 import type { AuthenticatedClient } from '../../directory/index.js';
+import type { AuditDecision } from '../../audit/index.js';
+import { describeEffect } from '../../faults/index.js';
+import { dropConnection } from '../http/index.js';
+import { injectedEntraError } from './injected.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** AADSTS50196, the throttling answer: audited where it is decided, not again on the way out. */
 const THROTTLED = 50196;
@@ -50,7 +55,7 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
   app.get(`${WORKLOAD_ISSUER_PATH}/.well-known/openid-configuration`, async (_request, reply) => reply.send(deps.workload.discovery()));
   app.get(`${WORKLOAD_ISSUER_PATH}/openid/v1/jwks`, async (_request, reply) => reply.send(deps.workload.jwks()));
 
-  useErrorDialect(app, entraDialect);
+  useErrorDialect(app, entraDialectOn(deps.now));
 
   async function discovery(request: FastifyRequest, reply: FastifyReply, version: 'v1' | 'v2') {
     const tenant = tenantOf(request);
@@ -67,6 +72,13 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
     const parsed = parseTokenRequest(form.params, request.headers.authorization, version);
     const grant = GRANTS.get(parsed.grantType);
     if (!grant) throw entraErrors.unsupportedGrant(parsed.grantType);
+    const fault = deps.isOperator(parsed.clientId) ? undefined : deps.faults.take('token', undefined, parsed.clientId, undefined);
+    if (fault !== undefined) {
+      audit(request, deps.clients.principalId(parsed.clientId), 'injected', `fault ${fault.id}: ${describeEffect(fault.effect)}`);
+      if (fault.effect.kind === 'dropConnection') return dropConnection(request, reply);
+      if (fault.effect.kind === 'delay') await sleep(fault.effect.delayMs);
+      else throw injectedEntraError(fault, parsed.clientId, tenant) ?? entraErrors.internal();
+    }
     // Only an authenticated client is counted, so that nobody who merely knows a client id can use up its limits
     // (failed attempts cost one keyed digest or one signature check, and each is audited).
     let admitted: string | undefined;
@@ -96,7 +108,7 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
     }
   }
 
-  function audit(request: FastifyRequest, principalId: string | null, decision: 'allowed' | 'denied', reason: string): void {
+  function audit(request: FastifyRequest, principalId: string | null, decision: AuditDecision, reason: string): void {
     const operation = `POST ${request.url.split('?')[0] ?? ''}`;
     deps.audit.record('entra', operation, null, principalId, principalId === null ? null : 'ServicePrincipal', null, decision, reason, request.id, undefined, undefined, drillMarker(request.headers));
   }

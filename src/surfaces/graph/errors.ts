@@ -4,6 +4,9 @@ import { CodedWireError, MAX_HEADER_BYTES, frameworkClientError, type ErrorDiale
 
 /** An error in Microsoft Graph's dialect: `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`. */
 export class GraphError extends CodedWireError {
+  /** When it was answered, on the product clock (set by the scope's dialect, `graphDialectOn`); else the system's. */
+  answeredAt: number | undefined;
+
   /** The only place Graph's error bodies are built (a fresh request id each time, as Graph does). */
   body(): Record<string, unknown> {
     const requestId = randomUUID();
@@ -11,7 +14,7 @@ export class GraphError extends CodedWireError {
       error: {
         code: this.code,
         message: this.message,
-        innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId },
+        innerError: { date: new Date(this.answeredAt ?? Date.now()).toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId },
       },
     };
   }
@@ -50,3 +53,12 @@ export function toGraphError(error: unknown): GraphError | undefined {
 }
 
 export const graphDialect: ErrorDialect = { toWire: toGraphError, internal: graphErrors.internal, label: 'unhandled graph error' };
+
+/** Graph's dialect with `innerError.date` taken from the product clock (`keyless up --clock controllable`). */
+export function graphDialectOn(now: () => number): ErrorDialect {
+  const stamp = (error: GraphError | undefined): GraphError | undefined => {
+    if (error !== undefined) error.answeredAt = now();
+    return error;
+  };
+  return { toWire: (error) => stamp(toGraphError(error)), internal: () => stamp(graphErrors.internal()) ?? graphErrors.internal(), label: graphDialect.label };
+}

@@ -29,7 +29,7 @@ export async function replaceKeyCredentials(credentials: CredentialService, prin
         throw graphErrors.badRequest("Keyless supports key credentials of type 'AsymmetricX509Cert' with usage 'Verify' only.");
       }
       const parsed = parseCertificate(e['key']);
-      if (parsed.notAfter.getTime() <= Date.now()) throw graphErrors.badRequest('The certificate has already expired.');
+      if (credentials.hasExpired(parsed.notAfter)) throw graphErrors.badRequest('The certificate has already expired.');
       const same = byId ?? existing.find((c) => c.thumbprintSha1 === parsed.thumbprintSha1);
       if (same) keep.add(same.id);
       else if (!added.some((a) => a.thumbprint === parsed.thumbprintSha1)) {

@@ -10,7 +10,7 @@ import type { TokenService } from '../../tokens/index.js';
 import { TokenRejectedError } from '../../tokens/index.js';
 import { GraphAccess, setCaller } from './access.js';
 import { registerApplicationRoutes } from './applications.js';
-import { graphDialect, graphErrors } from './errors.js';
+import { graphDialectOn, graphErrors } from './errors.js';
 import { bearerToken } from '../http/index.js';
 import { useErrorDialect } from '../http/index.js';
 import { audiencesFor } from '../../tokens/index.js';
@@ -28,6 +28,8 @@ export interface GraphDeps {
   readonly credentials: CredentialService;
   readonly rbac: RoleAssignmentService;
   readonly model: ReadModel;
+  /** The product's time (error bodies' `innerError.date`). */
+  readonly now: () => number;
 }
 
 const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {
@@ -57,7 +59,7 @@ export function registerGraphRoutes(app: FastifyInstance, deps: GraphDeps): void
       throw error instanceof TokenRejectedError ? graphErrors.invalidToken() : error;
     }
   });
-  useErrorDialect(app, graphDialect);
+  useErrorDialect(app, graphDialectOn(deps.now));
   // Registered under the /v1.0 prefix, so that fastify lets this scope answer its own unknown paths.
   app.setNotFoundHandler(async (request) => {
     const path = request.url.split('?')[0] ?? '';

@@ -13,3 +13,4 @@ export { MAX_HEADER_BYTES, type ClientErrorAnswers, type ClientFailure, type Req
 export type { ListenerErrors } from './server.js';
 export { portClientErrors } from './port-errors.js';
 export { DRILL_MARKER_HEADER, drillMarker } from './drill-marker.js';
+export { dropConnection, dropSocket } from './drop.js';

@@ -1,5 +1,6 @@
 import { UnavailableError } from '../../shared/errors.js';
 import { randomUUID } from 'node:crypto';
+import type { FaultStatus } from '../../faults/index.js';
 import { MAX_HEADER_BYTES, frameworkClientError, type ErrorDialect } from '../http/index.js';
 import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
 
@@ -28,6 +29,13 @@ export const appServiceErrors = {
   unknownResource: (resource: string, tenantId: string) => new AppServiceError(400, unknownResourceMessage(resource, tenantId), 'unknown resource'),
   /** fastify's own 4xx, in the envelope, with its status. */
   unreadableRequest: (status: number, detail: string) => new AppServiceError(status, `The request could not be read: ${detail || 'bad request'}.`, 'unreadable request'),
+  /** An injected failure (`keyless fault add --surface app-service`), in the envelope; a 429 always carries retry-after (1 unless given). */
+  injected: (status: FaultStatus, retryAfterSeconds: number | null, reason: string) => {
+    const headers = retryAfterSeconds === null ? {} : { 'retry-after': String(retryAfterSeconds) };
+    if (status === 429) return new AppServiceError(429, 'Too many requests.', reason, { 'retry-after': '1', ...headers });
+    if (status === 503) return new AppServiceError(503, 'The service is temporarily unavailable. Retry the request later.', reason, headers);
+    return new AppServiceError(500, 'An unexpected error occurred.', reason, headers);
+  },
   internal: () => new AppServiceError(500, 'An unexpected error occurred.', 'internal error'),
   headersTooLarge: () => new AppServiceError(431, `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`, 'headers too large'),
 };

@@ -13,6 +13,7 @@ export const APP_SERVICE_LEGACY_VERSION = '2017-09-01';
 
 /** What App Service does its own way; the steps are the pipeline's. Both protocols share this, but for the parts below. */
 const APP_SERVICE_COMMON = {
+  faultSurface: 'app-service',
   operation: `GET ${APP_SERVICE_PATH}`,
   hostType: RESOURCE_TYPES.site,
   defaultRule: 'appService',
@@ -26,6 +27,7 @@ const APP_SERVICE_COMMON = {
     severalSelectors: appServiceErrors.severalSelectors,
     selection: appServiceErrors.identityNotLoaded,
     unknownResource: appServiceErrors.unknownResource,
+    injected: appServiceErrors.injected,
   },
 } as const satisfies Partial<IdentityPlatform>;
 

@@ -4,7 +4,8 @@ import type { Resource } from '../../resources/index.js';
 import type { HostSecretService } from '../../resources/index.js';
 import type { ManagedIdentityTokens } from '../../tokens/index.js';
 import type { KnownResources } from '../../tokens/index.js';
-import type { AuditRecorder } from '../../audit/index.js';
+import type { AuditDecision, AuditRecorder } from '../../audit/index.js';
+import type { FaultBoard } from '../../faults/index.js';
 import type { HostThrottle } from './throttle.js';
 
 /** What every managed identity source needs; each source (one file each) speaks its platform's dialect. */
@@ -21,6 +22,8 @@ export interface IdentityEndpointDeps {
   readonly throttle: HostThrottle | undefined;
   /** Milliseconds since the epoch (the injected clock, as the tokens use). */
   readonly now: () => number;
+  /** Faults injected into these endpoints (`keyless fault add --surface imds|app-service`). */
+  readonly faults: FaultBoard;
 }
 
 export function firstQueryValue(query: Record<string, unknown>, name: string): string | undefined {
@@ -37,7 +40,7 @@ export function identityAudit(
   operation: string,
   hostId: string | null,
   principalId: string | null,
-  decision: 'allowed' | 'denied',
+  decision: AuditDecision,
   reason: string,
 ): void {
   audit.record('identity', operation, hostId, principalId, principalId === null ? null : 'ManagedIdentity', null, decision, reason, request.id, undefined, undefined, drillMarker(request.headers));

@@ -1,5 +1,6 @@
 import { UnavailableError } from '../../shared/errors.js';
 import type { SelectionFailure } from '../../resources/index.js';
+import type { FaultStatus } from '../../faults/index.js';
 import { MAX_HEADER_BYTES, frameworkClientError, type ErrorDialect } from '../http/index.js';
 import { IdentityEndpointError, unknownResourceMessage } from './errors.js';
 
@@ -57,6 +58,25 @@ export const imdsErrors = {
   malformedUrl: () => invalidRequest('The request URL is malformed.', 'malformed URL'),
   /** fastify's own 4xx, with its status. */
   unreadableRequest: (status: number, detail: string) => new ImdsError(status, 'invalid_request', `The request could not be read: ${detail || 'bad request'}.`, 'unreadable request'),
+  /**
+   * An injected failure (`keyless fault add --surface imds`). 429 is the throttle's body; 410 is IMDS during an
+   * upgrade ("retry within 70 seconds", MicrosoftDocs how-to-use-vm-token); the 410 and 503 bodies are Keyless's
+   * wording in IMDS's envelope (docs/compatibility.md). A 429 always carries retry-after (1 unless given): the
+   * identity library retries a 429 only when it does.
+   */
+  injected: (status: FaultStatus, retryAfterSeconds: number | null, reason: string) => {
+    const headers = retryAfterSeconds === null ? {} : { 'retry-after': String(retryAfterSeconds) };
+    switch (status) {
+      case 429:
+        return new ImdsError(429, 'too_many_requests', 'Too many requests', reason, { 'retry-after': '1', ...headers });
+      case 410:
+        return new ImdsError(410, 'service_unavailable', 'The instance metadata service is being upgraded. Retry the request within 70 seconds.', reason, headers);
+      case 503:
+        return new ImdsError(503, 'service_unavailable', 'The service is temporarily unavailable. Retry the request later.', reason, headers);
+      case 500:
+        return new ImdsError(500, 'unknown_error', 'An unexpected error occurred.', reason, headers);
+    }
+  },
   internal: () => new ImdsError(500, 'unknown_error', 'An unexpected error occurred.', 'internal error'),
   headersTooLarge: () => new ImdsError(431, 'invalid_request', `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`, 'headers too large'),
 };

@@ -10,6 +10,7 @@ const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
 
 /** What IMDS does its own way; the steps are the pipeline's. Every value in its success body is a string. */
 export const IMDS: IdentityPlatform = {
+  faultSurface: 'imds',
   operation: `GET ${IMDS_TOKEN_PATH}`,
   hostType: RESOURCE_TYPES.virtualMachine,
   defaultRule: 'imds',
@@ -32,6 +33,7 @@ export const IMDS: IdentityPlatform = {
     severalSelectors: imdsErrors.severalSelectors,
     selection: imdsErrors.selection,
     unknownResource: imdsErrors.unknownResource,
+    injected: imdsErrors.injected,
   },
   render: (token, principal, resource, nowSeconds) => ({
     access_token: token.accessToken,

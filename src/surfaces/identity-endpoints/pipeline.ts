@@ -5,6 +5,10 @@ import { selectHostIdentity, type DefaultRule, type IdentitySelector, type Selec
 import type { IdentityEndpointDeps } from './context.js';
 import { firstQueryValue, identityAudit } from './context.js';
 import { IdentityEndpointError } from './errors.js';
+import type { AuditDecision } from '../../audit/index.js';
+import { describeEffect, type FaultStatus } from '../../faults/index.js';
+import { dropConnection } from '../http/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A token as the platform renders its success body. */
 export interface IssuedIdentityToken {
@@ -15,6 +19,8 @@ export interface IssuedIdentityToken {
 
 /** Only what differs between the hosting platforms; everything else is the pipeline's. */
 export interface IdentityPlatform {
+  /** Which faults apply (`keyless fault add --surface imds|app-service`). */
+  readonly faultSurface: 'imds' | 'app-service';
   /** The audit record's operation, e.g. `GET /msi/token`. */
   readonly operation: string;
   /** The resource type a calling host must be. */
@@ -36,6 +42,8 @@ export interface IdentityPlatform {
     severalSelectors(names: readonly string[]): IdentityEndpointError;
     selection(failure: SelectionFailure): IdentityEndpointError;
     unknownResource(resource: string, tenantId: string): IdentityEndpointError;
+    /** An injected failure's answer, in the platform's body. */
+    injected(status: FaultStatus, retryAfterSeconds: number | null, reason: string): IdentityEndpointError;
   };
   /** The success body. `nowSeconds` is the injected clock's. */
   readonly render: (token: IssuedIdentityToken, principal: Principal, resource: string, nowSeconds: number) => Record<string, unknown>;
@@ -52,7 +60,8 @@ export function identityTokenPipeline(platform: IdentityPlatform, deps: Identity
   return async function issueIdentityToken(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     let hostId: string | null = null;
     let principalId: string | null = null;
-    const audit = (decision: 'allowed' | 'denied', reason: string) =>
+    let injected = false;
+    const audit = (decision: AuditDecision, reason: string) =>
       identityAudit(deps.audit, request, platform.operation, hostId, principalId, decision, reason);
     try {
       platform.screen?.(request);
@@ -66,6 +75,18 @@ export function identityTokenPipeline(platform: IdentityPlatform, deps: Identity
         if (!resource) throw platform.errors.noResource();
         const principal = pickIdentity(host, query);
         principalId = principal.objectId;
+        const fault = deps.faults.take(platform.faultSurface, host.name, principal.appId, undefined);
+        if (fault !== undefined) {
+          const reason = `fault ${fault.id}: ${describeEffect(fault.effect)}`;
+          audit('injected', reason);
+          if (fault.effect.kind === 'delay') await sleep(fault.effect.delayMs);
+          else {
+            injected = true;
+            if (fault.effect.kind === 'dropConnection') return dropConnection(request, reply);
+            const status = fault.effect.kind === 'status' ? fault.effect.status : 500;
+            throw platform.errors.injected(status, fault.effect.kind === 'status' ? fault.effect.retryAfterSeconds : null, reason);
+          }
+        }
         if (!deps.knownResources.has(resource)) throw platform.errors.unknownResource(resource, deps.tenantId());
         const token = deps.tokens.get(principal, resource, deps.origin());
         audit('allowed', `token for ${resource}`);
@@ -74,7 +95,7 @@ export function identityTokenPipeline(platform: IdentityPlatform, deps: Identity
         deps.throttle?.release(host.key);
       }
     } catch (error) {
-      if (error instanceof IdentityEndpointError) audit('denied', error.reason);
+      if (error instanceof IdentityEndpointError && !injected) audit('denied', error.reason);
       throw error;
     }
   };

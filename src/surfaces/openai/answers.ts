@@ -13,7 +13,9 @@ import type { HeaderRecord } from './quota-headers.js';
 export type DataPlaneAnswer =
   | { readonly status: number; readonly json: string; readonly headers?: Readonly<HeaderRecord> | undefined }
   | { readonly status: 200; readonly events: ModelChunks; readonly framing?: EventFraming; readonly headers?: Readonly<HeaderRecord> | undefined }
-  | RelayedAnswer;
+  | RelayedAnswer
+  /** An injected fault's dropped connection: the listener resets the socket, nothing is sent. */
+  | { readonly status: 0; readonly drop: true; readonly headers?: Readonly<HeaderRecord> | undefined };
 
 export const jsonAnswer = (json: string): DataPlaneAnswer => ({ status: 200, json });
 

@@ -1,7 +1,9 @@
 import { drillMarker, type FenceView } from '../http/index.js';
 import { networkRefusal, type NetworkRefusal, type Resource } from '../../resources/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
-import type { AuditRecorder } from '../../audit/index.js';
+import type { AuditDecision, AuditRecorder } from '../../audit/index.js';
+import { describeEffect, type Fault, type FaultBoard } from '../../faults/index.js';
+import { injectedAnswer } from './injected.js';
 import type { StoredResponses } from '../../models/index.js';
 import type { AccountIndex } from './accounts.js';
 import { authenticate, type AuthenticateDeps, type Caller } from './authenticate.js';
@@ -26,6 +28,8 @@ export interface DataPlaneDeps extends AuthenticateDeps, ModelCallDeps {
   readonly storedResponses: StoredResponses;
   /** This instance's fence: while it is up, every call is refused with 503 before anything is judged. */
   readonly fence: FenceView;
+  /** Faults injected into the data plane (`keyless fault add --surface data-plane`); one boolean test when there are none. */
+  readonly faults: FaultBoard;
 }
 
 /** The request body as the listener received it. */
@@ -97,23 +101,43 @@ export class DataPlane {
       const deploymentName = call.deployment ?? (typeof body['model'] === 'string' ? body['model'] : '');
       const deployment = deps.accounts.deployment(account, deploymentName);
       if (!deployment) throw dataPlaneErrors.deploymentNotFound();
-      const answer = callModel(deps, {
-        operation: call.operation,
-        apiVersion: call.apiVersion,
-        account,
-        deployment,
-        body,
-        text: call.body.kind === 'json' ? call.body.text : '',
-        spent: this.usageRecorder(call, account, caller, deployment.name),
-        onCallerGone: call.onCallerGone,
-      });
-      if (!(answer instanceof Promise)) return answer;
+      // No fault (the usual case): one boolean test, and no closure.
+      const fault = deps.faults.take('data-plane', undefined, undefined, deployment.name);
       const known = caller;
+      const answer = fault === undefined ? this.callDeployment(call, account, known, deployment, body, undefined) : this.injected(fault, call, account, known, deployment, body);
+      if (!(answer instanceof Promise)) return answer;
       // Refusals that come later (a quota counted in Redis) are audited and answered as the others.
       return answer.catch((error: unknown) => this.refused(call, account, known, error));
     } catch (error) {
       return this.refused(call, account, caller, error);
     }
+  }
+
+  /**
+   * A fault's answer. One that replaces the model's (a status, the prompt's
+   * filter, a dropped connection) is audited here as injected; one that
+   * delays or filters the model's answer is audited with its usage, as injected.
+   */
+  private injected(fault: Fault, call: DataPlaneCall, account: Resource, caller: Caller, deployment: Resource, body: Record<string, unknown>) {
+    const { effect } = fault;
+    const reason = `fault ${fault.id}: ${describeEffect(effect)}`;
+    if (effect.kind !== 'delay' && !(effect.kind === 'contentFilter' && effect.target === 'completion')) this.audit(call, account, caller, 'injected', reason);
+    const injectedCall = { requestId: call.requestId, operation: call.operation, apiVersion: call.apiVersion, accountKind: account.kind ?? 'OpenAI' };
+    return injectedAnswer(fault, injectedCall, reason, () => this.callDeployment(call, account, caller, deployment, body, reason));
+  }
+
+  /** The deployment's model (quota first); `injected` names the fault that delays or filters it, for the audit. */
+  private callDeployment(call: DataPlaneCall, account: Resource, caller: Caller, deployment: Resource, body: Record<string, unknown>, injected: string | undefined) {
+    return callModel(this.deps, {
+      operation: call.operation,
+      apiVersion: call.apiVersion,
+      account,
+      deployment,
+      body,
+      text: call.body.kind === 'json' ? call.body.text : '',
+      spent: this.usageRecorder(call, account, caller, deployment.name, injected),
+      onCallerGone: call.onCallerGone,
+    });
   }
 
   private refused(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, error: unknown): DataPlaneAnswer {
@@ -126,14 +150,15 @@ export class DataPlane {
    * The allowed call's audit record, written once its answer is over, with
    * the deployment and the tokens spent (a refused body spends none).
    */
-  private usageRecorder(call: DataPlaneCall, account: Resource, caller: Caller, deployment: string): UsageSink {
+  private usageRecorder(call: DataPlaneCall, account: Resource, caller: Caller, deployment: string, injected: string | undefined): UsageSink {
     return (usage, outcome) => {
-      const reason = caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action';
+      const allowed = caller.kind === 'key' ? `${caller.keyName} of the account` : 'role grants the data action';
+      const reason = injected === undefined ? allowed : `${injected}; ${allowed}`;
       const token = caller.kind === 'token' ? caller.token : undefined;
       this.deps.audit.record(
         'openai', call.operation.template, account.id,
         token ? token.objectId : null, token ? this.principalType(token.objectId) : null,
-        caller.kind === 'key' ? caller.keyName : null, 'allowed',
+        caller.kind === 'key' ? caller.keyName : null, injected === undefined ? 'allowed' : 'injected',
         outcome === undefined ? reason : `${reason}; ${outcome}`, call.requestId,
         deployment, usage, drillMarker(call.headers),
       );
@@ -146,7 +171,7 @@ export class DataPlane {
     return kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity';
   }
 
-  private audit(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, decision: 'allowed' | 'denied', reason: string): void {
+  private audit(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, decision: AuditDecision, reason: string): void {
     const token = caller?.kind === 'token' ? caller.token : undefined;
     this.deps.audit.record(
       'openai', call.operation.template, account?.id ?? null,

@@ -14,6 +14,10 @@ type Shape =
   | { readonly kind: 'token'; readonly message: string }
   | { readonly kind: 'openai'; readonly message: string; readonly param: string | null; readonly code: string | null }
   | { readonly kind: 'throttled'; readonly message: string }
+  /** OpenAI's envelope as Azure's model servers write a failure: type `server_error`, no code. */
+  | { readonly kind: 'server'; readonly message: string }
+  /** The content filter's refusal of a prompt: OpenAI's envelope plus Azure's `status` and `innererror`. */
+  | { readonly kind: 'contentFilter'; readonly message: string; readonly result: unknown }
   /** Azure's envelope as Azure's network gateway writes it: a space after `"message":` (its Content-Length counts it). */
   | { readonly kind: 'gateway'; readonly code: string; readonly message: string };
 
@@ -47,6 +51,15 @@ export class DataPlaneError extends Error {
         return { error: { message: s.message, type: 'too_many_requests', code: '429' } };
       case 'gateway':
         return { error: { code: s.code, message: s.message } };
+      case 'server':
+        return { error: { message: s.message, type: 'server_error', param: null, code: null } };
+      case 'contentFilter':
+        return {
+          error: {
+            message: s.message, type: null, param: 'prompt', code: 'content_filter', status: 400,
+            innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: s.result },
+          },
+        };
     }
   }
 
@@ -77,21 +90,39 @@ type Refusal = Extract<Admission, { allowed: false }>;
  */
 function rateLimited(refusal: Refusal, limits: QuotaLimits, operation: string, apiVersion: string | undefined, accountKind: string): DataPlaneError {
   const seconds = retryAfterSeconds(refusal.retryAfterMs);
+  const shape = rateLimitShape(refusal.exceeded === 'tokens' ? 'token' : 'call', seconds, operation, apiVersion, accountKind);
+  const reason = `over the deployment's ${refusal.exceeded === 'tokens' ? 'tokens' : 'requests'} per minute; retry after ${refusal.retryAfterMs} ms`;
+  return new DataPlaneError(429, shape, reason, addQuotaHeaders({}, refusal, limits));
+}
+
+/** An injected 429 (`keyless fault add --status 429 [--retry-after S]`): the call-rate answer, with its retry hints. */
+function injectedRateLimit(seconds: number, operation: string, apiVersion: string | undefined, accountKind: string, reason: string): DataPlaneError {
+  const shape = rateLimitShape('call', seconds, operation, apiVersion, accountKind);
+  return new DataPlaneError(429, shape, reason, { 'retry-after': seconds, 'retry-after-ms': seconds * 1000 });
+}
+
+function rateLimitShape(limit: 'token' | 'call', seconds: number, operation: string, apiVersion: string | undefined, accountKind: string): Shape {
   const api = apiVersion === undefined ? 'Azure OpenAI API' : `Azure OpenAI API version ${apiVersion}`;
   const increase =
     accountKind === 'AIServices'
       ? 'Please contact Azure support service if you would like to further increase the default rate limit.'
       : 'Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.';
   const message =
-    `Requests to the ${operation} Operation under ${api} have exceeded ${refusal.exceeded === 'tokens' ? 'token' : 'call'} rate limit ` +
+    `Requests to the ${operation} Operation under ${api} have exceeded ${limit} rate limit ` +
     `of your current ${accountKind} S0 pricing tier. Please retry after ${seconds} second${seconds === 1 ? '' : 's'}. ${increase}`;
-  const shape: Shape = apiVersion === undefined ? { kind: 'throttled', message } : { kind: 'azure', code: '429', message };
-  const reason = `over the deployment's ${refusal.exceeded === 'tokens' ? 'tokens' : 'requests'} per minute; retry after ${refusal.retryAfterMs} ms`;
-  return new DataPlaneError(429, shape, reason, addQuotaHeaders({}, refusal, limits));
+  return apiVersion === undefined ? { kind: 'throttled', message } : { kind: 'azure', code: '429', message };
 }
 
 /** The header Azure's gateway adds to a network refusal (Azure-Samples/azure-sql-db-chatbot#3 and others). */
 const TRAFFIC_DENIED: Readonly<HeaderRecord> = { 'policy-id': 'ThrowExceptionDueToTrafficDenied' };
+
+/** The words of Azure OpenAI's 500 (Azure-Samples/azure-search-openai-demo#1390), naming the request's id. */
+const serverErrorMessage = (requestId: string): string =>
+  `The server had an error while processing your request. Sorry about that! You can retry your request, or contact us through an Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926 if the error persists. (Please include the request ID ${requestId} in your message.)`;
+
+/** The content filter's 400 on a prompt (the openai cookbook's Azure examples; openai-python's recorded answers). */
+const CONTENT_FILTER_MESSAGE =
+  "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766";
 
 const azure = (status: number, code: string, message: string, reason: string) => new DataPlaneError(status, { kind: 'azure', code, message }, reason);
 
@@ -133,6 +164,15 @@ export const dataPlaneErrors = {
   responseNotFound: (id: string) =>
     new DataPlaneError(404, { kind: 'openai', message: `Response with id '${id}' not found.`, param: null, code: null }, 'unknown response'),
   rateLimited,
+  injectedRateLimit,
+  /** An injected 500 (`keyless fault add --status 500`), as Azure's model servers answer it. */
+  serverError: (requestId: string, reason: string, headers?: Readonly<HeaderRecord>) =>
+    new DataPlaneError(500, { kind: 'server', message: serverErrorMessage(requestId) }, reason, headers),
+  /** An injected 503: the words Azure's gateway uses when the service cannot take the request. */
+  serviceUnavailable: (reason: string, headers?: Readonly<HeaderRecord>) =>
+    new DataPlaneError(503, { kind: 'azure', code: 'ServiceUnavailable', message: 'The service is temporarily unable to process your request. Please try again later.' }, reason, headers),
+  /** The content filter refused the prompt (`keyless fault add --content-filter prompt`). */
+  contentFilteredPrompt: (result: unknown, reason: string) => new DataPlaneError(400, { kind: 'contentFilter', message: CONTENT_FILTER_MESSAGE, result }, reason),
   internal: () => azure(500, 'InternalServerError', 'The server had an error while processing your request.', 'internal error'),
   /** This instance has fenced itself (it cannot confirm its state is current): Azure's 503, which the SDKs retry. */
   instanceFenced: () =>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RawHandler, RawLogger } from '../http/index.js';
-import { closeAfterRest, readBody, redactUrl, writeEvents } from '../http/index.js';
+import { closeAfterRest, dropSocket, readBody, redactUrl, writeEvents } from '../http/index.js';
 import { MAX_BODY_BYTES, type BodyInput, type DataPlane, type DataPlaneAnswer } from './data-plane.js';
 import { matchDataPlaneRoute, type DataPlaneRoute } from './route.js';
 import { dataPlaneErrors } from './errors.js';
@@ -120,6 +120,10 @@ function mediaTypeOf(type: string | undefined): string | undefined {
 
 /** Sends the answer; a stream whose chunks arrive later returns the promise of its end. */
 function send(response: ServerResponse, requestId: string, answer: DataPlaneAnswer, close = false): Promise<void> | undefined {
+  if ('drop' in answer) {
+    dropSocket(response.socket);
+    return undefined;
+  }
   if ('json' in answer) {
     const headers: Record<string, string | number> = {
       'content-type': JSON_TYPE,

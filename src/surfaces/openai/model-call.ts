@@ -99,7 +99,7 @@ function answerFrom(
       return inputErrorAnswer(error);
     };
     try {
-      const answer = simulatorAnswer(deps.model, call, kind, modelName, prompt, spent);
+      const answer = simulatorAnswer(deps.model, call, kind, modelName, prompt, spent, Math.floor(deps.now() / 1000));
       return answer instanceof Promise ? answer.catch(refused) : answer;
     } catch (error) {
       return refused(error);
@@ -118,6 +118,7 @@ function simulatorAnswer(
   modelName: string,
   prompt: () => number,
   spent: UsageSink,
+  created: number,
 ): DataPlaneAnswer | Promise<DataPlaneAnswer> {
   const { deployment, body } = call;
   const id = kind === 'responses' ? newResponseId() : kind === 'embeddings' ? '' : `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replace(/-/g, '')}`;
@@ -125,7 +126,7 @@ function simulatorAnswer(
     body,
     text: call.text,
     deploymentKey: deployment.key,
-    ctx: { deployment: deployment.name, modelName, created: Math.floor(Date.now() / 1000), id },
+    ctx: { deployment: deployment.name, modelName, created, id },
     // Stored responses belong to the account (the deployment's parent), as in Azure.
     scope: deployment.parentKey ?? deployment.key,
   };
