@@ -227,7 +227,7 @@ async function start(
   );
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {
-      names, tenantId, subscriptionId, tokens, rbac, model, audit, workload, cluster: membership,
+      names, tenantId, subscriptionId, tokens, rbac, model, audit, recorder: auditRecorder, workload, cluster: membership,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
       rotation: new SigningKeyRotation(store, model, clock, kek, retiredKeyHorizonSeconds(options.identityTokenLifetime, options.appTokenLifetime)),
     }),

@@ -7,7 +7,7 @@ export interface TokenUsage {
 }
 
 /** Which emulated surface made the decision. */
-/** `arm`: the control plane's calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). */
+/** `arm`: the control plane's denials, and its calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). */
 export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm';
 
 export type AuditDecision = 'allowed' | 'denied';
@@ -34,6 +34,10 @@ export interface AuditRecord {
   /** Tokens the call used, from the model's usage (or counted when a stream carried none). */
   readonly promptTokens?: number;
   readonly completionTokens?: number;
+  /** A denial's explanation: what the caller holds there and why it does not grant (the same words as `keyless role check`). Never sent to the caller. */
+  readonly explanation?: string;
+  /** A denial's fix: the exact command that would grant what was refused, when one exists. */
+  readonly fix?: string;
 }
 
 /** Filters for reading the trail; results are newest first. */

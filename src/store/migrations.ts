@@ -97,6 +97,17 @@ function auditUsage(): Migration {
   };
 }
 
+/** Why a denial happened and the command that would fix it (issue 11). */
+function auditExplanations(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      for (const statement of [sql`alter table audit_records add column explanation text`, sql`alter table audit_records add column fix text`]) {
+        await statement.execute(db);
+      }
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect, entities: readonly AnyEntityDeclaration[], tables: readonly TableDeclaration[] = []): MigrationProvider {
   return {
     async getMigrations() {
@@ -105,6 +116,7 @@ export function migrationProvider(dialect: Dialect, entities: readonly AnyEntity
         '0002_host_secrets_and_audit': hostSecretsAndAudit(dialect),
         '0003_application_credentials': applicationCredentials(),
         '0005_audit_usage': auditUsage(),
+        '0007_audit_explanations': auditExplanations(),
       };
       for (const decl of [...entities, ...tables]) {
         for (const [name, statements] of Object.entries(decl.migrations)) {

@@ -1,4 +1,4 @@
-import type { AuditLog } from '../../audit/index.js';
+import type { AuditLog, AuditRecorder } from '../../audit/index.js';
 import type { ClusterStatus } from '../../cluster/index.js';
 import type { SigningKeyRotation } from '../../tokens/index.js';
 import type { WorkloadIssuer } from '../../tokens/index.js';
@@ -6,6 +6,8 @@ import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../arm/index.js';
 
 export interface AdminDeps extends ArmPipelineDeps {
   readonly audit: AuditLog;
+  /** Where the admin operations' denials are recorded. */
+  readonly recorder: AuditRecorder;
   readonly rotation: SigningKeyRotation;
   readonly workload: WorkloadIssuer;
   /** The instances sharing the database (the membership table). */

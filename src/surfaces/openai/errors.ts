@@ -2,6 +2,7 @@ import { FENCED_RETRY_AFTER_SECONDS } from '../http/index.js';
 import { ModelInputError } from '../../models/index.js';
 import type { RelayFailure } from '../../upstreams/index.js';
 import type { Admission, QuotaLimits } from '../../quotas/index.js';
+import type { DenialExplanation } from '../../audit/index.js';
 import { addQuotaHeaders, retryAfterSeconds, type HeaderRecord } from './quota-headers.js';
 
 /**
@@ -29,6 +30,8 @@ export class DataPlaneError extends Error {
     readonly reason: string,
     /** Headers the answer carries (a 429's retry-after and rate-limit counts). */
     readonly headers?: Readonly<HeaderRecord>,
+    /** A denial's explanation and fix, for the audit only: never sent. */
+    readonly explained?: DenialExplanation,
   ) {
     super(reason);
   }
@@ -105,8 +108,14 @@ export const dataPlaneErrors = {
       { kind: 'token', message: 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.' },
       reason,
     ),
-  permissionDenied: (principalId: string, dataAction: string, operation: string, reason: string) =>
-    azure(401, 'PermissionDenied', `The principal \`${principalId}\` lacks the required data action \`${dataAction}\` to perform \`${operation}\` operation.`, reason),
+  permissionDenied: (principalId: string, dataAction: string, operation: string, reason: string, explained: DenialExplanation) =>
+    new DataPlaneError(
+      401,
+      { kind: 'azure', code: 'PermissionDenied', message: `The principal \`${principalId}\` lacks the required data action \`${dataAction}\` to perform \`${operation}\` operation.` },
+      reason,
+      undefined,
+      explained,
+    ),
   localAuthDisabled: () =>
     azure(403, 'AuthenticationTypeDisabled', 'Key based authentication is disabled for this resource.', 'key sent while local auth is disabled'),
   resourceNotFound: (reason: string) => azure(404, '404', 'Resource not found', reason),
