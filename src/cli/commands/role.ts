@@ -10,6 +10,7 @@ import { requireArmPath } from '../flags.js';
 import type { Column } from '../output.js';
 import { printResult } from '../output.js';
 import { leaf, subscriptionOf } from '../resources.js';
+import { registerRoleAccessCommands } from './role-access.js';
 import { findRoleByName, parseRoleReference, roleDefinitionsPath, roleNameFilter, roleNameFor, roleNamesById } from '../role-ref.js';
 
 const API = API_VERSIONS.authorization;
@@ -70,6 +71,7 @@ export function registerRoleCommands(program: Command): void {
   const role = nounCommand(program, 'role', 'Role definitions and role assignments (RBAC).');
   const definition = nounCommand(role, 'definition', 'Role definitions.');
   const assignment = nounCommand(role, 'assignment', 'Role assignments.');
+  registerRoleAccessCommands(role);
 
   leaf(definition, 'list', 'List role definitions.')
     .option('--name <role>', 'only the role with this name')
