@@ -52,7 +52,7 @@ export interface AccessExplanation {
   readonly notGrantedBy: readonly AssignmentVerdict[];
   /** For a denial: the narrowest built-in role that grants it, at the requested scope; undefined when none does. */
   readonly fix: AccessFix | undefined;
-  /** One sentence: the verdict and its reason. */
+  /** One sentence: the verdict and its reason (for a denial, the fix's role by name; the command is `fix.command`). */
   readonly summary: string;
 }
 
@@ -137,7 +137,7 @@ function summarize(input: ExplainInput, granted: readonly AssignmentVerdict[], r
     return `principal ${input.principalId} may perform ${what}: granted by ${via}`;
   }
   const held = refused.length > 0 ? refused.map((v) => refusalText(v, input.kind)).join('; ') : 'it has no role assignment at or above that scope';
-  const hint = fix === undefined ? 'no built-in role grants it' : `fix: ${fix.command}`;
+  const hint = fix === undefined ? 'no built-in role grants it' : `the narrowest built-in role that grants it: ${fix.roleName}`;
   return `principal ${input.principalId} lacks ${what}: ${held}; ${hint}`;
 }
 

@@ -113,7 +113,7 @@ describe('POST {scope}/providers/Keyless/checkAccess', () => {
       scope: account.id,
       command,
     });
-    assert.ok(body.explanation.endsWith(`fix: ${command}`), body.explanation);
+    assert.ok(body.explanation.endsWith('; the narrowest built-in role that grants it: Cognitive Services OpenAI User'), body.explanation);
   });
 
   test('an orphaned assignment (its principal deleted) still grants, and the principal is marked as gone', async () => {
@@ -212,7 +212,7 @@ describe('denials in the audit: the same explanation and fix, the response body 
       keyName: null,
       decision: 'denied',
       reason: `lacks ${LIST_KEYS} at ${account.id}`,
-      explanation: `principal ${outsider.id} lacks action ${LIST_KEYS} at ${account.id}: it has no role assignment at or above that scope; fix: ${fix}`,
+      explanation: `principal ${outsider.id} lacks action ${LIST_KEYS} at ${account.id}: it has no role assignment at or above that scope; the narrowest built-in role that grants it: Cognitive Services User`,
       fix,
     });
     // The explanation is the one `checkAccess` gives.
@@ -239,7 +239,7 @@ describe('denials in the audit: the same explanation and fix, the response body 
     assert.equal(record['fix'], fix);
     assert.equal(
       record['explanation'],
-      `principal ${deployer.id} lacks data action ${CHAT} at ${account.id}: Contributor at ${sub}: only its actions ('*') match, and those never grant a data action; fix: ${fix}`,
+      `principal ${deployer.id} lacks data action ${CHAT} at ${account.id}: Contributor at ${sub}: only its actions ('*') match, and those never grant a data action; the narrowest built-in role that grants it: Cognitive Services OpenAI User`,
     );
     assert.equal(record['operation'], 'POST /openai/deployments/{deployment-id}/chat/completions');
   });

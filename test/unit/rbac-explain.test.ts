@@ -194,7 +194,7 @@ describe('explainAccess: the reasons', () => {
     index.upsert(assignment(P, ROLE.openaiUser, OTHER_ACCOUNT));
     const sibling = explainAccess({ principalId: P, action: CHAT, kind: 'dataAction', scope: ACCOUNT }, index, roles);
     assert.equal(sibling.notGrantedBy.length, 0, 'an assignment elsewhere is not considered');
-    assert.match(sibling.summary, /it has no role assignment at or above that scope; fix: keyless role assignment create/);
+    assert.match(sibling.summary, /it has no role assignment at or above that scope; the narrowest built-in role that grants it: Cognitive Services OpenAI User$/);
     index.upsert(assignment(P, ROLE.gone, SUB));
     const unknown = explainAccess({ principalId: P, action: CHAT, kind: 'dataAction', scope: ACCOUNT }, index, roles);
     assert.equal(unknown.notGrantedBy[0]?.roleName, undefined);
