@@ -244,3 +244,48 @@ describe('denials in the audit: the same explanation and fix, the response body 
     assert.equal(record['operation'], 'POST /openai/deployments/{deployment-id}/chat/completions');
   });
 });
+
+describe('identity endpoint denials in the audit: why, and the command that attaches the identity', () => {
+  test('a user-assigned identity not attached to the web app; a VM with no identity at all', async () => {
+    await json('group', 'create', '-n', 'hosts');
+    const spare = (await json('identity', 'create', '-g', 'hosts', '-n', 'spare')) as { id: string; properties: { clientId: string } };
+    const web = (await json('webapp', 'create', '-g', 'hosts', '-n', 'web', '--assign-identity', 'system')) as { id: string; identity: { principalId: string } };
+    await json('vm', 'create', '-g', 'hosts', '-n', 'bare');
+    const vars = async (host: string): Promise<Record<string, string>> => {
+      const run = await runCli(keyless.dataDir, ['env', '--as', host, '-g', 'hosts']);
+      assert.equal(run.code, 0, run.stderr);
+      return Object.fromEntries(run.stdout.split('\n').filter((l) => l.startsWith('export ')).map((l) => l.slice(7).split(/=(.*)/s).slice(0, 2) as [string, string]));
+    };
+    const webVars = await vars('web');
+    const res = await fetch(`${webVars['IDENTITY_ENDPOINT']}?api-version=2019-08-01&resource=https://cognitiveservices.azure.com&client_id=${spare.properties.clientId}`, {
+      headers: { 'x-identity-header': webVars['IDENTITY_HEADER'] ?? '' },
+    });
+    assert.equal(res.status, 400);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body).sort(), ['correlationId', 'message', 'statusCode']);
+    assert.equal(body['message'], 'Unable to load the proper Managed Identity.');
+
+    const vmBase = (await vars('bare'))['AZURE_POD_IDENTITY_AUTHORITY_HOST'] ?? '';
+    const bare = await fetch(`${vmBase}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://cognitiveservices.azure.com`, { headers: { metadata: 'true' } });
+    assert.equal(bare.status, 400);
+    assert.deepEqual(await bare.json(), { error: 'invalid_request', error_description: 'Identity not found' });
+
+    const records = (await denials()).filter((r) => r['surface'] === 'identity');
+    const webClientId = ((await json('ad', 'sp', 'show', '--id', web.identity.principalId)) as { appId: string }).appId;
+    const notAttached = records.find((r) => r['account'] === web.id);
+    assert.ok(notAttached);
+    assert.equal(notAttached['explanation'], `the user-assigned identity ${spare.id} (clientId ${spare.properties.clientId}) is not attached to this host; host ${web.id} has these identities: system-assigned (client id ${webClientId})`);
+    assert.equal(notAttached['fix'], `keyless webapp identity assign -g hosts -n web --identities ${spare.id}`);
+    const vmId = `${sub}/resourceGroups/hosts/providers/Microsoft.Compute/virtualMachines/bare`;
+    const none = records.find((r) => r['account'] === vmId);
+    assert.ok(none);
+    assert.equal(none['explanation'], `the request named no identity, and host ${vmId} has these identities: none`);
+    assert.equal(none['fix'], 'keyless vm identity assign -g hosts -n bare --identities system');
+    // The fix works: the web app gets its token once the identity is attached.
+    assert.equal((await runCli(keyless.dataDir, String(notAttached['fix']).split(' ').slice(1))).code, 0);
+    const granted = await fetch(`${webVars['IDENTITY_ENDPOINT']}?api-version=2019-08-01&resource=https://cognitiveservices.azure.com&client_id=${spare.properties.clientId}`, {
+      headers: { 'x-identity-header': webVars['IDENTITY_HEADER'] ?? '' },
+    });
+    assert.equal(granted.status, 200);
+  });
+});

@@ -3,7 +3,7 @@ import type { Resource } from '../../resources/index.js';
 import type { HostSecretService } from '../../resources/index.js';
 import type { ManagedIdentityTokens } from '../../tokens/index.js';
 import type { KnownResources } from '../../tokens/index.js';
-import type { AuditRecorder } from '../../audit/index.js';
+import type { AuditRecorder, DenialExplanation } from '../../audit/index.js';
 import type { HostThrottle } from './throttle.js';
 
 /** What every managed identity source needs; each source (one file each) speaks its platform's dialect. */
@@ -38,6 +38,11 @@ export function identityAudit(
   principalId: string | null,
   decision: 'allowed' | 'denied',
   reason: string,
+  explained?: DenialExplanation,
 ): void {
+  if (decision === 'denied' && explained !== undefined) {
+    audit.recordDenial('identity', operation, hostId, principalId, principalId === null ? null : 'ManagedIdentity', null, reason, request.id, explained);
+    return;
+  }
   audit.record('identity', operation, hostId, principalId, principalId === null ? null : 'ManagedIdentity', null, decision, reason, request.id);
 }
