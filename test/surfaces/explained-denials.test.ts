@@ -94,3 +94,22 @@ describe('token endpoint denials in the audit', () => {
     assert.ok(!JSON.stringify(record).includes('not-the-secret'), 'never the secret');
   });
 });
+
+describe('data-plane key refusals in the audit', () => {
+  test('a wrong api-key: Azure\'s 401 body, and the record points at the account\'s keys', async () => {
+    await json('group', 'create', '-n', 'keys');
+    const account = (await json('openai', 'create', '-g', 'keys', '-n', 'keyed')) as { id: string; properties: { endpoint: string } };
+    await json('openai', 'deployment', 'create', '-g', 'keys', '-n', 'keyed', '--deployment-name', 'chat', '--model-name', 'gpt-4o-mini');
+    const res = await request(keyless.info.caPath, 'POST', `${account.properties.endpoint}openai/deployments/chat/chat/completions?api-version=2024-10-21`, {
+      headers: { 'api-key': 'f'.repeat(64) },
+      body: { messages: [{ role: 'user', content: 'hi' }] },
+    });
+    assert.equal(res.status, 401);
+    assert.equal(res.json().error.code, '401');
+    const record = (await denials()).find((r) => r['surface'] === 'openai' && r['account'] === account.id && r['reason'] === 'unknown key');
+    assert.ok(record);
+    assert.equal(record['explanation'], `the api-key sent to account ${account.id} is refused: it is neither key1 nor key2 of the account (mistyped, or regenerated since it was copied)`);
+    assert.equal(record['fix'], 'keyless openai keys list -g keys -n keyed');
+    assert.ok(!JSON.stringify(record).includes('f'.repeat(64)), 'never the key');
+  });
+});

@@ -13,6 +13,7 @@ import { storedResponseAnswer } from './responses.js';
 import { deletesResponse } from './responses-route.js';
 import { errorAnswer, type DataPlaneAnswer } from './answers.js';
 import { callModel, type ModelCallDeps } from './model-call.js';
+import { networkExplanation } from './denial-explanations.js';
 import type { UsageSink } from './upstream-call.js';
 import type { OnCallerGone } from '../../upstreams/index.js';
 
@@ -74,7 +75,7 @@ export class DataPlane {
       if (!account) throw dataPlaneErrors.resourceNotFound('unknown account');
       // The account's network rules, before anything of the request is judged: a refused address learns nothing, not even whether its credential is good.
       const refusal = networkRefusal(account, call.remoteAddress);
-      if (refusal !== undefined) throw networkError(refusal);
+      if (refusal !== undefined) throw networkError(refusal).explain(networkExplanation(account, refusal, call.remoteAddress));
       if (!call.v1 && !call.hasApiVersion) throw dataPlaneErrors.resourceNotFound('no api-version');
       if (call.apiVersionRefusal !== undefined) throw apiVersionError(call.apiVersionRefusal);
       caller = authenticate(call.headers, account, deps, call.v1);
@@ -186,7 +187,7 @@ const unparsable = (detail: string): DataPlaneError => dataPlaneErrors.invalidRe
 /** PermissionDenied, with the explanation and fix the audit keeps (computed here, for the denial only: the allowed path never pays for it). */
 function permissionDenied(rbac: RoleAssignmentService, principalId: string, operation: DataPlaneRoute['operation'], scope: string, reason: string): DataPlaneError {
   const explained = rbac.explain(principalId, operation.dataAction, 'dataAction', scope);
-  return dataPlaneErrors.permissionDenied(principalId, operation.dataAction, operation.template, reason, { explanation: explained.summary, fix: explained.fix?.command });
+  return dataPlaneErrors.permissionDenied(principalId, operation.dataAction, operation.template, reason).explain({ explanation: explained.summary, fix: explained.fix?.command });
 }
 
 const networkError = (refusal: NetworkRefusal): DataPlaneError =>

@@ -30,10 +30,17 @@ export class DataPlaneError extends Error {
     readonly reason: string,
     /** Headers the answer carries (a 429's retry-after and rate-limit counts). */
     readonly headers?: Readonly<HeaderRecord>,
-    /** A denial's explanation and fix, for the audit only: never sent. */
-    readonly explained?: DenialExplanation,
   ) {
     super(reason);
+  }
+
+  /** A denial's explanation and fix, for the audit only: never sent. Set on the refusal's path only. */
+  explained: DenialExplanation | undefined;
+
+  /** Attaches the explanation and fix the audit record will carry; returns the error, for `throw …explain(…)`. */
+  explain(explained: DenialExplanation): this {
+    this.explained = explained;
+    return this;
   }
 
   /** The only place the data plane's error bodies are built; byte-for-byte Azure's once serialised. */
@@ -108,14 +115,8 @@ export const dataPlaneErrors = {
       { kind: 'token', message: 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.' },
       reason,
     ),
-  permissionDenied: (principalId: string, dataAction: string, operation: string, reason: string, explained: DenialExplanation) =>
-    new DataPlaneError(
-      401,
-      { kind: 'azure', code: 'PermissionDenied', message: `The principal \`${principalId}\` lacks the required data action \`${dataAction}\` to perform \`${operation}\` operation.` },
-      reason,
-      undefined,
-      explained,
-    ),
+  permissionDenied: (principalId: string, dataAction: string, operation: string, reason: string) =>
+    azure(401, 'PermissionDenied', `The principal \`${principalId}\` lacks the required data action \`${dataAction}\` to perform \`${operation}\` operation.`, reason),
   localAuthDisabled: () =>
     azure(403, 'AuthenticationTypeDisabled', 'Key based authentication is disabled for this resource.', 'key sent while local auth is disabled'),
   resourceNotFound: (reason: string) => azure(404, '404', 'Resource not found', reason),
