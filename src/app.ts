@@ -221,7 +221,7 @@ async function start(
       throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY, () => clock.now()) : undefined,
     });
   });
-  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model }), { prefix: GRAPH_PREFIX });
+  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model, audit: auditRecorder }), { prefix: GRAPH_PREFIX });
   await main.register(async (scope: FastifyInstance) =>
     registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl }),
   );

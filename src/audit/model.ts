@@ -7,8 +7,8 @@ export interface TokenUsage {
 }
 
 /** Which emulated surface made the decision. */
-/** `arm`: the control plane's denials, and its calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). */
-export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm';
+/** `arm`: the control plane's denials, and its calls that act as a host (listIdentityEnvironment, rotateIdentitySecret); `graph`: its refused writes. */
+export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm' | 'graph';
 
 export type AuditDecision = 'allowed' | 'denied';
 

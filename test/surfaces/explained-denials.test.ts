@@ -113,3 +113,20 @@ describe('data-plane key refusals in the audit', () => {
     assert.ok(!JSON.stringify(record).includes('f'.repeat(64)), 'never the key');
   });
 });
+
+describe('Graph write refusals in the audit', () => {
+  test('a Contributor creating an application: Graph\'s 403, and the record names the role that would allow it', async () => {
+    const contributor = await json('ad', 'sp', 'create-for-rbac', '-n', 'graph-contrib', '--role', 'Contributor', '--scopes', sub);
+    const { id } = (await json('ad', 'sp', 'show', '--id', contributor.appId)) as { id: string };
+    const token = await adminToken(keyless.info.caPath, keyless.info.baseUrl, { tenantId: keyless.info.tenantId, clientId: contributor.appId, clientSecret: contributor.password });
+    const res = await request(keyless.info.caPath, 'POST', `${keyless.info.baseUrl}/v1.0/applications`, { headers: { authorization: `Bearer ${token}` }, body: { displayName: 'sneaky' } });
+    assert.equal(res.status, 403);
+    assert.equal(res.json().error.code, 'Authorization_RequestDenied');
+    const record = (await denials()).find((r) => r['surface'] === 'graph' && r['principalId'] === id);
+    assert.ok(record);
+    assert.equal(record['operation'], 'POST /v1.0/applications');
+    assert.equal(record['reason'], `lacks Microsoft.Authorization/roleAssignments/write at ${sub}`);
+    assert.match(String(record['explanation']), /Contributor at \/subscriptions\/[^:]+: actions '\*' matches, but notActions 'Microsoft.Authorization\/\*\/Write' removes it/);
+    assert.equal(record['fix'], `keyless role assignment create --assignee ${id} --role "Role Based Access Control Administrator" --scope ${sub}`);
+  });
+});

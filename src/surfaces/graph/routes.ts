@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditRecorder } from '../../audit/index.js';
 import type { KeylessNames } from '../../config/names.js';
 import type { CredentialService } from '../../directory/index.js';
 import type { DirectoryService } from '../../directory/index.js';
@@ -28,6 +29,8 @@ export interface GraphDeps {
   readonly credentials: CredentialService;
   readonly rbac: RoleAssignmentService;
   readonly model: ReadModel;
+  /** Where refused writes are recorded. */
+  readonly audit: AuditRecorder;
 }
 
 const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {
