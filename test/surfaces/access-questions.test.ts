@@ -1,6 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { AzureOpenAI } from 'openai';
+import { ClientSecretCredential } from '@azure/identity';
+import { CognitiveServicesManagementClient } from '@azure/arm-cognitiveservices';
+import { RestError } from '@azure/core-rest-pipeline';
+import { resolvingHttpClient } from '../fixtures/resolve.js';
 import { cliJson, runCli, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { adminToken, request } from '../fixtures/http.js';
 import { trustingFetch } from '../fixtures/trusting-fetch.js';
@@ -219,6 +224,29 @@ describe('denials in the audit: the same explanation and fix, the response body 
     const asked = await arm(admin, 'POST', `${account.id}/providers/Keyless/checkAccess`, { principalId: outsider.id, action: LIST_KEYS });
     assert.equal(asked.json().explanation, rest['explanation']);
     assert.equal(asked.json().fix.roleDefinitionId, `${sub}/providers/Microsoft.Authorization/roleDefinitions/${CS_USER}`);
+  });
+
+  test('control plane through Azure\'s SDK: @azure/arm-cognitiveservices gets ARM\'s exact 403; the audit has the fix', async () => {
+    const via = { origin: keyless.info.baseUrl, port: keyless.info.port, ca: fs.readFileSync(keyless.info.caPath, 'utf8') };
+    const httpClient = resolvingHttpClient(via);
+    const credential = new ClientSecretCredential(keyless.info.tenantId, outsider.appId, outsider.password, { authorityHost: keyless.info.baseUrl, disableInstanceDiscovery: true, httpClient });
+    const client = new CognitiveServicesManagementClient(credential, keyless.info.subscriptionId, { endpoint: keyless.info.baseUrl, httpClient });
+    const error = await client.accounts.listKeys('ai', 'aoai').then(
+      () => assert.fail('expected AuthorizationFailed'),
+      (e: RestError) => e,
+    );
+    assert.ok(error instanceof RestError);
+    assert.equal(error.statusCode, 403);
+    assert.equal(error.code, 'AuthorizationFailed');
+    assert.deepEqual(JSON.parse(error.response?.bodyAsText ?? ''), {
+      error: {
+        code: 'AuthorizationFailed',
+        message: `The client '${outsider.appId}' with object id '${outsider.id}' does not have authorization to perform action '${LIST_KEYS}' over scope '${account.id}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      },
+    });
+    const records = (await denials()).filter((r) => r['principalId'] === outsider.id && r['operation'] === `POST ${account.id}/listKeys`);
+    assert.ok(records.length >= 1, 'audited');
+    assert.equal(records[0]?.['fix'], `keyless role assignment create --assignee ${outsider.id} --role "Cognitive Services User" --scope ${account.id}`);
   });
 
   test('data plane: the openai package gets Azure\'s exact PermissionDenied; the audit has the explanation and fix', async () => {

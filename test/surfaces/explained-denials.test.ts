@@ -1,7 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cliJson, runCli, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
+import fs from 'node:fs';
+import { ClientSecretCredential } from '@azure/identity';
 import { adminToken, request } from '../fixtures/http.js';
+import { resolvingHttpClient } from '../fixtures/resolve.js';
 
 /**
  * Denials outside RBAC that Keyless can explain: a host asking its identity
@@ -92,6 +95,23 @@ describe('token endpoint denials in the audit', () => {
     assert.equal(record['explanation'], `the client secret is none of application ${app.appId}'s current secrets: mistyped, deleted, or replaced by a credential reset without --append`);
     assert.equal(record['fix'], `keyless ad sp credential reset --id ${app.appId} --append`);
     assert.ok(!JSON.stringify(record).includes('not-the-secret'), 'never the secret');
+  });
+
+  test('@azure/identity with a secret that was replaced: AADSTS7000215 to the library, the reset command in the audit', async () => {
+    const app = await json('ad', 'sp', 'create-for-rbac', '-n', 'rotated-job');
+    // Reset without --append: the secret the job still has stops working.
+    await json('ad', 'sp', 'credential', 'reset', '--id', app.appId);
+    const httpClient = resolvingHttpClient({ origin: keyless.info.baseUrl, port: keyless.info.port, ca: fs.readFileSync(keyless.info.caPath, 'utf8') });
+    const credential = new ClientSecretCredential(keyless.info.tenantId, app.appId, app.password, { authorityHost: keyless.info.baseUrl, disableInstanceDiscovery: true, httpClient });
+    const error = await credential.getToken(`${keyless.info.baseUrl}/.default`).then(
+      () => assert.fail('expected an invalid secret'),
+      (e: Error) => e,
+    );
+    assert.match(error.message, /AADSTS7000215/);
+    const record = (await denials()).find((r) => r['surface'] === 'entra' && String(r['reason']).startsWith(`client ${app.appId}: InvalidSecret`));
+    assert.ok(record);
+    assert.equal(record['fix'], `keyless ad sp credential reset --id ${app.appId} --append`);
+    assert.ok(!JSON.stringify(record).includes(app.password), 'never the secret');
   });
 });
 
