@@ -7,7 +7,7 @@ import { run } from '../context.js';
 import { UsageError } from '../errors.js';
 import { OPERATION_DATA_ACTIONS, resolveDeployment } from '../deployment-ref.js';
 import { requireArmPath } from '../flags.js';
-import { renderJson, renderTable } from '../output.js';
+import { printResult, renderTable } from '../output.js';
 import { resolvePrincipal } from '../principal-ref.js';
 import { leaf } from '../resources.js';
 
@@ -79,6 +79,12 @@ function renderWhoCan(answer: Json): string {
   ]);
 }
 
+/** The table form is this command's own (a verdict, a table, a fix); every other format is the API's answer, as printResult renders it. */
+function printAnswer(ctx: CommandContext, answer: Json, table: (answer: Json) => string): void {
+  if (ctx.format === 'table') process.stdout.write(table(answer));
+  else printResult(ctx.format, answer, [answer], []);
+}
+
 export function registerRoleAccessCommands(role: Command): void {
   leaf(role, 'check', 'Whether a principal may perform an action at a scope, and why (or the narrowest role that would let it).')
     .requiredOption('--assignee <principal>', 'object id, client id, or display name of the principal')
@@ -92,7 +98,7 @@ export function registerRoleAccessCommands(role: Command): void {
         const { scope, body } = await question(ctx, o);
         const principal = await resolvePrincipal(ctx, o.assignee);
         const answer = asObject((await ctx.client().request('POST', `${scope}/providers/Keyless/checkAccess`, API, { principalId: principal.objectId, ...body })).body);
-        process.stdout.write(ctx.format === 'json' ? renderJson(answer) : renderCheck(answer));
+        printAnswer(ctx, answer, renderCheck);
       }),
     );
 
@@ -106,7 +112,7 @@ export function registerRoleAccessCommands(role: Command): void {
         const scope = requireArmPath('--scope', o.scope);
         const body = o.action !== undefined ? { action: o.action } : { dataAction: o.dataAction };
         const answer = asObject((await ctx.client().request('POST', `${scope}/providers/Keyless/whoCan`, API, body)).body);
-        process.stdout.write(ctx.format === 'json' ? renderJson(answer) : renderWhoCan(answer));
+        printAnswer(ctx, answer, renderWhoCan);
       }),
     );
 }
