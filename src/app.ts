@@ -239,7 +239,7 @@ async function start(
       throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY, () => clock.now()) : undefined,
     });
   });
-  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model, now: () => clock.now() }), { prefix: GRAPH_PREFIX });
+  await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model, now: () => clock.now(), audit: auditRecorder }), { prefix: GRAPH_PREFIX });
   await main.register(async (scope: FastifyInstance) =>
     registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, roleDefinitions, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl }),
   );

@@ -4,4 +4,4 @@ export { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT, auditLimit } from './model.js';
 export { AuditLog } from './log.js';
 export type { AuditLogOptions } from './log.js';
 export { BoundedQueue } from './queue.js';
-export { AuditRecorder, type AuditQueue } from './recorder.js';
+export { AuditRecorder, type AuditQueue, type DenialExplanation } from './recorder.js';

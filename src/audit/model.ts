@@ -7,8 +7,8 @@ export interface TokenUsage {
 }
 
 /** Which emulated surface made the decision. */
-/** `arm`: the control plane's calls that act as a host (listIdentityEnvironment, rotateIdentitySecret). `drill`: a leak drill's start and end. */
-export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm' | 'drill';
+/** `arm`: the control plane's denials, and its calls that act as a host (listIdentityEnvironment, rotateIdentitySecret); `graph`: its refused writes; `drill`: a leak drill's start and end. */
+export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm' | 'graph' | 'drill';
 
 /** `injected`: the answer came from a fault (`keyless fault add`), not from a decision. */
 export type AuditDecision = 'allowed' | 'denied' | 'injected';
@@ -37,6 +37,10 @@ export interface AuditRecord {
   readonly completionTokens?: number;
   /** The leak drill the request says it belongs to (its `x-keyless-drill` header, a drill id); a label, never a reason to decide otherwise. */
   readonly drill?: string;
+  /** A denial's explanation: what the caller holds there and why it does not grant (the same words as `keyless role check`). Never sent to the caller. */
+  readonly explanation?: string;
+  /** A denial's fix: the exact command that would grant what was refused, when one exists. */
+  readonly fix?: string;
 }
 
 /** Filters for reading the trail; results are newest first. */

@@ -2,6 +2,12 @@ import type { Clock } from '../shared/clock.js';
 import type { KeyName } from '../keys/index.js';
 import type { AuditDecision, AuditRecord, AuditSurface, TokenUsage } from './model.js';
 
+/** Why a denial happened and what would fix it, for the audit record only. */
+export interface DenialExplanation {
+  readonly explanation: string;
+  readonly fix: string | undefined;
+}
+
 /** Where the records go: the AuditLog's queue (or a test's array). */
 export interface AuditQueue {
   record(r: AuditRecord): void;
@@ -54,6 +60,32 @@ export class AuditRecorder {
       };
     }
     // Rare (a drill's requests): the one shape that spreads.
+    if (drill !== undefined) record = { ...record, drill };
+    this.queue.record(record);
+  }
+
+  /**
+   * Queues a denial with its explanation and fix (computed by the caller for
+   * denials only, off the allowed path). Same fields as `record`, decision 'denied'.
+   */
+  recordDenial(
+    surface: AuditSurface,
+    operation: string,
+    account: string | null,
+    principalId: string | null,
+    principalType: string | null,
+    keyName: KeyName | null,
+    reason: string,
+    requestId: string | null,
+    explanation: DenialExplanation,
+    drill?: string,
+  ): void {
+    const at = this.at();
+    const decision = 'denied';
+    let record: AuditRecord =
+      explanation.fix === undefined
+        ? { at, surface, operation, account, principalId, principalType, keyName, decision, reason, requestId, explanation: explanation.explanation }
+        : { at, surface, operation, account, principalId, principalType, keyName, decision, reason, requestId, explanation: explanation.explanation, fix: explanation.fix };
     if (drill !== undefined) record = { ...record, drill };
     this.queue.record(record);
   }

@@ -7,6 +7,8 @@ import type { ActionKind, Decision, PrincipalType, RoleAssignment, RoleDefinitio
 import { RoleCatalog, roleDefinitionIdIn } from './role-catalog.js';
 import { canonicalScope, normalizeScope } from './scope.js';
 import { authorize } from './authorize.js';
+import { explainAccess, type AccessExplanation } from './explain.js';
+import { whoCan, type WhoCanAnswer } from './who-can.js';
 import type { AssignmentIndex } from './assignment-index.js';
 import { assignmentEntity, roleDefinitionEntity } from './entities.js';
 
@@ -45,6 +47,16 @@ export class RoleAssignmentService {
 
   authorize(principalId: string, action: string, kind: ActionKind, scope: string): Decision {
     return authorize({ principalId, action, kind, scope }, this.assignments, this.role);
+  }
+
+  /** authorize()'s decision with its reasons and, for a denial, the fix (not for the hot path: call it for denials and questions). */
+  explain(principalId: string, action: string, kind: ActionKind, scope: string): AccessExplanation {
+    return explainAccess({ principalId, action, kind, scope }, this.assignments, this.role);
+  }
+
+  /** Every principal that may perform the action at the scope, and those that can grant it to themselves. */
+  whoCan(action: string, kind: ActionKind, scope: string): WhoCanAnswer {
+    return whoCan({ action, kind, scope }, this.assignments, this.role, (id) => this.principals.get(id.toLowerCase()));
   }
 
   /** Resolves an assignment's role: built-in or custom (`RoleCatalog.find`). */

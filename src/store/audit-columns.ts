@@ -3,7 +3,7 @@ import type { AuditRecord } from '../audit/index.js';
 
 /** The audit table's columns in insertion order, shared by the request thread and the writer thread. */
 export const AUDIT_COLUMNS = ['at', 'surface', 'operation', 'account', 'principal_id', 'principal_type', 'key_name', 'decision', 'reason', 'request_id',
-  'deployment', 'prompt_tokens', 'completion_tokens', 'drill'] as const;
+  'deployment', 'prompt_tokens', 'completion_tokens', 'drill', 'explanation', 'fix'] as const;
 
 export const AUDIT_INSERT = `insert into audit_records (${AUDIT_COLUMNS.join(', ')}) values (${AUDIT_COLUMNS.map(() => '?').join(', ')})`;
 
@@ -17,7 +17,7 @@ export function flattenRecords(records: readonly AuditRecord[]): unknown[] {
   const values: unknown[] = [];
   for (const r of records) {
     values.push(r.at, r.surface, r.operation, r.account, r.principalId === null ? null : r.principalId.toLowerCase(), r.principalType, r.keyName, r.decision, r.reason, r.requestId,
-      r.deployment ?? null, r.promptTokens ?? null, r.completionTokens ?? null, r.drill ?? null);
+      r.deployment ?? null, r.promptTokens ?? null, r.completionTokens ?? null, r.drill ?? null, r.explanation ?? null, r.fix ?? null);
   }
   return values;
 }

@@ -6,7 +6,7 @@ import { auditLimit } from '../audit/index.js';
 import { auditRows, flattenRecords, sqliteAppender } from './audit-columns.js';
 import { AuditThreadGone, AuditWriterThread } from './audit-thread.js';
 
-/** Rows per insert: 11 columns × 500 stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per insert: 15 columns × 500 stays far below SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
 
 type AuditRow = Selectable<Database['audit_records']>;
@@ -97,6 +97,8 @@ function fromRow(row: AuditRow): AuditRecord {
     ...(row.prompt_tokens === null ? {} : { promptTokens: Number(row.prompt_tokens) }),
     ...(row.completion_tokens === null ? {} : { completionTokens: Number(row.completion_tokens) }),
     ...(row.drill === null ? {} : { drill: row.drill }),
+    ...(row.explanation === null ? {} : { explanation: row.explanation }),
+    ...(row.fix === null ? {} : { fix: row.fix }),
   };
 }
 

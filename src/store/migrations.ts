@@ -106,6 +106,17 @@ function auditDrill(): Migration {
   };
 }
 
+/** Why a denial happened and the command that would fix it (issue 11). */
+function auditExplanations(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      for (const statement of [sql`alter table audit_records add column explanation text`, sql`alter table audit_records add column fix text`]) {
+        await statement.execute(db);
+      }
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect, entities: readonly AnyEntityDeclaration[], tables: readonly TableDeclaration[] = []): MigrationProvider {
   return {
     async getMigrations() {
@@ -115,6 +126,7 @@ export function migrationProvider(dialect: Dialect, entities: readonly AnyEntity
         '0003_application_credentials': applicationCredentials(),
         '0005_audit_usage': auditUsage(),
         '0008_audit_drill': auditDrill(),
+        '0011_audit_explanations': auditExplanations(),
       };
       for (const decl of [...entities, ...tables]) {
         for (const [name, statements] of Object.entries(decl.migrations)) {

@@ -24,6 +24,8 @@ export interface Database {
     deployment: string | null;
     prompt_tokens: number | null;
     completion_tokens: number | null;
+    explanation: string | null;
+    fix: string | null;
   };
   revisions: { rev: Generated<number>; at: string };
   changes: { rev: number; entity: string; key: string };

@@ -13,7 +13,8 @@ import {
 import { findRoleByName, parseRoleReference, roleNameFilter, roleNameFor, roleNamesById } from '../../src/cli/role-ref.js';
 import { cellText, renderTable } from '../../src/cli/output.js';
 import { parseBoolean, parseKeyName, parsePositiveInt, parseTags, requireArmPath } from '../../src/cli/flags.js';
-import { armErrorFrom } from '../../src/cli/errors.js';
+import { armErrorFrom, UsageError } from '../../src/cli/errors.js';
+import { parseDeploymentRef } from '../../src/cli/deployment-ref.js';
 
 const SUB = '00000000-0000-0000-0000-000000000001';
 const uai = (name: string): string =>
@@ -175,4 +176,12 @@ test('ARM and Entra error bodies become one (Code) message line', () => {
   assert.equal(arm.exitCode, 1);
   assert.equal(armErrorFrom(401, { error: 'invalid_client', error_description: 'AADSTS7000215: bad' }).message, '(invalid_client) AADSTS7000215: bad');
   assert.equal(armErrorFrom(502, 'oops').code, 'Http502');
+});
+
+test('--deployment: a data-plane URL or account/deployment; anything else is a usage error', () => {
+  assert.deepEqual(parseDeploymentRef('https://127.0.0.1:8443/accounts/aoai/openai/deployments/chat/chat/completions?api-version=2024-10-21'), { endpointName: 'aoai', deployment: 'chat' });
+  assert.deepEqual(parseDeploymentRef('aoai/chat'), { endpointName: 'aoai', deployment: 'chat' });
+  for (const bad of ['aoai', 'a/b/c', '/chat', 'https://127.0.0.1:8443/accounts/aoai/', 'https://127.0.0.1:8443/openai/v1/chat/completions']) {
+    assert.throws(() => parseDeploymentRef(bad), (e: unknown) => e instanceof UsageError, bad);
+  }
 });

@@ -103,6 +103,9 @@ describe('the data plane', () => {
     assert.equal(record['decision'], 'denied');
     assert.equal(record['reason'], 'network rules: 127.0.0.2 matches no ipRule (127.0.0.1) and networkAcls.defaultAction is Deny');
     assert.deepEqual([record['principalId'], record['keyName'], record['operation']], [null, null, 'POST /openai/deployments/{deployment-id}/chat/completions']);
+    // The explanation is the reason; the fix is the rule that would let the address in (issue 11).
+    assert.equal(record['explanation'], record['reason']);
+    assert.equal(record['fix'], 'keyless openai network-rule add -g net -n net-openai --ip-address 127.0.0.2');
   });
 
   test('a CIDR range: an address inside it calls, one outside is refused', async () => {
@@ -127,6 +130,7 @@ describe('the data plane', () => {
       assertFirewall(res, PUBLIC_DISABLED_403);
       const record = await auditOf(res);
       assert.equal(record['reason'], `network rules: publicNetworkAccess is Disabled, so no public address may call (Keyless has no private endpoints); refused ${from}`);
+      assert.equal(record['fix'], 'keyless openai update -g net -n net-openai --public-network-access Enabled');
     }
     // Enabled again: the ipRule decides once more.
     await setRules({ publicNetworkAccess: 'Enabled' });

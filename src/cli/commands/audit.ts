@@ -1,4 +1,4 @@
-/** `keyless audit list`: the data plane's authentication and authorization decisions, newest first. */
+/** `keyless audit list`: authentication and authorization decisions (the control plane's denials among them), newest first. */
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { Json } from '../arm.js';
@@ -47,6 +47,16 @@ const COLUMNS: readonly Column<Json>[] = [
   { header: 'Reason', value: (r) => r['reason'] },
 ];
 
+/** With --denied: why each was refused (the explanation, when the decision had one, else the reason) and the fix. */
+const DENIAL_COLUMNS: readonly Column<Json>[] = [
+  { header: 'Time', value: (r) => r['at'] },
+  { header: 'Surface', value: (r) => r['surface'] },
+  { header: 'Operation', value: (r) => r['operation'] },
+  { header: 'Principal', value: principalCell },
+  { header: 'Why', value: (r) => r['explanation'] ?? r['reason'] },
+  { header: 'Fix', value: (r) => r['fix'] ?? '' },
+];
+
 /** The Tokens cell: prompt+completion of an allowed model call, when it reported or was counted. */
 export function tokensCell(r: Json): string {
   const prompt = r['promptTokens'];
@@ -64,11 +74,11 @@ interface ListOptions {
 }
 
 export function registerAuditCommands(program: Command): void {
-  const audit = nounCommand(program, 'audit', 'The audit trail of data-plane authentication and authorization decisions.');
+  const audit = nounCommand(program, 'audit', 'The audit trail of authentication and authorization decisions.');
   leaf(audit, 'list', 'List audit records, newest first.')
     .option('--since <time>', 'only records from this ISO time, or this long ago (e.g. 15m, 2h, 1d)', (v: string) => parseSince(v))
     .option('--principal <id>', 'only records of this principal (object id)')
-    .option('--denied', 'only denials')
+    .option('--denied', 'only denials, each with why it was refused and the fix')
     .option('--drill <id>', 'only the records of this leak drill (its start and end, and the requests that carried its id)')
     .option('--injected', 'only answers injected by faults (`keyless fault add`)')
     .option('--top <n>', 'at most this many records (server default 100, at most 1000)', parsePositiveInt)
@@ -84,7 +94,7 @@ export function registerAuditCommands(program: Command): void {
         const qs = query.toString();
         const path = `${subscriptionPath(subscriptionOf(ctx))}/providers/Keyless/auditRecords${qs ? `?${qs}` : ''}`;
         const records = listValue((await ctx.client().request('GET', path, API)).body);
-        printResult(ctx, records, records, COLUMNS);
+        printResult(ctx, records, records, o.denied ? DENIAL_COLUMNS : COLUMNS);
       }),
     );
 }

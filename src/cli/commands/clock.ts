@@ -30,7 +30,7 @@ function offsetText(ms: number): string {
 async function clockCall(ctx: CommandContext, method: 'GET' | 'POST', action: string, body?: Json): Promise<void> {
   const path = `${subscriptionPath(subscriptionOf(ctx))}/providers/Keyless/clock${action}`;
   const result = asObject((await ctx.client().request(method, path, API, body)).body);
-  printResult(ctx.format, result, [result], COLUMNS);
+  printResult(ctx, result, [result], COLUMNS);
 }
 
 export function registerClockCommands(program: Command): void {

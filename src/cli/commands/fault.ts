@@ -82,13 +82,13 @@ export function registerFaultCommands(program: Command): void {
           ...(o.for !== undefined && { forMs: parseDuration(o.for, '--for') }),
         };
         const added = asObject((await ctx.client().request('POST', faultsPath(ctx), API, body)).body);
-        printResult(ctx.format, added, [added], COLUMNS);
+        printResult(ctx, added, [added], COLUMNS);
       }),
     );
   leaf(fault, 'list', 'List the faults in force (and those whose --for is over, until cleared).').action(
     run(async (ctx) => {
       const body = (await ctx.client().request('GET', faultsPath(ctx), API)).body;
-      printResult(ctx.format, body, listValue(body), COLUMNS);
+      printResult(ctx, body, listValue(body), COLUMNS);
     }),
   );
   leaf(fault, 'clear', 'Remove faults: the given ids, or all of them.')
@@ -97,7 +97,7 @@ export function registerFaultCommands(program: Command): void {
       run(async (ctx, o: { id?: string[] }) => {
         const body = asObject((await ctx.client().request('POST', `${faultsPath(ctx)}/clear`, API, o.id === undefined ? {} : { ids: o.id })).body);
         const removed = (body['value'] as string[] | undefined) ?? [];
-        printResult(ctx.format, body, removed.map((id) => ({ id })), [{ header: 'Removed', value: (r: Json) => r['id'] }]);
+        printResult(ctx, body, removed.map((id) => ({ id })), [{ header: 'Removed', value: (r: Json) => r['id'] }]);
       }),
     );
 }

@@ -9,6 +9,7 @@ import { CliError, UsageError } from '../errors.js';
 import { requireArmPath } from '../flags.js';
 import { printResult } from '../output.js';
 import { leaf, subscriptionOf } from '../resources.js';
+import { registerRoleAccessCommands } from './role-access.js';
 import { findRoleByName, parseRoleReference, roleNameFilter, roleNameFor, roleNamesById } from '../role-ref.js';
 import { listDefinitions, registerRoleDefinitionCommands } from './role-definition.js';
 
@@ -59,6 +60,7 @@ export function registerRoleCommands(program: Command): void {
   const role = nounCommand(program, 'role', 'Role definitions and role assignments (RBAC).');
   registerRoleDefinitionCommands(role);
   const assignment = nounCommand(role, 'assignment', 'Role assignments.');
+  registerRoleAccessCommands(role);
 
   withNoWait(leaf(assignment, 'create', 'Grant a role to a principal at a scope.'))
     .option('--assignee <principal-id>', 'object id of the principal')

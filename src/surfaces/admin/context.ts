@@ -8,7 +8,7 @@ import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../arm/index.js';
 
 export interface AdminDeps extends ArmPipelineDeps {
   readonly audit: AuditLog;
-  /** Where drills' start and end are recorded. */
+  /** Where drills' start and end, and the admin operations' denials, are recorded. */
   readonly recorder: AuditRecorder;
   readonly rotation: SigningKeyRotation;
   readonly workload: WorkloadIssuer;

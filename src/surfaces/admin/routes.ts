@@ -42,7 +42,7 @@ const OPERATIONS: readonly { method: 'GET' | 'POST'; path: string; operation: Ad
  */
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   useErrorDialect(app, armDialect);
-  const access = new ArmAccess(deps);
+  const access = new ArmAccess(deps, deps.recorder);
   for (const { method, path, operation } of OPERATIONS) {
     // No implicit HEAD: a HEAD on these paths stays ARM's 405.
     app.route({

@@ -6,7 +6,10 @@ import type { TokenService, VerifiedToken } from '../../tokens/index.js';
 import { audiencesFor } from '../../tokens/index.js';
 import { authenticateArm } from './auth.js';
 import { armErrors } from './errors.js';
+import { drillMarker } from '../http/index.js';
 import { resourceEntity } from '../../resources/index.js';
+import { principalEntity } from '../../directory/index.js';
+import type { AuditRecorder } from '../../audit/index.js';
 import { upstreamEntity, viewOf } from '../../upstreams/index.js';
 import { parseArmPath, pathSegments, type ArmTarget } from './path.js';
 import type { RenderContext } from './render.js';
@@ -62,16 +65,32 @@ export function armCall(request: FastifyRequest, reply: FastifyReply, deps: ArmP
   return { request, reply, caller, method: request.method, target, body: (body ?? {}) as Record<string, unknown>, query, ctx };
 }
 
-/** Authorization and the subscription check, shared by every handler. */
+/**
+ * Authorization and the subscription check, shared by every handler. Every
+ * denial is audited with its explanation and fix (computed only then); the
+ * caller gets ARM's exact AuthorizationFailed and nothing more.
+ */
 export class ArmAccess {
-  constructor(private readonly deps: Pick<ArmPipelineDeps, 'rbac' | 'subscriptionId'>) {}
+  constructor(
+    private readonly deps: Pick<ArmPipelineDeps, 'rbac' | 'subscriptionId' | 'model'>,
+    private readonly audit: AuditRecorder,
+  ) {}
 
-  authorize(call: ArmCall, action: string, scope: string): void {
-    const decision = this.deps.rbac.authorize(call.caller.objectId, action, 'action', scope);
-    if (!decision.allowed) {
-      call.request.log.info({ principal: call.caller.objectId, action, scope, reason: decision.reason }, 'control-plane access denied');
-      throw armErrors.authorizationFailed(call.caller.objectId, call.caller.appId || call.caller.objectId, action, scope);
-    }
+  /** `operation` names the call in the audit record (default: method and path). */
+  authorize(call: ArmCall, action: string, scope: string, operation?: string): void {
+    const caller = call.caller.objectId;
+    const decision = this.deps.rbac.authorize(caller, action, 'action', scope);
+    if (decision.allowed) return;
+    call.request.log.info({ principal: caller, action, scope, reason: decision.reason }, 'control-plane access denied');
+    const explained = this.deps.rbac.explain(caller, action, 'action', scope);
+    const kind = this.deps.model.table(principalEntity).get(caller)?.kind;
+    this.audit.recordDenial(
+      'arm', operation ?? `${call.method} ${call.request.url.split('?')[0] ?? ''}`, scope, caller,
+      kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity', null,
+      `lacks ${action} at ${scope}`, call.request.id,
+      { explanation: explained.summary, fix: explained.fix?.command }, drillMarker(call.request.headers),
+    );
+    throw armErrors.authorizationFailed(caller, call.caller.appId || caller, action, scope);
   }
 
   canRead(call: ArmCall, action: string, scope: string): boolean {

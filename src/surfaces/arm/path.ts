@@ -10,7 +10,9 @@ export type ArmTarget =
   | { kind: 'resource'; subscription: string; group: string; type: string; names: string[] }
   | { kind: 'resourceAction'; subscription: string; group: string; type: string; names: string[]; action: string }
   | { kind: 'roleAssignments'; scope: string; name: string | undefined }
-  | { kind: 'roleDefinitions'; scope: string; name: string | undefined };
+  | { kind: 'roleDefinitions'; scope: string; name: string | undefined }
+  /** Keyless's own access questions on any scope: POST {scope}/providers/Keyless/checkAccess | whoCan. */
+  | { kind: 'accessQuestion'; scope: string; question: 'checkAccess' | 'whoCan' };
 
 /** Splits a path into segments, tolerating the double leading slash some SDKs send (client-libraries.md §5). */
 export function pathSegments(url: string): string[] {
@@ -23,6 +25,8 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   // A name with an encoded slash would address a resource nested where none can be (a deployment under a deployment).
   if (segments.some((s) => s.includes('/'))) return undefined;
   const lower = segments.map((s) => s.toLowerCase());
+  const question = accessQuestion(segments, lower);
+  if (question) return question;
   const authz = lastIndexOfPair(lower, 'providers', 'microsoft.authorization');
   if (authz !== -1) {
     const scope = `/${segments.slice(0, authz).join('/')}`;
@@ -70,6 +74,14 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
 
 /** POST actions on a resource: Azure's key actions, and Keyless's host-identity actions (see docs/compatibility.md). */
 const RESOURCE_ACTIONS = new Set(['listkeys', 'regeneratekey', 'listidentityenvironment', 'rotateidentitysecret']);
+
+/** `{scope}/providers/Keyless/checkAccess` or `…/whoCan`, at any scope (the root included). */
+function accessQuestion(segments: readonly string[], lower: readonly string[]): ArmTarget | undefined {
+  const n = lower.length;
+  if (n < 3 || lower[n - 3] !== 'providers' || lower[n - 2] !== 'keyless') return undefined;
+  const question = lower[n - 1] === 'checkaccess' ? 'checkAccess' : lower[n - 1] === 'whocan' ? 'whoCan' : undefined;
+  return question && { kind: 'accessQuestion', scope: `/${segments.slice(0, n - 3).join('/')}`, question };
+}
 
 function lastIndexOfPair(list: readonly string[], first: string, second: string): number {
   for (let i = list.length - 2; i >= 0; i--) if (list[i] === first && list[i + 1] === second) return i;

@@ -17,7 +17,7 @@ export type { ArmDeps } from './handlers/context.js';
  */
 export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
   useErrorDialect(app, armDialect);
-  const context: ArmHandlerContext = { deps, access: new ArmAccess(deps) };
+  const context: ArmHandlerContext = { deps, access: new ArmAccess(deps, deps.audit) };
   for (const path of ['/subscriptions', '/subscriptions/*', '/providers/*']) app.all(path, handle);
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {

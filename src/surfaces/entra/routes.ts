@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DenialExplanation } from '../../audit/index.js';
+import { explainClientFailure } from './denial-explanation.js';
 import { ClientAuthenticationError } from '../../directory/index.js';
 import { WORKLOAD_ISSUER_PATH } from '../../tokens/index.js';
 import { adfsConfiguration, openIdConfiguration } from './discovery.js';
@@ -98,7 +100,7 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
     } catch (error) {
       if (error instanceof ClientAuthenticationError) {
         const why = typeof error.details?.['reason'] === 'string' ? ` (${error.details['reason']})` : '';
-        audit(request, deps.clients.principalId(parsed.clientId), 'denied', `client ${parsed.clientId}: ${error.failure}${why}`);
+        audit(request, deps.clients.principalId(parsed.clientId), 'denied', `client ${parsed.clientId}: ${error.failure}${why}`, explainClientFailure(error));
         throw clientAuthenticationToEntra(error, tenant);
       }
       if (error instanceof EntraError && error.aadsts !== THROTTLED) audit(request, deps.clients.principalId(parsed.clientId), 'denied', `AADSTS${error.aadsts}`);
@@ -108,8 +110,12 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
     }
   }
 
-  function audit(request: FastifyRequest, principalId: string | null, decision: AuditDecision, reason: string): void {
+  function audit(request: FastifyRequest, principalId: string | null, decision: AuditDecision, reason: string, explained?: DenialExplanation): void {
     const operation = `POST ${request.url.split('?')[0] ?? ''}`;
+    if (explained !== undefined) {
+      deps.audit.recordDenial('entra', operation, null, principalId, principalId === null ? null : 'ServicePrincipal', null, reason, request.id, explained, drillMarker(request.headers));
+      return;
+    }
     deps.audit.record('entra', operation, null, principalId, principalId === null ? null : 'ServicePrincipal', null, decision, reason, request.id, undefined, undefined, drillMarker(request.headers));
   }
 }

@@ -1,12 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { CredentialService } from '../../directory/index.js';
-import type { Principal } from '../../directory/index.js';
+import { principalEntity, type Principal } from '../../directory/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
+import type { AuditRecorder } from '../../audit/index.js';
 import type { ReadModel } from '../../store/index.js';
 import { metaEntity } from '../../store/index.js';
 import type { VerifiedToken } from '../../tokens/index.js';
 import { META } from '../../setup/bootstrap.js';
 import { graphErrors } from './errors.js';
+import { drillMarker } from '../http/index.js';
 import { PRIVILEGED_ACTION } from '../../rbac/index.js';
 
 /** Writing applications and their credentials is privileged: anyone who can add a secret can sign in as that application. */
@@ -23,6 +25,8 @@ export interface AccessDeps {
   readonly credentials: CredentialService;
   readonly rbac: RoleAssignmentService;
   readonly model: ReadModel;
+  /** Where refused writes are recorded, with why and the fix. */
+  readonly audit: AuditRecorder;
 }
 
 /** Who may do what on applications: reads need a valid token; writes need the action at the subscription. */
@@ -48,8 +52,22 @@ export class GraphAccess {
     const scope = `/subscriptions/${this.deps.model.table(metaEntity).get(META.subscriptionId)?.value ?? ''}`;
     if (!caller || !this.deps.rbac.authorize(caller.objectId, APPLICATIONS_WRITE, 'action', scope).allowed) {
       request.log.info({ principal: caller?.objectId, action: APPLICATIONS_WRITE, scope }, 'graph write denied');
+      if (caller) {
+        const explained = this.deps.rbac.explain(caller.objectId, APPLICATIONS_WRITE, 'action', scope);
+        const operation = `${request.method} ${request.url.split('?')[0] ?? ''}`;
+        this.deps.audit.recordDenial('graph', operation, scope, caller.objectId, this.principalType(caller.objectId), null, `lacks ${APPLICATIONS_WRITE} at ${scope}`, request.id, {
+          explanation: explained.summary,
+          fix: explained.fix?.command,
+        }, drillMarker(request.headers));
+      }
       throw graphErrors.denied();
     }
+  }
+
+  /** Managed identities and applications are both service principals; the audit tells them apart. */
+  private principalType(objectId: string): string {
+    const kind = this.deps.model.table(principalEntity).get(objectId.toLowerCase())?.kind;
+    return kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity';
   }
 }
 

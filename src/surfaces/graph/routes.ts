@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditRecorder } from '../../audit/index.js';
 import type { KeylessNames } from '../../config/names.js';
 import type { CredentialService } from '../../directory/index.js';
 import type { DirectoryService } from '../../directory/index.js';
@@ -30,6 +31,8 @@ export interface GraphDeps {
   readonly model: ReadModel;
   /** The product's time (error bodies' `innerError.date`). */
   readonly now: () => number;
+  /** Where refused writes are recorded. */
+  readonly audit: AuditRecorder;
 }
 
 const SERVICE_PRINCIPAL_FIELDS: FilterFields<Principal> = {

@@ -4,7 +4,7 @@ import type { Resource } from '../../resources/index.js';
 import type { HostSecretService } from '../../resources/index.js';
 import type { ManagedIdentityTokens } from '../../tokens/index.js';
 import type { KnownResources } from '../../tokens/index.js';
-import type { AuditDecision, AuditRecorder } from '../../audit/index.js';
+import type { AuditDecision, AuditRecorder, DenialExplanation } from '../../audit/index.js';
 import type { FaultBoard } from '../../faults/index.js';
 import type { HostThrottle } from './throttle.js';
 
@@ -42,6 +42,11 @@ export function identityAudit(
   principalId: string | null,
   decision: AuditDecision,
   reason: string,
+  explained?: DenialExplanation,
 ): void {
+  if (decision === 'denied' && explained !== undefined) {
+    audit.recordDenial('identity', operation, hostId, principalId, principalId === null ? null : 'ManagedIdentity', null, reason, request.id, explained, drillMarker(request.headers));
+    return;
+  }
   audit.record('identity', operation, hostId, principalId, principalId === null ? null : 'ManagedIdentity', null, decision, reason, request.id, undefined, undefined, drillMarker(request.headers));
 }

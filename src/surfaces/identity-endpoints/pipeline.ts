@@ -5,10 +5,11 @@ import { selectHostIdentity, type DefaultRule, type IdentitySelector, type Selec
 import type { IdentityEndpointDeps } from './context.js';
 import { firstQueryValue, identityAudit } from './context.js';
 import { IdentityEndpointError } from './errors.js';
-import type { AuditDecision } from '../../audit/index.js';
+import type { AuditDecision, DenialExplanation } from '../../audit/index.js';
 import { describeEffect, type FaultStatus } from '../../faults/index.js';
 import { dropConnection } from '../http/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { explainSelectionFailure } from './denial-explanation.js';
 
 /** A token as the platform renders its success body. */
 export interface IssuedIdentityToken {
@@ -61,8 +62,9 @@ export function identityTokenPipeline(platform: IdentityPlatform, deps: Identity
     let hostId: string | null = null;
     let principalId: string | null = null;
     let injected = false;
+    let explained: DenialExplanation | undefined;
     const audit = (decision: AuditDecision, reason: string) =>
-      identityAudit(deps.audit, request, platform.operation, hostId, principalId, decision, reason);
+      identityAudit(deps.audit, request, platform.operation, hostId, principalId, decision, reason, explained);
     try {
       platform.screen?.(request);
       const host = identifyHost(request);
@@ -73,7 +75,7 @@ export function identityTokenPipeline(platform: IdentityPlatform, deps: Identity
         platform.checkApiVersion(firstQueryValue(query, 'api-version'));
         const resource = firstQueryValue(query, 'resource');
         if (!resource) throw platform.errors.noResource();
-        const principal = pickIdentity(host, query);
+        const principal = pickIdentity(host, query, (why) => (explained = why));
         principalId = principal.objectId;
         const fault = deps.faults.take(platform.faultSurface, host.name, principal.appId, undefined);
         if (fault !== undefined) {
@@ -108,13 +110,17 @@ export function identityTokenPipeline(platform: IdentityPlatform, deps: Identity
     return host;
   }
 
-  function pickIdentity(host: Resource, query: Record<string, unknown>): Principal {
+  /** The identity the request gets; when none can be chosen, `explain` is told why (for the audit) before the platform's error is thrown. */
+  function pickIdentity(host: Resource, query: Record<string, unknown>, explain: (why: DenialExplanation) => void): Principal {
     const given = selectorNames.filter((name) => firstQueryValue(query, name) !== undefined);
     if (given.length > 1) throw platform.errors.severalSelectors(selectorNames);
     const name = given[0];
     const selector: IdentitySelector = name === undefined ? { by: 'default' } : { by: platform.selectors[name] ?? 'clientId', value: firstQueryValue(query, name) ?? '' };
     const selection = selectHostIdentity(host, selector, platform.defaultRule, deps.directory, deps.resource);
-    if ('failure' in selection) throw platform.errors.selection(selection.failure);
+    if ('failure' in selection) {
+      explain(explainSelectionFailure(host, selector, selection.failure, deps));
+      throw platform.errors.selection(selection.failure);
+    }
     return selection.principal;
   }
 }

@@ -6,6 +6,7 @@ import { TokenRejectedError } from '../../tokens/index.js';
 import type { VerifiedToken } from '../../tokens/index.js';
 import type { VerifiedTokenCache } from './verified-tokens.js';
 import { dataPlaneErrors } from './errors.js';
+import { localAuthExplanation, wrongKeyExplanation } from './denial-explanations.js';
 import { bearerToken } from '../http/index.js';
 
 export type Caller =
@@ -52,8 +53,8 @@ export function authenticate(
 
 function byKey(presented: string, account: Resource, deps: AuthenticateDeps): Caller {
   // Azure refuses any key once local authentication is off, valid or not.
-  if (!allowsKeys(account)) throw dataPlaneErrors.localAuthDisabled();
+  if (!allowsKeys(account)) throw dataPlaneErrors.localAuthDisabled().explain(localAuthExplanation(account));
   const match = deps.keys.match(presented);
-  if (!match || match.accountKey !== account.key) throw dataPlaneErrors.invalidKey(match ? 'key of another account' : 'unknown key');
+  if (!match || match.accountKey !== account.key) throw dataPlaneErrors.invalidKey(match ? 'key of another account' : 'unknown key').explain(wrongKeyExplanation(account, match !== undefined));
   return { kind: 'key', keyName: match.keyName };
 }

@@ -1,7 +1,7 @@
 import { drillMarker, type FenceView } from '../http/index.js';
 import { networkRefusal, type NetworkRefusal, type Resource } from '../../resources/index.js';
 import type { RoleAssignmentService } from '../../rbac/index.js';
-import type { AuditDecision, AuditRecorder } from '../../audit/index.js';
+import type { AuditDecision, AuditRecorder, DenialExplanation } from '../../audit/index.js';
 import { describeEffect, type Fault, type FaultBoard } from '../../faults/index.js';
 import { injectedAnswer } from './injected.js';
 import type { StoredResponses } from '../../models/index.js';
@@ -15,6 +15,7 @@ import { storedResponseAnswer } from './responses.js';
 import { deletesResponse } from './responses-route.js';
 import { errorAnswer, type DataPlaneAnswer } from './answers.js';
 import { callModel, type ModelCallDeps } from './model-call.js';
+import { networkExplanation } from './denial-explanations.js';
 import type { UsageSink } from './upstream-call.js';
 import type { OnCallerGone } from '../../upstreams/index.js';
 
@@ -78,14 +79,14 @@ export class DataPlane {
       if (!account) throw dataPlaneErrors.resourceNotFound('unknown account');
       // The account's network rules, before anything of the request is judged: a refused address learns nothing, not even whether its credential is good.
       const refusal = networkRefusal(account, call.remoteAddress);
-      if (refusal !== undefined) throw networkError(refusal);
+      if (refusal !== undefined) throw networkError(refusal).explain(networkExplanation(account, refusal, call.remoteAddress));
       if (!call.v1 && !call.hasApiVersion) throw dataPlaneErrors.resourceNotFound('no api-version');
       if (call.apiVersionRefusal !== undefined) throw apiVersionError(call.apiVersionRefusal);
       caller = authenticate(call.headers, account, deps, call.v1);
       if (call.operation.kind === 'notServed') throw dataPlaneErrors.resourceNotFound(`Keyless does not serve ${call.operation.template}`);
       if (caller.kind === 'token') {
         const decision = deps.rbac.authorize(caller.token.objectId, call.operation.dataAction, 'dataAction', account.id);
-        if (!decision.allowed) throw dataPlaneErrors.permissionDenied(caller.token.objectId, call.operation.dataAction, call.operation.template, decision.reason);
+        if (!decision.allowed) throw permissionDenied(deps.rbac, caller.token.objectId, call.operation, account.id, decision.reason);
       }
       if (isOtherOperation(call.operation)) {
         const answer = answerOther(call, account, deps.accounts, (d) => deps.upstreams.get(d.key) !== undefined);
@@ -142,7 +143,7 @@ export class DataPlane {
 
   private refused(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, error: unknown): DataPlaneAnswer {
     if (!(error instanceof DataPlaneError)) throw error;
-    this.audit(call, account, caller, 'denied', error.reason);
+    this.audit(call, account, caller, 'denied', error.reason, error.explained);
     return errorAnswer(error);
   }
 
@@ -171,14 +172,16 @@ export class DataPlane {
     return kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity';
   }
 
-  private audit(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, decision: AuditDecision, reason: string): void {
+  private audit(call: DataPlaneCall, account: Resource | undefined, caller: Caller | undefined, decision: AuditDecision, reason: string, explained?: DenialExplanation): void {
     const token = caller?.kind === 'token' ? caller.token : undefined;
-    this.deps.audit.record(
-      'openai', call.operation.template, account?.id ?? null,
-      token ? token.objectId : null, token ? this.principalType(token.objectId) : null,
-      caller?.kind === 'key' ? caller.keyName : null, decision, reason, call.requestId,
-      undefined, undefined, drillMarker(call.headers),
-    );
+    const principalId = token ? token.objectId : null;
+    const principalType = token ? this.principalType(token.objectId) : null;
+    const keyName = caller?.kind === 'key' ? caller.keyName : null;
+    if (explained !== undefined) {
+      this.deps.audit.recordDenial('openai', call.operation.template, account?.id ?? null, principalId, principalType, keyName, reason, call.requestId, explained, drillMarker(call.headers));
+      return;
+    }
+    this.deps.audit.record('openai', call.operation.template, account?.id ?? null, principalId, principalType, keyName, decision, reason, call.requestId, undefined, undefined, drillMarker(call.headers));
   }
 }
 
@@ -205,6 +208,12 @@ function parseBody(body: BodyInput): Record<string, unknown> {
 }
 
 const unparsable = (detail: string): DataPlaneError => dataPlaneErrors.invalidRequest(`We could not parse the JSON body of your request. (${detail})`, null, null);
+
+/** PermissionDenied, with the explanation and fix the audit keeps (computed here, for the denial only: the allowed path never pays for it). */
+function permissionDenied(rbac: RoleAssignmentService, principalId: string, operation: DataPlaneRoute['operation'], scope: string, reason: string): DataPlaneError {
+  const explained = rbac.explain(principalId, operation.dataAction, 'dataAction', scope);
+  return dataPlaneErrors.permissionDenied(principalId, operation.dataAction, operation.template, reason).explain({ explanation: explained.summary, fix: explained.fix?.command });
+}
 
 const networkError = (refusal: NetworkRefusal): DataPlaneError =>
   refusal.kind === 'publicNetworkAccessDisabled' ? dataPlaneErrors.publicAccessDisabled(refusal.reason) : dataPlaneErrors.firewallDenied(refusal.reason);

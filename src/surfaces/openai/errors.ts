@@ -2,6 +2,7 @@ import { FENCED_RETRY_AFTER_SECONDS } from '../http/index.js';
 import { ModelInputError } from '../../models/index.js';
 import type { RelayFailure } from '../../upstreams/index.js';
 import type { Admission, QuotaLimits } from '../../quotas/index.js';
+import type { DenialExplanation } from '../../audit/index.js';
 import { addQuotaHeaders, retryAfterSeconds, type HeaderRecord } from './quota-headers.js';
 
 /**
@@ -35,6 +36,15 @@ export class DataPlaneError extends Error {
     readonly headers?: Readonly<HeaderRecord>,
   ) {
     super(reason);
+  }
+
+  /** A denial's explanation and fix, for the audit only: never sent. Set on the refusal's path only. */
+  explained: DenialExplanation | undefined;
+
+  /** Attaches the explanation and fix the audit record will carry; returns the error, for `throw …explain(…)`. */
+  explain(explained: DenialExplanation): this {
+    this.explained = explained;
+    return this;
   }
 
   /** The only place the data plane's error bodies are built; byte-for-byte Azure's once serialised. */

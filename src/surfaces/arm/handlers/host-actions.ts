@@ -19,15 +19,10 @@ export async function hostAction(call: ArmCall, type: string, group: string, nam
   const verb = rotate ? 'rotateIdentitySecret' : 'listIdentityEnvironment';
   const caller = call.caller.objectId;
   const kind = deps.model.table(principalEntity).get(caller)?.kind;
-  const audit = (decision: 'allowed' | 'denied', reason: string): void =>
+  const audit = (decision: 'allowed', reason: string): void =>
     deps.audit.record('arm', `POST ${id}/${verb}`, id, caller, kind === undefined || kind === 'Application' ? 'ServicePrincipal' : 'ManagedIdentity', null, decision, reason, call.request.id, undefined, undefined, drillMarker(call.request.headers));
-  // Authorized on the id before the lookup, so that a caller without the action cannot tell which hosts exist.
-  try {
-    access.authorize(call, `${type}/${verb}/action`, id);
-  } catch (error) {
-    audit('denied', `lacks ${type}/${verb}/action at ${id}`);
-    throw error;
-  }
+  // Authorized on the id before the lookup, so that a caller without the action cannot tell which hosts exist (a denial is audited there).
+  access.authorize(call, `${type}/${verb}/action`, id, `POST ${id}/${verb}`);
   const host = deps.resources.get({ type, group, names });
   if (rotate) {
     await deps.hostSecrets.rotate(host.key);

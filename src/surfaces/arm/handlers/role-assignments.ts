@@ -45,7 +45,7 @@ export const roleAssignments: ArmHandler<'roleAssignments'> = async (call, targe
 };
 
 /** A role assignment's scope must exist: our subscription, an existing group, or an existing resource. */
-function checkScope(scope: string, { deps, access }: ArmHandlerContext): void {
+export function checkScope(scope: string, { deps, access }: ArmHandlerContext): void {
   if (scope === '/') return;
   const parsed = parseResourceId(scope);
   if (!parsed) throw armErrors.invalidContent(`The scope '${scope}' is not a valid scope.`);

@@ -1,5 +1,6 @@
 import type { ArmTarget } from '../path.js';
 import type { ArmHandler } from './context.js';
+import { accessQuestion } from './access-questions.js';
 import { resourceGroup } from './groups.js';
 import { resourceAction } from './resource-actions.js';
 import { listResources, resource } from './resources.js';
@@ -20,4 +21,5 @@ export const ARM_HANDLERS: { readonly [K in ArmTarget['kind']]: ArmHandler<K> } 
   resourceAction,
   roleAssignments,
   roleDefinitions,
+  accessQuestion,
 };
