@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { adminToken } from '../fixtures/http.js';
 import { readAdminCredential, type KeylessProcess } from '../fixtures/server.js';
 import { runConnection, SocketCounter, type Connection, type Credential, type Run } from '../fixtures/soak/callers.js';
 import { KeyBoard, type KeyName } from '../fixtures/soak/key-board.js';
-import { openFilesLimit, RssSampler, socketCount } from '../fixtures/soak/process-stats.js';
+import { cpuSeconds, openFilesLimit, RssSampler, socketCount } from '../fixtures/process-stats.js';
 import { Tally } from '../fixtures/soak/tally.js';
 
 const SECONDS = Number(process.env['KEYLESS_SOAK_SECONDS'] ?? 30);
@@ -22,6 +23,11 @@ const CONNECTIONS = Number(process.env['KEYLESS_SOAK_CONNECTIONS'] ?? 1000);
  * control-plane write waits behind hundreds of data-plane requests.
  */
 const PAUSE_MS = 1000;
+/**
+ * Caps, not expectations: on a machine shared with other test runs (load average 15–20 on two cores) 1,000 TLS
+ * handshakes took 50 s, and answers up to 10 s, all of it correct.
+ */
+const CONNECT_WITHIN_MS = 120_000;
 /** File descriptors this process needs beyond one per connection (the instances inherit its limit and need fewer). */
 const FD_HEADROOM = 256;
 /** RSS of an instance: the last third's highest sample may exceed the first third's by this factor at most… */
@@ -142,13 +148,17 @@ describePostgres(`soak: ${CONNECTIONS} keep-alive connections over three instanc
     const loops = connections.map((c) => runConnection(c, run));
 
     // Every connection open (its first answer in) before the clock starts.
-    while (run.sockets.distinct < CONNECTIONS && performance.now() - connecting < 60_000 && run.tally.errors === 0) await sleep(50);
+    while (run.sockets.distinct < CONNECTIONS && performance.now() - connecting < CONNECT_WITHIN_MS && run.tally.errors === 0) await sleep(50);
     const connectedMs = performance.now() - connecting;
     const pids = instances.map((k) => k.child.pid as number);
     const sampler = new RssSampler(pids, 500);
+    // This process's own event-loop delay: how much of an answer's time was the client's (it holds every connection).
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
     const started = performance.now();
     run.deadline = started + SECONDS * 1000;
     const requestsBefore = run.tally.total();
+    const cpuBefore = [...pids.map((pid) => cpuSeconds(pid)), cpuSeconds('self')];
 
     const regenerating = (async () => {
       for (let keyName: KeyName = 'key1'; performance.now() < run.deadline; keyName = keyName === 'key1' ? 'key2' : 'key1') {
@@ -172,26 +182,30 @@ describePostgres(`soak: ${CONNECTIONS} keep-alive connections over three instanc
     await Promise.all(loops);
     await regenerating;
     sampler.stop();
+    loopDelay.disable();
+    const cpu = [...pids.map((pid) => cpuSeconds(pid)), cpuSeconds('self')].map((after, i) => after - (cpuBefore[i] ?? 0));
     const seconds = (performance.now() - started) / 1000;
     const requests = run.tally.total() - requestsBefore;
 
     const rss = pids.map((pid) => sampler.thirds(pid));
     process.stdout.write(
       `# ${CONNECTIONS} connections open in ${connectedMs.toFixed(0)} ms; ${openMidway} open half-way (instances' sockets ${serverSockets.join(', ')}); ` +
-        `${run.sockets.distinct} distinct in all\n` +
-        `# ${requests} requests in ${seconds.toFixed(1)} s (${(requests / seconds).toFixed(0)}/s); ${board.regenerates} regenerates, the slowest ${board.slowestMs.toFixed(0)} ms\n` +
+        `${run.sockets.distinct} distinct in all; the test process's event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms\n` +
+        `# ${requests} requests in ${seconds.toFixed(1)} s (${(requests / seconds).toFixed(0)}/s); ${board.regenerates} regenerates, the slowest ${board.slowestMs.toFixed(0)} ms; ` +
+        `CPU s: instances ${cpu.slice(0, 3).map((c) => c.toFixed(1)).join(', ')}, this process ${(cpu[3] ?? 0).toFixed(1)}\n` +
         `# answers: ${run.tally.lines().join('; ')}\n` +
         `# RSS MiB (first third max → last third max, max; samples): ${rss.map((r, i) => `${'ABC'[i]} ${r.first.toFixed(0)} → ${r.last.toFixed(0)}, ${r.max.toFixed(0)}; ${r.count}`).join(' | ')}\n`,
     );
 
     assert.equal(run.tally.wronglyAllowed, 0, `wrongly allowed:\n${run.tally.samples.join('\n')}`);
     assert.equal(run.tally.errors, 0, `${run.tally.errors} wrong answers:\n${run.tally.samples.join('\n')}`);
-    assert.ok(connectedMs < 60_000, `only ${run.sockets.distinct} of ${CONNECTIONS} connections opened in 60 s`);
+    assert.ok(run.sockets.distinct >= CONNECTIONS, `only ${run.sockets.distinct} of ${CONNECTIONS} connections opened in ${CONNECT_WITHIN_MS / 1000} s`);
     assert.ok(openMidway >= CONNECTIONS, `${openMidway} connections open half-way, of ${CONNECTIONS}`);
     const perInstance = Math.floor(CONNECTIONS / instances.length);
     for (const [i, n] of serverSockets.entries()) assert.ok(n >= perInstance, `instance ${'ABC'[i]} had ${n} sockets open half-way, fewer than its ${perInstance} connections`);
-    // One a second when the machine keeps up; fewer when each takes longer (they are sent one after the other).
-    assert.ok(board.regenerates >= Math.min(5, SECONDS / 2), `only ${board.regenerates} regenerates in ${SECONDS} s`);
+    // One a second when the machine keeps up; fewer when each takes longer (they are sent one after the other, and on an
+    // overloaded machine one took 24 s). Two at least, so that keys were revoked under the callers' feet.
+    assert.ok(board.regenerates >= 2, `only ${board.regenerates} regenerates in ${SECONDS} s`);
     for (const kind of ['key 200', 'key 401', 'app token 200', 'identity token 200']) assert.ok((run.tally.counts.get(kind) ?? 0) > 0, `no "${kind}" answer`);
     for (const [i, r] of rss.entries()) {
       assert.ok(r.last <= r.first * RSS_GROWTH, `instance ${'ABC'[i]}'s RSS grew from ${r.first.toFixed(0)} MiB to ${r.last.toFixed(0)} MiB`);

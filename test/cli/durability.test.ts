@@ -7,6 +7,7 @@ import pg from 'pg';
 import { describePostgres, dropSchema, POSTGRES_URL } from '../fixtures/core.js';
 import { adminToken, request } from '../fixtures/http.js';
 import { readAdminCredential, startKeyless, tempDataDir, type KeylessProcess } from '../fixtures/server.js';
+import { cpuSeconds } from '../fixtures/process-stats.js';
 import { Ledger } from '../fixtures/durability/ledger.js';
 import { Random } from '../fixtures/durability/random.js';
 import type { Target } from '../fixtures/durability/target.js';
@@ -93,6 +94,7 @@ async function rounds(store: Store): Promise<void> {
   const ledger = new Ledger();
   const problems: string[] = [];
   const started = performance.now();
+  const cpuBefore = cpuSeconds('self', true);
   const spent = { start: 0, writes: 0, verify: 0 };
   const timed = async <T>(phase: keyof typeof spent, work: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -132,7 +134,9 @@ async function rounds(store: Store): Promise<void> {
     await k.stop();
   }
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`# ${store.letter === 's' ? 'SQLite' : 'PostgreSQL'}: ${ROUNDS} rounds in ${seconds.toFixed(1)} s (starts ${(spent.start / 1000).toFixed(1)} s, writes ${(spent.writes / 1000).toFixed(1)} s, checks ${(spent.verify / 1000).toFixed(1)} s; seed ${SEED}); ${ledger.summary()}\n`);
+  // CPU of this process and of every keyless up it started (all exited by now): about the wall time on an idle machine.
+  const cpu = cpuSeconds('self', true) - cpuBefore;
+  process.stdout.write(`# ${store.letter === 's' ? 'SQLite' : 'PostgreSQL'}: ${ROUNDS} rounds in ${seconds.toFixed(1)} s, ${cpu.toFixed(1)} s of CPU (starts ${(spent.start / 1000).toFixed(1)} s, writes ${(spent.writes / 1000).toFixed(1)} s, checks ${(spent.verify / 1000).toFixed(1)} s; seed ${SEED}); ${ledger.summary()}\n`);
   assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems (seed ${SEED})`);
   assert.ok(ledger.cutOff > 0, 'no write was ever cut off by a kill: the kills came between writes, not during them');
 }
