@@ -28,6 +28,12 @@ const PAUSE_MS = 1000;
  * handshakes took 50 s, and answers up to 10 s, all of it correct.
  */
 const CONNECT_WITHIN_MS = 120_000;
+/**
+ * Regenerates the soak must see returned: one a second when the machine keeps up; on an overloaded one a single
+ * regenerate took 24 s (sent through A, acknowledged by B and C, each behind hundreds of connections' requests). The
+ * callers go on past the soak's duration, up to twice it again, until this many have returned under them.
+ */
+const MIN_REGENERATES = 3;
 /** File descriptors this process needs beyond one per connection (the instances inherit its limit and need fewer). */
 const FD_HEADROOM = 256;
 /** RSS of an instance: the last third's highest sample may exceed the first third's by this factor at most… */
@@ -157,6 +163,11 @@ describePostgres(`soak: ${CONNECTIONS} keep-alive connections over three instanc
     loopDelay.enable();
     const started = performance.now();
     run.deadline = started + SECONDS * 1000;
+    const extending = setInterval(() => {
+      const now = performance.now();
+      // 5 s ahead: a caller that sees the deadline passed stops for good, and this timer may run late on a busy machine.
+      if (board.regenerates < MIN_REGENERATES && now < started + 3 * SECONDS * 1000) run.deadline = Math.max(run.deadline, now + 5000);
+    }, 250);
     const requestsBefore = run.tally.total();
     const cpuBefore = [...pids.map((pid) => cpuSeconds(pid)), cpuSeconds('self')];
 
@@ -181,6 +192,7 @@ describePostgres(`soak: ${CONNECTIONS} keep-alive connections over three instanc
 
     await Promise.all(loops);
     await regenerating;
+    clearInterval(extending);
     sampler.stop();
     loopDelay.disable();
     const cpu = [...pids.map((pid) => cpuSeconds(pid)), cpuSeconds('self')].map((after, i) => after - (cpuBefore[i] ?? 0));
@@ -203,9 +215,7 @@ describePostgres(`soak: ${CONNECTIONS} keep-alive connections over three instanc
     assert.ok(openMidway >= CONNECTIONS, `${openMidway} connections open half-way, of ${CONNECTIONS}`);
     const perInstance = Math.floor(CONNECTIONS / instances.length);
     for (const [i, n] of serverSockets.entries()) assert.ok(n >= perInstance, `instance ${'ABC'[i]} had ${n} sockets open half-way, fewer than its ${perInstance} connections`);
-    // One a second when the machine keeps up; fewer when each takes longer (they are sent one after the other, and on an
-    // overloaded machine one took 24 s). Two at least, so that keys were revoked under the callers' feet.
-    assert.ok(board.regenerates >= 2, `only ${board.regenerates} regenerates in ${SECONDS} s`);
+    assert.ok(board.regenerates >= MIN_REGENERATES, `only ${board.regenerates} regenerates in ${seconds.toFixed(1)} s`);
     for (const kind of ['key 200', 'key 401', 'app token 200', 'identity token 200']) assert.ok((run.tally.counts.get(kind) ?? 0) > 0, `no "${kind}" answer`);
     for (const [i, r] of rss.entries()) {
       assert.ok(r.last <= r.first * RSS_GROWTH, `instance ${'ABC'[i]}'s RSS grew from ${r.first.toFixed(0)} MiB to ${r.last.toFixed(0)} MiB`);
