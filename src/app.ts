@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { UpOptions } from './config/options.js';
-import { DEFAULT_HOST_NAMES, formatHost, KeylessNames } from './config/names.js';
+import { DEFAULT_HOST_NAMES, KeylessNames } from './config/names.js';
+import { isLoopback, listen, peerOrigins, urlHost } from './listening.js';
 import { ControllableClock, systemClock, type Clock } from './shared/clock.js';
-import { StartupError } from './shared/errors.js';
 import { prepareDataDir } from './runtime/data-dir.js';
 import { acquireLock, type DataDirLock } from './runtime/lock.js';
 import { serverCertificate } from './runtime/server-certificate.js';
@@ -39,8 +39,7 @@ import { AuditRecorder } from './audit/index.js';
 import { AuditStore } from './store/index.js';
 import { ManagedIdentityTokens } from './tokens/index.js';
 import { HostThrottle } from './surfaces/identity-endpoints/index.js';
-import { registerAppServiceSource } from './surfaces/identity-endpoints/index.js';
-import { registerImdsSource } from './surfaces/identity-endpoints/index.js';
+import { createIdentityListener } from './surfaces/identity-endpoints/index.js';
 import { IDENTITY_PORT_ERRORS, MAIN_PORT_ERRORS } from './surfaces/listeners.js';
 import { DataPlane } from './surfaces/openai/index.js';
 import { dataPlaneListener } from './surfaces/openai/index.js';
@@ -215,18 +214,10 @@ async function start(
     intercept: dataPlaneListener(dataPlane),
     errors: MAIN_PORT_ERRORS,
   });
-  // The client libraries retry 404 for up to a minute: the identity port never answers 404, and speaks IMDS's dialect outside App Service's path.
-  const identityServer = createServer({
-    logLevel: options.logLevel,
-    ...(logStream && { logStream }),
-    errors: IDENTITY_PORT_ERRORS,
-  });
-  cleanups.push(() => identityServer.close());
   cleanups.push(() => main.close());
 
   // A fenced instance answers 503 everywhere but /healthz (which says so too, for load balancers); before any route.
   fenceRequests(main, fence);
-  fenceRequests(identityServer, fence);
   main.get('/healthz', async (_request, reply) => healthAnswer(reply, fence));
   await main.register(async (scope: FastifyInstance) => {
     registerFormParser(scope);
@@ -252,9 +243,8 @@ async function start(
     }),
   );
 
-  identityServer.get('/healthz', async (_request, reply) => healthAnswer(reply, fence));
   const resourceTable = model.table(resourceEntity);
-  const identityDeps = {
+  const identityServer = await createIdentityListener({ logLevel: options.logLevel, logStream, errors: IDENTITY_PORT_ERRORS }, fence, {
     hostSecrets,
     directory,
     resource: (key: string) => resourceTable.get(key),
@@ -266,9 +256,8 @@ async function start(
     throttle: options.identityThrottle ? new HostThrottle(20, 5, () => clock.now()) : undefined,
     now: () => clock.now(),
     faults,
-  };
-  await identityServer.register(async (scope: FastifyInstance) => registerAppServiceSource(scope, identityDeps));
-  await identityServer.register(async (scope: FastifyInstance) => registerImdsSource(scope, identityDeps));
+  });
+  cleanups.push(() => identityServer.close());
 
   const port = await listen(main, options.host, options.port, '--port');
   if (options.identityHostExplicit && !isLoopback(options.identityHost)) {
@@ -304,39 +293,4 @@ async function start(
   writeRuntimeFile(options.dataDir, info);
   cleanups.push(() => void removeRuntimeFile(options.dataDir, process.pid));
   return { info, stop: cleanup };
-}
-
-async function listen(server: FastifyInstance, host: string, port: number, flag: string): Promise<number> {
-  try {
-    await server.listen({ host, port });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new StartupError('PortInUse', `Port ${port} on ${host} is already in use; choose another with ${flag} (0 picks a free one).`);
-    if (code === 'EADDRNOTAVAIL') throw new StartupError('HostUnavailable', `Cannot listen on ${host}: no such local address.`);
-    if (code === 'EACCES') throw new StartupError('PortDenied', `Not allowed to listen on port ${port}; choose a port above 1023 with ${flag}.`);
-    throw error;
-  }
-  const address = server.server.address();
-  if (address === null || typeof address === 'string') throw new StartupError('ListenFailed', `Could not listen on ${host}:${port}.`);
-  return address.port;
-}
-
-const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.');
-const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
-
-/** A member's address, and the same port under each of the host names Keyless answers to. */
-function peerOrigins(addresses: readonly string[]): string[] {
-  const origins: string[] = [];
-  for (const address of addresses) {
-    origins.push(address);
-    let url: URL;
-    try {
-      url = new URL(address);
-    } catch {
-      continue;
-    }
-    if (!DEFAULT_HOST_NAMES.map((h) => formatHost(h)).includes(url.hostname)) continue;
-    for (const host of DEFAULT_HOST_NAMES) origins.push(`https://${formatHost(host)}:${url.port}`);
-  }
-  return origins;
 }

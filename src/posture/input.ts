@@ -1,6 +1,6 @@
 import type { ClientCertificate, ClientSecret, FederatedCredential, Principal } from '../directory/index.js';
 import type { AccountKey } from '../keys/index.js';
-import type { ActionKind, Decision, RoleAssignment, RoleResolver } from '../rbac/index.js';
+import type { ActionKind, Decision, RoleAssignment, RoleDefinition, RoleResolver } from '../rbac/index.js';
 import type { Resource } from '../resources/index.js';
 
 /**
@@ -24,6 +24,8 @@ export interface PostureInput {
   readonly keys: readonly AccountKey[];
   readonly assignments: readonly RoleAssignment[];
   readonly role: RoleResolver;
+  /** Every role definition, built-in and custom (`RoleCatalog.list`). */
+  readonly roles: readonly RoleDefinition[];
   readonly authorize: (principalId: string, action: string, kind: ActionKind, scope: string) => Decision;
   /** Principals posture leaves alone (Keyless's own admin, whose secret is the CLI's sign-in), lowercased. */
   readonly exempt: ReadonlySet<string>;

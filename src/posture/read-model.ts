@@ -1,6 +1,6 @@
 import { certificateEntity, federatedCredentialEntity, principalEntity, secretEntity } from '../directory/index.js';
 import { accountKeyEntity } from '../keys/index.js';
-import { assignmentEntity, type ActionKind, type Decision, type RoleResolver } from '../rbac/index.js';
+import { assignmentEntity, type ActionKind, type Decision, type RoleDefinition, type RoleResolver } from '../rbac/index.js';
 import { resourceEntity } from '../resources/index.js';
 import type { ReadModel } from '../store/index.js';
 import type { PostureInput } from './input.js';
@@ -8,6 +8,8 @@ import type { PostureInput } from './input.js';
 /** The RBAC context's lookup and decision, as every request uses them (`RoleAssignmentService`). */
 export interface PostureRbac {
   readonly role: RoleResolver;
+  /** Every role definition, built-in and custom. */
+  readonly catalog: { list(): RoleDefinition[] };
   authorize(principalId: string, action: string, kind: ActionKind, scope: string): Decision;
 }
 
@@ -33,6 +35,7 @@ export function readPostureInput(model: ReadModel, rbac: PostureRbac, options: P
     keys: [...model.table(accountKeyEntity).values()],
     assignments: model.table(assignmentEntity).list(),
     role: rbac.role,
+    roles: rbac.catalog.list(),
     authorize: (principalId, action, kind, scope) => rbac.authorize(principalId, action, kind, scope),
     exempt: new Set(options.exempt.map((id) => id.toLowerCase())),
   };

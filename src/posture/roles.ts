@@ -67,6 +67,10 @@ export function roleFindings(input: PostureInput): Finding[] {
     }
   }
   for (const { role, assignments } of wildcardRoles.values()) findings.push(customRoleFinding(role, assignments));
+  // Not assigned yet: loose all the same, one assignment away from granting everything.
+  for (const role of input.roles) {
+    if (hasWildcardDataActions(role) && !wildcardRoles.has(role.name.toLowerCase())) findings.push(customRoleFinding(role, []));
+  }
   return findings;
 }
 
@@ -79,7 +83,8 @@ function customRoleFinding(role: RoleDefinition, assignments: readonly RoleAssig
   const wildcards = [...new Set(role.permissions.flatMap((p) => p.dataActions.filter((a) => a === '*' || a.endsWith('/*'))))];
   return {
     code: 'CustomRoleWildcardDataActions',
-    severity: 'high',
+    // Held by someone, it grants today; assigned to nobody, it is one assignment away.
+    severity: assignments.length > 0 ? 'high' : 'medium',
     resource: role.name,
     summary: `custom role '${role.roleName}' grants data actions ${wildcards.join(', ')} through ${assignments.length} assignment(s)`,
     why: 'a wildcard data action grants every data operation, including those added later (fine-tuning, files, assistants), to every holder; list the ones it needs instead (e.g. Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action)',

@@ -35,7 +35,7 @@ function assignment(name: string, principalId: string, roleDefinitionId: string,
   return { id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`, name, scope, roleDefinitionId, principalId, principalType: 'ServicePrincipal', createdOn: '2026-01-01T00:00:00Z' };
 }
 
-function inputWith(assignments: RoleAssignment[], resources: Resource[] = [], principals: Principal[] = []): PostureInput {
+function inputWith(assignments: RoleAssignment[], resources: Resource[] = [], principals: Principal[] = [], roles: RoleDefinition[] = []): PostureInput {
   const index = new AssignmentIndex();
   for (const a of assignments) index.upsert(a);
   // The lookup authorize() is given: built-ins, and the custom roles as the role-definition store would answer.
@@ -45,6 +45,7 @@ function inputWith(assignments: RoleAssignment[], resources: Resource[] = [], pr
     subscriptionId: SUB, now: NOW, maxKeyAgeDays: 90, resources, principals: new Map(principals.map((p) => [p.objectId, p])),
     secrets: [], certificates: [], federatedCredentials: [], keys: [], assignments,
     role,
+    roles,
     authorize: (principalId, action, kind, scope) => authorize({ principalId, action, kind, scope }, index, role),
     exempt: new Set(),
   };
@@ -62,6 +63,13 @@ describe('posture rules', () => {
     ));
     assert.deepEqual(report.value.map((f) => [f.code, f.severity, f.resource, f.summary]), [
       ['CustomRoleWildcardDataActions', 'high', everythingOnData.name, "custom role 'All the data' grants data actions * through 2 assignment(s)"],
+    ]);
+  });
+
+  test('a custom role with `*` data actions assigned to nobody is medium; a narrow one is not reported', () => {
+    const report = assessPosture(inputWith([], [], [], [everythingOnData, chatOnly]));
+    assert.deepEqual(report.value.map((f) => [f.code, f.severity, f.resource, f.summary]), [
+      ['CustomRoleWildcardDataActions', 'medium', everythingOnData.name, "custom role 'All the data' grants data actions * through 0 assignment(s)"],
     ]);
   });
 
