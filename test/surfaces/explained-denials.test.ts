@@ -134,6 +134,62 @@ describe('data-plane key refusals in the audit', () => {
   });
 });
 
+describe('credentials refused before any role is judged: why, in the record only', () => {
+  test('an expired token, a token for another audience, no credential: Azure\'s 401 to the caller, the reason in the record', async () => {
+    await json('group', 'create', '-n', 'tokens');
+    const account = (await json('openai', 'create', '-g', 'tokens', '-n', 'tokened')) as { id: string; properties: { endpoint: string } };
+    await json('openai', 'deployment', 'create', '-g', 'tokens', '-n', 'tokened', '--deployment-name', 'chat', '--model-name', 'gpt-4o-mini');
+    const url = `${account.properties.endpoint}openai/deployments/chat/chat/completions?api-version=2024-10-21`;
+    const chat = (headers: Record<string, string>) => request(keyless.info.caPath, 'POST', url, { headers, body: { messages: [{ role: 'user', content: 'hi' }] } });
+    const recordFor = async (reason: string) => (await denials()).find((r) => r['surface'] === 'openai' && r['account'] === account.id && r['reason'] === reason);
+
+    // The admin's token is for ARM: another audience.
+    const wrongAudience = await chat({ authorization: `Bearer ${admin}` });
+    assert.equal(wrongAudience.status, 401);
+    const audience = await recordFor('TokenAudienceInvalid');
+    assert.equal(audience?.['explanation'], `the bearer token sent to account ${account.id} is refused: the token was issued for another audience: the data plane takes tokens for https://cognitiveservices.azure.com (scope https://cognitiveservices.azure.com/.default)`);
+    assert.equal(audience?.['fix'], undefined);
+    assert.ok(!JSON.stringify(audience).includes(admin), 'never the token');
+
+    const none = await chat({});
+    assert.equal(none.status, 401);
+    assert.equal((await recordFor('no credential'))?.['explanation'],
+      `the call to account ${account.id} is refused: the request carries neither an api-key header nor an Authorization: Bearer token; send a Microsoft Entra token of a principal holding a data role (keyless role check shows which), or one of the account's keys (keyless openai keys list -g tokens -n tokened)`);
+
+    const dataToken = await adminToken(keyless.info.caPath, keyless.info.baseUrl, keyless.admin(), 'https://cognitiveservices.azure.com');
+    keyless.clock.advance(25 * 3600 * 1000);
+    // The operator's own token has expired too: a new one, to read the trail (and for the tests after this one).
+    admin = await adminToken(keyless.info.caPath, keyless.info.baseUrl, keyless.admin());
+    const expired = await chat({ authorization: `Bearer ${dataToken}` });
+    assert.equal(expired.status, 401);
+    assert.match(String((await recordFor('TokenExpired'))?.['explanation']), /is refused: the token has expired \(its exp is past\)/);
+  });
+
+  test('a host secret nobody owns, and a resource Keyless issues no tokens for: the record says which', async () => {
+    await json('group', 'create', '-n', 'secrets');
+    await json('webapp', 'create', '-g', 'secrets', '-n', 'app', '--assign-identity', 'system');
+    const run = await runCli(keyless.dataDir, ['env', '--as', 'app', '-g', 'secrets']);
+    const vars = Object.fromEntries(run.stdout.split('\n').filter((l) => l.startsWith('export ')).map((l) => l.slice(7).split(/=(.*)/s).slice(0, 2) as [string, string]));
+    const endpoint = vars['IDENTITY_ENDPOINT'] ?? '';
+    const stranger = await fetch(`${endpoint}?api-version=2019-08-01&resource=https://cognitiveservices.azure.com`, { headers: { 'x-identity-header': '0'.repeat(32) } });
+    assert.equal(stranger.status, 400);
+    const records = await denials();
+    const unknown = records.find((r) => r['surface'] === 'identity' && r['reason'] === 'unknown identity header');
+    assert.equal(unknown?.['explanation'], 'no managed identity token: the secret belongs to no host: it was rotated (rotate-secret) or its host was deleted, or it was never a host secret');
+    assert.equal(unknown?.['fix'], 'keyless env --as HOST -g GROUP');
+    const unnamed = records.find((r) => r['surface'] === 'identity' && r['reason'] === 'no identity header');
+    assert.equal(unnamed, undefined, 'not asked yet');
+    const noHeader = await fetch(`${endpoint}?api-version=2019-08-01&resource=https://cognitiveservices.azure.com`);
+    assert.equal(noHeader.status, 400);
+    assert.match(String((await denials()).find((r) => r['surface'] === 'identity' && r['reason'] === 'no identity header')?.['explanation']), /the request carried no host secret/);
+
+    const elsewhere = await fetch(`${endpoint}?api-version=2019-08-01&resource=https://example.org`, { headers: { 'x-identity-header': vars['IDENTITY_HEADER'] ?? '' } });
+    assert.equal(elsewhere.status, 400);
+    const resource = (await denials()).find((r) => r['surface'] === 'identity' && r['reason'] === 'unknown resource');
+    assert.equal(resource?.['explanation'], "no managed identity token: 'https://example.org' is not a resource Keyless issues tokens for (e.g. https://cognitiveservices.azure.com, https://management.azure.com/)");
+  });
+});
+
 describe('Graph write refusals in the audit', () => {
   test('a Contributor creating an application: Graph\'s 403, and the record names the role that would allow it', async () => {
     const contributor = await json('ad', 'sp', 'create-for-rbac', '-n', 'graph-contrib', '--role', 'Contributor', '--scopes', sub);

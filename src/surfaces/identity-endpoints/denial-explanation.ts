@@ -63,3 +63,26 @@ export function explainSelectionFailure(host: Resource, selector: IdentitySelect
   const whose = principal.kind === 'SystemAssignedIdentity' ? `the system-assigned identity of ${principal.resourceId ?? 'another host'}, which only that host can use` : `an application's service principal, not a managed identity`;
   return { explanation: `${wanted} is ${whose}; ${has}`, fix: undefined };
 }
+
+/**
+ * No host owns the secret the request carried (or none was sent): a process
+ * outside every host, a secret rotated since, or a host deleted. The secret
+ * itself never appears here.
+ */
+export function unknownHostExplanation(hostType: string, secretGiven: boolean, otherPlatform: boolean): DenialExplanation {
+  const why = !secretGiven
+    ? 'the request carried no host secret: only processes run as a host (keyless run --as HOST, or keyless env) have one'
+    : otherPlatform
+      ? `the secret belongs to a host of another kind than this endpoint serves (${hostType})`
+      : 'the secret belongs to no host: it was rotated (rotate-secret) or its host was deleted, or it was never a host secret';
+  // The host is unknown (that is the refusal), so the fix names it as a placeholder: its current variables, from the CLI.
+  return { explanation: `no managed identity token: ${why}`, fix: 'keyless env --as HOST -g GROUP' };
+}
+
+/** The token was asked for a resource (audience) Keyless does not issue tokens for. */
+export function unknownResourceExplanation(resource: string): DenialExplanation {
+  return {
+    explanation: `no managed identity token: '${resource}' is not a resource Keyless issues tokens for (e.g. https://cognitiveservices.azure.com, https://management.azure.com/)`,
+    fix: undefined,
+  };
+}

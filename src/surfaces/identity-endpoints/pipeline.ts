@@ -9,7 +9,7 @@ import type { AuditDecision, DenialExplanation } from '../../audit/index.js';
 import { describeEffect, type FaultStatus } from '../../faults/index.js';
 import { dropConnection } from '../http/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { explainSelectionFailure } from './denial-explanation.js';
+import { explainSelectionFailure, unknownHostExplanation, unknownResourceExplanation } from './denial-explanation.js';
 
 /** A token as the platform renders its success body. */
 export interface IssuedIdentityToken {
@@ -67,7 +67,7 @@ export function identityTokenPipeline(platform: IdentityPlatform, deps: Identity
       identityAudit(deps.audit, request, platform.operation, hostId, principalId, decision, reason, explained);
     try {
       platform.screen?.(request);
-      const host = identifyHost(request);
+      const host = identifyHost(request, (why) => (explained = why));
       hostId = host.id;
       if (deps.throttle && !deps.throttle.admit(host.key)) throw platform.errors.throttled();
       try {
@@ -89,7 +89,10 @@ export function identityTokenPipeline(platform: IdentityPlatform, deps: Identity
             throw platform.errors.injected(status, fault.effect.kind === 'status' ? fault.effect.retryAfterSeconds : null, reason);
           }
         }
-        if (!deps.knownResources.has(resource)) throw platform.errors.unknownResource(resource, deps.tenantId());
+        if (!deps.knownResources.has(resource)) {
+          explained = unknownResourceExplanation(resource);
+          throw platform.errors.unknownResource(resource, deps.tenantId());
+        }
         const token = deps.tokens.get(principal, resource, deps.origin());
         audit('allowed', `token for ${resource}`);
         return reply.send(platform.render(token, principal, resource, Math.floor(deps.now() / 1000)));
@@ -102,11 +105,15 @@ export function identityTokenPipeline(platform: IdentityPlatform, deps: Identity
     }
   };
 
-  function identifyHost(request: FastifyRequest): Resource {
+  /** The calling host, by its secret; when there is none, `explain` is told why (for the audit) before the platform's error. */
+  function identifyHost(request: FastifyRequest, explain: (why: DenialExplanation) => void): Resource {
     const secret = platform.hostSecret(request);
     const hostKey = secret === undefined ? undefined : deps.hostSecrets.identify(secret);
     const host = hostKey === undefined ? undefined : deps.resource(hostKey);
-    if (!host || host.type !== platform.hostType) throw platform.errors.unknownHost(secret !== undefined);
+    if (!host || host.type !== platform.hostType) {
+      explain(unknownHostExplanation(platform.hostType, secret !== undefined, host !== undefined));
+      throw platform.errors.unknownHost(secret !== undefined);
+    }
     return host;
   }
 

@@ -6,7 +6,7 @@ import { TokenRejectedError } from '../../tokens/index.js';
 import type { VerifiedToken } from '../../tokens/index.js';
 import type { VerifiedTokenCache } from './verified-tokens.js';
 import { dataPlaneErrors } from './errors.js';
-import { localAuthExplanation, wrongKeyExplanation } from './denial-explanations.js';
+import { localAuthExplanation, noCredentialExplanation, tokenExplanation, wrongKeyExplanation } from './denial-explanations.js';
 import { bearerToken } from '../http/index.js';
 
 export type Caller =
@@ -37,18 +37,18 @@ export function authenticate(
   if (typeof apiKey === 'string') return byKey(apiKey, account, deps);
   if (typeof authorization === 'string') {
     const value = bearerToken(authorization);
-    if (value === undefined) throw dataPlaneErrors.invalidToken('malformed Authorization header');
+    if (value === undefined) throw dataPlaneErrors.invalidToken('malformed Authorization header').explain(noCredentialExplanation(account, true));
     if (bearerMayBeKey && value.split('.').length !== 3) return byKey(value, account, deps);
     let token: VerifiedToken;
     try {
       token = deps.tokens.verify(value);
     } catch (error) {
-      if (error instanceof TokenRejectedError) throw dataPlaneErrors.invalidToken(error.failure);
+      if (error instanceof TokenRejectedError) throw dataPlaneErrors.invalidToken(error.failure).explain(tokenExplanation(account, error.failure));
       throw error;
     }
     return { kind: 'token', token };
   }
-  throw dataPlaneErrors.invalidKey('no credential');
+  throw dataPlaneErrors.invalidKey('no credential').explain(noCredentialExplanation(account, false));
 }
 
 function byKey(presented: string, account: Resource, deps: AuthenticateDeps): Caller {
