@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AssignmentIndex, authorize, explainAccess, findRoleDefinition, whoCan } from '../../src/rbac/index.js';
 import type { ActionKind, RoleAssignment, RoleResolver } from '../../src/rbac/index.js';
+import { ROLE_IDS } from '../fixtures/role-ids.js';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-00000000000a';
 const RG = `${SUB}/resourceGroups/rg-ai`;
@@ -18,16 +19,7 @@ const LIST_KEYS = 'Microsoft.CognitiveServices/accounts/listKeys/action';
 const RA_WRITE = 'Microsoft.Authorization/roleAssignments/write';
 
 const ROLE = {
-  owner: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
-  contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
-  reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
-  uaa: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
-  rbacAdmin: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
-  openaiUser: '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd',
-  openaiContributor: 'a001fd3d-188f-4b5d-821b-7da978bf7442',
-  csUser: 'a97b65f3-24c7-4388-baec-2e87135dc908',
-  csContributor: '25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68',
-  miOperator: 'f1a07417-d97a-45cb-824c-7a7467783830',
+  ...ROLE_IDS,
   gone: '00000000-0000-0000-0000-0000000000ff',
 } as const;
 
