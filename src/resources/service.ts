@@ -188,6 +188,14 @@ export class ResourceService {
     return resource;
   }
 
+  /** Every top-level resource (no child types, as ARM's generic list), in a group or the whole subscription, by id. */
+  listTopLevel(group?: string): Resource[] {
+    const groupKey = group === undefined ? undefined : this.getGroup(group).key;
+    return [...this.resources.values()]
+      .filter((r) => r.parentKey === null && (groupKey === undefined || r.groupKey === groupKey))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
   /** Resources of a type, in a group or the whole subscription; for child types, under one parent. */
   list(type: string, group?: string, parentNames?: readonly string[]): Resource[] {
     const handler = this.handler(type);

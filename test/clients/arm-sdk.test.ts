@@ -33,6 +33,11 @@ test('Azure management SDKs (resources, msi, cognitiveservices, authorization) w
   assert.deepEqual(result['keys'], { key1Same: true, key2Changed: true, length: 64 });
   assert.equal(result['assignment'].principalId, result['identity'].principalId);
   assert.ok((result['listed'] as string[]).includes(result['identity'].principalId));
+  assert.deepEqual(result['generic'], [
+    { name: 'sdk-openai', type: 'Microsoft.CognitiveServices/accounts', provisioningState: 'Succeeded', created: 'object' },
+    { name: 'sdk-identity', type: 'Microsoft.ManagedIdentity/userAssignedIdentities', provisioningState: 'Succeeded', created: 'object' },
+  ]);
+  assert.deepEqual(result['genericFiltered'], ['sdk-identity']);
   assert.deepEqual(result['missing'], { statusCode: 404, code: 'ResourceNotFound' });
   assert.equal(result['groupAfterDelete'], false);
 });

@@ -72,6 +72,10 @@ export const armErrors = {
     new ArmError(400, 'InvalidQueryParameterValue', `The query parameter '${name}' was given more than once; give it once.`),
   unsupportedAssignmentFilter: (filter: string) =>
     new ArmError(400, 'UnsupportedQuery', `The filter '${filter}' is not supported. Supported filters: atScope(), principalId eq '{id}', assignedTo('{id}').`),
+  /** The generic resource list's `$filter` (Azure's words). */
+  invalidFilter: (filter: string) => new ArmError(400, 'InvalidFilterInQueryString', `Invalid $filter '${filter}' specified in the query string.`),
+  invalidTop: (top: string) => new ArmError(400, 'InvalidQueryParameterValue', `The value '${top}' of the query parameter '$top' is not valid: it must be a whole number from 1 to 1000.`),
+  invalidSkipToken: () => new ArmError(400, 'InvalidSkipToken', 'The $skiptoken is not valid; start the listing again.'),
   unsupportedDefinitionFilter: (filter: string) =>
     new ArmError(400, 'UnsupportedQuery', `The filter '${filter}' is not supported. Supported filters: roleName eq '{name}', type eq '{type}', atScopeAndBelow().`),
   subscriptionNotFound: (subscription: string) =>

@@ -5,6 +5,8 @@ export type ArmTarget =
   | { kind: 'groups'; subscription: string }
   | { kind: 'group'; subscription: string; group: string }
   | { kind: 'subscriptionResources'; subscription: string; type: string }
+  /** ARM's generic list: `/subscriptions/{s}/resources` or `…/resourceGroups/{g}/resources`. */
+  | { kind: 'genericResources'; subscription: string; group: string | undefined }
   | { kind: 'subscriptionAction'; subscription: string; type: string; action: string }
   | { kind: 'resources'; subscription: string; group: string; type: string; parentNames: string[] }
   | { kind: 'resource'; subscription: string; group: string; type: string; names: string[] }
@@ -41,6 +43,7 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   const subscription = segments[1];
   if (subscription === undefined) return { kind: 'subscriptions' };
   if (segments.length === 2) return { kind: 'subscription', subscription };
+  if (segments.length === 3 && lower[2] === 'resources') return { kind: 'genericResources', subscription, group: undefined };
   if (lower[2] === 'providers' && segments.length === 5) {
     return { kind: 'subscriptionResources', subscription, type: `${segments[3]}/${segments[4]}` };
   }
@@ -51,6 +54,7 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   const group = segments[3];
   if (group === undefined) return { kind: 'groups', subscription };
   if (segments.length === 4) return { kind: 'group', subscription, group };
+  if (segments.length === 5 && lower[4] === 'resources') return { kind: 'genericResources', subscription, group };
   if (lower[4] !== 'providers' || segments.length < 7) return undefined;
   const namespace = segments[5] as string;
   const rest = segments.slice(6);

@@ -49,6 +49,26 @@ export function renderResource(resource: Resource, ctx: RenderContext): Record<s
   return out;
 }
 
+/**
+ * A resource as ARM's generic list shows it (GenericResourceExpanded): no
+ * `properties`; `$expand` adds `createdTime`, `changedTime` (Keyless keeps
+ * no change time: the creation time) and `provisioningState`.
+ */
+export function renderGenericResource(resource: Resource, ctx: RenderContext, expand: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { id: resource.id, name: resource.name, type: resource.type, location: resource.location };
+  if (resource.kind !== null) out['kind'] = resource.kind;
+  if (resource.sku !== null) out['sku'] = resource.sku;
+  if (resource.type !== RESOURCE_TYPES.userAssignedIdentity) {
+    const identity = renderIdentity(resource, ctx);
+    if (identity['type'] !== 'None') out['identity'] = identity;
+  }
+  out['tags'] = resource.tags;
+  if (expand.has('createdtime')) out['createdTime'] = resource.createdAt;
+  if (expand.has('changedtime')) out['changedTime'] = resource.createdAt;
+  if (expand.has('provisioningstate')) out['provisioningState'] = 'Succeeded';
+  return out;
+}
+
 function renderProperties(resource: Resource, ctx: RenderContext): Record<string, unknown> {
   const p = resource.properties;
   switch (resource.type) {

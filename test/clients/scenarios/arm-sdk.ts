@@ -61,6 +61,15 @@ result['assignment'] = { scope: assignment.scope, principalId: assignment.princi
 const listed = [];
 for await (const a of authorization.roleAssignments.listForScope(scope)) listed.push(a.principalId);
 result['listed'] = listed;
+// az resource list: the generic list, one resource per page (the SDK follows nextLink), filtered and expanded.
+const generic = [];
+for await (const r of resources.resources.listByResourceGroup('sdk-rg', { top: 1, expand: 'createdTime,provisioningState' })) {
+  generic.push({ name: r.name, type: r.type, provisioningState: r.provisioningState, created: typeof r.createdTime });
+}
+result['generic'] = generic;
+const filtered = [];
+for await (const r of resources.resources.list({ filter: "resourceType eq 'Microsoft.ManagedIdentity/userAssignedIdentities' and substringof('sdk-', name)" })) filtered.push(r.name);
+result['genericFiltered'] = filtered;
 try {
   await msi.userAssignedIdentities.get('sdk-rg', 'missing');
 } catch (error) {

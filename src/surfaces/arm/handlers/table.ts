@@ -6,6 +6,7 @@ import { resourceAction } from './resource-actions.js';
 import { listResources, resource } from './resources.js';
 import { roleAssignments } from './role-assignments.js';
 import { roleDefinitions } from './role-definitions.js';
+import { listGenericResources } from './generic-resources.js';
 import { getSubscription, listGroups, listSubscriptionResources, listSubscriptions, subscriptionAction } from './subscriptions.js';
 
 /** From the kind of target a path addresses to its handler: adding a kind to ArmTarget fails to compile until it has one. */
@@ -15,6 +16,7 @@ export const ARM_HANDLERS: { readonly [K in ArmTarget['kind']]: ArmHandler<K> } 
   groups: listGroups,
   group: resourceGroup,
   subscriptionResources: listSubscriptionResources,
+  genericResources: listGenericResources,
   subscriptionAction,
   resources: listResources,
   resource,
