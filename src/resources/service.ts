@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
+import type { ReadModel, Store, Writer } from '../store/index.js';
 import { deleteAssignmentsUnder } from '../rbac/index.js';
 import type { DirectoryService } from '../directory/index.js';
 import type { KeyService } from '../keys/index.js';
@@ -8,15 +8,16 @@ import type { UpstreamService } from '../upstreams/index.js';
 import type { KeyName } from '../keys/index.js';
 import type { Resource, ResourceGroup } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
-import { groupId, idKey, parseResourceId, resourceId } from './arm-id.js';
+import { groupId, idKey, parseResourceId } from './arm-id.js';
 import { resourceErrors } from './errors.js';
 import { allowsKeys } from './local-auth.js';
 import { ConflictError } from '../shared/errors.js';
 import { accountEndpointName as endpointName } from './account-endpoint.js';
 import { checkGroupName, checkResourceName, normaliseLocation } from './names.js';
 import { applyIdentity, parseIdentityRequest, type IdentityRequest } from './identity.js';
-import { handlerFor, type ResourceTypeHandler, type TypeContext } from './types.js';
+import type { TypeContext } from './types.js';
 import { groupEntity, hostSecretEntity, resourceEntity } from './entities.js';
+import { ResourceReads } from './reads.js';
 import { parseTags, pickAssigned, type ResourceBody } from './body.js';
 
 export type { ResourceBody } from './body.js';
@@ -35,22 +36,18 @@ export interface ResourceAddress {
  * deletes everything in it (role assignments at those scopes included), all
  * in one transaction.
  */
-export class ResourceService {
-  private readonly groups: EntityTable<ResourceGroup>;
-  private readonly resources: EntityTable<Resource>;
-
+export class ResourceService extends ResourceReads {
   constructor(
     private readonly store: Store,
-    private readonly model: ReadModel,
+    model: ReadModel,
     private readonly directory: DirectoryService,
     private readonly keys: KeyService,
     private readonly hostSecrets: HostSecretService,
     private readonly upstreams: UpstreamService,
     private readonly clock: Clock,
-    private readonly ids: { readonly subscriptionId: () => string; readonly tenantId: () => string },
+    ids: { readonly subscriptionId: () => string; readonly tenantId: () => string },
   ) {
-    this.groups = model.table(groupEntity);
-    this.resources = model.table(resourceEntity);
+    super(model, ids);
   }
 
   // Resource groups
@@ -93,16 +90,6 @@ export class ResourceService {
     if (parsed.type !== undefined && !(await writer.get(resourceEntity, idKey(scope)))) {
       throw resourceErrors.resourceNotFound(parsed.type, parsed.names.join('/'), parsed.resourceGroup);
     }
-  }
-
-  getGroup(name: string): ResourceGroup {
-    const group = this.groups.get(idKey(groupId(this.ids.subscriptionId(), name)));
-    if (!group) throw resourceErrors.groupNotFound(name);
-    return group;
-  }
-
-  listGroups(): ResourceGroup[] {
-    return [...this.groups.values()].sort(byName);
   }
 
   async deleteGroup(name: string): Promise<boolean> {
@@ -178,41 +165,6 @@ export class ResourceService {
     return { resource: this.resources.get(value.resource.key) ?? value.resource, created: value.created };
   }
 
-  get(address: ResourceAddress): Resource {
-    const handler = this.handler(address.type);
-    const resource = this.resources.get(idKey(this.idOf(address)));
-    if (!resource) {
-      if (!this.groups.has(idKey(groupId(this.ids.subscriptionId(), address.group)))) throw resourceErrors.groupNotFound(address.group);
-      throw resourceErrors.resourceNotFound(handler.type, address.names.join('/'), address.group);
-    }
-    return resource;
-  }
-
-  /** Every top-level resource (no child types, as ARM's generic list), in a group or the whole subscription, by id. */
-  listTopLevel(group?: string): Resource[] {
-    const groupKey = group === undefined ? undefined : this.getGroup(group).key;
-    return [...this.resources.values()]
-      .filter((r) => r.parentKey === null && (groupKey === undefined || r.groupKey === groupKey))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  }
-
-  /** Resources of a type, in a group or the whole subscription; for child types, under one parent. */
-  list(type: string, group?: string, parentNames?: readonly string[]): Resource[] {
-    const handler = this.handler(type);
-    let groupKey: string | undefined;
-    if (group !== undefined) groupKey = this.getGroup(group).key;
-    let parentKey: string | undefined;
-    if (handler.parentType && parentNames && group !== undefined) {
-      parentKey = idKey(this.idOf({ type: handler.parentType, group, names: parentNames }));
-      if (!this.resources.has(parentKey)) {
-        throw resourceErrors.resourceNotFound(handler.parentType, parentNames.join('/'), group);
-      }
-    }
-    return [...this.resources.values()]
-      .filter((r) => r.type === handler.type && (groupKey === undefined || r.groupKey === groupKey) && (parentKey === undefined || r.parentKey === parentKey))
-      .sort(byName);
-  }
-
   /** Deletes a resource; false when there was nothing to delete (ARM answers 204). */
   async delete(address: ResourceAddress): Promise<boolean> {
     this.handler(address.type);
@@ -259,10 +211,6 @@ export class ResourceService {
     return body.identity === undefined || body.identity === null || !handler.hasIdentity ? undefined : parseIdentityRequest(body.identity);
   }
 
-  idOf(address: ResourceAddress): string {
-    return resourceId(this.ids.subscriptionId(), address.group, this.handler(address.type).type, address.names);
-  }
-
   /**
    * An account's endpoint (`/accounts/{custom subdomain or name}/`) is unique across Keyless, as a
    * custom subdomain is across Azure: another group's account must not take over or shadow it.
@@ -285,12 +233,6 @@ export class ResourceService {
     await writer.delete(resourceEntity, resource.key);
   }
 
-  private handler(type: string): ResourceTypeHandler {
-    const handler = handlerFor(type);
-    if (!handler) throw resourceErrors.invalidContent(`The resource type '${type}' is not served by Keyless.`);
-    return handler;
-  }
-
   private typeContext(): TypeContext {
     return { directory: this.directory, keys: this.keys, hostSecrets: this.hostSecrets, upstreams: this.upstreams, tenantId: this.ids.tenantId() };
   }
@@ -300,4 +242,3 @@ export class ResourceService {
   }
 }
 
-const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
