@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cliJson, readAdminCredential, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
+import { cliJson, readAdminCredential, runCli, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { adminToken, request } from '../fixtures/http.js';
 
 /** ARM's generic resource list (`az resource list`): the exact shape, $filter, $expand, $top and nextLink, and what the caller may read. */
@@ -92,8 +92,14 @@ describe('GET /subscriptions/{s}/resources', () => {
 
   test('only what the caller may read: a principal with Reader on one group sees that group', async () => {
     const app = await json('ad', 'sp', 'create-for-rbac', '-n', 'gen-reader');
+    // As in az: --assignee takes the client id (or the object id, or the display name) and resolves it through Graph.
+    const granted = await json('role', 'assignment', 'create', '--assignee', app.appId, '--role', 'Reader', '--scope', `${sub}/resourceGroups/gen-b`);
     const sp = await json('ad', 'sp', 'show', '--id', app.appId);
-    await json('role', 'assignment', 'create', '--assignee', sp.id, '--role', 'Reader', '--scope', `${sub}/resourceGroups/gen-b`);
+    assert.equal(granted.properties.principalId, sp.id);
+    const byName = await json('role', 'assignment', 'list', '--assignee', 'gen-reader', '--all');
+    assert.deepEqual(byName.map((a: { id: string }) => a.id), [granted.id]);
+    const unknown = await runCli(keyless.dataDir, ['role', 'assignment', 'create', '--assignee', 'nobody-by-this-name', '--role', 'Reader', '--scope', sub]);
+    assert.deepEqual({ code: unknown.code, stderr: unknown.stderr }, { code: 1, stderr: "ERROR: No service principal is named 'nobody-by-this-name'; give its object id or client id.\n" });
     const readerToken = await adminToken(keyless.info.caPath, keyless.info.baseUrl, { tenantId: app.tenant, clientId: app.appId, clientSecret: app.password });
     const res = await request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}${sub}/resources?api-version=2021-04-01`, { headers: { authorization: `Bearer ${readerToken}` } });
     assert.equal(res.status, 200);

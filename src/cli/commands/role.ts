@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Json } from '../arm.js';
 import { API_VERSIONS, asObject, listValue, pick } from '../arm.js';
 import type { CommandContext } from '../context.js';
+import { resolvePrincipal } from '../principal-ref.js';
 import { nounCommand, run, withNoWait } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { requireArmPath } from '../flags.js';
@@ -54,7 +55,14 @@ async function principalNames(ctx: CommandContext, rows: readonly Json[]): Promi
   return new Map(found.map((p) => [String(p['id']).toLowerCase(), String(p['displayName'])]));
 }
 
-const assignee = (o: { assignee?: string; assigneeObjectId?: string }): string | undefined => o.assignee ?? o.assigneeObjectId;
+/**
+ * The principal id `--assignee` names, as az reads it (an object id, a client id, or a display name,
+ * looked up in Graph); `--assignee-object-id` is taken as it is, without a lookup.
+ */
+async function assignee(ctx: CommandContext, o: { assignee?: string; assigneeObjectId?: string }): Promise<string | undefined> {
+  if (o.assigneeObjectId !== undefined) return o.assigneeObjectId;
+  return o.assignee === undefined ? undefined : (await resolvePrincipal(ctx, o.assignee)).objectId;
+}
 
 export function registerRoleCommands(program: Command): void {
   const role = nounCommand(program, 'role', 'Role definitions and role assignments (RBAC).');
@@ -63,14 +71,14 @@ export function registerRoleCommands(program: Command): void {
   registerRoleAccessCommands(role);
 
   withNoWait(leaf(assignment, 'create', 'Grant a role to a principal at a scope.'))
-    .option('--assignee <principal-id>', 'object id of the principal')
-    .option('--assignee-object-id <principal-id>', 'same as --assignee')
+    .option('--assignee <principal>', 'object id, client id or display name of the principal')
+    .option('--assignee-object-id <object-id>', 'object id of the principal, taken as it is (no Graph lookup)')
     .option('--assignee-principal-type <type>', 'ServicePrincipal, User or Group', 'ServicePrincipal')
     .requiredOption('--role <name-or-id>', 'role name, role definition GUID, or full role definition id')
     .requiredOption('--scope <scope>', 'ARM id of the scope (subscription, group or resource)')
     .action(
       run(async (ctx, o: { assignee?: string; assigneeObjectId?: string; assigneePrincipalType: string; role: string; scope: string }) => {
-        const principalId = assignee(o);
+        const principalId = await assignee(ctx, o);
         if (principalId === undefined) throw new UsageError('the following arguments are required: --assignee');
         const scope = requireArmPath('--scope', o.scope);
         const roleDefinitionId = await resolveRoleId(ctx, o.role);
@@ -80,15 +88,15 @@ export function registerRoleCommands(program: Command): void {
     );
 
   leaf(assignment, 'list', 'List role assignments (at the subscription and below unless --scope is given).')
-    .option('--assignee <principal-id>', 'only this principal\'s assignments')
-    .option('--assignee-object-id <principal-id>', 'same as --assignee')
+    .option('--assignee <principal>', 'only this principal\'s assignments (object id, client id or display name)')
+    .option('--assignee-object-id <object-id>', 'only this object id\'s assignments (no Graph lookup)')
     .option('--scope <scope>', 'ARM id of the scope to list at')
     .option('--all', 'every assignment in the subscription')
     .action(
       run(async (ctx, o: { assignee?: string; assigneeObjectId?: string; scope?: string; all?: boolean }) => {
         if (o.all && o.scope !== undefined) throw new UsageError('--all cannot be used with --scope.');
         const scope = o.scope === undefined ? `/subscriptions/${subscriptionOf(ctx)}` : requireArmPath('--scope', o.scope);
-        const principalId = assignee(o);
+        const principalId = await assignee(ctx, o);
         const filter = principalId === undefined ? '' : `?$filter=${encodeURIComponent(`principalId eq '${principalId.replace(/'/g, "''")}'`)}`;
         const list = listValue((await ctx.client().request('GET', `${scope}${ASSIGNMENTS}${filter}`, API)).body);
         await printAssignments(ctx, list, list);
