@@ -1,14 +1,8 @@
 import { InvalidInputError } from '../shared/errors.js';
-import { FAULT_SURFACES, type FaultEffect, type FaultSurface } from './model.js';
+import { FAULT_SURFACES, type Fault, type FaultEffect, type FaultSurface } from './model.js';
 
 /** A fault as asked for (the admin API's body), before it is given an id and a time. */
-export interface FaultSpec {
-  readonly surface: FaultSurface;
-  readonly host: string | null;
-  readonly clientId: string | null;
-  readonly deployment: string | null;
-  readonly effect: FaultEffect;
-  readonly times: number | null;
+export interface FaultSpec extends Pick<Fault, 'surface' | 'host' | 'clientId' | 'deployment' | 'effect' | 'times'> {
   /** How long it applies from now, in milliseconds of product time; null: until cleared or spent. */
   readonly forMs: number | null;
 }

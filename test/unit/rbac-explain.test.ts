@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AssignmentIndex, authorize, explainAccess, findRoleDefinition, whoCan } from '../../src/rbac/index.js';
-import type { ActionKind, RoleAssignment, RoleResolver } from '../../src/rbac/index.js';
-import { ROLE_IDS } from '../fixtures/role-ids.js';
+import type { ActionKind, RoleResolver } from '../../src/rbac/index.js';
+import { assignmentMaker, ROLE_IDS } from '../fixtures/role-ids.js';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-00000000000a';
 const RG = `${SUB}/resourceGroups/rg-ai`;
@@ -25,20 +25,7 @@ const ROLE = {
 
 const roles: RoleResolver = (id) => findRoleDefinition(id);
 
-let counter = 0;
-function assignment(principalId: string, role: string, scope: string): RoleAssignment {
-  counter += 1;
-  const name = `00000000-0000-0000-0000-${String(counter).padStart(12, '0')}`;
-  return {
-    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
-    name,
-    scope,
-    roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
-    principalId,
-    principalType: 'ServicePrincipal',
-    createdOn: '2025-01-01T00:00:00Z',
-  };
-}
+const assignment = assignmentMaker(SUB);
 
 const principal = (n: number): string => `11111111-0000-0000-0000-${String(n).padStart(12, '0')}`;
 

@@ -13,7 +13,7 @@ import {
   permissionGrants,
 } from '../../src/rbac/index.js';
 import type { ActionKind, Decision, RoleAssignment } from '../../src/rbac/index.js';
-import { ROLE_IDS } from '../fixtures/role-ids.js';
+import { assignmentMaker, ROLE_IDS } from '../fixtures/role-ids.js';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-00000000000a';
 const RG = `${SUB}/resourceGroups/rg-ai`;
@@ -28,20 +28,7 @@ const ROLE_ASSIGNMENT_WRITE = 'Microsoft.Authorization/roleAssignments/write';
 
 const ROLE = ROLE_IDS;
 
-let counter = 0;
-function assignment(principalId: string, role: string, scope: string): RoleAssignment {
-  counter += 1;
-  const name = `00000000-0000-0000-0000-${String(counter).padStart(12, '0')}`;
-  return {
-    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
-    name,
-    scope,
-    roleDefinitionId: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
-    principalId,
-    principalType: 'ServicePrincipal',
-    createdOn: '2025-01-01T00:00:00Z',
-  };
-}
+const assignment = assignmentMaker(SUB);
 
 function indexOf(...assignments: RoleAssignment[]): AssignmentIndex {
   const index = new AssignmentIndex();
