@@ -4,6 +4,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type RawBuilder } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import { SchemaScopedPostgresDialect } from './scoped-introspector.js';
 import type { AnyEntityDeclaration } from './entity.js';
 import { StartupError } from '../shared/errors.js';
 
@@ -42,12 +43,12 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  const handle = isPostgresUrl(options.url) ? await openPostgres(options.url, options.schema) : openSqlite(options.url);
+  const { handle, migrationDb } = isPostgresUrl(options.url) ? await openPostgres(options.url, options.schema) : { handle: openSqlite(options.url), migrationDb: undefined };
   // On PostgreSQL the migration tables live in our own schema: Kysely's existence check would
   // otherwise find another schema's tables and skip creating ours.
-  const migrationTableSchema = handle.dialect === 'postgres' ? (options.schema ?? (await currentSchema(handle.db))) : undefined;
+  const migrationTableSchema = handle.postgres?.schema;
   const migrator = new Migrator({
-    db: handle.db,
+    db: migrationDb ?? handle.db,
     provider: migrationProvider(handle.dialect, options.entities, options.tables ?? []),
     ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
   });
@@ -78,7 +79,8 @@ function openSqlite(path: string): DatabaseHandle {
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', description: path, sqlite: database };
 }
 
-async function openPostgres(url: string, schema: string | undefined): Promise<DatabaseHandle> {
+/** PostgreSQL, and a view of the same pool for the migrator that only introspects our schema (scoped-introspector.ts). */
+async function openPostgres(url: string, schema: string | undefined): Promise<{ handle: DatabaseHandle; migrationDb: Kysely<Database> }> {
   const description = redactUrl(url);
   // TCP keep-alive and a client-side query timeout: a connection to a database that vanished without closing it
   // (a network partition) fails instead of hanging its caller for ever.
@@ -107,7 +109,10 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   await sql`select 1`.execute(db);
   const listenConfig: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true };
   if (schema !== undefined) listenConfig.options = config.options;
-  return { db, dialect: 'postgres', description, postgres: { config: listenConfig, schema: schema ?? (await currentSchema(db)) } };
+  const inUse = schema ?? (await currentSchema(db));
+  // Not destroyed on its own: it shares the pool that `db` ends.
+  const migrationDb = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }, inUse) });
+  return { handle: { db, dialect: 'postgres', description, postgres: { config: listenConfig, schema: inUse } }, migrationDb };
 }
 
 /** The URL without its password, for messages and logs. */
