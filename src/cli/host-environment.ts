@@ -4,7 +4,7 @@ import tls from 'node:tls';
 import { writeFileAtomic } from '../runtime/data-dir.js';
 
 /** Inherited variables that would steer a client library away from the host's own identity endpoint. */
-const INHERITED = /^(AZURE_|IDENTITY_|MSI_)|^IMDS_ENDPOINT$/;
+const INHERITED = /^(AZURE_|IDENTITY_|MSI_)|^IMDS_ENDPOINT$|^(APPSETTING_)?WEBSITE_SITE_NAME$/;
 
 /**
  * The environment code gets inside a Keyless host: the platform's identity

@@ -113,6 +113,9 @@ describe('App Service (web apps)', () => {
   test('the older protocol (MSI_ENDPOINT, api-version 2017-09-01, a `secret` header), as az 2.45 and msrestazure call it', async () => {
     assert.equal(appVars['MSI_ENDPOINT'], appVars['IDENTITY_ENDPOINT']);
     assert.equal(appVars['MSI_SECRET'], appVars['IDENTITY_HEADER']);
+    // msrestazure speaks this protocol only where it sees App Service's site name among the app settings.
+    assert.equal(appVars['WEBSITE_SITE_NAME'], 'app');
+    assert.equal(appVars['APPSETTING_WEBSITE_SITE_NAME'], 'app');
     const secret = { secret: appVars['MSI_SECRET'] ?? '' };
     // msrestazure asks `{MSI_ENDPOINT}/?resource=…` with the resource as it is, not percent-encoded.
     const res = await fetch(`${appVars['MSI_ENDPOINT']}/?resource=https://cognitiveservices.azure.com&api-version=2017-09-01`, { headers: secret });

@@ -31,7 +31,7 @@ export async function hostAction(call: ArmCall, type: string, group: string, nam
   }
   const secret = await deps.hostSecrets.reveal(host.key);
   audit('allowed', `acting as host ${host.id}'s identities (${identitiesOf(host)})`);
-  return call.reply.header('cache-control', 'no-store').send({ variables: hostEnvironment(type, deps.identityUrl(), secret) });
+  return call.reply.header('cache-control', 'no-store').send({ variables: hostEnvironment(type, host.name, deps.identityUrl(), secret) });
 }
 
 /** The identities a host's secret stands for: its system-assigned principal and its user-assigned identities' ids. */
