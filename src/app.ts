@@ -58,6 +58,7 @@ import { Fence, Membership, instancesTable } from './cluster/index.js';
 import { fenceRequests, healthAnswer } from './surfaces/http/index.js';
 import { KEYLESS_VERSION } from './shared/version.js';
 import { FaultBoard, FaultService } from './faults/index.js';
+import { ProviderRegistrations } from './providers/index.js';
 import { instanceId } from './runtime/instance-id.js';
 
 export interface RunningKeyless {
@@ -131,6 +132,7 @@ async function start(
   const resources = new ResourceService(store, model, directory, keys, hostSecrets, upstreams, clock, { subscriptionId, tenantId });
   const rbac = new RoleAssignmentService(store, model, clock, subscriptionId, tenantId);
   const roleDefinitions = new RoleDefinitionService(store, model, clock, subscriptionId, rbac.catalog);
+  const providers = new ProviderRegistrations(store, model, clock, subscriptionId);
   const principalExists = options.strictRevocation ? (objectId: string) => directory.principal(objectId) !== undefined : undefined;
   const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss), principalExists);
   const knownResources = new KnownResources(ISSUED_RESOURCES);
@@ -232,7 +234,7 @@ async function start(
   });
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model, now: () => clock.now(), audit: auditRecorder }), { prefix: GRAPH_PREFIX });
   await main.register(async (scope: FastifyInstance) =>
-    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, roleDefinitions, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl }),
+    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, roleDefinitions, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl, providers }),
   );
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {

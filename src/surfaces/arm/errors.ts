@@ -1,11 +1,26 @@
 import { AuthenticationError, AuthorizationError, ConflictError, InvalidInputError, KeylessError, NotFoundError, UnavailableError } from '../../shared/errors.js';
 import { CodedWireError, frameworkClientError, type ErrorDialect } from '../http/index.js';
+import { NamespaceNotRegisteredError } from '../../providers/index.js';
 
 /** An error in Azure Resource Manager's dialect: status, `{"error":{"code","message"}}`, and sometimes headers. */
 export class ArmError extends CodedWireError {
   /** The only place ARM's error bodies are built. */
   body(): { error: { code: string; message: string } } {
     return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/**
+ * MissingSubscriptionRegistration names the namespace again in `details[0].target`,
+ * which clients read to register it (Azure/azure-sdk-for-node#2305 shows the body).
+ */
+class MissingRegistrationError extends ArmError {
+  constructor(private readonly namespace: string, message: string) {
+    super(409, 'MissingSubscriptionRegistration', message);
+  }
+
+  override body(): { error: { code: string; message: string; details: { code: string; target: string; message: string }[] } } {
+    return { error: { code: this.code, message: this.message, details: [{ code: this.code, target: this.namespace, message: this.message }] } };
   }
 }
 
@@ -89,6 +104,7 @@ export const armErrors = {
 /** The one mapping into ARM: core errors carry Azure's codes already, the surface only chooses the status by kind. */
 export function toArmError(error: unknown): ArmError | undefined {
   if (error instanceof ArmError) return error;
+  if (error instanceof NamespaceNotRegisteredError) return new MissingRegistrationError(error.namespace, error.message);
   if (error instanceof KeylessError) {
     if (error instanceof NotFoundError) return new ArmError(404, error.code, error.message);
     if (error instanceof ConflictError) return new ArmError(409, error.code, error.message);

@@ -1,5 +1,8 @@
+import { parseProviderPath, type ProviderTarget } from './provider-path.js';
+
 /** What an ARM request path addresses, parsed once; the router acts on this. */
 export type ArmTarget =
+  | ProviderTarget
   | { kind: 'subscriptions' }
   | { kind: 'subscription'; subscription: string }
   | { kind: 'groups'; subscription: string }
@@ -29,6 +32,9 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   const lower = segments.map((s) => s.toLowerCase());
   const question = accessQuestion(segments, lower);
   if (question) return question;
+  // Before the role paths: `/providers/Microsoft.Authorization` and its operations are providers' paths.
+  const provider = parseProviderPath(segments, lower);
+  if (provider) return provider;
   const authz = lastIndexOfPair(lower, 'providers', 'microsoft.authorization');
   if (authz !== -1) {
     const scope = `/${segments.slice(0, authz).join('/')}`;

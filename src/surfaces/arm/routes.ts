@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { useErrorDialect } from '../http/index.js';
 import { ArmAccess, armCall } from './call.js';
 import { armDialect } from './errors.js';
+import { acceptEmptyJson } from './empty-json.js';
 import { federatedCredentials, ficTarget } from './federated-credentials.js';
 import type { ArmDeps, ArmHandler, ArmHandlerContext } from './handlers/context.js';
 import { ARM_HANDLERS } from './handlers/table.js';
@@ -17,8 +18,9 @@ export type { ArmDeps } from './handlers/context.js';
  */
 export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
   useErrorDialect(app, armDialect);
+  acceptEmptyJson(app);
   const context: ArmHandlerContext = { deps, access: new ArmAccess(deps, deps.audit) };
-  for (const path of ['/subscriptions', '/subscriptions/*', '/providers/*']) app.all(path, handle);
+  for (const path of ['/subscriptions', '/subscriptions/*', '/providers', '/providers/*']) app.all(path, handle);
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const call = armCall(request, reply, deps);

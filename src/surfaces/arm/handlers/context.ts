@@ -3,6 +3,7 @@ import type { HostSecretService } from '../../../resources/index.js';
 import type { CredentialService } from '../../../directory/index.js';
 import type { AuditRecorder } from '../../../audit/index.js';
 import type { RoleDefinitionService } from '../../../rbac/index.js';
+import type { ProviderRegistrations } from '../../../providers/index.js';
 import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../call.js';
 import type { ArmTarget } from '../path.js';
 
@@ -15,6 +16,8 @@ export interface ArmDeps extends ArmPipelineDeps {
   readonly credentials: CredentialService;
   /** Records the calls that act as a host's identities. */
   readonly audit: AuditRecorder;
+  /** The resource providers and the subscription's registration of each. */
+  readonly providers: ProviderRegistrations;
 }
 
 /** What every handler is given besides the call: the surface's dependencies and its access checks. */

@@ -27,6 +27,7 @@ export const resource: ArmHandler<'resource'> = async (call, target, context) =>
     case 'PUT':
     case 'PATCH': {
       access.authorize(call, `${type}/write`, id);
+      deps.providers.requireRegistered(type);
       authorizeIdentityLinks(call, type, context);
       const { resource: r, created } = await deps.resources.put(address, call.body, call.method === 'PUT' ? 'put' : 'patch');
       return call.reply.code(created ? 201 : 200).send(renderResource(r, call.ctx));
