@@ -41,3 +41,50 @@ test('Azure management SDKs (resources, msi, cognitiveservices, authorization) w
   assert.deepEqual(result['missing'], { statusCode: 404, code: 'ResourceNotFound' });
   assert.equal(result['groupAfterDelete'], false);
 });
+
+test("@azure/arm-cognitiveservices's catalogue (models, resourceSkus, usages; accounts.listModels|listSkus|listUsages) works unmodified", async () => {
+  const admin = readAdminCredential(keyless.dataDir);
+  const run = await runScenario(path.join(ROOT, 'dist/test/clients/scenarios/arm-catalog.js'), {
+    NODE_EXTRA_CA_CERTS: keyless.info.caPath,
+    KEYLESS_URL: keyless.info.baseUrl,
+    KEYLESS_SUBSCRIPTION_ID: keyless.info.subscriptionId,
+    AZURE_TENANT_ID: admin.tenantId,
+    AZURE_CLIENT_ID: admin.clientId,
+    AZURE_CLIENT_SECRET: admin.clientSecret,
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const capacity = { minimum: 1, maximum: 150000, step: 1, default: 1000 };
+  const gpt4o = (currentValue: number) => ({
+    name: { value: 'OpenAI.Standard.gpt-4o', localizedValue: 'Tokens Per Minute (thousands) - GPT-4o' },
+    currentValue,
+    limit: 150000,
+    unit: 'Count',
+  });
+  assert.deepEqual(JSON.parse(run.stdout), {
+    models: {
+      count: 21,
+      mini: {
+        kind: 'OpenAI',
+        skuName: 'S0',
+        version: '2024-07-18',
+        lifecycleStatus: 'GenerallyAvailable',
+        // The SDK parses deprecationDate into a Date, which prints as ISO with milliseconds.
+        sku: { name: 'Standard', usageName: 'OpenAI.Standard.gpt-4o-mini', capacity, deprecationDate: '2026-03-31T00:00:00.000Z' },
+      },
+    },
+    accountModels: { count: 21, first: { name: 'gpt-4o', version: '2024-05-13', capabilities: { chatCompletion: 'true', responses: 'true' } } },
+    resourceSkus: {
+      count: 114,
+      first: { resourceType: 'accounts', name: 'S0', tier: 'Standard', kind: 'OpenAI', locations: ['AUSTRALIACENTRAL'], restrictions: [] },
+    },
+    accountSkus: [{ resourceType: 'Microsoft.CognitiveServices/accounts', sku: { name: 'S0', tier: 'Standard' } }],
+    usages: {
+      count: 37,
+      first: { name: { value: 'AccountCount', localizedValue: 'Cognitive Services total account limit' }, currentValue: 1, limit: 200, unit: 'Count' },
+      gpt4o: gpt4o(20),
+    },
+    usagesAfterUpdate: 35,
+    accountUsages: [gpt4o(35)],
+    unknownLocation: { statusCode: 400, code: 'NoRegisteredProviderFound' },
+  });
+});

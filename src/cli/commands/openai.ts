@@ -10,6 +10,7 @@ import type { GroupAndName, ResourceKind } from '../resources.js';
 import { getResource, groupColumn, leaf, locationColumn, nameColumn, patchResource, printOne, putResource, registerReadAndDelete, subscriptionOf } from '../resources.js';
 import { ASSIGN_IDENTITY_HELP } from './host.js';
 import { identitySelection, registerHostIdentityCommands } from './host-identity.js';
+import { registerCatalogCommands } from './openai-catalog.js';
 import { registerDeploymentCommands } from './openai-deployment.js';
 import { networkProperties, registerNetworkRuleCommands, withNetworkFlags, type NetworkFlags } from './openai-network.js';
 
@@ -86,6 +87,7 @@ export function registerOpenAiCommands(program: Command): void {
   registerNetworkRuleCommands(openai, ACCOUNT_KIND);
   registerHostIdentityCommands(openai, ACCOUNT_KIND, 'Azure OpenAI account');
   registerDeploymentCommands(openai);
+  registerCatalogCommands(openai);
 }
 
 const KEY_COLUMNS = [

@@ -77,6 +77,13 @@ export const armErrors = {
       'NoRegisteredProviderFound',
       `No registered resource provider found for resource type '${type}'. Keyless serves: Microsoft.ManagedIdentity/userAssignedIdentities, Microsoft.CognitiveServices/accounts (and deployments), Microsoft.Web/sites, Microsoft.Compute/virtualMachines.`,
     ),
+  /** ARM's answer for a location-scoped path at a location the provider does not serve (400, as ARM answers it for locations/usages). */
+  noProviderForLocation: (location: string, apiVersion: string, type: string, versions: readonly string[], locations: readonly string[]) =>
+    new ArmError(
+      400,
+      'NoRegisteredProviderFound',
+      `No registered resource provider found for location '${location}' and API version '${apiVersion}' for type '${type}'. The supported api-versions are '${versions.join(', ')}'. The supported locations are '${locations.join(', ')}'.`,
+    ),
   methodNotAllowed: (method: string) =>
     new ArmError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported at this path.`),
   invalidContent: (message: string) => new ArmError(400, 'InvalidRequestContent', message),

@@ -16,6 +16,10 @@ export type ArmTarget =
   | { kind: 'resourceAction'; subscription: string; group: string; type: string; names: string[]; action: string }
   | { kind: 'roleAssignments'; scope: string; name: string | undefined }
   | { kind: 'roleDefinitions'; scope: string; name: string | undefined }
+  /** Cognitive Services' catalogue of a subscription: `…/providers/Microsoft.CognitiveServices/skus`, `…/locations/{l}/models|usages`. */
+  | { kind: 'cognitiveCatalog'; subscription: string; list: 'models' | 'usages' | 'skus'; location: string | undefined }
+  /** An account's catalogue: `{account id}/models|skus|usages`. */
+  | { kind: 'accountCatalog'; subscription: string; group: string; account: string; list: 'models' | 'usages' | 'skus' }
   /** Keyless's own access questions on any scope: POST {scope}/providers/Keyless/checkAccess | whoCan. */
   | { kind: 'accessQuestion'; scope: string; question: 'checkAccess' | 'whoCan' };
 
@@ -50,6 +54,8 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   if (subscription === undefined) return { kind: 'subscriptions' };
   if (segments.length === 2) return { kind: 'subscription', subscription };
   if (segments.length === 3 && lower[2] === 'resources') return { kind: 'genericResources', subscription, group: undefined };
+  const catalog = cognitiveCatalog(segments, lower, subscription);
+  if (catalog) return catalog;
   if (lower[2] === 'providers' && segments.length === 5) {
     return { kind: 'subscriptionResources', subscription, type: `${segments[3]}/${segments[4]}` };
   }
@@ -64,6 +70,10 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   if (lower[4] !== 'providers' || segments.length < 7) return undefined;
   const namespace = segments[5] as string;
   const rest = segments.slice(6);
+  const list = lower[8];
+  if (rest.length === 3 && lower[5] === COGNITIVE && lower[6] === 'accounts' && (list === 'models' || list === 'usages' || list === 'skus')) {
+    return { kind: 'accountCatalog', subscription, group, account: segments[7] as string, list };
+  }
   const types: string[] = [];
   const names: string[] = [];
   for (let i = 0; i < rest.length; i += 2) {
@@ -80,6 +90,17 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   const type = `${namespace}/${types.join('/')}`;
   if (rest.length % 2 === 1) return { kind: 'resources', subscription, group, type, parentNames: names };
   return { kind: 'resource', subscription, group, type, names };
+}
+
+const COGNITIVE = 'microsoft.cognitiveservices';
+
+/** `/subscriptions/{s}/providers/Microsoft.CognitiveServices/skus` and `…/locations/{l}/models|usages`. */
+function cognitiveCatalog(segments: readonly string[], lower: readonly string[], subscription: string): ArmTarget | undefined {
+  if (lower[2] !== 'providers' || lower[3] !== COGNITIVE) return undefined;
+  if (segments.length === 5 && lower[4] === 'skus') return { kind: 'cognitiveCatalog', subscription, list: 'skus', location: undefined };
+  const list = lower[6];
+  if (segments.length !== 7 || lower[4] !== 'locations' || (list !== 'models' && list !== 'usages')) return undefined;
+  return { kind: 'cognitiveCatalog', subscription, list, location: segments[5] as string };
 }
 
 /** POST actions on a resource: Azure's key actions, and Keyless's host-identity actions (see docs/compatibility.md). */

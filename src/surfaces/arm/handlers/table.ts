@@ -1,6 +1,7 @@
 import type { ArmTarget } from '../path.js';
 import type { ArmHandler } from './context.js';
 import { accessQuestion } from './access-questions.js';
+import { accountCatalog, cognitiveCatalog } from './cognitive-catalog.js';
 import { resourceGroup } from './groups.js';
 import { resourceAction } from './resource-actions.js';
 import { listResources, resource } from './resources.js';
@@ -26,6 +27,8 @@ export const ARM_HANDLERS: { readonly [K in ArmTarget['kind']]: ArmHandler<K> } 
   resourceAction,
   roleAssignments,
   roleDefinitions,
+  cognitiveCatalog,
+  accountCatalog,
   accessQuestion,
   providers,
   tenantProviders,
