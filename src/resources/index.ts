@@ -12,3 +12,4 @@ export type { DefaultRule, IdentitySelector, SelectionFailure } from './host-ide
 export { HostSecretService } from './host-secrets.js';
 export { handlerFor } from './types.js';
 export { DEFAULT_DEPLOYMENT_CAPACITY, MAX_DEPLOYMENT_CAPACITY, deploymentCapacity } from './capacity.js';
+export { deploymentBodyFor, scaleSettingsOf, usesScaleSettings } from './deployment-scale.js';

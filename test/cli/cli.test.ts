@@ -32,7 +32,6 @@ describe('keyless CLI', () => {
       name: 'cli-rg',
       type: 'Microsoft.Resources/resourceGroups',
       location: 'eastus',
-      tags: {},
       properties: { provisioningState: 'Succeeded' },
     });
     const table = await cli('group', 'list');
