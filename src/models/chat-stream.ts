@@ -14,7 +14,7 @@ export function* streamChat(plan: ChatPlan, ctx: CallContext, withUsage: boolean
       id: ctx.id,
       object: 'chat.completion.chunk',
       created: ctx.created,
-      model: ctx.modelName,
+      model: ctx.answeredModel ?? ctx.modelName,
       system_fingerprint: SYSTEM_FINGERPRINT,
       choices,
     };

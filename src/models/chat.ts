@@ -14,7 +14,7 @@ export function chatCompletion(body: unknown, ctx: CallContext): ChatResult {
     id: ctx.id,
     object: 'chat.completion',
     created: ctx.created,
-    model: ctx.modelName,
+    model: ctx.answeredModel ?? ctx.modelName,
     system_fingerprint: SYSTEM_FINGERPRINT,
     choices: plan.choices.map((choice, index) => ({
       index,

@@ -111,7 +111,7 @@ export function textCompletion(body: unknown, ctx: CallContext): Record<string, 
     id: ctx.id,
     object: 'text_completion',
     created: ctx.created,
-    model: ctx.modelName,
+    model: ctx.answeredModel ?? ctx.modelName,
     choices: plan.choices.map((choice, index) => ({
       text: choice.generated.content,
       index,
@@ -132,7 +132,7 @@ export function completionChunks(body: unknown, ctx: CallContext): Iterable<Reco
 
 function* streamCompletion(plan: CompletionPlan, ctx: CallContext, withUsage: boolean): Generator<Record<string, unknown>> {
   const chunk = (choices: unknown[]): Record<string, unknown> => {
-    const out: Record<string, unknown> = { id: ctx.id, object: 'text_completion', created: ctx.created, model: ctx.modelName, choices };
+    const out: Record<string, unknown> = { id: ctx.id, object: 'text_completion', created: ctx.created, model: ctx.answeredModel ?? ctx.modelName, choices };
     if (withUsage) out['usage'] = null;
     return out;
   };

@@ -68,5 +68,5 @@ export function createEmbeddings(raw: unknown, ctx: CallContext): Record<string,
     const vector = embeddingVector(input.text, dimensions);
     return { object: 'embedding', index, embedding: format === 'base64' ? float32Base64(vector) : Array.from(vector) };
   });
-  return { object: 'list', data, model: ctx.modelName, usage: { prompt_tokens: tokens, total_tokens: tokens } };
+  return { object: 'list', data, model: ctx.answeredModel ?? ctx.modelName, usage: { prompt_tokens: tokens, total_tokens: tokens } };
 }

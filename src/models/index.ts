@@ -11,3 +11,4 @@ export type { Awaitable, CallContext, ChatChoice, ChatResult, ChatUsage, ModelBa
 export { StreamUsageMeter, usageFromJson, usageOfBody, type Usage } from './usage.js';
 export { MODEL_CATALOG, defaultModelVersion, findModel, modelById, type CatalogModel, type ModelOperation } from './catalog.js';
 export { CONTENT_FILTER_CAUGHT, PROMPT_FILTER_CAUGHT } from './content-filter.js';
+export { answeredModelName } from './answered-model.js';

@@ -138,7 +138,7 @@ export function responseObject(plan: ResponsePlan, ctx: CallContext, state: 'in_
     instructions: typeof body['instructions'] === 'string' ? body['instructions'] : null,
     max_output_tokens: echo(body, 'max_output_tokens', 'number', null),
     max_tool_calls: echo(body, 'max_tool_calls', 'number', null),
-    model: ctx.modelName,
+    model: ctx.answeredModel ?? ctx.modelName,
     output: done ? outputItems(plan, finalStatus(plan)) : [],
     parallel_tool_calls: echo(body, 'parallel_tool_calls', 'boolean', true),
     previous_response_id: echo(body, 'previous_response_id', 'string', null),

@@ -51,7 +51,7 @@ export class CachingSimulator implements ModelBackend {
 
   private cached(request: ModelRequest, kind: string, produce: () => unknown): string {
     const { ctx } = request;
-    const key = `${request.deploymentKey}\0${ctx.modelName}\0${kind}\0${request.text}`;
+    const key = `${request.deploymentKey}\0${ctx.modelName}\0${ctx.answeredModel ?? ''}\0${kind}\0${request.text}`;
     return this.cache.get(key, produce).fill(ctx.id, ctx.created);
   }
 }

@@ -4,8 +4,10 @@ import type { ContentFilterResults, PromptFilterResult } from './content-filter.
 /** Per-call facts the data plane supplies. */
 export interface CallContext {
   readonly deployment: string;
-  /** The deployment's model name (e.g. 'gpt-4o'): picks the tokenizer, echoed as `model`. */
+  /** The deployment's model name (e.g. 'gpt-4o'): picks the tokenizer. */
   readonly modelName: string;
+  /** The `model` the answer names, as Azure names the deployed version (e.g. 'gpt-4o-2024-08-06'); default: modelName. */
+  readonly answeredModel?: string;
   /** Unix seconds. */
   readonly created: number;
   /** The response id, used as given (e.g. 'chatcmpl-…' or 'cmpl-…'). */

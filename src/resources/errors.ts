@@ -49,6 +49,9 @@ export const resourceErrors = {
     new InvalidInputError('InvalidKeyName', `The key name '${keyName}' is invalid. It must be Key1 or Key2.`),
   invalidCapacity: (capacity: string, max: number) =>
     new InvalidInputError('InvalidCapacity', `The specified capacity '${capacity}' of account deployment should be greater than 0 and no more than ${max}.`),
+  /** Azure's answer to scaleSettings from api-version 2023-05-01 on (users' reports: Azure/bicep-types-az#2142, microsoft/generative-ai-for-beginners#574). */
+  scaleSettingsDeprecated: () =>
+    new InvalidInputError('InvalidResourceProperties', "The scale settings of account deployment is deprecated since API version '2023-05-01', please use 'sku' instead."),
   conflict: (message: string) => new ConflictError('Conflict', message),
   /** Azure's wording as of 2026 (its older one read 'Format: OpenAI, Name: …, Version: …'). */
   deploymentModelNotSupported: (format: string, name: string, version: string) =>

@@ -15,3 +15,4 @@ export { DEFAULT_DEPLOYMENT_CAPACITY, MAX_DEPLOYMENT_CAPACITY, deploymentCapacit
 export { MODEL_SKUS, USAGE_LIMIT, deployableModels, quotaUsages, usageName, type DeployableModel, type QuotaUsage } from './catalogue.js';
 export { AZURE_REGIONS, servedLocations } from './locations.js';
 export type { DeploymentModel } from './deployment-model.js';
+export { deploymentBodyFor, scaleSettingsOf, usesScaleSettings } from './deployment-scale.js';

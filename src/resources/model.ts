@@ -46,6 +46,17 @@ export interface Resource {
   readonly properties: Readonly<Record<string, unknown>>;
   readonly identity: IdentityState | null;
   readonly createdAt: string;
+  /** Who created it (ARM's systemData); absent in rows written before Keyless kept it. */
+  readonly createdBy?: ResourceActor;
+  /** Who last wrote it (PUT or PATCH), and when; absent as above (then: the creation time, by nobody known). */
+  readonly lastModifiedBy?: ResourceActor;
+  readonly lastModifiedAt?: string;
+}
+
+/** An ARM caller as systemData names it: `id` is what Azure puts in createdBy (an application's client id, a user's UPN). */
+export interface ResourceActor {
+  readonly id: string;
+  readonly type: 'User' | 'Application' | 'ManagedIdentity' | 'Key';
 }
 
 export const RESOURCE_TYPES = {

@@ -6,7 +6,7 @@ import type { KeyService } from '../keys/index.js';
 import type { HostSecretService } from './host-secrets.js';
 import type { UpstreamService } from '../upstreams/index.js';
 import type { KeyName } from '../keys/index.js';
-import type { Resource, ResourceGroup } from './model.js';
+import type { Resource, ResourceActor, ResourceGroup } from './model.js';
 import { RESOURCE_TYPES } from './model.js';
 import { groupId, idKey, parseResourceId } from './arm-id.js';
 import { resourceErrors } from './errors.js';
@@ -110,7 +110,8 @@ export class ResourceService extends ResourceReads {
 
   // Resources
 
-  async put(address: ResourceAddress, body: ResourceBody, mode: 'put' | 'patch'): Promise<{ resource: Resource; created: boolean }> {
+  /** `actor` is the caller ARM's systemData names as creator (on create) and last modifier (on every write). */
+  async put(address: ResourceAddress, body: ResourceBody, mode: 'put' | 'patch', actor?: ResourceActor): Promise<{ resource: Resource; created: boolean }> {
     const handler = this.handler(address.type);
     const name = address.names[address.names.length - 1] ?? '';
     checkResourceName(handler.type, name);
@@ -134,6 +135,7 @@ export class ResourceService extends ResourceReads {
           ? (existing?.location ?? group.location)
           : normaliseLocation(body.location);
       const canonicalId = existing?.id ?? id;
+      const now = this.now();
       const identity = identityRequest
         ? await applyIdentity(writer, this.directory, { id: canonicalId, name }, existing?.identity ?? null, identityRequest, mode)
         : (existing?.identity ?? null);
@@ -150,7 +152,8 @@ export class ResourceService extends ResourceReads {
         tags: tags ?? existing?.tags ?? {},
         properties: existing ? { ...pickAssigned(existing), ...prepared.properties } : prepared.properties,
         identity: handler.hasIdentity ? identity : null,
-        createdAt: existing?.createdAt ?? this.now(),
+        createdAt: existing?.createdAt ?? now,
+        ...authorship(existing, actor, now),
       };
       if (handler.type === RESOURCE_TYPES.account) await this.checkEndpointFree(writer, resource);
       if (!existing) {
@@ -240,5 +243,11 @@ export class ResourceService extends ResourceReads {
   private now(): string {
     return new Date(this.clock.now()).toISOString();
   }
+}
+
+/** systemData's who and when after a write: the creator stays (unknown for rows older than 0012), the writer is the last modifier. */
+function authorship(existing: Resource | undefined, actor: ResourceActor | undefined, now: string): Pick<Resource, 'createdBy' | 'lastModifiedBy' | 'lastModifiedAt'> {
+  const createdBy = existing ? existing.createdBy : actor;
+  return { ...(createdBy && { createdBy }), ...(actor && { lastModifiedBy: actor }), lastModifiedAt: now };
 }
 

@@ -32,7 +32,6 @@ describe('keyless CLI', () => {
       name: 'cli-rg',
       type: 'Microsoft.Resources/resourceGroups',
       location: 'eastus',
-      tags: {},
       properties: { provisioningState: 'Succeeded' },
     });
     const table = await cli('group', 'list');
@@ -180,8 +179,14 @@ describe('keyless CLI', () => {
     const oldBase = JSON.stringify(before).match(/https:\/\/localhost:\d+/)?.[0] ?? '';
     assert.deepEqual(JSON.parse(JSON.stringify(after).replaceAll(keyless.info.baseUrl, oldBase)), {
       ...before,
-      accounts: before.accounts.map((a: any) => ({ ...a, properties: { ...a.properties, disableLocalAuth: false } })),
+      // The update in between is the account's last modification (systemData).
+      accounts: before.accounts.map((a: any, i: number) => ({
+        ...a,
+        properties: { ...a.properties, disableLocalAuth: false },
+        systemData: { ...a.systemData, lastModifiedAt: after.accounts[i].systemData.lastModifiedAt },
+      })),
     });
+    assert.ok(after.accounts[0].systemData.lastModifiedAt > before.accounts[0].systemData.lastModifiedAt);
     assert.deepEqual(await json('openai', 'keys', 'list', '-g', 'cli-rg', '-n', 'cli-openai'), keys);
   });
 

@@ -72,7 +72,7 @@ describe('responses with the AzureOpenAI client and an Entra token (OpenAI User)
     assert.match(created.id, /^resp_[0-9a-f]{48}$/);
     assert.equal(created.object, 'response');
     assert.equal(created.status, 'completed');
-    assert.equal(created.model, 'gpt-4o-mini');
+    assert.equal(created.model, 'gpt-4o-mini-2024-07-18');
     assert.equal(created.instructions, 'Answer briefly.');
     assert.equal(created.output.length, 1);
     assert.ok(created.output_text.length > 0);

@@ -237,7 +237,7 @@ describe('upstream settings through the CLI and ARM', () => {
     assert.equal(back.properties.upstream, undefined);
     const res = await rawChat('moving');
     assert.equal(res.status, 200);
-    assert.equal(res.json().model, 'gpt-4o', 'the simulator answers under the deployment model name');
+    assert.equal(res.json().model, 'gpt-4o-2024-11-20', "the simulator answers under Azure's name for the deployed model and version");
   });
 
   test('bad upstream settings are ARM 400s that never echo the key', async () => {

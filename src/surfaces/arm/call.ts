@@ -61,6 +61,7 @@ export function armCall(request: FastifyRequest, reply: FastifyReply, deps: ArmP
       const upstream = deps.model.table(upstreamEntity).get(key);
       return upstream && viewOf(upstream);
     },
+    apiVersion: version,
   };
   return { request, reply, caller, method: request.method, target, body: (body ?? {}) as Record<string, unknown>, query, ctx };
 }

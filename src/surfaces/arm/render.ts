@@ -6,6 +6,8 @@ import { accountEndpointName } from '../../resources/index.js';
 import { idKey } from '../../resources/index.js';
 import type { CustomRoleDefinition, RoleAssignment, RoleDefinition } from '../../rbac/index.js';
 import type { UpstreamView } from '../../upstreams/index.js';
+import { scaleSettingsOf, usesScaleSettings } from '../../resources/index.js';
+import { nonEmpty, systemData, tagsField } from './resource-envelope.js';
 
 export interface RenderContext {
   /** The HTTPS origin the caller used, e.g. https://localhost:8443. */
@@ -15,6 +17,8 @@ export interface RenderContext {
   readonly resource: (key: string) => Resource | undefined;
   /** A deployment's upstream as shown (never its key). */
   readonly upstream: (deploymentKey: string) => UpstreamView | undefined;
+  /** The request's api-version: deployments answer in their version's shape (scaleSettings before 2023-05-01). */
+  readonly apiVersion: string;
 }
 
 /** The account's data-plane base URL: a path per account on the Keyless port (Azure: a subdomain per account). */
@@ -30,7 +34,8 @@ export function renderGroup(group: ResourceGroup): Record<string, unknown> {
     name: group.name,
     type: 'Microsoft.Resources/resourceGroups',
     location: group.location,
-    tags: group.tags,
+    // ARM leaves tags out of an untagged group (and gives groups no systemData).
+    ...(nonEmpty(group.tags) && { tags: group.tags }),
     properties: { provisioningState: 'Succeeded' },
   };
 }
@@ -39,13 +44,15 @@ export function renderResource(resource: Resource, ctx: RenderContext): Record<s
   const out: Record<string, unknown> = { id: resource.id, name: resource.name, type: resource.type };
   if (resource.parentKey === null) out['location'] = resource.location;
   if (resource.kind !== null) out['kind'] = resource.kind;
-  if (resource.sku !== null) out['sku'] = resource.sku;
-  if (resource.parentKey === null) out['tags'] = resource.tags;
+  const legacyDeployment = resource.type === RESOURCE_TYPES.deployment && usesScaleSettings(ctx.apiVersion);
+  if (resource.sku !== null && !legacyDeployment) out['sku'] = resource.sku;
+  const tags = resource.parentKey === null ? tagsField(resource) : undefined;
+  if (tags !== undefined) out['tags'] = tags;
   out['properties'] = renderProperties(resource, ctx);
   if (resource.type !== RESOURCE_TYPES.userAssignedIdentity && resource.type !== RESOURCE_TYPES.deployment) {
     out['identity'] = renderIdentity(resource, ctx);
   }
-  out['systemData'] = { createdAt: resource.createdAt, createdByType: 'Application', lastModifiedAt: resource.createdAt };
+  out['systemData'] = systemData(resource);
   return out;
 }
 
@@ -62,7 +69,8 @@ export function renderGenericResource(resource: Resource, ctx: RenderContext, ex
     const identity = renderIdentity(resource, ctx);
     if (identity['type'] !== 'None') out['identity'] = identity;
   }
-  out['tags'] = resource.tags;
+  const tags = tagsField(resource);
+  if (tags !== undefined) out['tags'] = tags;
   if (expand.has('createdtime')) out['createdTime'] = resource.createdAt;
   if (expand.has('changedtime')) out['changedTime'] = resource.createdAt;
   if (expand.has('provisioningstate')) out['provisioningState'] = 'Succeeded';
@@ -92,7 +100,8 @@ function renderProperties(resource: Resource, ctx: RenderContext): Record<string
     }
     case RESOURCE_TYPES.deployment: {
       const upstream = ctx.upstream(resource.key);
-      return upstream ? { ...p, upstream, provisioningState: 'Succeeded' } : { ...p, provisioningState: 'Succeeded' };
+      const scale = usesScaleSettings(ctx.apiVersion) ? { scaleSettings: scaleSettingsOf(resource.sku) } : {};
+      return { ...p, ...scale, ...(upstream && { upstream }), provisioningState: 'Succeeded' };
     }
     case RESOURCE_TYPES.site:
       return { ...p, state: 'Running', enabled: true, defaultHostName: `${resource.name.toLowerCase()}.keyless.local` };

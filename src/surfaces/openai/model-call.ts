@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '../../resources/index.js';
 import { deploymentCapacity } from '../../resources/index.js';
-import { StreamUsageMeter, newResponseId, usageFromJson, type ModelBackend, type ModelChunks, type ModelRequest } from '../../models/index.js';
+import { StreamUsageMeter, answeredModelName, newResponseId, usageFromJson, type ModelBackend, type ModelChunks, type ModelRequest } from '../../models/index.js';
 import { estimateTokens, limitsForCapacity, promptTokens, type Admission, type QuotaLimiter, type QuotaLimits, type QuotaOperation } from '../../quotas/index.js';
 import type { OnCallerGone, Upstream, UpstreamRelay, UpstreamService } from '../../upstreams/index.js';
 import type { EventFraming } from '../http/index.js';
@@ -126,7 +126,7 @@ function simulatorAnswer(
     body,
     text: call.text,
     deploymentKey: deployment.key,
-    ctx: { deployment: deployment.name, modelName, created, id },
+    ctx: { deployment: deployment.name, modelName, answeredModel: answeredModelOf(deployment), created, id },
     // Stored responses belong to the account (the deployment's parent), as in Azure.
     scope: deployment.parentKey ?? deployment.key,
   };
@@ -152,6 +152,20 @@ function simulatorAnswer(
 }
 
 export const modelNameOf = (deployment: Resource): string => String((deployment.properties['model'] as Record<string, unknown> | undefined)?.['name'] ?? deployment.name);
+
+/** Per stored deployment object (a write replaces it): worked out once, off the per-request path. */
+const answeredModels = new WeakMap<Resource, string>();
+
+/** The `model` a simulated answer names: Azure's name for the deployed model and version (an upstream's answers name its own). */
+function answeredModelOf(deployment: Resource): string {
+  let answered = answeredModels.get(deployment);
+  if (answered === undefined) {
+    const version = (deployment.properties['model'] as Record<string, unknown> | undefined)?.['version'];
+    answered = typeof version === 'string' ? answeredModelName(modelNameOf(deployment), version) : modelNameOf(deployment);
+    answeredModels.set(deployment, answered);
+  }
+  return answered;
+}
 
 /** The simulator's chunks, each seen by the meter on its way out; what was spent is recorded when the stream ends, however it ends. */
 function meteredEvents(events: ModelChunks, meter: StreamUsageMeter, spent: UsageSink): ModelChunks {

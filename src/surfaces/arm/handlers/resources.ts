@@ -1,4 +1,5 @@
-import { handlerFor } from '../../../resources/index.js';
+import { RESOURCE_TYPES, deploymentBodyFor, handlerFor, type ResourceActor } from '../../../resources/index.js';
+import { principalEntity } from '../../../directory/index.js';
 import { only, type ArmCall } from '../call.js';
 import { armErrors } from '../errors.js';
 import { renderResource } from '../render.js';
@@ -29,7 +30,9 @@ export const resource: ArmHandler<'resource'> = async (call, target, context) =>
       access.authorize(call, `${type}/write`, id);
       deps.providers.requireRegistered(type);
       authorizeIdentityLinks(call, type, context);
-      const { resource: r, created } = await deps.resources.put(address, call.body, call.method === 'PUT' ? 'put' : 'patch');
+      // An old api-version's deployment gives its capacity as scaleSettings; the store keeps the sku it stands for.
+      const body = type === RESOURCE_TYPES.deployment ? deploymentBodyFor(call.body, call.ctx.apiVersion) : call.body;
+      const { resource: r, created } = await deps.resources.put(address, body, call.method === 'PUT' ? 'put' : 'patch', actorOf(call, context));
       return call.reply.code(created ? 201 : 200).send(renderResource(r, call.ctx));
     }
     case 'DELETE': {
@@ -41,6 +44,17 @@ export const resource: ArmHandler<'resource'> = async (call, target, context) =>
       throw armErrors.methodNotAllowed(call.method);
   }
 };
+
+/**
+ * The caller as ARM's systemData names it: an application by its client id
+ * (Azure's answers show the appid), a managed identity by its client id too
+ * (inferred: no public answer shows one). Keyless has no users.
+ */
+function actorOf(call: ArmCall, { deps }: ArmHandlerContext): ResourceActor {
+  const kind = deps.model.table(principalEntity).get(call.caller.objectId)?.kind;
+  const type = kind === undefined || kind === 'Application' ? 'Application' : 'ManagedIdentity';
+  return { id: call.caller.appId || call.caller.objectId, type };
+}
 
 /**
  * Attaching a user-assigned identity also needs the linked `assign/action`
