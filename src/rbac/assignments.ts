@@ -3,7 +3,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../shared/error
 import { isGuid } from '../shared/ids.js';
 import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
 import { principalEntity, type Principal } from '../directory/index.js';
-import type { ActionKind, Decision, PrincipalType, RoleAssignment, RoleDefinition } from './model.js';
+import type { ActionKind, Decision, PrincipalType, RequestAttributes, RoleAssignment, RoleDefinition } from './model.js';
 import { RoleCatalog, roleDefinitionIdIn } from './role-catalog.js';
 import { canonicalScope, normalizeScope } from './scope.js';
 import { authorize } from './authorize.js';
@@ -45,13 +45,19 @@ export class RoleAssignmentService {
     this.principals = model.table(principalEntity);
   }
 
-  authorize(principalId: string, action: string, kind: ActionKind, scope: string): Decision {
-    return authorize({ principalId, action, kind, scope }, this.assignments, this.role);
+  /** `attributes`: what a role's ABAC condition may test; without them a conditional grant does not count. */
+  authorize(principalId: string, action: string, kind: ActionKind, scope: string, attributes?: RequestAttributes): Decision {
+    return authorize({ principalId, action, kind, scope, attributes }, this.assignments, this.role);
   }
 
   /** authorize()'s decision with its reasons and, for a denial, the fix (not for the hot path: call it for denials and questions). */
-  explain(principalId: string, action: string, kind: ActionKind, scope: string): AccessExplanation {
-    return explainAccess({ principalId, action, kind, scope }, this.assignments, this.role);
+  explain(principalId: string, action: string, kind: ActionKind, scope: string, attributes?: RequestAttributes): AccessExplanation {
+    return explainAccess({ principalId, action, kind, scope, attributes }, this.assignments, this.role);
+  }
+
+  /** The assignment with this full id, if any (no error). */
+  find(id: string): RoleAssignment | undefined {
+    return this.assignments.get(id);
   }
 
   /** Every principal that may perform the action at the scope, and those that can grant it to themselves. */
