@@ -5,7 +5,8 @@ import { BUILTIN_ROLES } from './builtin-roles.js';
  * actions against the providers ARM lists; Keyless knows the providers its
  * built-in roles name, those of the resource types it serves, and its own
  * operator actions (`Keyless/…`). Data actions: only the providers whose data
- * planes Keyless serves (the built-ins' data actions).
+ * planes Keyless serves (the built-ins' data actions under a served provider:
+ * VM Restore Operator's Microsoft.Storage blobs, say, are not).
  */
 
 const SERVED = ['Microsoft.Web', 'Microsoft.Compute', 'Microsoft.ManagedIdentity', 'Microsoft.CognitiveServices', 'Microsoft.Authorization', 'Keyless'];
@@ -20,7 +21,10 @@ function providersOf(patterns: Iterable<string>): Set<string> {
 }
 
 const ACTION_PROVIDERS = providersOf([...BUILTIN_ROLES.flatMap((r) => r.permissions.flatMap((p) => [...p.actions, ...p.notActions])), ...SERVED]);
-const DATA_ACTION_PROVIDERS = providersOf(BUILTIN_ROLES.flatMap((r) => r.permissions.flatMap((p) => [...p.dataActions, ...p.notDataActions])));
+const SERVED_PROVIDERS = providersOf(SERVED);
+const DATA_ACTION_PROVIDERS = new Set(
+  [...providersOf(BUILTIN_ROLES.flatMap((r) => r.permissions.flatMap((p) => [...p.dataActions, ...p.notDataActions])))].filter((p) => SERVED_PROVIDERS.has(p)),
+);
 
 export function isKnownProvider(provider: string, kind: 'action' | 'dataAction'): boolean {
   return (kind === 'action' ? ACTION_PROVIDERS : DATA_ACTION_PROVIDERS).has(provider.toLowerCase());
