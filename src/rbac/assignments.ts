@@ -18,6 +18,8 @@ export interface AssignmentBody {
   readonly principalType?: unknown;
   /** Read-only in ARM: when given, it must be the URL's scope. */
   readonly scope?: unknown;
+  /** An ABAC condition on the assignment: refused (Keyless does not evaluate them). */
+  readonly condition?: unknown;
 }
 
 const PRINCIPAL_TYPES: readonly PrincipalType[] = ['ServicePrincipal', 'User', 'Group'];
@@ -92,6 +94,11 @@ export class RoleAssignmentService {
         'InvalidCreateRoleAssignmentRequest',
         `The request to create role assignment '${name}' is not valid. Role assignment scope '${String(givenScope)}' must match the scope specified on the URI '${canonicalScope(scope)}'.`,
       );
+    }
+    // Keyless does not evaluate conditions on assignments (only on built-in role definitions):
+    // storing one unevaluated would grant more than asked, so it is refused rather than dropped.
+    if (typeof body.condition === 'string' && body.condition.trim() !== '') {
+      throw new InvalidInputError('UnsupportedRoleAssignmentCondition', 'Keyless does not support conditions on role assignments: assign a narrower role, or a custom role, instead.');
     }
     const roleRef = body.roleDefinitionId;
     const role = typeof roleRef === 'string' ? this.role(roleRef) : undefined;

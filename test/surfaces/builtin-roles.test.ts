@@ -186,3 +186,19 @@ test('Azure AI Account Owner assigns and removes Azure AI User, and is refused a
   assert.equal(notOwn.status, 403, notOwn.text);
   assert.deepEqual(notOwn.json(), abac('Microsoft.Authorization/roleAssignments/delete'));
 });
+
+test('an assignment with a condition (as Azure recommends for RBAC Administrator) is refused, never stored unevaluated', async () => {
+  const group = `${sub}/resourceGroups/ai`;
+  const member = await principalWith('rbac-delegate', 'Reader', group);
+  const condition =
+    "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals{8e3af657-a8ff-443c-a75c-2fe8c4bcb635, 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9, f58310d9-a9f6-439a-9e8d-f62e7b41a168}))";
+  const name = '7c1e0a52-0c03-4c6e-9f0a-8d2b7c3e4f03';
+  const res = await call('PUT', assignmentPath(group, name), {
+    properties: { roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/${ROLE.rbacAdmin}`, principalId: member.oid, condition, conditionVersion: '2.0' },
+  });
+  assert.equal(res.status, 400, res.text);
+  assert.deepEqual(res.json(), {
+    error: { code: 'UnsupportedRoleAssignmentCondition', message: 'Keyless does not support conditions on role assignments: assign a narrower role, or a custom role, instead.' },
+  });
+  assert.equal((await call('GET', assignmentPath(group, name))).status, 404);
+});
