@@ -1,11 +1,13 @@
-import { isWithinScope, type RoleAssignment, type RoleDefinition } from '../rbac/index.js';
+import { isWithinScope, PRIVILEGED_ROLE_IDS, type RoleAssignment, type RoleDefinition } from '../rbac/index.js';
 import { parseResourceId, RESOURCE_TYPES } from '../resources/index.js';
 import { createAssignment, deleteAssignment } from './commands.js';
 import type { PostureInput } from './input.js';
 import type { Finding } from './model.js';
 
-/** Owner, Contributor, User Access Administrator (by their real ids). */
-const PRIVILEGED_ROLE_IDS = new Set(['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', 'b24988ac-6180-42a0-ab88-20f7382dd24c', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9']);
+/** Data actions that can reach an account's data (the catalogue also has VM login and storage data roles, which cannot). */
+function reachesAccountData(role: RoleDefinition): boolean {
+  return role.permissions.some((p) => p.dataActions.some((a) => a.startsWith('*') || a.toLowerCase().startsWith('microsoft.cognitiveservices/')));
+}
 
 type ScopeLevel = 'root' | 'subscription' | 'group' | 'resource';
 
@@ -49,7 +51,7 @@ export function roleFindings(input: PostureInput): Finding[] {
         fix: [deleteAssignment(assignment.id)],
       });
     }
-    if (role.permissions.some((p) => p.dataActions.length > 0) && level !== 'resource') {
+    if (reachesAccountData(role) && level !== 'resource') {
       const accounts = input.resources.filter((r) => r.type === RESOURCE_TYPES.account && isWithinScope(r.id, assignment.scope));
       findings.push({
         code: 'DataRoleBroaderThanAccount',

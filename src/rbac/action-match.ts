@@ -1,4 +1,5 @@
-import type { ActionKind, Permission } from './model.js';
+import { compileCondition, type CompiledCondition } from './condition.js';
+import type { ActionKind, Permission, RequestAttributes } from './model.js';
 
 /*
  * Azure's action-pattern matching: case-insensitive, and `*` stands for any run
@@ -86,6 +87,7 @@ interface CompiledPermission {
   readonly notActions: readonly CompiledPattern[];
   readonly dataActions: readonly CompiledPattern[];
   readonly notDataActions: readonly CompiledPattern[];
+  readonly condition: CompiledCondition | undefined;
 }
 
 /** Permissions are immutable values, so their compiled form is kept alongside them. */
@@ -99,6 +101,7 @@ function compilePermission(p: Permission): CompiledPermission {
       notActions: p.notActions.map(compilePattern),
       dataActions: p.dataActions.map(compilePattern),
       notDataActions: p.notDataActions.map(compilePattern),
+      condition: p.condition === undefined ? undefined : compileCondition(p.condition),
     };
     permissionCache.set(p, compiled);
   }
@@ -111,19 +114,26 @@ function anyMatch(patterns: readonly CompiledPattern[], loweredAction: string): 
 }
 
 /** Hot-path form of {@link permissionGrants}: the action must already be lowercased. */
-export function permissionGrantsLowered(permission: Permission, kind: ActionKind, loweredAction: string): boolean {
+export function permissionGrantsLowered(permission: Permission, kind: ActionKind, loweredAction: string, attributes?: RequestAttributes): boolean {
   const c = compilePermission(permission);
   // Control-plane and data-plane lists never mix: a data action is only granted by dataActions.
-  if (kind === 'dataAction') {
-    return anyMatch(c.dataActions, loweredAction) && !anyMatch(c.notDataActions, loweredAction);
-  }
-  return anyMatch(c.actions, loweredAction) && !anyMatch(c.notActions, loweredAction);
+  const listed =
+    kind === 'dataAction'
+      ? anyMatch(c.dataActions, loweredAction) && !anyMatch(c.notDataActions, loweredAction)
+      : anyMatch(c.actions, loweredAction) && !anyMatch(c.notActions, loweredAction);
+  return listed && (c.condition === undefined || c.condition(loweredAction, attributes));
+}
+
+/** Whether the block's condition (if any) refuses an action its lists grant; for explanations. */
+export function conditionRefuses(permission: Permission, loweredAction: string, attributes?: RequestAttributes): boolean {
+  const c = compilePermission(permission);
+  return c.condition !== undefined && !c.condition(loweredAction, attributes);
 }
 
 /**
  * Whether a permission block grants an action of the given kind:
  * it is in actions (resp. dataActions) and not in notActions (resp. notDataActions).
  */
-export function permissionGrants(permission: Permission, kind: ActionKind, action: string): boolean {
-  return permissionGrantsLowered(permission, kind, action.toLowerCase());
+export function permissionGrants(permission: Permission, kind: ActionKind, action: string, attributes?: RequestAttributes): boolean {
+  return permissionGrantsLowered(permission, kind, action.toLowerCase(), attributes);
 }

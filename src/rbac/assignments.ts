@@ -3,7 +3,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../shared/error
 import { isGuid } from '../shared/ids.js';
 import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
 import { principalEntity, type Principal } from '../directory/index.js';
-import type { ActionKind, Decision, PrincipalType, RoleAssignment, RoleDefinition } from './model.js';
+import type { ActionKind, Decision, PrincipalType, RequestAttributes, RoleAssignment, RoleDefinition } from './model.js';
 import { RoleCatalog, roleDefinitionIdIn } from './role-catalog.js';
 import { canonicalScope, normalizeScope } from './scope.js';
 import { authorize } from './authorize.js';
@@ -18,6 +18,8 @@ export interface AssignmentBody {
   readonly principalType?: unknown;
   /** Read-only in ARM: when given, it must be the URL's scope. */
   readonly scope?: unknown;
+  /** An ABAC condition on the assignment: refused (Keyless does not evaluate them). */
+  readonly condition?: unknown;
 }
 
 const PRINCIPAL_TYPES: readonly PrincipalType[] = ['ServicePrincipal', 'User', 'Group'];
@@ -45,13 +47,19 @@ export class RoleAssignmentService {
     this.principals = model.table(principalEntity);
   }
 
-  authorize(principalId: string, action: string, kind: ActionKind, scope: string): Decision {
-    return authorize({ principalId, action, kind, scope }, this.assignments, this.role);
+  /** `attributes`: what a role's ABAC condition may test; without them a conditional grant does not count. */
+  authorize(principalId: string, action: string, kind: ActionKind, scope: string, attributes?: RequestAttributes): Decision {
+    return authorize({ principalId, action, kind, scope, attributes }, this.assignments, this.role);
   }
 
   /** authorize()'s decision with its reasons and, for a denial, the fix (not for the hot path: call it for denials and questions). */
-  explain(principalId: string, action: string, kind: ActionKind, scope: string): AccessExplanation {
-    return explainAccess({ principalId, action, kind, scope }, this.assignments, this.role);
+  explain(principalId: string, action: string, kind: ActionKind, scope: string, attributes?: RequestAttributes): AccessExplanation {
+    return explainAccess({ principalId, action, kind, scope, attributes }, this.assignments, this.role);
+  }
+
+  /** The assignment with this full id, if any (no error). */
+  find(id: string): RoleAssignment | undefined {
+    return this.assignments.get(id);
   }
 
   /** Every principal that may perform the action at the scope, and those that can grant it to themselves. */
@@ -86,6 +94,11 @@ export class RoleAssignmentService {
         'InvalidCreateRoleAssignmentRequest',
         `The request to create role assignment '${name}' is not valid. Role assignment scope '${String(givenScope)}' must match the scope specified on the URI '${canonicalScope(scope)}'.`,
       );
+    }
+    // Keyless does not evaluate conditions on assignments (only on built-in role definitions):
+    // storing one unevaluated would grant more than asked, so it is refused rather than dropped.
+    if (typeof body.condition === 'string' && body.condition.trim() !== '') {
+      throw new InvalidInputError('UnsupportedRoleAssignmentCondition', 'Keyless does not support conditions on role assignments: assign a narrower role, or a custom role, instead.');
     }
     const roleRef = body.roleDefinitionId;
     const role = typeof roleRef === 'string' ? this.role(roleRef) : undefined;

@@ -1,7 +1,7 @@
-import { compilePattern } from './action-match.js';
+import { compilePattern, conditionRefuses } from './action-match.js';
 import type { AssignmentIndex } from './assignment-index.js';
 import { rolesGranting, type RoleResolver } from './authorize.js';
-import type { ActionKind, Permission, RoleAssignment, RoleDefinition } from './model.js';
+import type { ActionKind, Permission, RequestAttributes, RoleAssignment, RoleDefinition } from './model.js';
 import { ancestorSet, canonicalScope } from './scope.js';
 
 /*
@@ -28,6 +28,8 @@ export interface AssignmentVerdict {
   readonly subtractedBy: string | undefined;
   /** Set when the pattern is only in the other list (an action asked as a data action, or the reverse): that list never grants it. */
   readonly otherKindMatched: string | undefined;
+  /** Present only when the lists grant it but the role's ABAC condition does not (e.g. an assignment of a role the condition does not name). */
+  readonly refusedByCondition?: string;
 }
 
 /** The smallest grant that would turn a denial into an allow. */
@@ -61,6 +63,8 @@ export interface ExplainInput {
   readonly action: string;
   readonly kind: ActionKind;
   readonly scope: string;
+  /** As for `authorize()`: what the request carries for roles with a condition. */
+  readonly attributes?: RequestAttributes | undefined;
 }
 
 /** The first pattern of a list that matches the lowered action, in its own spelling. */
@@ -72,17 +76,28 @@ function firstMatch(patterns: readonly string[], lowered: string): string | unde
 interface BlockVerdict {
   readonly matched: string | undefined;
   readonly subtractedBy: string | undefined;
+  readonly refusedByCondition?: string;
 }
 
-/** One permission block's judgement, with the same lists `permissionGrantsLowered` reads. */
-function judgeBlock(p: Permission, kind: ActionKind, lowered: string): BlockVerdict {
+/** One permission block's judgement, with the same lists and condition `permissionGrantsLowered` reads. */
+function judgeBlock(p: Permission, kind: ActionKind, lowered: string, attributes?: RequestAttributes): BlockVerdict {
   const [allow, deny] = kind === 'dataAction' ? [p.dataActions, p.notDataActions] : [p.actions, p.notActions];
   const matched = firstMatch(allow, lowered);
-  return { matched, subtractedBy: matched === undefined ? undefined : firstMatch(deny, lowered) };
+  const subtractedBy = matched === undefined ? undefined : firstMatch(deny, lowered);
+  if (matched !== undefined && subtractedBy === undefined && p.condition !== undefined && conditionRefuses(p, lowered, attributes)) {
+    return { matched, subtractedBy, refusedByCondition: p.condition };
+  }
+  return { matched, subtractedBy };
 }
 
 /** How one assignment's role judges the action: granted by the first block that grants, else the most telling refusal. */
-export function judgeAssignment(assignment: RoleAssignment, role: RoleDefinition | undefined, kind: ActionKind, action: string): AssignmentVerdict {
+export function judgeAssignment(
+  assignment: RoleAssignment,
+  role: RoleDefinition | undefined,
+  kind: ActionKind,
+  action: string,
+  attributes?: RequestAttributes,
+): AssignmentVerdict {
   const lowered = action.toLowerCase();
   const base = {
     assignmentId: assignment.id,
@@ -92,8 +107,8 @@ export function judgeAssignment(assignment: RoleAssignment, role: RoleDefinition
   };
   let refused: BlockVerdict = { matched: undefined, subtractedBy: undefined };
   for (const p of role?.permissions ?? []) {
-    const v = judgeBlock(p, kind, lowered);
-    if (v.matched !== undefined && v.subtractedBy === undefined) return { ...base, grants: true, matched: v.matched, subtractedBy: undefined, otherKindMatched: undefined };
+    const v = judgeBlock(p, kind, lowered, attributes);
+    if (v.matched !== undefined && v.subtractedBy === undefined && v.refusedByCondition === undefined) return { ...base, grants: true, matched: v.matched, subtractedBy: undefined, otherKindMatched: undefined };
     if (v.matched !== undefined && refused.matched === undefined) refused = v;
   }
   const other: ActionKind = kind === 'dataAction' ? 'action' : 'dataAction';
@@ -101,7 +116,8 @@ export function judgeAssignment(assignment: RoleAssignment, role: RoleDefinition
   if (refused.matched === undefined) {
     for (const p of role?.permissions ?? []) otherKindMatched ??= judgeBlock(p, other, lowered).matched;
   }
-  return { ...base, grants: false, matched: refused.matched, subtractedBy: refused.subtractedBy, otherKindMatched };
+  const condition = refused.refusedByCondition === undefined ? {} : { refusedByCondition: refused.refusedByCondition };
+  return { ...base, grants: false, matched: refused.matched, subtractedBy: refused.subtractedBy, otherKindMatched, ...condition };
 }
 
 /** The exact command that grants `role` to the principal at `scope`. */
@@ -124,6 +140,7 @@ export function refusalText(v: AssignmentVerdict, kind: ActionKind): string {
   const lists = kind === 'dataAction' ? ['dataActions', 'notDataActions'] : ['actions', 'notActions'];
   if (v.roleName === undefined) return `${head}: the role definition does not exist, so it grants nothing`;
   if (v.subtractedBy !== undefined) return `${head}: ${lists[0]} '${v.matched}' matches, but ${lists[1]} '${v.subtractedBy}' removes it`;
+  if (v.refusedByCondition !== undefined) return `${head}: ${lists[0]} '${v.matched}' matches, but the role's condition does not allow it for this request`;
   if (v.otherKindMatched !== undefined) {
     return `${head}: only its ${kind === 'dataAction' ? 'actions' : 'dataActions'} ('${v.otherKindMatched}') match, and those never grant ${kind === 'dataAction' ? 'a data action' : 'a control-plane action'}`;
   }
@@ -152,7 +169,7 @@ export function explainAccess(input: ExplainInput, assignments: AssignmentIndex,
   const refused: AssignmentVerdict[] = [];
   for (const e of assignments.entriesFor(input.principalId)) {
     if (!chain.has(e.scopeKey)) continue;
-    const verdict = judgeAssignment(e.assignment, roles(e.assignment.roleDefinitionId), input.kind, input.action);
+    const verdict = judgeAssignment(e.assignment, roles(e.assignment.roleDefinitionId), input.kind, input.action, input.attributes);
     (verdict.grants ? granted : refused).push(verdict);
   }
   const allowed = granted.length > 0;

@@ -1,5 +1,5 @@
 // Public surface of the RBAC context: role definitions, matching, scopes, the assignment index and the decision.
-export type { ActionKind, CustomRoleDefinition, Decision, Permission, PrincipalType, RoleAssignment, RoleDefinition } from './model.js';
+export type { ActionKind, CustomRoleDefinition, Decision, Permission, PrincipalType, RequestAttributes, RoleAssignment, RoleDefinition } from './model.js';
 export { BUILTIN_ROLES, findRoleDefinition } from './builtin-roles.js';
 export { compilePattern, matchesAction, permissionGrants } from './action-match.js';
 export type { CompiledPattern } from './action-match.js';
@@ -20,4 +20,4 @@ export { whoCan } from './who-can.js';
 export type { PrincipalAccess, PrincipalLookup, WhoCanAnswer } from './who-can.js';
 export { deleteAssignmentsUnder } from './cascade.js';
 export { RoleAssignmentService } from './assignments.js';
-export { PRIVILEGED_ACTION } from './privileged.js';
+export { PRIVILEGED_ACTION, PRIVILEGED_ROLE_IDS } from './privileged.js';

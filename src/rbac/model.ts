@@ -27,6 +27,17 @@ export interface Permission {
   readonly notActions: readonly string[];
   readonly dataActions: readonly string[];
   readonly notDataActions: readonly string[];
+  /** An ABAC condition on the whole block, as Azure shows it (built-ins only); see `condition.ts`. */
+  readonly condition?: string;
+  readonly conditionVersion?: '2.0';
+}
+
+/** What a request carries that a role's condition may test (Azure's @Request and @Resource attributes). */
+export interface RequestAttributes {
+  /** roleAssignments/write: the role definition the new assignment would grant (an id or a GUID). */
+  readonly requestRoleDefinitionId?: string | undefined;
+  /** roleAssignments/delete: the role definition the existing assignment grants. */
+  readonly resourceRoleDefinitionId?: string | undefined;
 }
 
 export type PrincipalType = 'ServicePrincipal' | 'User' | 'Group';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeylessNames } from '../../config/names.js';
 import type { ReadModel } from '../../store/index.js';
-import type { RoleAssignmentService } from '../../rbac/index.js';
+import type { RequestAttributes, RoleAssignmentService } from '../../rbac/index.js';
 import type { TokenService, VerifiedToken } from '../../tokens/index.js';
 import { audiencesFor } from '../../tokens/index.js';
 import { authenticateArm } from './auth.js';
@@ -78,12 +78,13 @@ export class ArmAccess {
   ) {}
 
   /** `operation` names the call in the audit record (default: method and path). */
-  authorize(call: ArmCall, action: string, scope: string, operation?: string): void {
+  /** `attributes`: what a role's ABAC condition may test (the role an assignment write grants, or the one a delete removes). */
+  authorize(call: ArmCall, action: string, scope: string, operation?: string, attributes?: RequestAttributes): void {
     const caller = call.caller.objectId;
-    const decision = this.deps.rbac.authorize(caller, action, 'action', scope);
+    const decision = this.deps.rbac.authorize(caller, action, 'action', scope, attributes);
     if (decision.allowed) return;
     call.request.log.info({ principal: caller, action, scope, reason: decision.reason }, 'control-plane access denied');
-    const explained = this.deps.rbac.explain(caller, action, 'action', scope);
+    const explained = this.deps.rbac.explain(caller, action, 'action', scope, attributes);
     const kind = this.deps.model.table(principalEntity).get(caller)?.kind;
     this.audit.recordDenial(
       'arm', operation ?? `${call.method} ${call.request.url.split('?')[0] ?? ''}`, scope, caller,
@@ -91,7 +92,9 @@ export class ArmAccess {
       `lacks ${action} at ${scope}`, call.request.id,
       { explanation: explained.summary, fix: explained.fix?.command }, drillMarker(call.request.headers),
     );
-    throw armErrors.authorizationFailed(caller, call.caller.appId || caller, action, scope);
+    // A grant its role's condition refused gets Azure's ABAC wording.
+    const byCondition = explained.notGrantedBy.some((v) => v.refusedByCondition !== undefined);
+    throw armErrors.authorizationFailed(caller, call.caller.appId || caller, action, scope, byCondition);
   }
 
   canRead(call: ArmCall, action: string, scope: string): boolean {

@@ -57,11 +57,12 @@ export const armErrors = {
       'InvalidApiVersionParameter',
       `The api-version '${version}' is invalid. The supported versions are dates of the form 'YYYY-MM-DD' with an optional '-preview' suffix.`,
     ),
-  authorizationFailed: (objectId: string, clientId: string, action: string, scope: string) =>
+  /** `byCondition`: a role granted the action but its ABAC condition did not (Azure then says so, in these words). */
+  authorizationFailed: (objectId: string, clientId: string, action: string, scope: string, byCondition = false) =>
     new ArmError(
       403,
       'AuthorizationFailed',
-      `The client '${clientId}' with object id '${objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      `The client '${clientId}' with object id '${objectId}' does not have authorization${byCondition ? ' or an ABAC condition not fulfilled' : ''} to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
     ),
   linkedAuthorizationFailed: (objectId: string, clientId: string, action: string, scope: string) =>
     new ArmError(

@@ -7,6 +7,9 @@ import { armErrors } from '../errors.js';
 import { renderAssignment } from '../render.js';
 import type { ArmHandler, ArmHandlerContext } from './context.js';
 
+const WRITE = 'Microsoft.Authorization/roleAssignments/write';
+const DELETE = 'Microsoft.Authorization/roleAssignments/delete';
+
 /** Role assignments at any scope: list (with ARM's filters), GET, PUT, DELETE. */
 export const roleAssignments: ArmHandler<'roleAssignments'> = async (call, target, context) => {
   const { deps, access } = context;
@@ -26,8 +29,10 @@ export const roleAssignments: ArmHandler<'roleAssignments'> = async (call, targe
       return call.reply.send(renderAssignment(deps.rbac.get(id)));
     case 'PUT': {
       checkScope(scope, context);
-      access.authorize(call, 'Microsoft.Authorization/roleAssignments/write', scope);
       const properties = call.body['properties'];
+      // Roles with an ABAC condition (e.g. Azure AI Account Owner) may assign only the roles it names.
+      const requested = typeof properties === 'object' && properties !== null ? (properties as Record<string, unknown>)['roleDefinitionId'] : undefined;
+      access.authorize(call, WRITE, scope, undefined, { requestRoleDefinitionId: typeof requested === 'string' ? requested : undefined });
       if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
         throw armErrors.invalidContent("The request content was invalid: the 'properties' object is required.");
       }
@@ -35,7 +40,7 @@ export const roleAssignments: ArmHandler<'roleAssignments'> = async (call, targe
       return call.reply.code(created ? 201 : 200).send(renderAssignment(assignment));
     }
     case 'DELETE': {
-      access.authorize(call, 'Microsoft.Authorization/roleAssignments/delete', scope);
+      access.authorize(call, DELETE, scope, undefined, { resourceRoleDefinitionId: deps.rbac.find(id)?.roleDefinitionId });
       const deleted = await deps.rbac.delete(id);
       return deleted ? call.reply.send(renderAssignment(deleted)) : call.reply.code(204).send();
     }
