@@ -7,6 +7,7 @@ import { assignmentEntity, roleDefinitionEntity } from './rbac/index.js';
 import { signingKeyEntity } from './tokens/index.js';
 import { upstreamEntity } from './upstreams/index.js';
 import { faultEntity } from './faults/index.js';
+import { asyncOperationEntity } from './operations/index.js';
 
 /**
  * Every entity Keyless stores, handed to the store and the read model by the
@@ -29,4 +30,5 @@ export const ENTITIES: readonly AnyEntityDeclaration[] = [
   upstreamEntity,
   roleDefinitionEntity,
   faultEntity,
+  asyncOperationEntity,
 ];

@@ -15,6 +15,8 @@ export interface RenderContext {
   readonly resource: (key: string) => Resource | undefined;
   /** A deployment's upstream as shown (never its key). */
   readonly upstream: (deploymentKey: string) => UpstreamView | undefined;
+  /** `Creating` or `Deleting` while a long-running operation runs on the resource; undefined: Succeeded. */
+  readonly provisioningState: (key: string) => string | undefined;
 }
 
 /** The account's data-plane base URL: a path per account on the Keyless port (Azure: a subdomain per account). */
@@ -65,12 +67,13 @@ export function renderGenericResource(resource: Resource, ctx: RenderContext, ex
   out['tags'] = resource.tags;
   if (expand.has('createdtime')) out['createdTime'] = resource.createdAt;
   if (expand.has('changedtime')) out['changedTime'] = resource.createdAt;
-  if (expand.has('provisioningstate')) out['provisioningState'] = 'Succeeded';
+  if (expand.has('provisioningstate')) out['provisioningState'] = ctx.provisioningState(resource.key) ?? 'Succeeded';
   return out;
 }
 
 function renderProperties(resource: Resource, ctx: RenderContext): Record<string, unknown> {
   const p = resource.properties;
+  const provisioningState = ctx.provisioningState(resource.key) ?? 'Succeeded';
   switch (resource.type) {
     case RESOURCE_TYPES.userAssignedIdentity:
       return { isolationScope: 'None', tenantId: p['tenantId'], principalId: p['principalId'], clientId: p['clientId'] };
@@ -79,7 +82,7 @@ function renderProperties(resource: Resource, ctx: RenderContext): Record<string
       const out: Record<string, unknown> = {
         endpoint,
         endpoints: { 'OpenAI Language Model Instance API': endpoint, 'Token Endpoint': `${ctx.origin}/${ctx.tenantId}/oauth2/v2.0/token` },
-        provisioningState: 'Succeeded',
+        provisioningState,
         internalId: createHash('sha256').update(idKey(resource.id)).digest('hex').slice(0, 32),
         dateCreated: resource.createdAt,
         disableLocalAuth: p['disableLocalAuth'] === true,
@@ -92,12 +95,12 @@ function renderProperties(resource: Resource, ctx: RenderContext): Record<string
     }
     case RESOURCE_TYPES.deployment: {
       const upstream = ctx.upstream(resource.key);
-      return upstream ? { ...p, upstream, provisioningState: 'Succeeded' } : { ...p, provisioningState: 'Succeeded' };
+      return upstream ? { ...p, upstream, provisioningState } : { ...p, provisioningState };
     }
     case RESOURCE_TYPES.site:
       return { ...p, state: 'Running', enabled: true, defaultHostName: `${resource.name.toLowerCase()}.keyless.local` };
     default:
-      return { ...p, provisioningState: 'Succeeded' };
+      return { ...p, provisioningState };
   }
 }
 

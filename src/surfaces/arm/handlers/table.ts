@@ -7,6 +7,7 @@ import { listResources, resource } from './resources.js';
 import { roleAssignments } from './role-assignments.js';
 import { roleDefinitions } from './role-definitions.js';
 import { listGenericResources } from './generic-resources.js';
+import { operationResult } from './operation-results.js';
 import { getSubscription, listGroups, listSubscriptionResources, listSubscriptions, subscriptionAction } from './subscriptions.js';
 
 /** From the kind of target a path addresses to its handler: adding a kind to ArmTarget fails to compile until it has one. */
@@ -24,4 +25,5 @@ export const ARM_HANDLERS: { readonly [K in ArmTarget['kind']]: ArmHandler<K> } 
   roleAssignments,
   roleDefinitions,
   accessQuestion,
+  operationResult,
 };
