@@ -130,18 +130,20 @@ export class AsyncOperations {
 
   private async finish(operation: AsyncOperation): Promise<void> {
     const outcome = await this.finishers[operation.action](operation);
-    const { revision } = await this.store.write(async (writer) => {
+    const { value: finishedHere, revision } = await this.store.write(async (writer) => {
       const current = await writer.get(asyncOperationEntity, operation.id);
       // Another instance (or an earlier pass) finished it already.
-      if (!current || current.status !== 'InProgress') return;
+      if (!current || current.status !== 'InProgress') return false;
       await writer.put(asyncOperationEntity, {
         ...current,
         status: outcome.status,
         endTime: current.dueTime,
         error: outcome.status === 'Succeeded' ? null : outcome.error,
       });
+      return true;
     });
-    await this.model.reach(revision);
+    // Finished elsewhere: read that instance's write now rather than at the next notification.
+    await (finishedHere ? this.model.reach(revision) : this.model.catchUp());
   }
 
   private sweep(): void {
