@@ -66,7 +66,6 @@ export interface RunningKeyless {
   stop(): Promise<void>;
 }
 
-
 /**
  * The composition root: data folder → store → core services → surfaces →
  * listeners. The only module that knows them all. `clock` and `logStream`
