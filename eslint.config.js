@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
  * A deep import (`../directory/service.js`) from outside the module is an error; `../directory/index.js` is fine.
  */
 const MODULES = [
-  'src/directory', 'src/resources', 'src/tokens', 'src/rbac', 'src/keys', 'src/audit', 'src/models', 'src/quotas', 'src/store', 'src/upstreams', 'src/posture', 'src/faults',
+  'src/directory', 'src/resources', 'src/tokens', 'src/rbac', 'src/keys', 'src/audit', 'src/models', 'src/quotas', 'src/store', 'src/upstreams', 'src/posture', 'src/faults', 'src/operations',
   ...readdirSync('src/surfaces', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/surfaces/${d.name}`),
 ];
 

@@ -60,12 +60,12 @@ import { KEYLESS_VERSION } from './shared/version.js';
 import { FaultBoard, FaultService } from './faults/index.js';
 import { ProviderRegistrations } from './providers/index.js';
 import { instanceId } from './runtime/instance-id.js';
+import { openOperations } from './operations/index.js';
 
 export interface RunningKeyless {
   readonly info: RuntimeInfo;
   stop(): Promise<void>;
 }
-
 
 /**
  * The composition root: data folder → store → core services → surfaces →
@@ -175,6 +175,8 @@ async function start(
   const faults = new FaultBoard(model, clock, (id) => {
     faultService.clear([id]).catch((error: unknown) => process.stderr.write(`keyless: a spent fault (${id}) could not be removed yet: ${String(error)}\n`));
   });
+  // --async-operations: creates and deletes of accounts and deployments become Azure's long-running operations.
+  const operations = options.asyncOperations ? openOperations(store, model, clock, options.asyncDelayMs, resources) : undefined;
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
   // Closed until this instance has joined the cluster (Membership.start, after the listeners have their ports).
@@ -198,7 +200,7 @@ async function start(
     relay,
     quotas,
     now: () => clock.now(),
-    accounts: new AccountIndex(model),
+    accounts: new AccountIndex(model, operations && ((key) => operations.isCreating(key))),
     rbac,
     model: simulator,
     storedResponses: simulator.stored,
@@ -234,7 +236,7 @@ async function start(
   });
   await main.register(async (scope: FastifyInstance) => registerGraphRoutes(scope, { names, tokens, directory, credentials, rbac, model, now: () => clock.now(), audit: auditRecorder }), { prefix: GRAPH_PREFIX });
   await main.register(async (scope: FastifyInstance) =>
-    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, roleDefinitions, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl, providers }),
+    registerArmRoutes(scope, { names, tenantId, subscriptionId, tokens, resources, rbac, roleDefinitions, model, hostSecrets, credentials, audit: auditRecorder, identityUrl: () => identityUrl, providers, operations }),
   );
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {
@@ -277,6 +279,9 @@ async function start(
   // fallback for a lost notification), acknowledged writes. Until it has, the fence answers 503.
   await membership.start();
   cleanups.push(() => membership.stop());
+  // After joining: the first sweep finishes what fell due while Keyless was stopped.
+  operations?.start();
+  if (operations) cleanups.push(() => operations.stop());
 
   const info: RuntimeInfo = {
     pid: process.pid,

@@ -8,6 +8,7 @@ import { signingKeyEntity } from './tokens/index.js';
 import { upstreamEntity } from './upstreams/index.js';
 import { faultEntity } from './faults/index.js';
 import { providerRegistrationEntity } from './providers/index.js';
+import { asyncOperationEntity } from './operations/index.js';
 
 /**
  * Every entity Keyless stores, handed to the store and the read model by the
@@ -31,4 +32,5 @@ export const ENTITIES: readonly AnyEntityDeclaration[] = [
   roleDefinitionEntity,
   faultEntity,
   providerRegistrationEntity,
+  asyncOperationEntity,
 ];

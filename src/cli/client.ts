@@ -12,12 +12,10 @@ export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
 export interface ArmResult {
   readonly status: number;
   readonly body: unknown;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-interface RawResponse {
-  readonly status: number;
-  readonly body: unknown;
-}
+type RawResponse = ArmResult;
 
 const TIMEOUT_MS = 30_000;
 
@@ -88,6 +86,15 @@ export class KeylessClient {
     return res;
   }
 
+  /** A GET of a URL the server handed out (a long-running operation's): its path and query, sent to this Keyless. */
+  async follow(url: string): Promise<ArmResult> {
+    const { pathname, search } = new URL(url);
+    let res = await this.send('GET', `${pathname}${search}`, await this.headers(false));
+    if (res.status === 401) res = await this.send('GET', `${pathname}${search}`, await this.headers(true));
+    if (res.status < 200 || res.status >= 300) throw armErrorFrom(res.status, res.body);
+    return res;
+  }
+
   private async headers(fresh: boolean): Promise<Record<string, string>> {
     if (fresh || this.token === undefined) this.token = await this.signIn();
     return { authorization: `Bearer ${this.token}` };
@@ -130,7 +137,7 @@ export class KeylessClient {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (error) => reject(this.networkError(error)));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString('utf8')) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString('utf8')), headers: res.headers }));
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', (error) => reject(this.networkError(error)));

@@ -41,9 +41,9 @@ export function withCommonOptions(cmd: Command): Command {
     .option('--data <dir>', 'data folder of the running Keyless (default: $KEYLESS_DATA, else ~/.local/share/keyless)');
 }
 
-/** Adds the accepted-but-inert `--no-wait` (the server finishes synchronously). */
+/** Adds az's `--no-wait`: it matters when Keyless runs with --async-operations (accounts and deployments); otherwise every operation has finished when the response comes. */
 export function withNoWait(cmd: Command): Command {
-  return cmd.option('--no-wait', 'accepted for az compatibility; operations complete before the response');
+  return cmd.option('--no-wait', 'do not wait for a long-running operation to finish (keyless up --async-operations); prints nothing then, as az');
 }
 
 /**

@@ -6,6 +6,7 @@ import type { CommandContext } from './context.js';
 import { run, withCommonOptions, withNoWait } from './context.js';
 import type { Column } from './output.js';
 import { printResult } from './output.js';
+import { deleteAndWait, type WaitFlag } from './long-running.js';
 
 export interface ResourceKind {
   readonly type: string;
@@ -43,8 +44,9 @@ export async function getResource(ctx: CommandContext, kind: ResourceKind, group
   return asObject((await ctx.client().request('GET', path, kind.apiVersion)).body);
 }
 
-export async function deleteResource(ctx: CommandContext, kind: ResourceKind, group: string, name: string): Promise<void> {
-  await ctx.client().request('DELETE', resourcePath(subscriptionOf(ctx), group, kind.type, name), kind.apiVersion);
+/** Waits for a long-running delete (keyless up --async-operations) unless --no-wait. */
+export async function deleteResource(ctx: CommandContext, kind: ResourceKind, group: string, name: string, flags: WaitFlag = {}): Promise<void> {
+  await deleteAndWait(ctx.client(), resourcePath(subscriptionOf(ctx), group, kind.type, name), kind.apiVersion, flags);
 }
 
 /** In one group, or across the subscription when no group is given. */
@@ -72,7 +74,7 @@ export function registerReadAndDelete(noun: Command, kind: ResourceKind, label: 
     .requiredOption('-g, --resource-group <name>', 'resource group')
     .requiredOption('-n, --name <name>', `${label} name`)
     .option('-y, --yes', 'accepted for az compatibility; never prompts')
-    .action(run(async (ctx, o: GroupAndName) => deleteResource(ctx, kind, o.resourceGroup, o.name)));
+    .action(run(async (ctx, o: GroupAndName & WaitFlag) => deleteResource(ctx, kind, o.resourceGroup, o.name, o)));
 
   leaf(noun, 'list', `List ${label} resources in a group, or in the subscription without -g.`)
     .option('-g, --resource-group <name>', 'resource group')

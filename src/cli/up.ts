@@ -28,6 +28,8 @@ export function registerUpCommand(program: Command): void {
     .option('--federated-issuer <url...>', 'trust tokens of this external issuer in federated credentials (HTTPS, public addresses only)')
     .option('--lease <seconds>', 'with other instances on one database: how long this one may go unconfirmed before it fences itself (503) and writes stop waiting for it (default 5)')
     .option('--clock <mode>', "system (default) or controllable: product time (token times, expiry, windows, audit) then follows `keyless clock`, for tests; not with --database", 'system')
+    .option('--async-operations', "answer creates and deletes of Cognitive Services accounts and deployments as Azure's long-running operations: 201/202, Azure-AsyncOperation, provisioningState Creating/Deleting (default KEYLESS_ASYNC_OPERATIONS)")
+    .option('--async-delay <seconds>', 'with --async-operations: how long each operation runs, decimals allowed, 0 to 600 (default KEYLESS_ASYNC_DELAY, else 2)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'warn')
     .action(async (raw: RawUpOptions) => {
       try {
@@ -53,6 +55,7 @@ async function up(raw: RawUpOptions): Promise<void> {
   out.write(`  tenant:       ${info.tenantId}\n`);
   out.write(`  subscription: ${info.subscriptionId}\n`);
   out.write(`  data folder:  ${info.dataDir}\n`);
+  if (options.asyncOperations) out.write(`  operations:   asynchronous, ${options.asyncDelayMs / 1000} s each (Azure-AsyncOperation)\n`);
   if (options.clock === 'controllable') out.write('  clock:        controllable (keyless clock show|advance|set|resume)\n');
   if (options.publicUrl !== undefined) out.write(`  listening on: https://${info.host.includes(':') ? `[${info.host}]` : info.host}:${info.port}\n`);
   // The last line: what clients add to their trust, or why nothing is needed.

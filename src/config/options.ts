@@ -37,6 +37,10 @@ export interface UpOptions {
   readonly tls: TlsFiles | undefined;
   /** `controllable`: product time follows `keyless clock` (tests); `system`: the system clock. */
   readonly clock: ClockMode;
+  /** Creates and deletes of Cognitive Services accounts and deployments answer as Azure's long-running operations. */
+  readonly asyncOperations: boolean;
+  /** How long such an operation runs, in milliseconds of product time. */
+  readonly asyncDelayMs: number;
 }
 
 export type ClockMode = 'system' | 'controllable';
@@ -62,6 +66,8 @@ export interface RawUpOptions {
   tlsCert?: string;
   tlsKey?: string;
   clock?: string;
+  asyncOperations?: boolean;
+  asyncDelay?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -112,7 +118,26 @@ export function parseUpOptions(raw: RawUpOptions, env: NodeJS.ProcessEnv = proce
     publicUrl: publicUrl === undefined ? undefined : parsePublicUrl(publicUrl),
     tls: parseTlsFiles(raw.tlsCert ?? fromEnv('KEYLESS_TLS_CERT'), raw.tlsKey ?? fromEnv('KEYLESS_TLS_KEY')),
     clock,
+    asyncOperations: raw.asyncOperations ?? flag(fromEnv('KEYLESS_ASYNC_OPERATIONS'), 'KEYLESS_ASYNC_OPERATIONS'),
+    asyncDelayMs: asyncDelay(raw.asyncDelay ?? fromEnv('KEYLESS_ASYNC_DELAY') ?? '2'),
   };
+}
+
+/** A boolean environment variable: true/1/yes or false/0/no; unset is false. */
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined) return false;
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new InvalidInputError('InvalidOption', `${name} must be true or false.`);
+}
+
+/** `--async-delay`: seconds, decimals allowed, from 0 to 600. */
+function asyncDelay(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 600) {
+    throw new InvalidInputError('InvalidOption', '--async-delay must be a number of seconds from 0 to 600.');
+  }
+  return Math.round(n * 1000);
 }
 
 function isRedisUrl(value: string): boolean {

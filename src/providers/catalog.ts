@@ -28,6 +28,7 @@ export const PROVIDERS: readonly ProviderNamespace[] = [
       type('locations', false, versions.COGNITIVE_SERVICES_VERSIONS),
       type('locations/models', false, versions.COGNITIVE_SERVICES_VERSIONS),
       type('locations/usages', false, versions.COGNITIVE_SERVICES_VERSIONS),
+      type('locations/operationResults', false, versions.COGNITIVE_SERVICES_VERSIONS),
       type('skus', false, versions.COGNITIVE_SERVICES_VERSIONS),
     ],
     operations: ops.COGNITIVE_SERVICES_OPERATIONS,

@@ -54,6 +54,7 @@ export const COGNITIVE_SERVICES_OPERATIONS: readonly ProviderOperation[] = [
   control('Microsoft.CognitiveServices/accounts/skus/read', 'SKU', 'Read account SKUs', 'Reads the SKUs available for an account.'),
   control('Microsoft.CognitiveServices/locations/usages/read', 'Usages', 'Read location usages', 'Reads the quota usages at a location.'),
   control('Microsoft.CognitiveServices/accounts/usages/read', 'Usages', 'Read account usages', 'Reads the quota usages of an account.'),
+  control('Microsoft.CognitiveServices/locations/operationResults/read', 'Operation results', 'Read operation result', 'Reads the status of a long-running operation.'),
   data(`${OPENAI}/deployments/chat/completions/action`, 'Deployments', 'Creates a completion for the chat message',
     'Creates a completion for the provided prompt, parameters and chosen model.'),
   data(`${OPENAI}/deployments/completions/action`, 'Deployments', 'Create a completion',

@@ -110,8 +110,17 @@ export class ResourceService extends ResourceReads {
 
   // Resources
 
-  /** `actor` is the caller ARM's systemData names as creator (on create) and last modifier (on every write). */
-  async put(address: ResourceAddress, body: ResourceBody, mode: 'put' | 'patch', actor?: ResourceActor): Promise<{ resource: Resource; created: boolean }> {
+  /**
+   * `actor` is the caller ARM's systemData names as creator (on create) and last modifier (on every write);
+   * `inWrite` runs last in the writing transaction (a long-running create records its operation there).
+   */
+  async put(
+    address: ResourceAddress,
+    body: ResourceBody,
+    mode: 'put' | 'patch',
+    actor?: ResourceActor,
+    inWrite?: (writer: Writer, resource: Resource, created: boolean) => Promise<void>,
+  ): Promise<{ resource: Resource; created: boolean }> {
     const handler = this.handler(address.type);
     const name = address.names[address.names.length - 1] ?? '';
     checkResourceName(handler.type, name);
@@ -162,20 +171,26 @@ export class ResourceService extends ResourceReads {
       }
       await prepared.write?.(this.typeContext(), writer, resource);
       await writer.put(resourceEntity, resource);
+      await inWrite?.(writer, resource, !existing);
       return { resource, created: !existing };
     });
     await this.model.reach(revision);
     return { resource: this.resources.get(value.resource.key) ?? value.resource, created: value.created };
   }
 
-  /** Deletes a resource; false when there was nothing to delete (ARM answers 204). */
-  async delete(address: ResourceAddress): Promise<boolean> {
+  /**
+   * Deletes a resource; false when there was nothing to delete (ARM answers 204).
+   * With `instead`, the resource stays and `instead` runs in the transaction
+   * (a long-running delete records its operation, which deletes it later).
+   */
+  async delete(address: ResourceAddress, instead?: (writer: Writer, resource: Resource) => Promise<void>): Promise<boolean> {
     this.handler(address.type);
     const { value, revision } = await this.store.write(async (writer) => {
       if (!(await writer.get(groupEntity, idKey(groupId(this.ids.subscriptionId(), address.group))))) throw resourceErrors.groupNotFound(address.group);
       const resource = await writer.get(resourceEntity, idKey(this.idOf(address)));
       if (!resource) return false;
-      await this.deleteInWrite(writer, resource);
+      if (instead) await instead(writer, resource);
+      else await this.deleteInWrite(writer, resource);
       return true;
     });
     await this.model.reach(revision);

@@ -101,3 +101,21 @@ test('one of --tls-cert and --tls-key without the other is refused, naming the m
   refused({ tlsCert: '/chain.pem' }, { KEYLESS_TLS_KEY: '' }, needKey);
   refused({ tlsCert: '', tlsKey: '/key.pem' }, {}, '--tls-cert and --tls-key need a file name.');
 });
+
+/** `keyless up --async-operations` and `--async-delay` (or KEYLESS_ASYNC_OPERATIONS, KEYLESS_ASYNC_DELAY). */
+
+test('asynchronous operations are off by default, 2 s when on; the flags win over the environment', () => {
+  assert.deepEqual(pick(parseUpOptions({}, {})), { asyncOperations: false, asyncDelayMs: 2000 });
+  assert.deepEqual(pick(parseUpOptions({ asyncOperations: true, asyncDelay: '0.5' }, {})), { asyncOperations: true, asyncDelayMs: 500 });
+  assert.deepEqual(pick(parseUpOptions({}, { KEYLESS_ASYNC_OPERATIONS: 'true', KEYLESS_ASYNC_DELAY: '10' })), { asyncOperations: true, asyncDelayMs: 10_000 });
+  assert.deepEqual(pick(parseUpOptions({ asyncDelay: '0' }, { KEYLESS_ASYNC_OPERATIONS: '0', KEYLESS_ASYNC_DELAY: '10' })), { asyncOperations: false, asyncDelayMs: 0 });
+});
+
+test('a bad --async-delay or KEYLESS_ASYNC_OPERATIONS is refused with one clear message', () => {
+  for (const bad of ['-1', '601', 'soon', ' ']) {
+    assert.throws(() => parseUpOptions({ asyncDelay: bad }, {}), { message: '--async-delay must be a number of seconds from 0 to 600.' }, bad);
+  }
+  assert.throws(() => parseUpOptions({}, { KEYLESS_ASYNC_OPERATIONS: 'maybe' }), { message: 'KEYLESS_ASYNC_OPERATIONS must be true or false.' });
+});
+
+const pick = (o: { asyncOperations: boolean; asyncDelayMs: number }) => ({ asyncOperations: o.asyncOperations, asyncDelayMs: o.asyncDelayMs });

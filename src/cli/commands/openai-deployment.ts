@@ -7,6 +7,7 @@ import { nounCommand, run, withNoWait } from '../context.js';
 import { parsePositiveInt } from '../flags.js';
 import type { Column } from '../output.js';
 import { printResult } from '../output.js';
+import { deleteAndWait, putAndWait, type WaitFlag } from '../long-running.js';
 import type { GroupAndName } from '../resources.js';
 import { leaf, subscriptionOf } from '../resources.js';
 import { upstreamBody, withUpstreamFlags, type UpstreamFlags } from './upstream-flags.js';
@@ -21,7 +22,7 @@ const COLUMNS: readonly Column<Json>[] = [
   { header: 'State', value: (d) => pick(d, 'properties', 'provisioningState') },
 ];
 
-type CreateFlags = DeploymentFlags & UpstreamFlags & { modelName: string; modelVersion?: string; modelFormat: string; skuName: string; capacity?: number };
+type CreateFlags = DeploymentFlags & UpstreamFlags & WaitFlag & { modelName: string; modelVersion?: string; modelFormat: string; skuName: string; capacity?: number };
 type UpdateFlags = DeploymentFlags & UpstreamFlags & { modelName?: string; modelVersion?: string; skuName?: string; capacity?: number };
 
 type DeploymentFlags = GroupAndName & { deploymentName: string };
@@ -54,8 +55,8 @@ export function registerDeploymentCommands(openai: Command): void {
         const upstream = upstreamBody(o, undefined);
         if (upstream !== undefined) properties['upstream'] = upstream;
         const body: Json = { sku: { name: o.skuName, ...(o.capacity === undefined ? {} : { capacity: o.capacity }) }, properties };
-        const d = asObject((await ctx.client().request('PUT', deploymentPath(ctx, o), api, body)).body);
-        printResult(ctx, d, [d], COLUMNS);
+        const d = await putAndWait(ctx.client(), deploymentPath(ctx, o), api, body, o);
+        if (d) printResult(ctx, d, [d], COLUMNS);
       }),
     );
 
@@ -94,7 +95,7 @@ export function registerDeploymentCommands(openai: Command): void {
 
   target(withNoWait(leaf(deployment, 'delete', 'Delete a model deployment.')), true)
     .option('-y, --yes', 'accepted for az compatibility; never prompts')
-    .action(run(async (ctx, o: DeploymentFlags) => void (await ctx.client().request('DELETE', deploymentPath(ctx, o), api))));
+    .action(run(async (ctx, o: DeploymentFlags & WaitFlag) => deleteAndWait(ctx.client(), deploymentPath(ctx, o), api, o)));
 
   target(leaf(deployment, 'list', "List an account's model deployments."), false).action(
     run(async (ctx, o: GroupAndName) => {

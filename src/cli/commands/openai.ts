@@ -6,8 +6,9 @@ import { nounCommand, run, withNoWait } from '../context.js';
 import { parseBoolean, parseKeyName, parseTags } from '../flags.js';
 import { createIdentityBlock } from '../identity-block.js';
 import { printResult } from '../output.js';
+import { putAndWait, type WaitFlag } from '../long-running.js';
 import type { GroupAndName, ResourceKind } from '../resources.js';
-import { getResource, groupColumn, leaf, locationColumn, nameColumn, patchResource, printOne, putResource, registerReadAndDelete, subscriptionOf } from '../resources.js';
+import { getResource, groupColumn, leaf, locationColumn, nameColumn, patchResource, printOne, registerReadAndDelete, subscriptionOf } from '../resources.js';
 import { ASSIGN_IDENTITY_HELP } from './host.js';
 import { identitySelection, registerHostIdentityCommands } from './host-identity.js';
 import { registerCatalogCommands } from './openai-catalog.js';
@@ -26,7 +27,7 @@ export const ACCOUNT_KIND: ResourceKind = {
   ],
 };
 
-type CreateFlags = GroupAndName & {
+type CreateFlags = GroupAndName & WaitFlag & {
   location?: string;
   sku: string;
   kind: string;
@@ -60,7 +61,9 @@ export function registerOpenAiCommands(program: Command): void {
         if (tags !== undefined) body['tags'] = tags;
         const selection = identitySelection(ctx, o.assignIdentity, o.resourceGroup);
         if (selection) body['identity'] = createIdentityBlock(selection);
-        printOne(ctx, ACCOUNT_KIND, await putResource(ctx, ACCOUNT_KIND, o.resourceGroup, o.name, body));
+        const path = resourcePath(subscriptionOf(ctx), o.resourceGroup, TYPES.account, o.name);
+        const account = await putAndWait(ctx.client(), path, ACCOUNT_KIND.apiVersion, body, o);
+        if (account) printOne(ctx, ACCOUNT_KIND, account);
       }),
     );
 

@@ -13,6 +13,7 @@ import type { AuditRecorder } from '../../audit/index.js';
 import { upstreamEntity, viewOf } from '../../upstreams/index.js';
 import { parseArmPath, pathSegments, type ArmTarget } from './path.js';
 import type { RenderContext } from './render.js';
+import type { AsyncOperations } from '../../operations/index.js';
 
 /** What the request pipeline needs (the admin router runs the same pipeline). */
 export interface ArmPipelineDeps {
@@ -22,6 +23,8 @@ export interface ArmPipelineDeps {
   readonly tokens: TokenService;
   readonly rbac: RoleAssignmentService;
   readonly model: ReadModel;
+  /** With `keyless up --async-operations`: the long-running operations (their provisioningState shows in every rendering). */
+  readonly operations?: AsyncOperations | undefined;
 }
 
 /** One control-plane request once it has passed the pipeline: who calls, what it addresses, and its inputs. */
@@ -62,6 +65,7 @@ export function armCall(request: FastifyRequest, reply: FastifyReply, deps: ArmP
       return upstream && viewOf(upstream);
     },
     apiVersion: version,
+    provisioningState: (key) => deps.operations?.provisioningState(key),
   };
   return { request, reply, caller, method: request.method, target, body: (body ?? {}) as Record<string, unknown>, query, ctx };
 }

@@ -20,6 +20,8 @@ export type ArmTarget =
   | { kind: 'cognitiveCatalog'; subscription: string; list: 'models' | 'usages' | 'skus'; location: string | undefined }
   /** An account's catalogue: `{account id}/models|skus|usages`. */
   | { kind: 'accountCatalog'; subscription: string; group: string; account: string; list: 'models' | 'usages' | 'skus' }
+  /** A long-running operation's status or result: `/subscriptions/{s}/providers/{namespace}/locations/{l}/operationResults/{id}`. */
+  | { kind: 'operationResult'; subscription: string; namespace: string; location: string; id: string }
   /** Keyless's own access questions on any scope: POST {scope}/providers/Keyless/checkAccess | whoCan. */
   | { kind: 'accessQuestion'; scope: string; question: 'checkAccess' | 'whoCan' };
 
@@ -61,6 +63,9 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   }
   if (lower[2] === 'providers' && segments.length === 6) {
     return { kind: 'subscriptionAction', subscription, type: `${segments[3]}/${segments[4]}`, action: lower[5] as string };
+  }
+  if (lower[2] === 'providers' && segments.length === 8 && lower[4] === 'locations' && lower[6] === 'operationresults') {
+    return { kind: 'operationResult', subscription, namespace: segments[3] as string, location: segments[5] as string, id: segments[7] as string };
   }
   if (lower[2] !== 'resourcegroups') return undefined;
   const group = segments[3];

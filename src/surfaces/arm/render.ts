@@ -19,6 +19,8 @@ export interface RenderContext {
   readonly upstream: (deploymentKey: string) => UpstreamView | undefined;
   /** The request's api-version: deployments answer in their version's shape (scaleSettings before 2023-05-01). */
   readonly apiVersion: string;
+  /** `Creating` or `Deleting` while a long-running operation runs on the resource; undefined: Succeeded. */
+  readonly provisioningState: (key: string) => string | undefined;
 }
 
 /** The account's data-plane base URL: a path per account on the Keyless port (Azure: a subdomain per account). */
@@ -73,12 +75,13 @@ export function renderGenericResource(resource: Resource, ctx: RenderContext, ex
   if (tags !== undefined) out['tags'] = tags;
   if (expand.has('createdtime')) out['createdTime'] = resource.createdAt;
   if (expand.has('changedtime')) out['changedTime'] = resource.createdAt;
-  if (expand.has('provisioningstate')) out['provisioningState'] = 'Succeeded';
+  if (expand.has('provisioningstate')) out['provisioningState'] = ctx.provisioningState(resource.key) ?? 'Succeeded';
   return out;
 }
 
 function renderProperties(resource: Resource, ctx: RenderContext): Record<string, unknown> {
   const p = resource.properties;
+  const provisioningState = ctx.provisioningState(resource.key) ?? 'Succeeded';
   switch (resource.type) {
     case RESOURCE_TYPES.userAssignedIdentity:
       return { isolationScope: 'None', tenantId: p['tenantId'], principalId: p['principalId'], clientId: p['clientId'] };
@@ -87,7 +90,7 @@ function renderProperties(resource: Resource, ctx: RenderContext): Record<string
       const out: Record<string, unknown> = {
         endpoint,
         endpoints: { 'OpenAI Language Model Instance API': endpoint, 'Token Endpoint': `${ctx.origin}/${ctx.tenantId}/oauth2/v2.0/token` },
-        provisioningState: 'Succeeded',
+        provisioningState,
         internalId: createHash('sha256').update(idKey(resource.id)).digest('hex').slice(0, 32),
         dateCreated: resource.createdAt,
         disableLocalAuth: p['disableLocalAuth'] === true,
@@ -101,12 +104,12 @@ function renderProperties(resource: Resource, ctx: RenderContext): Record<string
     case RESOURCE_TYPES.deployment: {
       const upstream = ctx.upstream(resource.key);
       const scale = usesScaleSettings(ctx.apiVersion) ? { scaleSettings: scaleSettingsOf(resource.sku) } : {};
-      return { ...p, ...scale, ...(upstream && { upstream }), provisioningState: 'Succeeded' };
+      return { ...p, ...scale, ...(upstream && { upstream }), provisioningState };
     }
     case RESOURCE_TYPES.site:
       return { ...p, state: 'Running', enabled: true, defaultHostName: `${resource.name.toLowerCase()}.keyless.local` };
     default:
-      return { ...p, provisioningState: 'Succeeded' };
+      return { ...p, provisioningState };
   }
 }
 

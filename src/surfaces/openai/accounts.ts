@@ -9,7 +9,11 @@ export class AccountIndex {
   private bySubdomain = new Map<string, Resource>();
   private readonly resources: EntityTable<Resource>;
 
-  constructor(model: ReadModel) {
+  /** `notReady`: whether a deployment is still being created (a long-running create): it is not served until then, as in Azure. */
+  constructor(
+    model: ReadModel,
+    private readonly notReady: (deploymentKey: string) => boolean = () => false,
+  ) {
     this.resources = model.table(resourceEntity);
     this.rebuild();
     model.on(resourceEntity, (change) => {
@@ -24,13 +28,14 @@ export class AccountIndex {
   }
 
   deployment(account: Resource, name: string): Resource | undefined {
-    return this.resources.get(`${account.key}/deployments/${name.toLowerCase()}`);
+    const deployment = this.resources.get(`${account.key}/deployments/${name.toLowerCase()}`);
+    return deployment && this.notReady(deployment.key) ? undefined : deployment;
   }
 
   /** An account's deployments, in name order (the data-plane listing; not on the hot path). */
   deployments(account: Resource): Resource[] {
     const found: Resource[] = [];
-    for (const resource of this.resources.values()) if (resource.parentKey === account.key) found.push(resource);
+    for (const resource of this.resources.values()) if (resource.parentKey === account.key && !this.notReady(resource.key)) found.push(resource);
     return found.sort((a, b) => a.key.localeCompare(b.key));
   }
 

@@ -4,12 +4,15 @@ import { only, type ArmCall } from '../call.js';
 import { armErrors } from '../errors.js';
 import { renderResource } from '../render.js';
 import type { ArmHandler, ArmHandlerContext } from './context.js';
+import { deleteLongRunning, longRunningFor, putLongRunning } from './long-running.js';
 
 /** Resources of one type in a group (or under a parent resource). */
 export const listResources: ArmHandler<'resources'> = async (call, target, { deps, access }) => {
   only(call.method, 'GET');
   access.checkSubscription(target.subscription);
   const type = canonicalType(target.type);
+  // Operations that are due finish before the answer, so that it shows where they ended.
+  await deps.operations?.settleDue();
   const items = deps.resources.list(type, target.group, target.parentNames).filter((r) => access.canRead(call, `${type}/read`, r.id));
   return call.reply.send({ value: items.map((r) => renderResource(r, call.ctx)) });
 };
@@ -21,9 +24,11 @@ export const resource: ArmHandler<'resource'> = async (call, target, context) =>
   const type = canonicalType(target.type);
   const address = { type, group: target.group, names: target.names };
   const id = deps.resources.idOf(address);
+  const operations = longRunningFor(deps, type);
   switch (call.method) {
     case 'GET':
       access.authorize(call, `${type}/read`, id);
+      await operations?.settleDue();
       return call.reply.send(renderResource(deps.resources.get(address), call.ctx));
     case 'PUT':
     case 'PATCH': {
@@ -32,11 +37,14 @@ export const resource: ArmHandler<'resource'> = async (call, target, context) =>
       authorizeIdentityLinks(call, type, context);
       // An old api-version's deployment gives its capacity as scaleSettings; the store keeps the sku it stands for.
       const body = type === RESOURCE_TYPES.deployment ? deploymentBodyFor(call.body, call.ctx.apiVersion) : call.body;
-      const { resource: r, created } = await deps.resources.put(address, body, call.method === 'PUT' ? 'put' : 'patch', actorOf(call, context));
+      const mode = call.method === 'PUT' ? 'put' : 'patch';
+      if (operations) return putLongRunning(call, address, body, mode, actorOf(call, context), operations, deps);
+      const { resource: r, created } = await deps.resources.put(address, body, mode, actorOf(call, context));
       return call.reply.code(created ? 201 : 200).send(renderResource(r, call.ctx));
     }
     case 'DELETE': {
       access.authorize(call, `${type}/delete`, id);
+      if (operations) return deleteLongRunning(call, address, operations, deps);
       const existed = await deps.resources.delete(address);
       return call.reply.code(existed ? 200 : 204).send();
     }

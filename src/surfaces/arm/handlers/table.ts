@@ -11,6 +11,7 @@ import { listGenericResources } from './generic-resources.js';
 import { providerOperations } from './provider-operations.js';
 import { providerRegistration, providers, tenantProviders } from './providers.js';
 import { systemIdentity } from './system-identity.js';
+import { operationResult } from './operation-results.js';
 import { getSubscription, listGroups, listSubscriptionResources, listSubscriptions, subscriptionAction } from './subscriptions.js';
 
 /** From the kind of target a path addresses to its handler: adding a kind to ArmTarget fails to compile until it has one. */
@@ -35,4 +36,5 @@ export const ARM_HANDLERS: { readonly [K in ArmTarget['kind']]: ArmHandler<K> } 
   providerRegistration,
   providerOperations,
   systemIdentity,
+  operationResult,
 };
