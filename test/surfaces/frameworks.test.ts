@@ -125,7 +125,8 @@ describe('azure(deployment): the chat completions model in AI SDK 5', () => {
     const expected = await raw('chat/completions', wire.body);
     assert.equal(result.text, expected.choices[0].message.content);
     assert.equal(result.finishReason, 'stop');
-    assert.equal(result.response.modelId, 'gpt-4o-mini');
+    // The answer's `model` as Azure gives it: the deployment's model with its version (compatibility.md).
+    assert.equal(result.response.modelId, 'gpt-4o-mini-2024-07-18');
     assert.deepEqual(result.usage, { inputTokens: expected.usage.prompt_tokens, outputTokens: expected.usage.completion_tokens, totalTokens: expected.usage.total_tokens, reasoningTokens: 0, cachedInputTokens: 0 });
   });
 
