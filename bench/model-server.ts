@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from '../src/surfaces/http/server.js';
-import { createSimulator, type CallContext } from '../src/models/index.js';
+import { answeredModelName, createSimulator, type CallContext } from '../src/models/index.js';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -35,6 +35,8 @@ if (certFile === undefined || keyFile === undefined) {
 }
 
 const MODEL_NAME = 'gpt-4o-mini';
+// As the data plane names a deployment of the catalogue's default version in its answers.
+const ANSWERED_MODEL = answeredModelName(MODEL_NAME, '2024-07-18');
 const model = createSimulator();
 model.warmUp([MODEL_NAME]);
 const app = createServer({ tls: { cert: fs.readFileSync(certFile, 'utf8'), key: fs.readFileSync(keyFile, 'utf8') }, logLevel: 'silent' });
@@ -45,6 +47,7 @@ app.post('/accounts/:account/openai/deployments/:deployment/chat/completions', (
   const ctx: CallContext = {
     deployment,
     modelName: MODEL_NAME,
+    answeredModel: ANSWERED_MODEL,
     created: Math.floor(Date.now() / 1000),
     id: `chatcmpl-${randomUUID().replace(/-/g, '')}`,
   };
