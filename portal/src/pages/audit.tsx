@@ -19,7 +19,7 @@ export function Audit() {
     const timer = setInterval(() => state.reload(), 5000);
     return () => clearInterval(timer);
   }, [state.reload]);
-  const records = (state.data ?? []).filter((r) => filter !== 'allowed' || r['decision'] === 'allowed').reverse();
+  const records = (state.data ?? []).filter((r) => filter !== 'allowed' || r['decision'] === 'allowed');
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit</h1>
