@@ -27,6 +27,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
+# The web portal's source: `npm run build` bundles it into dist/portal (esbuild and preact are dev dependencies, pruned after).
+COPY portal ./portal
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:${NODE_VERSION}-bookworm-slim
@@ -37,6 +39,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/portal ./dist/portal
 COPY --from=build /app/bin ./bin
 # The data folder: Keyless refuses one that others can read (0700, owned by the user it runs as).
 RUN ln -s /app/bin/keyless /usr/local/bin/keyless \

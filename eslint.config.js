@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
  * A deep import (`../directory/service.js`) from outside the module is an error; `../directory/index.js` is fine.
  */
 const MODULES = [
-  'src/directory', 'src/resources', 'src/tokens', 'src/rbac', 'src/keys', 'src/audit', 'src/models', 'src/quotas', 'src/store', 'src/upstreams', 'src/posture', 'src/faults', 'src/operations',
+  'src/directory', 'src/resources', 'src/tokens', 'src/rbac', 'src/keys', 'src/audit', 'src/models', 'src/quotas', 'src/store', 'src/upstreams', 'src/posture', 'src/faults', 'src/operations', 'src/sign-in',
   ...readdirSync('src/surfaces', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/surfaces/${d.name}`),
 ];
 
@@ -42,6 +42,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
+  },
+  {
+    // The web portal runs in the browser (bundled by portal/build.mjs, which runs in node).
+    files: ['portal/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // Tests and benchmarks read loosely typed JSON answers.

@@ -61,6 +61,8 @@ import { FaultBoard, FaultService } from './faults/index.js';
 import { ProviderRegistrations } from './providers/index.js';
 import { instanceId } from './runtime/instance-id.js';
 import { openOperations } from './operations/index.js';
+import { SignInService } from './sign-in/index.js';
+import { registerPortalRoutes } from './surfaces/portal/index.js';
 
 export interface RunningKeyless {
   readonly info: RuntimeInfo;
@@ -176,6 +178,8 @@ async function start(
     faultService.clear([id]).catch((error: unknown) => process.stderr.write(`keyless: a spent fault (${id}) could not be removed yet: ${String(error)}\n`));
   });
   // --async-operations: creates and deletes of accounts and deployments become Azure's long-running operations.
+  // One-time sign-in codes (`keyless portal`) and the portal's refresh tokens, in the store so that any instance redeems them once.
+  const signIns = new SignInService(store, model, clock);
   const operations = options.asyncOperations ? openOperations(store, model, clock, options.asyncDelayMs, resources) : undefined;
   await ensureAdminCredential(options.dataDir, store, model, directory, identity.tenantId, identity.adminObjectId);
 
@@ -229,6 +233,7 @@ async function start(
       names, tenantId, clients, keyring, tokens, resources: knownResources, workload, audit: auditRecorder, appTokenLifetime: options.appTokenLifetime,
       now: () => clock.now(), faults,
       isOperator: (clientId) => clients.principalId(clientId) === identity.adminObjectId,
+      signIns,
       // Entra publishes no per-app figure; 20 per second per client, as the identity endpoints. No limit on concurrency:
       // a client is counted once authenticated, and what follows (one signature) never waits.
       throttle: options.tokenThrottle ? new HostThrottle(20, Number.POSITIVE_INFINITY, () => clock.now()) : undefined,
@@ -241,11 +246,14 @@ async function start(
   await main.register(async (scope: FastifyInstance) =>
     registerAdminRoutes(scope, {
       names, tenantId, subscriptionId, tokens, rbac, model, audit, workload, cluster: membership,
-      now: () => clock.now(), adminObjectId: identity.adminObjectId, recorder: auditRecorder, clock: clockControl, faults: faultService,
+      now: () => clock.now(), adminObjectId: identity.adminObjectId, recorder: auditRecorder, clock: clockControl, faults: faultService, signIns,
       // Retired keys verify until the longest-lived token they could have signed has expired (plus skew).
       rotation: new SigningKeyRotation(store, model, clock, kek, retiredKeyHorizonSeconds(options.identityTokenLifetime, options.appTokenLifetime)),
     }),
   );
+
+  // The portal's static files (no sign-in needed for them; everything else it shows comes from the APIs above).
+  await main.register(async (scope: FastifyInstance) => registerPortalRoutes(scope));
 
   const resourceTable = model.table(resourceEntity);
   const identityServer = await createIdentityListener({ logLevel: options.logLevel, logStream, errors: IDENTITY_PORT_ERRORS }, fence, {

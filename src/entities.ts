@@ -9,6 +9,7 @@ import { upstreamEntity } from './upstreams/index.js';
 import { faultEntity } from './faults/index.js';
 import { providerRegistrationEntity } from './providers/index.js';
 import { asyncOperationEntity } from './operations/index.js';
+import { signInGrantEntity } from './sign-in/index.js';
 
 /**
  * Every entity Keyless stores, handed to the store and the read model by the
@@ -33,4 +34,5 @@ export const ENTITIES: readonly AnyEntityDeclaration[] = [
   faultEntity,
   providerRegistrationEntity,
   asyncOperationEntity,
+  signInGrantEntity,
 ];

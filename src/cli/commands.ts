@@ -13,6 +13,7 @@ import { registerFaultCommands } from './commands/fault.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerOpenAiCommands } from './commands/openai.js';
+import { registerPortalCommand } from './commands/portal.js';
 import { registerPostureCommand } from './commands/posture.js';
 import { registerRoleCommands } from './commands/role.js';
 import { registerRunCommands } from './commands/run.js';
@@ -37,4 +38,5 @@ export function registerClientCommands(program: Command): void {
   registerSigningKeyCommands(program);
   registerPostureCommand(program);
   registerDrillCommands(program);
+  registerPortalCommand(program);
 }

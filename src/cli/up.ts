@@ -52,6 +52,7 @@ async function up(raw: RawUpOptions): Promise<void> {
   out.write(`Keyless ready (pid ${info.pid})\n`);
   out.write(`  authority, control plane, data plane: ${info.baseUrl}\n`);
   out.write(`  managed identity endpoints:           ${info.identityUrl}\n`);
+  out.write(`  portal:                               ${info.baseUrl.replace(/\/+$/, '')}/portal/ (sign in with \`keyless portal\`)\n`);
   out.write(`  tenant:       ${info.tenantId}\n`);
   out.write(`  subscription: ${info.subscriptionId}\n`);
   out.write(`  data folder:  ${info.dataDir}\n`);

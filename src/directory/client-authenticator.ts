@@ -69,6 +69,11 @@ export class ClientAuthenticator {
     return this.directory.principalByAppId(clientId)?.objectId ?? null;
   }
 
+  /** The principal of a client id, for grants that authenticate with something other than the client's own credential (a sign-in code). */
+  principal(clientId: string): Principal | undefined {
+    return this.directory.principalByAppId(clientId);
+  }
+
   /** Whether this client already presented this issuer's assertion with this jti. */
   private seen(clientId: string, claims: Record<string, unknown>, now: number): boolean {
     if (typeof claims['jti'] !== 'string') return false;

@@ -4,6 +4,7 @@ import type { FaultService } from '../../faults/index.js';
 import type { ClusterStatus } from '../../cluster/index.js';
 import type { SigningKeyRotation } from '../../tokens/index.js';
 import type { WorkloadIssuer } from '../../tokens/index.js';
+import type { SignInService } from '../../sign-in/index.js';
 import type { ArmAccess, ArmCall, ArmPipelineDeps } from '../arm/index.js';
 
 export interface AdminDeps extends ArmPipelineDeps {
@@ -21,6 +22,8 @@ export interface AdminDeps extends ArmPipelineDeps {
   /** The product clock's controls when `keyless up --clock controllable` (else undefined). */
   readonly clock: ControllableClock | undefined;
   readonly faults: FaultService;
+  /** One-time sign-in codes for the portal (`keyless portal`). */
+  readonly signIns: SignInService;
 }
 
 /** An operator operation: the call has passed ARM's pipeline and the subscription check; the operation authorizes itself. */

@@ -10,6 +10,7 @@ import { addFault, clearFaults, listFaults } from './faults.js';
 import type { AdminDeps, AdminOperation } from './context.js';
 import { rotateSigningKeys } from './signing-keys.js';
 import { issueWorkloadToken } from './workload-tokens.js';
+import { issueSignInCode } from './sign-in-codes.js';
 
 export type { AdminDeps } from './context.js';
 
@@ -31,6 +32,7 @@ const OPERATIONS: readonly { method: 'GET' | 'POST'; path: string; operation: Ad
   { method: 'POST', path: `${BASE}/faults/clear`, operation: clearFaults },
   { method: 'POST', path: `${BASE}/signingKeys/rotate`, operation: rotateSigningKeys },
   { method: 'POST', path: `${BASE}/workloadTokens/issue`, operation: issueWorkloadToken },
+  { method: 'POST', path: `${BASE}/signInCodes`, operation: issueSignInCode },
 ];
 
 /**

@@ -7,6 +7,7 @@ import type { WorkloadIssuer } from '../../tokens/index.js';
 import type { AuditRecorder } from '../../audit/index.js';
 import type { FaultBoard } from '../../faults/index.js';
 import type { HostThrottle } from '../identity-endpoints/index.js';
+import type { SignInService } from '../../sign-in/index.js';
 
 export interface EntraDeps {
   readonly names: KeylessNames;
@@ -27,4 +28,6 @@ export interface EntraDeps {
   readonly faults: FaultBoard;
   /** Whether a client id is Keyless's own operator (the CLI's admin principal): token faults never apply to it, so `keyless fault clear` keeps working. */
   readonly isOperator: (clientId: string) => boolean;
+  /** One-time sign-in codes and the portal's refresh tokens (the authorization_code and refresh_token grants). */
+  readonly signIns: SignInService;
 }

@@ -161,6 +161,14 @@ export const entraErrors = {
       70011,
       `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid. The client credentials flow requires a single scope of the form '<resource>/.default'.`,
     ),
+  codeRedeemed: () =>
+    new EntraError(400, 'invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.'),
+  codeExpired: () =>
+    new EntraError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.'),
+  refreshExpired: () =>
+    new EntraError(400, 'invalid_grant', 700082, 'The refresh token has expired due to inactivity. The token was issued on a sign-in more than 24 hours ago.'),
+  invalidGrant: (what: 'code' | 'refresh_token', why: string) =>
+    new EntraError(400, 'invalid_grant', 70000, `The provided value for the '${what}' parameter is not valid. ${why}`),
   unknownResource: (resource: string, tenant: string) =>
     new EntraError(
       400,

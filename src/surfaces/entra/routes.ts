@@ -8,9 +8,8 @@ import { EntraError, entraDialectOn, entraErrors } from './errors.js';
 import { drillMarker, FormBody, useErrorDialect } from '../http/index.js';
 import { parseTokenRequest, type TokenEndpointVersion } from './token-request.js';
 import { clientAuthenticationToEntra } from './client-errors.js';
-import { GRANTS } from './grants/client-credentials.js';
+import { GRANTS } from './grants/index.js';
 import type { EntraDeps } from './deps.js';
-import type { AuthenticatedClient } from '../../directory/index.js';
 import type { AuditDecision } from '../../audit/index.js';
 import { describeEffect } from '../../faults/index.js';
 import { dropConnection } from '../http/index.js';
@@ -84,18 +83,17 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
     // Only an authenticated client is counted, so that nobody who merely knows a client id can use up its limits
     // (failed attempts cost one keyed digest or one signature check, and each is audited).
     let admitted: string | undefined;
-    const admit = (client: AuthenticatedClient): void => {
+    const admit = (principalId: string): void => {
       if (!deps.throttle) return;
-      if (!deps.throttle.admit(client.principal.objectId)) {
-        audit(request, client.principal.objectId, 'denied', 'throttled');
+      if (!deps.throttle.admit(principalId)) {
+        audit(request, principalId, 'denied', 'throttled');
         throw entraErrors.throttled();
       }
-      admitted = client.principal.objectId;
+      admitted = principalId;
     };
     try {
-      const { body: answer, client } = await grant.handle({ request: parsed, version, tenant, origin: origin(request), deps, admit });
-      const reused = client.reusedAssertion ? ', assertion reused (same jti within its lifetime)' : '';
-      audit(request, client.principal.objectId, 'allowed', `${client.method} for ${parsed.resource}${reused}`);
+      const { body: answer, principal, how } = await grant.handle({ request: parsed, version, tenant, origin: origin(request), deps, admit });
+      audit(request, principal.objectId, 'allowed', `${how} for ${parsed.resource}`);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(answer);
     } catch (error) {
       if (error instanceof ClientAuthenticationError) {

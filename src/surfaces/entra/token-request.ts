@@ -12,7 +12,14 @@ export interface TokenRequest {
   readonly clientAssertion: string | undefined;
   /** v2: the `.default` scope's resource; v1: the `resource` parameter. */
   readonly resource: string;
+  /** authorization_code: the one-time sign-in code (`keyless portal`). */
+  readonly code: string | undefined;
+  /** refresh_token: the portal session's current refresh token. */
+  readonly refreshToken: string | undefined;
 }
+
+/** The grant types the token endpoint knows (grants/index.ts has their handlers). */
+const GRANT_TYPES = new Set(['client_credentials', 'authorization_code', 'refresh_token']);
 
 export function parseTokenRequest(
   body: Record<string, unknown>,
@@ -22,7 +29,7 @@ export function parseTokenRequest(
   const field = (name: string): string | undefined => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
   const grantType = field('grant_type');
   if (!grantType) throw entraErrors.missingParameter('grant_type');
-  if (grantType !== 'client_credentials') throw entraErrors.unsupportedGrant(grantType);
+  if (!GRANT_TYPES.has(grantType)) throw entraErrors.unsupportedGrant(grantType);
   const basic = parseBasic(authorization);
   const clientId = field('client_id') ?? basic?.id;
   if (!clientId) throw entraErrors.missingParameter('client_id');
@@ -31,7 +38,7 @@ export function parseTokenRequest(
   if (clientAssertion !== undefined && field('client_assertion_type') !== JWT_BEARER) throw entraErrors.assertionType(field('client_assertion_type'));
   // The ADFS endpoint takes either form; Entra's v1 endpoint takes `resource`, v2 takes `scope`.
   const resource = version === 'v2' || (version === 'adfs' && field('scope') !== undefined) ? resourceOfScope(field('scope')) : resourceParameter(field('resource'));
-  return { grantType, clientId, clientSecret, clientAssertion, resource };
+  return { grantType, clientId, clientSecret, clientAssertion, resource, code: field('code'), refreshToken: field('refresh_token') };
 }
 
 function resourceOfScope(scope: string | undefined): string {

@@ -1,31 +1,15 @@
-import { randomInt } from 'node:crypto';
 import type { AuthenticatedClient } from '../../../directory/index.js';
-import type { TokenRequest, TokenEndpointVersion } from '../token-request.js';
-import type { EntraDeps } from '../deps.js';
+import { randomInt } from 'node:crypto';
+import type { Grant } from './grant.js';
 import { entraErrors } from '../errors.js';
 import { MAX_APP_TOKEN_LIFETIME_SECONDS, MIN_APP_TOKEN_LIFETIME_SECONDS } from '../../../shared/time-limits.js';
-
-export interface GrantContext {
-  readonly request: TokenRequest;
-  readonly version: TokenEndpointVersion;
-  readonly tenant: string;
-  readonly origin: string;
-  readonly deps: EntraDeps;
-  /** Called once the client is authenticated, before anything is issued: throws when the client is over its limits. */
-  readonly admit: (client: AuthenticatedClient) => void;
-}
-
-export interface Grant {
-  readonly grantType: string;
-  handle(ctx: GrantContext): Promise<{ body: Record<string, unknown>; client: AuthenticatedClient }>;
-}
 
 /** client_credentials: an application (or a user-assigned identity, federated) gets an app token for a known resource. */
 export const clientCredentials: Grant = {
   grantType: 'client_credentials',
   async handle({ request, version, tenant, origin, deps, admit }) {
     const client = await deps.clients.authenticate(request);
-    admit(client);
+    admit(client.principal.objectId);
     if (!deps.resources.has(request.resource) && !deps.names.isOwnOrigin(request.resource)) {
       throw entraErrors.unknownResource(request.resource, tenant);
     }
@@ -40,7 +24,7 @@ export const clientCredentials: Grant = {
     });
     if (version === 'v1') {
       return {
-        client,
+        ...answered(client),
         body: {
           token_type: 'Bearer',
           expires_in: String(lifetime),
@@ -52,9 +36,11 @@ export const clientCredentials: Grant = {
         },
       };
     }
-    return { client, body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: issued.accessToken } };
+    return { ...answered(client), body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: issued.accessToken } };
   },
 };
 
-/** Grants by grant_type, as plug-ins (node-oidc-provider's shape). */
-export const GRANTS: ReadonlyMap<string, Grant> = new Map([[clientCredentials.grantType, clientCredentials]]);
+/** Who the token is for, and how the client proved it (an assertion seen before is accepted, and said so). */
+function answered(client: AuthenticatedClient): { principal: AuthenticatedClient['principal']; how: string } {
+  return { principal: client.principal, how: `${client.method}${client.reusedAssertion ? ', assertion reused (same jti within its lifetime)' : ''}` };
+}

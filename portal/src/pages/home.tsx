@@ -1,0 +1,152 @@
+import { useState } from 'preact/hooks';
+import { API, call, list, pick, str, type Json } from '../api.js';
+import { groupOf, subscriptionId, typeLabel } from '../arm.js';
+import { Confirm } from '../components/confirm.js';
+import { ErrorBox } from '../components/error-box.js';
+import { useLoad } from '../components/use-load.js';
+import { href } from '../router.js';
+
+const LOCATIONS = ['eastus', 'eastus2', 'westus', 'westeurope', 'northeurope', 'swedencentral', 'uksouth', 'japaneast'];
+
+/** The identity block at a glance: system-assigned, user-assigned (how many), or none. */
+function identitySummary(resource: Json): string {
+  const type = str(pick(resource, 'identity', 'type'));
+  if (type === '' || type === 'None') return 'None';
+  const users = Object.keys((pick(resource, 'identity', 'userAssignedIdentities') as Json | undefined) ?? {}).length;
+  return type.replace('SystemAssigned', 'System assigned').replace('UserAssigned', users > 0 ? `User assigned (${users})` : 'User assigned').replace(', ', ' + ');
+}
+
+/** Home: the subscription, its resource groups and their resources; create and delete groups. */
+export function Home() {
+  const state = useLoad(async () => {
+    const sub = await subscriptionId();
+    const [groups, resources] = await Promise.all([
+      call('GET', `/subscriptions/${sub}/resourcegroups`, API.groups),
+      call('GET', `/subscriptions/${sub}/resources`, API.groups),
+    ]);
+    return { sub, groups: list(groups), resources: list(resources) };
+  }, []);
+  const [name, setName] = useState('');
+  const [location, setLocation] = useState('eastus');
+  const [error, setError] = useState<unknown>(undefined);
+  const [deleting, setDeleting] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  const create = async (event: Event) => {
+    event.preventDefault();
+    if (state.data === undefined) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await call('PUT', `/subscriptions/${state.data.sub}/resourcegroups/${encodeURIComponent(name)}`, API.groups, { location });
+      setName('');
+      state.reload();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (group: string) => {
+    if (state.data === undefined) return;
+    setDeleting(undefined);
+    setError(undefined);
+    try {
+      await call('DELETE', `/subscriptions/${state.data.sub}/resourcegroups/${encodeURIComponent(group)}`, API.groups);
+      state.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <section aria-labelledby="home-title">
+      <h1 id="home-title">Resource groups</h1>
+      {state.data && (
+        <p class="muted">
+          Subscription <code>{state.data.sub}</code> · <a href={href.iam(`/subscriptions/${state.data.sub}`)}>Access control (IAM)</a>
+        </p>
+      )}
+      <ErrorBox error={state.error ?? error} />
+      <form class="inline-form" onSubmit={(e) => void create(e)} aria-label="Create a resource group">
+        <label>
+          Name
+          <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} required pattern="[-\w._()]{1,90}" />
+        </label>
+        <label>
+          Region
+          <select value={location} onChange={(e) => setLocation((e.target as HTMLSelectElement).value)}>
+            {LOCATIONS.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" disabled={busy || name === ''}>
+          Create resource group
+        </button>
+      </form>
+      {state.loading && <p aria-live="polite">Loading…</p>}
+      {state.data?.groups.map((group) => {
+        const gname = str(group['name']);
+        const resources = state.data?.resources.filter((r) => groupOf(str(r['id']))?.toLowerCase() === gname.toLowerCase()) ?? [];
+        return (
+          <article key={gname} class="group" aria-labelledby={`group-${gname}`}>
+            <header class="group-header">
+              <h2 id={`group-${gname}`}>{gname}</h2>
+              <span class="muted">{str(group['location'])}</span>
+              <a href={href.iam(str(group['id']))}>Access control (IAM)</a>
+              <button type="button" class="danger" onClick={() => setDeleting(gname)} aria-label={`Delete resource group ${gname}`}>
+                Delete
+              </button>
+            </header>
+            {resources.length === 0 ? (
+              <p class="muted">No resources.</p>
+            ) : (
+              <table>
+                <caption class="visually-hidden">Resources in {gname}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">Location</th>
+                    <th scope="col">Identity</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {resources.map((r) => {
+                    const t = typeLabel(str(r['type']));
+                    return (
+                      <tr key={str(r['id'])}>
+                        <td>
+                          <a href={href.resource(str(r['id']))}>{str(r['name'])}</a>
+                        </td>
+                        <td>
+                          <span class="type-icon" aria-hidden="true">
+                            {t.icon}
+                          </span>{' '}
+                          {t.label}
+                        </td>
+                        <td>{str(r['location'])}</td>
+                        <td>{identitySummary(r)}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            )}
+          </article>
+        );
+      })}
+      {deleting !== undefined && (
+        <Confirm title={`Delete resource group ${deleting}?`} action="Delete" onConfirm={() => void remove(deleting)} onCancel={() => setDeleting(undefined)}>
+          <p>
+            Every resource in <strong>{deleting}</strong> is deleted with it: OpenAI accounts and their keys and deployments, web apps, VMs, user-assigned identities and the role
+            assignments on them. System-assigned identities are deleted too, so their access ends everywhere.
+          </p>
+        </Confirm>
+      )}
+    </section>
+  );
+}

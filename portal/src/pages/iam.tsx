@@ -1,0 +1,149 @@
+import { useState } from 'preact/hooks';
+import { API, call, list, pick, str, type Json } from '../api.js';
+import { nameOf, principalNames, roleDefinitions, servicePrincipals } from '../arm.js';
+import { Confirm } from '../components/confirm.js';
+import { ErrorBox } from '../components/error-box.js';
+import { useLoad } from '../components/use-load.js';
+import { href } from '../router.js';
+import { CheckAccess } from './check-access.js';
+import { AddAssignment } from './add-assignment.js';
+
+const ASSIGNMENTS = '/providers/Microsoft.Authorization/roleAssignments';
+
+/** Access control (IAM) at a scope: role assignments grouped by role (inherited marked, orphans shown), add, remove, check access. */
+export function Iam({ scope }: { scope: string }) {
+  const [tab, setTab] = useState<'assignments' | 'check'>('assignments');
+  return (
+    <div class="panel iam">
+      <h2 class="visually-hidden">Access control (IAM)</h2>
+      <div class="subtabs" role="group" aria-label="Access control views">
+        <button type="button" aria-pressed={tab === 'assignments'} onClick={() => setTab('assignments')}>
+          Role assignments
+        </button>
+        <button type="button" aria-pressed={tab === 'check'} onClick={() => setTab('check')}>
+          Check access
+        </button>
+      </div>
+      {tab === 'assignments' ? <Assignments scope={scope} /> : <CheckAccess scope={scope} />}
+    </div>
+  );
+}
+
+function Assignments({ scope }: { scope: string }) {
+  const state = useLoad(async () => {
+    const [assignments, roles, members] = await Promise.all([
+      call('GET', `${scope}${ASSIGNMENTS}?$filter=${encodeURIComponent('atScope()')}`, API.authorization).then(list),
+      roleDefinitions(),
+      servicePrincipals(),
+    ]);
+    const names = await principalNames(assignments.map((a) => str(pick(a, 'properties', 'principalId'))));
+    return { assignments, roles, members, names };
+  }, [scope]);
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<Json | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const remove = async (assignment: Json) => {
+    setRemoving(undefined);
+    setError(undefined);
+    try {
+      await call('DELETE', str(assignment['id']), API.authorization);
+      state.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const data = state.data;
+  const roleName = (id: string): string => {
+    const role = data?.roles.find((r) => str(r['id']).toLowerCase() === id.toLowerCase());
+    return str(pick(role, 'properties', 'roleName')) || nameOf(id);
+  };
+  const byRole = new Map<string, Json[]>();
+  for (const a of data?.assignments ?? []) {
+    const role = roleName(str(pick(a, 'properties', 'roleDefinitionId')));
+    byRole.set(role, [...(byRole.get(role) ?? []), a]);
+  }
+  return (
+    <div>
+      <ErrorBox error={state.error ?? error} />
+      <button type="button" onClick={() => setAdding(true)} disabled={data === undefined}>
+        + Add role assignment
+      </button>
+      {adding && data && (
+        <AddAssignment
+          scope={scope}
+          roles={data.roles}
+          members={data.members}
+          onDone={() => {
+            setAdding(false);
+            state.reload();
+          }}
+          onCancel={() => setAdding(false)}
+        />
+      )}
+      {state.loading && <p aria-live="polite">Loading…</p>}
+      {data && data.assignments.length === 0 && <p class="muted">No role assignments at or above this scope.</p>}
+      {[...byRole.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([role, assignments]) => (
+          <table key={role} class="assignments">
+            <caption>
+              {role} <span class="muted">({assignments.length})</span>
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Type</th>
+                <th scope="col">Scope</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {assignments.map((a) => {
+                const principalId = str(pick(a, 'properties', 'principalId'));
+                const principal = data?.names.get(principalId.toLowerCase());
+                const at = str(pick(a, 'properties', 'scope'));
+                const inherited = at.toLowerCase() !== scope.toLowerCase();
+                return (
+                  <tr key={str(a['id'])}>
+                    <td>
+                      {principal ? str(principal['displayName']) : <span class="orphan">Identity not found</span>}
+                      <div class="muted small">{principalId}</div>
+                    </td>
+                    <td>{principal ? str(principal['servicePrincipalType'] ?? 'ServicePrincipal') : 'Unknown'}</td>
+                    <td>
+                      {inherited ? (
+                        <>
+                          <a href={href.iam(at)}>{at.split('/').length <= 3 ? 'Subscription (Inherited)' : `${nameOf(at)} (Inherited)`}</a>
+                        </>
+                      ) : (
+                        'This resource'
+                      )}
+                    </td>
+                    <td>
+                      {!inherited && (
+                        <button type="button" class="danger" onClick={() => setRemoving(a)} aria-label={`Remove ${role} from ${principal ? str(principal['displayName']) : principalId}`}>
+                          Remove
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ))}
+      {removing && (
+        <Confirm title="Remove role assignment?" action="Remove" onConfirm={() => void remove(removing)} onCancel={() => setRemoving(undefined)}>
+          <p>
+            {roleName(str(pick(removing, 'properties', 'roleDefinitionId')))} is removed from {str(data?.names.get(str(pick(removing, 'properties', 'principalId')).toLowerCase())?.['displayName'] ?? 'this principal')} at this scope. What it
+            allowed stops working once the caller's token or cache no longer carries it (at once for Keyless's data plane).
+          </p>
+        </Confirm>
+      )}
+    </div>
+  );
+}
