@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { useErrorDialect } from '../http/index.js';
 import { ArmAccess, armCall } from './call.js';
 import { armDialect } from './errors.js';
+import { registerCloudMetadata } from './cloud-metadata.js';
 import { acceptEmptyJson } from './empty-json.js';
 import { federatedCredentials, ficTarget } from './federated-credentials.js';
 import type { ArmDeps, ArmHandler, ArmHandlerContext } from './handlers/context.js';
@@ -21,6 +22,8 @@ export function registerArmRoutes(app: FastifyInstance, deps: ArmDeps): void {
   acceptEmptyJson(app);
   const context: ArmHandlerContext = { deps, access: new ArmAccess(deps, deps.audit) };
   for (const path of ['/subscriptions', '/subscriptions/*', '/providers', '/providers/*']) app.all(path, handle);
+  // The cloud's metadata (az cloud register): anonymous, outside the request pipeline.
+  registerCloudMetadata(app, deps.names);
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const call = armCall(request, reply, deps);
