@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { readAdminCredential, ROOT, runScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { runAdminScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
 
 /** @azure/arm-resources (providers, by-id) and @azure/arm-msi (system identities by scope, operations) against Keyless. */
 let keyless: KeylessProcess;
@@ -13,17 +12,7 @@ after(async () => {
 });
 
 test('providers, resources by id, systemAssignedIdentities.getByScope and operations.list work unmodified', async () => {
-  const admin = readAdminCredential(keyless.dataDir);
-  const run = await runScenario(path.join(ROOT, 'dist/test/clients/scenarios/arm-providers.js'), {
-    NODE_EXTRA_CA_CERTS: keyless.info.caPath,
-    KEYLESS_URL: keyless.info.baseUrl,
-    KEYLESS_SUBSCRIPTION_ID: keyless.info.subscriptionId,
-    AZURE_TENANT_ID: admin.tenantId,
-    AZURE_CLIENT_ID: admin.clientId,
-    AZURE_CLIENT_SECRET: admin.clientSecret,
-  });
-  assert.equal(run.code, 0, run.stderr);
-  const result = JSON.parse(run.stdout) as Record<string, unknown>;
+  const result = await runAdminScenario<Record<string, unknown>>(keyless, 'arm-providers');
   const namespaces = ['Microsoft.CognitiveServices', 'Microsoft.ManagedIdentity', 'Microsoft.Web', 'Microsoft.Compute', 'Microsoft.Authorization', 'Microsoft.Resources'];
   assert.deepEqual(result, {
     list: namespaces.map((n) => `${n}:Registered`),

@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { readAdminCredential, ROOT, runScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { runAdminScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
 
 /** @azure/arm-cognitiveservices's begin…AndWait pollers against `keyless up --async-operations --async-delay 1`. */
 let keyless: KeylessProcess;
@@ -13,17 +12,7 @@ after(async () => {
 });
 
 test('the SDK polls Azure-AsyncOperation through InProgress to Succeeded for creates and deletes of accounts and deployments', async () => {
-  const admin = readAdminCredential(keyless.dataDir);
-  const run = await runScenario(path.join(ROOT, 'dist/test/clients/scenarios/arm-sdk-async.js'), {
-    NODE_EXTRA_CA_CERTS: keyless.info.caPath,
-    KEYLESS_URL: keyless.info.baseUrl,
-    KEYLESS_SUBSCRIPTION_ID: keyless.info.subscriptionId,
-    AZURE_TENANT_ID: admin.tenantId,
-    AZURE_CLIENT_ID: admin.clientId,
-    AZURE_CLIENT_SECRET: admin.clientSecret,
-  });
-  assert.equal(run.code, 0, run.stderr);
-  const result = JSON.parse(run.stdout) as Record<string, { provisioningState?: string; polls: string[]; left?: boolean }>;
+  const result = await runAdminScenario<Record<string, { provisioningState?: string; polls: string[]; left?: boolean }>>(keyless, 'arm-sdk-async');
   // The generated begin* polls once at once (InProgress), then after Retry-After (1 s): Succeeded.
   for (const phase of ['account', 'deployment', 'deploymentDelete', 'accountDelete']) {
     const polls = result[phase]?.polls ?? [];

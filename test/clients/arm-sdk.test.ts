@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { readAdminCredential, ROOT, runScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { runAdminScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
 
 let keyless: KeylessProcess;
 before(async () => {
@@ -12,17 +11,7 @@ after(async () => {
 });
 
 test('Azure management SDKs (resources, msi, cognitiveservices, authorization) work unmodified against Keyless', async () => {
-  const admin = readAdminCredential(keyless.dataDir);
-  const run = await runScenario(path.join(ROOT, 'dist/test/clients/scenarios/arm-sdk.js'), {
-    NODE_EXTRA_CA_CERTS: keyless.info.caPath,
-    KEYLESS_URL: keyless.info.baseUrl,
-    KEYLESS_SUBSCRIPTION_ID: keyless.info.subscriptionId,
-    AZURE_TENANT_ID: admin.tenantId,
-    AZURE_CLIENT_ID: admin.clientId,
-    AZURE_CLIENT_SECRET: admin.clientSecret,
-  });
-  assert.equal(run.code, 0, run.stderr);
-  const result = JSON.parse(run.stdout) as Record<string, any>;
+  const result = await runAdminScenario<Record<string, any>>(keyless, 'arm-sdk');
   assert.deepEqual(result['group'], { name: 'sdk-rg', location: 'westus', tags: { team: 'keyless' } });
   assert.match(result['identity'].principalId, /^[0-9a-f-]{36}$/);
   assert.match(result['identity'].clientId, /^[0-9a-f-]{36}$/);
@@ -43,16 +32,7 @@ test('Azure management SDKs (resources, msi, cognitiveservices, authorization) w
 });
 
 test("@azure/arm-cognitiveservices's catalogue (models, resourceSkus, usages; accounts.listModels|listSkus|listUsages) works unmodified", async () => {
-  const admin = readAdminCredential(keyless.dataDir);
-  const run = await runScenario(path.join(ROOT, 'dist/test/clients/scenarios/arm-catalog.js'), {
-    NODE_EXTRA_CA_CERTS: keyless.info.caPath,
-    KEYLESS_URL: keyless.info.baseUrl,
-    KEYLESS_SUBSCRIPTION_ID: keyless.info.subscriptionId,
-    AZURE_TENANT_ID: admin.tenantId,
-    AZURE_CLIENT_ID: admin.clientId,
-    AZURE_CLIENT_SECRET: admin.clientSecret,
-  });
-  assert.equal(run.code, 0, run.stderr);
+  const catalogue = await runAdminScenario(keyless, 'arm-catalog');
   const capacity = { minimum: 1, maximum: 150000, step: 1, default: 1000 };
   const gpt4o = (currentValue: number) => ({
     name: { value: 'OpenAI.Standard.gpt-4o', localizedValue: 'Tokens Per Minute (thousands) - GPT-4o' },
@@ -60,7 +40,7 @@ test("@azure/arm-cognitiveservices's catalogue (models, resourceSkus, usages; ac
     limit: 150000,
     unit: 'Count',
   });
-  assert.deepEqual(JSON.parse(run.stdout), {
+  assert.deepEqual(catalogue, {
     models: {
       count: 21,
       mini: {

@@ -1,8 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { BUILTIN_ROLES } from '../../src/rbac/index.js';
-import { readAdminCredential, ROOT, runScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { runAdminScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
 import { cliJson } from '../fixtures/cli-thread.js';
 
 /**
@@ -52,17 +51,7 @@ after(async () => {
 });
 
 test("@azure/arm-authorization lists a built-in by roleName, every built-in by type, and gets one by id", async () => {
-  const admin = readAdminCredential(keyless.dataDir);
-  const run = await runScenario(path.join(ROOT, 'dist/test/clients/scenarios/arm-builtin-roles.js'), {
-    NODE_EXTRA_CA_CERTS: keyless.info.caPath,
-    KEYLESS_URL: keyless.info.baseUrl,
-    KEYLESS_SUBSCRIPTION_ID: keyless.info.subscriptionId,
-    AZURE_TENANT_ID: admin.tenantId,
-    AZURE_CLIENT_ID: admin.clientId,
-    AZURE_CLIENT_SECRET: admin.clientSecret,
-  });
-  assert.equal(run.code, 0, run.stderr);
-  const result = JSON.parse(run.stdout);
+  const result = await runAdminScenario(keyless, 'arm-builtin-roles');
   const id = 'de139f84-1756-47ae-9be6-808fbbe84772';
   assert.deepEqual(result.website, [{ id: `${sub}/providers/Microsoft.Authorization/roleDefinitions/${id}`, name: id, ...WEBSITE_CONTRIBUTOR }]);
   assert.deepEqual(result.builtIns, BUILTIN_ROLES.map((r) => r.roleName));

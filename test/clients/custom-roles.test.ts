@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readAdminCredential, ROOT, runCli, runScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { ROOT, runAdminScenario, runCli, startKeyless, type KeylessProcess } from '../fixtures/server.js';
 // Set-up commands run on the test's CLI thread; `keyless run` (which starts the app under test) stays a real process.
 import { cliJson, runCli as runCliOnThread } from '../fixtures/cli-thread.js';
 
@@ -130,17 +130,7 @@ test('role definition delete is refused while the role is assigned, and works on
 });
 
 test("@azure/arm-authorization's roleDefinitions: createOrUpdate, get, list, update, an invalid action, delete", async () => {
-  const admin = readAdminCredential(keyless.dataDir);
-  const run = await runScenario(path.join(ROOT, 'dist/test/clients/scenarios/arm-role-definitions.js'), {
-    NODE_EXTRA_CA_CERTS: keyless.info.caPath,
-    KEYLESS_URL: keyless.info.baseUrl,
-    KEYLESS_SUBSCRIPTION_ID: keyless.info.subscriptionId,
-    AZURE_TENANT_ID: admin.tenantId,
-    AZURE_CLIENT_ID: admin.clientId,
-    AZURE_CLIENT_SECRET: admin.clientSecret,
-  });
-  assert.equal(run.code, 0, run.stderr);
-  const result = JSON.parse(run.stdout);
+  const result = await runAdminScenario(keyless, 'arm-role-definitions');
   const expected = (description: string) => ({
     id: `${sub}/providers/Microsoft.Authorization/roleDefinitions/${result.id}`,
     name: result.id,
