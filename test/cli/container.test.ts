@@ -50,7 +50,7 @@ test('two stages on one Node.js and one Debian release: built with npm ci, shipp
   assert.match(buildRuns, /npm prune --omit=dev/);
   assert.deepEqual(
     all(runtime, 'COPY').filter((c) => c.startsWith('--from=build')),
-    ['--from=build /app/package.json ./', '--from=build /app/node_modules ./node_modules', '--from=build /app/dist/src ./dist/src', '--from=build /app/bin ./bin'],
+    ['--from=build /app/package.json ./', '--from=build /app/node_modules ./node_modules', '--from=build /app/dist/src ./dist/src', '--from=build /app/dist/portal ./dist/portal', '--from=build /app/bin ./bin'],
   );
   assert.deepEqual(all(runtime, 'RUN').join(' ').match(/npm (ci|install)/), null, 'nothing is installed or compiled in the runtime stage');
 });

@@ -92,8 +92,8 @@ export function registerEntraRoutes(app: FastifyInstance, deps: EntraDeps): void
       admitted = principalId;
     };
     try {
-      const { body: answer, principal, how } = await grant.handle({ request: parsed, version, tenant, origin: origin(request), deps, admit });
-      audit(request, principal.objectId, 'allowed', `${how} for ${parsed.resource}`);
+      const { body: answer, principal, how, note } = await grant.handle({ request: parsed, version, tenant, origin: origin(request), deps, admit });
+      audit(request, principal.objectId, 'allowed', `${how} for ${parsed.resource}${note ? `, ${note}` : ''}`);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(answer);
     } catch (error) {
       if (error instanceof ClientAuthenticationError) {

@@ -41,6 +41,6 @@ export const clientCredentials: Grant = {
 };
 
 /** Who the token is for, and how the client proved it (an assertion seen before is accepted, and said so). */
-function answered(client: AuthenticatedClient): { principal: AuthenticatedClient['principal']; how: string } {
-  return { principal: client.principal, how: `${client.method}${client.reusedAssertion ? ', assertion reused (same jti within its lifetime)' : ''}` };
+function answered(client: AuthenticatedClient): { principal: AuthenticatedClient['principal']; how: string; note?: string } {
+  return { principal: client.principal, how: client.method, ...(client.reusedAssertion && { note: 'assertion reused (same jti within its lifetime)' }) };
 }

@@ -17,6 +17,8 @@ export interface GrantResult {
   readonly body: Record<string, unknown>;
   readonly principal: Principal;
   readonly how: string;
+  /** Said after the resource in the audit's reason (e.g. that an assertion was reused). */
+  readonly note?: string;
 }
 
 /** One grant type of the token endpoint (node-oidc-provider's plug-in shape). */
