@@ -3,24 +3,12 @@
  * @azure/arm-authorization's roleDefinitions, unmodified, reading Keyless's
  * built-in roles as az and the SDKs do. Prints one JSON object of what each call returned.
  */
-import { ClientSecretCredential } from '@azure/identity';
+import { credential, endpoint, subscription } from './admin-context.js';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { shape } from './role-definition-shape.js';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
-const endpoint = env('KEYLESS_URL');
-const scope = `/subscriptions/${env('KEYLESS_SUBSCRIPTION_ID')}`;
-const credential = new ClientSecretCredential(env('AZURE_TENANT_ID'), env('AZURE_CLIENT_ID'), env('AZURE_CLIENT_SECRET'), {
-  authorityHost: endpoint,
-  disableInstanceDiscovery: true,
-});
-const client = new AuthorizationManagementClient(credential, env('KEYLESS_SUBSCRIPTION_ID'), { endpoint });
-const shape = (d: { id?: string; name?: string; roleName?: string; roleType?: string; permissions?: unknown; assignableScopes?: string[]; description?: string }) => ({
-  id: d.id, name: d.name, roleName: d.roleName, roleType: d.roleType, permissions: d.permissions, assignableScopes: d.assignableScopes, description: d.description,
-});
+const scope = `/subscriptions/${subscription}`;
+const client = new AuthorizationManagementClient(credential, subscription, { endpoint });
 
 const result: Record<string, unknown> = {};
 const website: unknown[] = [];

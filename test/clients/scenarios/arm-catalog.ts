@@ -4,21 +4,10 @@
  * Keyless (models, SKUs, usages at a location and an account). Prints one
  * JSON object describing what each call returned, for the test to assert.
  */
-import { ClientSecretCredential } from '@azure/identity';
+import { credential, endpoint, subscription } from './admin-context.js';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { CognitiveServicesManagementClient, type Usage } from '@azure/arm-cognitiveservices';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
-const endpoint = env('KEYLESS_URL');
-const subscription = env('KEYLESS_SUBSCRIPTION_ID');
-const credential = new ClientSecretCredential(env('AZURE_TENANT_ID'), env('AZURE_CLIENT_ID'), env('AZURE_CLIENT_SECRET'), {
-  authorityHost: endpoint,
-  disableInstanceDiscovery: true,
-});
 const resources = new ResourceManagementClient(credential, subscription, { endpoint });
 const cognitive = new CognitiveServicesManagementClient(credential, subscription, { endpoint });
 

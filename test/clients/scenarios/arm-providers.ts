@@ -4,22 +4,10 @@
  * systemAssignedIdentities and operations, unmodified, against Keyless.
  * Prints one JSON object describing what each call returned.
  */
-import { nonLoopback } from './loopback-guard.js';
-import { ClientSecretCredential } from '@azure/identity';
+import { credential, endpoint, subscription, nonLoopback } from './admin-context.js';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
-const endpoint = env('KEYLESS_URL');
-const subscription = env('KEYLESS_SUBSCRIPTION_ID');
-const credential = new ClientSecretCredential(env('AZURE_TENANT_ID'), env('AZURE_CLIENT_ID'), env('AZURE_CLIENT_SECRET'), {
-  authorityHost: endpoint,
-  disableInstanceDiscovery: true,
-});
 const resources = new ResourceManagementClient(credential, subscription, { endpoint });
 const msi = new ManagedServiceIdentityClient(credential, subscription, { endpoint });
 const result: Record<string, unknown> = {};
