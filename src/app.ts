@@ -114,7 +114,8 @@ async function start(
   const providers = new ProviderRegistrations(store, model, clock, subscriptionId);
   const principalExists = options.strictRevocation ? (objectId: string) => directory.principal(objectId) !== undefined : undefined;
   const tokens = new TokenService(keyring, clock, tenantId, (iss) => names.isOwnIssuer(iss), principalExists);
-  const knownResources = new KnownResources(ISSUED_RESOURCES);
+  // The token endpoint and the identity endpoints know the same resources: Azure's and Keyless's own ARM origins.
+  const knownResources = new KnownResources(ISSUED_RESOURCES, (resource) => names.isOwnOrigin(resource));
   const miTokens = new ManagedIdentityTokens(tokens, clock, options.identityTokenLifetime);
   // Cached tokens of a deleted identity, or signed by keys that changed, are never handed out again.
   model.on(principalEntity, (change) => {

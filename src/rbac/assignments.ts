@@ -5,7 +5,7 @@ import type { EntityTable, ReadModel, Store, Writer } from '../store/index.js';
 import { principalEntity, type Principal } from '../directory/index.js';
 import type { ActionKind, Decision, PrincipalType, RequestAttributes, RoleAssignment, RoleDefinition } from './model.js';
 import { RoleCatalog, roleDefinitionIdIn } from './role-catalog.js';
-import { canonicalScope, normalizeScope } from './scope.js';
+import { canonicalScope, isWithinScope, normalizeScope } from './scope.js';
 import { authorize } from './authorize.js';
 import { explainAccess, type AccessExplanation } from './explain.js';
 import { whoCan, type WhoCanAnswer } from './who-can.js';
@@ -55,6 +55,14 @@ export class RoleAssignmentService {
   /** authorize()'s decision with its reasons and, for a denial, the fix (not for the hot path: call it for denials and questions). */
   explain(principalId: string, action: string, kind: ActionKind, scope: string, attributes?: RequestAttributes): AccessExplanation {
     return explainAccess({ principalId, action, kind, scope, attributes }, this.assignments, this.role);
+  }
+
+  /**
+   * Whether the principal holds any role assignment at, above or beneath `scope`. Azure lists a subscription to
+   * anyone with access somewhere in it (a Reader of one resource group sees its subscription in `az login`).
+   */
+  hasAssignmentAround(principalId: string, scope: string): boolean {
+    return this.assignments.entriesFor(principalId).some((e) => isWithinScope(e.assignment.scope, scope) || isWithinScope(scope, e.assignment.scope));
   }
 
   /** The assignment with this full id, if any (no error). */

@@ -6,7 +6,11 @@
 export class KnownResources {
   private readonly known = new Set<string>();
 
-  constructor(resources: Iterable<string>) {
+  /** `ownOrigin`: whether a resource is Keyless's own ARM audience (its origins, which change with its listeners). */
+  constructor(
+    resources: Iterable<string>,
+    private readonly ownOrigin: (resource: string) => boolean = () => false,
+  ) {
     for (const resource of resources) this.known.add(normalise(resource));
   }
 
@@ -15,7 +19,7 @@ export class KnownResources {
   }
 
   has(resource: string): boolean {
-    return this.known.has(normalise(resource));
+    return this.known.has(normalise(resource)) || this.ownOrigin(resource);
   }
 }
 

@@ -177,3 +177,45 @@ describe('deployments through old api-versions', () => {
     assert.equal(res.json().error.code, 'InvalidCapacity');
   });
 });
+
+describe('subscriptions, as `az login` lists them', () => {
+  const listSubscriptions = (token: string) =>
+    request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}/subscriptions?api-version=2022-12-01`, { headers: { authorization: `Bearer ${token}` } });
+  const appToken = async (name: string) => {
+    const sp = await json('ad', 'sp', 'create-for-rbac', '-n', name);
+    return { token: await adminToken(keyless.info.caPath, keyless.info.baseUrl, { tenantId: keyless.info.tenantId, clientId: sp.appId, clientSecret: sp.password }), appId: sp.appId as string };
+  };
+
+  test("Azure's shape, in Azure's order, with the list's count", async () => {
+    const listed = await listSubscriptions(admin);
+    assert.equal(listed.status, 200);
+    const expected = {
+      id: sub,
+      authorizationSource: 'RoleBased',
+      managedByTenants: [],
+      subscriptionId: keyless.info.subscriptionId,
+      tenantId: keyless.info.tenantId,
+      displayName: 'Keyless',
+      state: 'Enabled',
+      subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'Keyless_2026-01-01', spendingLimit: 'Off' },
+    };
+    assert.equal(listed.text, JSON.stringify({ value: [expected], count: { type: 'Total', value: 1 } }));
+    const one = await request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}${sub}?api-version=2022-12-01`, { headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(one.text, JSON.stringify(expected));
+  });
+
+  test('listed to whoever holds a role anywhere in it (one account), not to a principal with none', async () => {
+    const scoped = await appToken('fid-account-only');
+    const none = await appToken('fid-no-roles');
+    await json('role', 'assignment', 'create', '--assignee', scoped.appId, '--role', 'Cognitive Services OpenAI User', '--scope', `${sub}${accountPath('fid', 'fid-openai')}`);
+    const seen = await listSubscriptions(scoped.token);
+    assert.deepEqual(seen.json().value.map((s: any) => s.subscriptionId), [keyless.info.subscriptionId]);
+    const get = await request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}${sub}?api-version=2022-12-01`, { headers: { authorization: `Bearer ${scoped.token}` } });
+    assert.equal(get.status, 200);
+    const unseen = await listSubscriptions(none.token);
+    assert.equal(unseen.text, JSON.stringify({ value: [], count: { type: 'Total', value: 0 } }));
+    const denied = await request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}${sub}?api-version=2022-12-01`, { headers: { authorization: `Bearer ${none.token}` } });
+    assert.equal(denied.status, 403);
+    assert.equal(denied.json().error.code, 'AuthorizationFailed');
+  });
+});

@@ -110,6 +110,17 @@ describe('App Service (web apps)', () => {
     assert.equal(named['client_id'], ids.one.properties.clientId);
   });
 
+  test("Keyless's own ARM origin is a known resource here as at the token endpoint (az login --identity asks for it)", async () => {
+    for (const origin of [keyless.info.baseUrl, keyless.info.baseUrl.replace('localhost', '127.0.0.1')]) {
+      const res = await fetch(url(`api-version=2019-08-01&resource=${encodeURIComponent(`${origin}/`)}`), { headers: header() });
+      assert.equal(res.status, 200, origin);
+      const body = (await res.json()) as Record<string, string>;
+      assert.equal(body['resource'], `${origin}/`);
+      const claims = JSON.parse(Buffer.from((body['access_token'] ?? '').split('.')[1] ?? '', 'base64url').toString()) as { aud: string };
+      assert.equal(claims.aud, `${origin}/`);
+    }
+  });
+
   test('the older protocol (MSI_ENDPOINT, api-version 2017-09-01, a `secret` header), as az 2.45 and msrestazure call it', async () => {
     assert.equal(appVars['MSI_ENDPOINT'], appVars['IDENTITY_ENDPOINT']);
     assert.equal(appVars['MSI_SECRET'], appVars['IDENTITY_HEADER']);

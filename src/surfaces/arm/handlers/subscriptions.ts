@@ -5,16 +5,19 @@ import { renderGroup, renderResource } from '../render.js';
 import type { ArmDeps, ArmHandler } from './context.js';
 import { canonicalType } from './resources.js';
 
-export const listSubscriptions: ArmHandler<'subscriptions'> = async (call, _target, { deps, access }) => {
+/** As Azure: the subscription is listed to whoever holds a role anywhere in it, not only to its readers. */
+export const listSubscriptions: ArmHandler<'subscriptions'> = async (call, _target, { deps }) => {
   only(call.method, 'GET');
   const sub = subscriptionIdOf(deps.subscriptionId());
-  return call.reply.send({ value: access.canRead(call, 'Microsoft.Resources/subscriptions/read', sub) ? [renderSubscription(deps)] : [] });
+  const value = deps.rbac.hasAssignmentAround(call.caller.objectId, sub) ? [renderSubscription(deps)] : [];
+  return call.reply.send({ value, count: { type: 'Total', value: value.length } });
 };
 
 export const getSubscription: ArmHandler<'subscription'> = async (call, target, { deps, access }) => {
   only(call.method, 'GET');
   access.checkSubscription(target.subscription);
-  access.authorize(call, 'Microsoft.Resources/subscriptions/read', subscriptionIdOf(deps.subscriptionId()));
+  const sub = subscriptionIdOf(deps.subscriptionId());
+  if (!deps.rbac.hasAssignmentAround(call.caller.objectId, sub)) access.authorize(call, 'Microsoft.Resources/subscriptions/read', sub);
   return call.reply.send(renderSubscription(deps));
 };
 
@@ -42,13 +45,15 @@ export const subscriptionAction: ArmHandler<'subscriptionAction'> = async (call,
 };
 
 function renderSubscription(deps: ArmDeps): Record<string, unknown> {
+  // Azure's order; managedByTenants is [] for a subscription no other tenant manages.
   return {
     id: subscriptionIdOf(deps.subscriptionId()),
+    authorizationSource: 'RoleBased',
+    managedByTenants: [],
     subscriptionId: deps.subscriptionId(),
     tenantId: deps.tenantId(),
     displayName: 'Keyless',
     state: 'Enabled',
     subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'Keyless_2026-01-01', spendingLimit: 'Off' },
-    authorizationSource: 'RoleBased',
   };
 }

@@ -10,7 +10,7 @@ export const clientCredentials: Grant = {
   async handle({ request, version, tenant, origin, deps, admit }) {
     const client = await deps.clients.authenticate(request);
     admit(client.principal.objectId);
-    if (!deps.resources.has(request.resource) && !deps.names.isOwnOrigin(request.resource)) {
+    if (!deps.resources.has(request.resource)) {
       throw entraErrors.unknownResource(request.resource, tenant);
     }
     // Entra: a random 60–90 minutes unless configured.
