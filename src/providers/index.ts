@@ -3,4 +3,4 @@ export { PROVIDERS, providerNamespace } from './catalog.js';
 export { providerRegistrationEntity } from './entities.js';
 export { NamespaceNotRegisteredError, providerErrors } from './errors.js';
 export { ProviderRegistrations } from './registrations.js';
-export { REGIONS, type ProviderNamespace, type ProviderOperation, type ProviderResourceType, type RegistrationState } from './model.js';
+export { type ProviderNamespace, type ProviderOperation, type ProviderResourceType, type RegistrationState } from './model.js';

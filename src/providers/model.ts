@@ -45,15 +45,3 @@ export interface ProviderRegistration {
   readonly changedAt: string;
 }
 
-/**
- * The regions a regional type lists. Keyless accepts any location; these are
- * Azure's public regions by display name, as ARM lists them, so that tools
- * that pick a region from a provider find the usual names.
- */
-export const REGIONS: readonly string[] = [
-  'East US', 'East US 2', 'West US', 'West US 2', 'West US 3', 'Central US', 'North Central US', 'South Central US',
-  'West Central US', 'Canada Central', 'Canada East', 'Brazil South', 'North Europe', 'West Europe', 'UK South', 'UK West',
-  'France Central', 'Germany West Central', 'Switzerland North', 'Sweden Central', 'Norway East', 'Poland Central',
-  'Italy North', 'Spain Central', 'UAE North', 'South Africa North', 'Central India', 'South India', 'Japan East',
-  'Japan West', 'Korea Central', 'East Asia', 'Southeast Asia', 'Australia East', 'Australia Southeast',
-];

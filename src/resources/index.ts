@@ -13,6 +13,6 @@ export { HostSecretService } from './host-secrets.js';
 export { handlerFor } from './types.js';
 export { DEFAULT_DEPLOYMENT_CAPACITY, MAX_DEPLOYMENT_CAPACITY, deploymentCapacity } from './capacity.js';
 export { MODEL_SKUS, USAGE_LIMIT, deployableModels, quotaUsages, usageName, type DeployableModel, type QuotaUsage } from './catalogue.js';
-export { AZURE_REGIONS, servedLocations } from './locations.js';
+export { AZURE_REGION_DISPLAY_NAMES, AZURE_REGIONS, servedLocations } from './locations.js';
 export type { DeploymentModel } from './deployment-model.js';
 export { deploymentBodyFor, scaleSettingsOf, usesScaleSettings } from './deployment-scale.js';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cliJson, readAdminCredential, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { adminToken, request } from '../fixtures/http.js';
-import { REGIONS } from '../../src/providers/index.js';
+import { AZURE_REGION_DISPLAY_NAMES as REGIONS } from '../../src/resources/index.js';
 
 /** Resource providers (`az provider …`), the operations lists, system-assigned identities by scope, and GET/DELETE by id. */
 let keyless: InProcessKeyless;

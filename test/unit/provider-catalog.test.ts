@@ -41,3 +41,13 @@ describe('the provider catalog', () => {
     assert.deepEqual([...listed].sort(), [...served].sort());
   });
 });
+
+describe('the region table', () => {
+  test('one row per region: programmatic names are the display names lowercased without spaces, and distinct', async () => {
+    const { AZURE_REGION_TABLE } = await import('../../src/resources/locations.js');
+    assert.equal(AZURE_REGION_TABLE.length, 57);
+    for (const r of AZURE_REGION_TABLE) assert.equal(r.displayName.replace(/ /g, '').toLowerCase(), r.name);
+    assert.equal(new Set(AZURE_REGION_TABLE.map((r) => r.name)).size, 57);
+    assert.ok(AZURE_REGION_TABLE.some((r) => r.name === 'eastus2' && r.displayName === 'East US 2'));
+  });
+});

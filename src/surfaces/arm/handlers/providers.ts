@@ -1,5 +1,5 @@
-import { PROVIDERS, REGIONS, type ProviderNamespace, type ProviderRegistrations, type RegistrationState } from '../../../providers/index.js';
-import { subscriptionId as subscriptionIdOf } from '../../../resources/index.js';
+import { PROVIDERS, type ProviderNamespace, type ProviderRegistrations, type RegistrationState } from '../../../providers/index.js';
+import { AZURE_REGION_DISPLAY_NAMES, subscriptionId as subscriptionIdOf } from '../../../resources/index.js';
 import { only, type ArmCall } from '../call.js';
 import { armErrors } from '../errors.js';
 import type { ArmHandler } from './context.js';
@@ -63,7 +63,7 @@ function renderTenantProvider(p: ProviderNamespace, aliases: boolean): Record<st
 function renderTypes(p: ProviderNamespace, aliases: boolean): Record<string, unknown>[] {
   return p.resourceTypes.map((t) => ({
     resourceType: t.resourceType,
-    locations: t.regional ? REGIONS : [],
+    locations: t.regional ? AZURE_REGION_DISPLAY_NAMES : [],
     apiVersions: t.apiVersions,
     // Keyless has no policy aliases: `$expand=resourceTypes/aliases` shows an empty list.
     ...(aliases && { aliases: [] }),
