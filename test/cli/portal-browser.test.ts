@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ROOT, runCli, startKeyless, type KeylessProcess } from '../fixtures/server.js';
 import { cliJson } from '../fixtures/cli-thread.js';
 import { request } from '../fixtures/http.js';
-import { browserMissing, launchChromium, screenshotDir } from '../fixtures/browser.js';
+import { browserMissing, openPortalPage, screenshotDir } from '../fixtures/browser.js';
 
 /**
  * The web portal in a real browser (Debian's chromium through playwright-core) against a real `keyless up`:
@@ -42,10 +42,7 @@ describe('the portal in chromium', { skip: missing }, () => {
     await json('openai', 'deployment', 'create', '-g', 'portal-rg', '-n', 'portal-aoai', '--deployment-name', 'chat', '--model-name', 'gpt-4o-mini');
     reader = (await json('identity', 'create', '-g', 'portal-rg', '-n', 'chat-reader')).properties.principalId;
     stranger = (await json('identity', 'create', '-g', 'portal-rg', '-n', 'stranger')).properties.principalId;
-    browser = await launchChromium();
-    // The Keyless CA is not in chromium's store: this context accepts the loopback listener's certificate.
-    context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
+    ({ browser, context, page } = await openPortalPage());
   });
   after(async () => {
     await browser?.close();

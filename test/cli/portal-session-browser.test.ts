@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { runCli, startKeyless, type KeylessProcess } from '../fixtures/server.js';
 import { cliJson } from '../fixtures/cli-thread.js';
-import { browserMissing, launchChromium } from '../fixtures/browser.js';
+import { browserMissing, openPortalPage } from '../fixtures/browser.js';
 import { request } from '../fixtures/http.js';
 
 /**
@@ -54,9 +54,7 @@ describe('the portal session in chromium', { skip: missing }, () => {
     await json('group', 'create', '-n', 'session-rg', '-l', 'eastus');
     await json('openai', 'create', '-g', 'session-rg', '-n', 'keyed-aoai');
     await json('openai', 'create', '-g', 'session-rg', '-n', 'entra-only-aoai', '--disable-local-auth', 'true');
-    browser = await launchChromium();
-    context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
+    ({ browser, context, page } = await openPortalPage());
   });
   after(async () => {
     await browser?.close();

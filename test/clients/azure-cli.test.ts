@@ -100,6 +100,19 @@ async function azJson(...args: string[]): Promise<any> {
   return result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout);
 }
 
+/** What `az login` prints for Keyless's one subscription; the cloud's key and the user differ by kind of login. */
+const signedInAccount = (cloudKey: 'cloudName' | 'environmentName', name: string, user: Record<string, string>) => ({
+  [cloudKey]: 'keyless',
+  homeTenantId: tenant,
+  id: sub,
+  isDefault: true,
+  managedByTenants: [],
+  name,
+  state: 'Enabled',
+  tenantId: tenant,
+  user,
+});
+
 const claims = (token: string): Record<string, any> => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
 const roleId = (guid: string) => `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
@@ -162,19 +175,7 @@ describe('the Azure CLI (az 2.45)', { skip: azReady || ci ? false : 'az is not i
 
   test('az login --service-principal with a secret and the tenant id: no instance discovery', async () => {
     const accounts = await azJson('login', '--service-principal', '-u', sp.appId, '-p', sp.password, '--tenant', tenant);
-    assert.deepEqual(accounts, [
-      {
-        cloudName: 'keyless',
-        homeTenantId: tenant,
-        id: sub,
-        isDefault: true,
-        managedByTenants: [],
-        name: accounts[0].name,
-        state: 'Enabled',
-        tenantId: tenant,
-        user: { name: sp.appId, type: 'servicePrincipal' },
-      },
-    ]);
+    assert.deepEqual(accounts, [signedInAccount('cloudName', accounts[0].name, { name: sp.appId, type: 'servicePrincipal' })]);
   });
 
   test('az group create, az identity create', async () => {
@@ -339,19 +340,8 @@ describe('az login --identity inside a web app (keyless run --as)', { skip: azRe
 
   test('az login --identity: App Service’s 2017-09-01 protocol (MSI_ENDPOINT, MSI_SECRET), the app’s subscription', async () => {
     const accounts = await azInAppJson('login', '--identity');
-    assert.deepEqual(accounts, [
-      {
-        environmentName: 'keyless',
-        homeTenantId: tenant,
-        id: sub,
-        isDefault: true,
-        managedByTenants: [],
-        name: accounts[0].name,
-        state: 'Enabled',
-        tenantId: tenant,
-        user: { assignedIdentityInfo: 'MSI', name: 'systemAssignedIdentity', type: 'servicePrincipal' },
-      },
-    ]);
+    // az names the cloud `environmentName` here, `cloudName` after a service principal's login.
+    assert.deepEqual(accounts, [signedInAccount('environmentName', accounts[0].name, { assignedIdentityInfo: 'MSI', name: 'systemAssignedIdentity', type: 'servicePrincipal' })]);
   });
 
   test('az account get-access-token inside the app: a token for the app’s own identity', async () => {
