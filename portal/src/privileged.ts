@@ -3,9 +3,9 @@ import { pick, str, type Json } from './api.js';
 import { PRIVILEGED_ROLE_IDS } from '../../src/rbac/privileged.js';
 
 /**
- * What makes a custom role privileged, as Azure's portal counts privileged assignments: it can write or
- * delete anything, or manage role assignments, role definitions or deny assignments. Built-in roles are
- * classified by Azure's fixed list (role definitions carry no such property in ARM).
+ * What makes a custom role privileged in Azure's sense (managing every resource, or giving access to others):
+ * it can write or delete anything, or manage role assignments, role definitions or deny assignments.
+ * Built-in roles are classified by Azure's fixed list (ARM's role definitions carry no such property).
  */
 const PRIVILEGED_ACTIONS = [
   '*',
