@@ -24,6 +24,7 @@ let sub: string;
 let account: string;
 let identity: string;
 let appPrincipal: string;
+let appId: string;
 let webPrincipal: string;
 const json = cliJson(() => keyless.dataDir);
 const CUSTOM = 'IAM Deployment Reader';
@@ -61,8 +62,8 @@ describe('the portal IAM and Networking blades in chromium', { skip: missing }, 
     await json('group', 'create', '-n', 'iam-rg', '-l', 'eastus');
     account = (await json('openai', 'create', '-g', 'iam-rg', '-n', 'iam-aoai')).id;
     identity = (await json('identity', 'create', '-g', 'iam-rg', '-n', 'iam-reader')).properties.principalId;
-    const app = await json('ad', 'sp', 'create-for-rbac', '-n', 'iam-app');
-    appPrincipal = (await json('ad', 'sp', 'show', '--id', app.appId)).id;
+    appId = (await json('ad', 'sp', 'create-for-rbac', '-n', 'iam-app')).appId;
+    appPrincipal = (await json('ad', 'sp', 'show', '--id', appId)).id;
     webPrincipal = (await json('webapp', 'create', '-g', 'iam-rg', '-n', 'iam-web', '--assign-identity')).identity.principalId;
     const file = path.join(keyless.dataDir, 'iam-role.json');
     const role = { Name: CUSTOM, Description: 'Reads deployments, nothing else', Actions: ['Microsoft.CognitiveServices/accounts/deployments/read'], DataActions: [], AssignableScopes: [sub] };
@@ -184,6 +185,11 @@ describe('the portal IAM and Networking blades in chromium', { skip: missing }, 
     const link = roleTable('Reader').getByRole('link', { name: 'Resource group iam-rg (Inherited)' });
     await link.waitFor();
     assert.match((await link.getAttribute('href')) ?? '', /^#\/iam\/subscriptions\/[^/]+\/resourceGroups\/iam-rg$/i);
+    await link.click();
+    await page.getByRole('heading', { name: 'Access control (IAM)', level: 1 }).waitFor();
+    await roleTable('Reader').getByRole('row', { name: /iam-reader.*This resource/ }).waitFor();
+    await page.goBack();
+    await page.getByRole('link', { name: 'Access control (IAM)' }).waitFor();
   });
 
   test("the Roles tab: a built-in role's data actions, and a custom role found by type", async () => {
@@ -238,6 +244,15 @@ describe('the portal IAM and Networking blades in chromium', { skip: missing }, 
     await dialog.getByRole('button', { name: 'Remove' }).click();
     await roleTable('Owner').getByRole('cell', { name: /^iam-web/ }).waitFor({ state: 'detached' });
     assert.ok(!(await assignedAtAccount(webPrincipal, OWNER)));
+  });
+
+  test("a deleted application's assignment stays, shown as Identity not found", async () => {
+    await json('ad', 'sp', 'delete', '--id', appId);
+    await page.getByRole('tab', { name: 'Roles' }).click();
+    await page.getByRole('tab', { name: 'Role assignments' }).click();
+    const row = roleTable('Cognitive Services OpenAI User').getByRole('row', { name: new RegExp(appPrincipal) });
+    await row.waitFor();
+    assert.match(await row.innerText(), /^Identity not found\s+[\s\S]*Unknown/);
   });
 
   test('the Networking blade shows the rules the CLI set; a rule added and one removed in the browser', async () => {
