@@ -4,6 +4,7 @@ import { accessToken, renew } from './session.js';
 /** The api-versions the CLI uses (src/cli/arm.ts), so the portal calls exactly what it calls. */
 export const API = {
   groups: '2021-04-01',
+  identities: '2023-01-31',
   cognitive: '2024-10-01',
   authorization: '2022-04-01',
   keyless: '2026-01-01',

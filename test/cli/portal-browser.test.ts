@@ -19,7 +19,6 @@ let context: BrowserContext;
 let page: Page;
 let shots: string;
 let reader: string;
-let stranger: string;
 const json = cliJson(() => keyless.dataDir);
 const ACCOUNT_PATH = (sub: string) => `/subscriptions/${sub}/resourceGroups/portal-rg/providers/Microsoft.CognitiveServices/accounts/portal-aoai`;
 
@@ -41,7 +40,7 @@ describe('the portal in chromium', { skip: missing }, () => {
     await json('openai', 'create', '-g', 'portal-rg', '-n', 'portal-aoai');
     await json('openai', 'deployment', 'create', '-g', 'portal-rg', '-n', 'portal-aoai', '--deployment-name', 'chat', '--model-name', 'gpt-4o-mini');
     reader = (await json('identity', 'create', '-g', 'portal-rg', '-n', 'chat-reader')).properties.principalId;
-    stranger = (await json('identity', 'create', '-g', 'portal-rg', '-n', 'stranger')).properties.principalId;
+    await json('identity', 'create', '-g', 'portal-rg', '-n', 'stranger');
     ({ browser, context, page } = await openPortalPage());
   });
   after(async () => {
@@ -103,10 +102,10 @@ describe('the portal in chromium', { skip: missing }, () => {
   test('a role assignment added through Add role assignment is listed under its role', async () => {
     await page.getByRole('link', { name: 'Access control (IAM)' }).click();
     await page.getByRole('button', { name: '+ Add role assignment' }).click();
-    await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Cognitive Services OpenAI User' });
-    await page.getByText('Read access to view files, models, deployments').first().waitFor().catch(() => undefined);
-    await page.getByLabel('Member', { exact: true }).selectOption(reader);
+    await page.getByRole('radio', { name: 'Cognitive Services OpenAI User', exact: true }).check();
+    await page.getByRole('radio', { name: 'chat-reader', exact: true }).check();
     await page.getByRole('button', { name: 'Review + assign' }).click();
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
     const table = page.locator('table.assignments', { has: page.locator('caption', { hasText: 'Cognitive Services OpenAI User' }) });
     await table.getByRole('cell', { name: /^chat-reader/ }).waitFor();
     const assignments = (await json('role', 'assignment', 'list', '--scope', ACCOUNT_PATH(keyless.info.subscriptionId))) as { principalId: string; roleDefinitionName?: string }[];
@@ -115,15 +114,15 @@ describe('the portal in chromium', { skip: missing }, () => {
   });
 
   test('check access shows allowed for the assigned identity and denied, with the fix, for another', async () => {
+    await page.getByRole('tab', { name: 'Check access' }).click();
+    await page.getByRole('radio', { name: 'chat-reader', exact: true }).check();
     await page.getByRole('button', { name: 'Check access' }).click();
-    await page.getByLabel('Member', { exact: true }).selectOption(reader);
-    await page.getByRole('button', { name: 'Check access' }).last().click();
     const verdict = page.locator('.verdict');
     await verdict.waitFor();
     assert.match(await verdict.innerText(), /^Allowed/);
     assert.match(await verdict.innerText(), /Granted by Cognitive Services OpenAI User/);
-    await page.getByLabel('Member', { exact: true }).selectOption(stranger);
-    await page.getByRole('button', { name: 'Check access' }).last().click();
+    await page.getByRole('radio', { name: 'stranger', exact: true }).check();
+    await page.getByRole('button', { name: 'Check access' }).click();
     await page.locator('.verdict.denied').waitFor();
     assert.match(await page.locator('.verdict').innerText(), /^Denied[\s\S]*Fix: the narrowest built-in role is Cognitive Services OpenAI User/);
     await shot('portal-check-access');

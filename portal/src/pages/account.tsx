@@ -8,6 +8,7 @@ import { Tabs } from '../components/tabs.js';
 import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
 import { Iam } from './iam.js';
+import { hasNetworkRules, Networking } from './networking.js';
 
 const COGNITIVE = 'microsoft.cognitiveservices/accounts';
 
@@ -20,6 +21,7 @@ export function ResourceBlade({ id, tab }: { id: string; tab: string }) {
     ? [
         { id: 'overview', label: 'Overview', href: href.resource(id, 'overview') },
         { id: 'keys', label: 'Keys and Endpoint', href: href.resource(id, 'keys') },
+        ...(resource && hasNetworkRules(resource) ? [{ id: 'networking', label: 'Networking', href: href.resource(id, 'networking') }] : []),
         { id: 'iam', label: 'Access control (IAM)', href: href.resource(id, 'iam') },
       ]
     : [{ id: 'iam', label: 'Access control (IAM)', href: href.resource(id, 'iam') }];
@@ -36,6 +38,7 @@ export function ResourceBlade({ id, tab }: { id: string; tab: string }) {
       {resource && <Tabs tabs={tabs} current={current} />}
       {resource && current === 'overview' && <Overview account={resource} />}
       {resource && current === 'keys' && <Keys account={resource} />}
+      {resource && current === 'networking' && <Networking account={resource} onChanged={state.reload} />}
       {resource && current === 'iam' && <Iam scope={id} />}
     </section>
   );

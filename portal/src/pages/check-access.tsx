@@ -1,26 +1,42 @@
 import { useState } from 'preact/hooks';
-import { API, call, str, type Json } from '../api.js';
-import { servicePrincipals } from '../arm.js';
+import { API, call, list, pick, str, type Json } from '../api.js';
+import { nameOf, roleDefinitions } from '../arm.js';
 import { ErrorBox } from '../components/error-box.js';
 import { useLoad } from '../components/use-load.js';
-import { MemberSelect } from './members.js';
+import { loadMembers } from '../members.js';
+import { href } from '../router.js';
+import { MemberPicker } from './members.js';
+import { Verdict } from './verdict.js';
+
+type Kind = 'dataAction' | 'action';
 
 /** Common questions; any other action or data action can be typed. */
-const PRESETS: readonly { label: string; kind: 'dataAction' | 'action'; value: string }[] = [
+const PRESETS: readonly { label: string; kind: Kind; value: string }[] = [
   { label: 'Chat completions (data)', kind: 'dataAction', value: 'Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action' },
   { label: 'Embeddings (data)', kind: 'dataAction', value: 'Microsoft.CognitiveServices/accounts/OpenAI/deployments/embeddings/action' },
   { label: 'List keys', kind: 'action', value: 'Microsoft.CognitiveServices/accounts/listKeys/action' },
   { label: 'Create role assignments', kind: 'action', value: 'Microsoft.Authorization/roleAssignments/write' },
 ];
+const OTHER = String(PRESETS.length);
 
-/** Check access: what a principal may do at this scope, and why (POST {scope}/providers/Keyless/checkAccess, as `keyless role check`). */
+/**
+ * Check access: pick a principal (the same picker as Add role assignment) to see the role assignments that
+ * apply to it here, then ask whether it may do one thing and why (POST {scope}/providers/Keyless/checkAccess,
+ * what `keyless role check` asks).
+ */
 export function CheckAccess({ scope }: { scope: string }) {
-  const members = useLoad(servicePrincipals, []);
+  const members = useLoad(loadMembers, []);
   const [memberId, setMemberId] = useState('');
-  const [preset, setPreset] = useState(0);
+  const [preset, setPreset] = useState('0');
+  const [otherKind, setOtherKind] = useState<Kind>('action');
+  const [otherValue, setOtherValue] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const [answer, setAnswer] = useState<Json | undefined>(undefined);
-  const question = PRESETS[preset] ?? PRESETS[0];
+  const question = preset === OTHER ? { kind: otherKind, value: otherValue.trim() } : PRESETS[Number(preset)];
+  const pickMember = (id: string) => {
+    setMemberId(id);
+    setAnswer(undefined);
+  };
   const check = async (event: Event) => {
     event.preventDefault();
     if (question === undefined) return;
@@ -34,21 +50,38 @@ export function CheckAccess({ scope }: { scope: string }) {
   };
   return (
     <div>
-      <form class="card" onSubmit={(e) => void check(e)} aria-labelledby="check-title">
+      <form class="card wide" onSubmit={(e) => void check(e)} aria-labelledby="check-title">
         <h3 id="check-title">Check access</h3>
         <ErrorBox error={members.error ?? error} />
-        <label for="check-member">Member</label>
-        <MemberSelect id="check-member" members={members.data ?? []} value={memberId} onChange={setMemberId} />
+        {members.loading && <p aria-live="polite">Loading members…</p>}
+        {members.data && <MemberPicker idPrefix="check" members={members.data} value={memberId} onChange={pickMember} />}
+        {memberId !== '' && <HeldHere scope={scope} principalId={memberId} />}
         <label for="check-action">Permission</label>
-        <select id="check-action" value={String(preset)} onChange={(e) => setPreset(Number((e.target as HTMLSelectElement).value))}>
+        <select id="check-action" value={preset} onChange={(e) => setPreset((e.target as HTMLSelectElement).value)}>
           {PRESETS.map((p, i) => (
             <option key={p.value} value={String(i)}>
               {p.label}: {p.value}
             </option>
           ))}
+          <option value={OTHER}>Another action or data action…</option>
         </select>
+        {preset === OTHER && (
+          <div class="inline-form">
+            <label>
+              Kind
+              <select value={otherKind} onChange={(e) => setOtherKind((e.target as HTMLSelectElement).value as Kind)}>
+                <option value="action">Action (control plane)</option>
+                <option value="dataAction">Data action</option>
+              </select>
+            </label>
+            <label>
+              Action
+              <input value={otherValue} onInput={(e) => setOtherValue((e.target as HTMLInputElement).value)} placeholder="Microsoft.CognitiveServices/accounts/read" required />
+            </label>
+          </div>
+        )}
         <div class="actions">
-          <button type="submit" disabled={memberId === ''}>
+          <button type="submit" disabled={memberId === '' || question === undefined || question.value === ''}>
             Check access
           </button>
         </div>
@@ -58,30 +91,41 @@ export function CheckAccess({ scope }: { scope: string }) {
   );
 }
 
-function Verdict({ answer }: { answer: Json }) {
-  const allowed = answer['allowed'] === true;
-  const granted = (answer['grantedBy'] as Json[] | undefined) ?? [];
-  const notGranted = (answer['notGrantedBy'] as Json[] | undefined) ?? [];
-  const fix = answer['fix'] as Json | null | undefined;
-  const principal = (answer['principal'] as Json | undefined) ?? {};
+/** The principal's role assignments that apply at this scope (here or inherited), as Azure's Check access lists them. */
+function HeldHere({ scope, principalId }: { scope: string; principalId: string }) {
+  const state = useLoad(async () => {
+    const [assignments, roles] = await Promise.all([
+      call('GET', `${scope}/providers/Microsoft.Authorization/roleAssignments?$filter=${encodeURIComponent(`assignedTo('${principalId}')`)}`, API.authorization).then(list),
+      roleDefinitions(),
+    ]);
+    return { assignments: assignments.filter((a) => appliesAt(str(pick(a, 'properties', 'scope')), scope)), roles };
+  }, [scope, principalId]);
+  const roleName = (id: string) => str(pick(state.data?.roles.find((r) => str(r['id']).toLowerCase() === id.toLowerCase()), 'properties', 'roleName')) || nameOf(id);
   return (
-    <div class={`verdict ${allowed ? 'allowed' : 'denied'}`} role="status" aria-live="polite">
-      <p class="verdict-line">
-        <strong>{allowed ? 'Allowed' : 'Denied'}</strong>: {str(principal['displayName'] ?? principal['id'])} · {str(answer['action'])}
-      </p>
-      {[...granted.map((g) => ({ g, effect: `Granted by ${str(g['roleName'])}`, why: `matches '${str(g['matchedPattern'])}'` })), ...notGranted.map((g) => ({ g, effect: `Not granted by ${str(g['roleName'])}`, why: str(g['reason']) }))].map(
-        ({ g, effect, why }) => (
-          <p key={str(g['roleAssignmentId'])} class="small">
-            {effect} at <code>{str(g['roleAssignmentScope'])}</code>: {why}
-          </p>
-        ),
+    <section aria-labelledby="held-title" class="held">
+      <h4 id="held-title">Role assignments that apply here</h4>
+      <ErrorBox error={state.error} />
+      {state.data && state.data.assignments.length === 0 && <p class="muted small">None: this principal holds no role at or above this scope.</p>}
+      {state.data && state.data.assignments.length > 0 && (
+        <ul>
+          {state.data.assignments.map((a) => {
+            const at = str(pick(a, 'properties', 'scope'));
+            return (
+              <li key={str(a['id'])}>
+                <strong>{roleName(str(pick(a, 'properties', 'roleDefinitionId')))}</strong> at{' '}
+                {at.toLowerCase() === scope.toLowerCase() ? 'this scope' : <a href={href.iam(at)}>{at} (inherited)</a>}
+              </li>
+            );
+          })}
+        </ul>
       )}
-      {!allowed && granted.length === 0 && notGranted.length === 0 && <p class="small">No role assignment at or above this scope.</p>}
-      {!allowed && fix && (
-        <p class="small">
-          Fix: the narrowest built-in role is <strong>{str(fix['roleName'])}</strong>: <code>{str(fix['command'])}</code>
-        </p>
-      )}
-    </div>
+    </section>
   );
+}
+
+/** An assignment at `at` applies at `scope` when `at` is the scope or one of its parents. */
+function appliesAt(at: string, scope: string): boolean {
+  const a = at.toLowerCase().replace(/\/+$/, '');
+  const s = scope.toLowerCase();
+  return s === a || s.startsWith(`${a}/`) || a === '';
 }

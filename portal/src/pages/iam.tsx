@@ -1,43 +1,45 @@
 import { useState } from 'preact/hooks';
 import { API, call, list, pick, str, type Json } from '../api.js';
-import { nameOf, principalNames, roleDefinitions, servicePrincipals } from '../arm.js';
+import { nameOf, principalNames, roleDefinitions, subscriptionId } from '../arm.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
+import { Tablist } from '../components/tablist.js';
 import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
 import { CheckAccess } from './check-access.js';
 import { AddAssignment } from './add-assignment.js';
+import { Roles } from './roles.js';
 
 const ASSIGNMENTS = '/providers/Microsoft.Authorization/roleAssignments';
 
-/** Access control (IAM) at a scope: role assignments grouped by role (inherited marked, orphans shown), add, remove, check access. */
+const VIEWS = [
+  { id: 'assignments', label: 'Role assignments' },
+  { id: 'roles', label: 'Roles' },
+  { id: 'check', label: 'Check access' },
+] as const;
+
+/** Access control (IAM) at a scope: role assignments grouped by role (inherited marked, orphans shown), add, remove; roles; check access. */
 export function Iam({ scope }: { scope: string }) {
-  const [tab, setTab] = useState<'assignments' | 'check'>('assignments');
+  const [tab, setTab] = useState<string>('assignments');
   return (
     <div class="panel iam">
       <h2 class="visually-hidden">Access control (IAM)</h2>
-      <div class="subtabs" role="group" aria-label="Access control views">
-        <button type="button" aria-pressed={tab === 'assignments'} onClick={() => setTab('assignments')}>
-          Role assignments
-        </button>
-        <button type="button" aria-pressed={tab === 'check'} onClick={() => setTab('check')}>
-          Check access
-        </button>
-      </div>
-      {tab === 'assignments' ? <Assignments scope={scope} /> : <CheckAccess scope={scope} />}
+      <Tablist idPrefix="iam" label="Access control views" tabs={VIEWS} selected={tab} onSelect={setTab}>
+        {tab === 'assignments' ? <Assignments scope={scope} /> : tab === 'roles' ? <Roles scope={scope} /> : <CheckAccess scope={scope} />}
+      </Tablist>
     </div>
   );
 }
 
 function Assignments({ scope }: { scope: string }) {
   const state = useLoad(async () => {
-    const [assignments, roles, members] = await Promise.all([
+    const [assignments, roles, subscription] = await Promise.all([
       call('GET', `${scope}${ASSIGNMENTS}?$filter=${encodeURIComponent('atScope()')}`, API.authorization).then(list),
       roleDefinitions(),
-      servicePrincipals(),
+      subscriptionId(),
     ]);
     const names = await principalNames(assignments.map((a) => str(pick(a, 'properties', 'principalId'))));
-    return { assignments, roles, members, names };
+    return { assignments, roles, subscription, names };
   }, [scope]);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Json | undefined>(undefined);
@@ -73,8 +75,8 @@ function Assignments({ scope }: { scope: string }) {
       {adding && data && (
         <AddAssignment
           scope={scope}
+          subscription={data.subscription}
           roles={data.roles}
-          members={data.members}
           onDone={() => {
             setAdding(false);
             state.reload();
@@ -117,7 +119,7 @@ function Assignments({ scope }: { scope: string }) {
                     <td>
                       {inherited ? (
                         <>
-                          <a href={href.iam(at)}>{at.split('/').length <= 3 ? 'Subscription (Inherited)' : `${nameOf(at)} (Inherited)`}</a>
+                          <a href={href.iam(at)}>{inheritedLabel(at)}</a>
                         </>
                       ) : (
                         'This resource'
@@ -146,4 +148,12 @@ function Assignments({ scope }: { scope: string }) {
       )}
     </div>
   );
+}
+
+/** Where an inherited assignment was made, as Azure words it; the link opens that scope's IAM. */
+function inheritedLabel(at: string): string {
+  const depth = at.split('/').length;
+  if (depth <= 3) return 'Subscription (Inherited)';
+  if (depth <= 5) return `Resource group ${nameOf(at)} (Inherited)`;
+  return `${nameOf(at)} (Inherited)`;
 }
