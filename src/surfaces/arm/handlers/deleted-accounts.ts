@@ -2,7 +2,7 @@ import { deletedAccountId, subscriptionId, type DeletedAccount } from '../../../
 import { only } from '../call.js';
 import { armErrors } from '../errors.js';
 import { renderResource, type RenderContext } from '../render.js';
-import type { ArmHandler } from './context.js';
+import type { ArmDeps, ArmHandler } from './context.js';
 import { purgeLongRunning } from './long-running.js';
 
 /**
@@ -19,7 +19,7 @@ export const listDeletedAccounts: ArmHandler<'deletedAccounts'> = async (call, t
   only(call.method, 'GET');
   access.checkSubscription(target.subscription);
   access.authorize(call, LIST_ACTION, subscriptionId(deps.subscriptionId()));
-  await deps.resources.deletedAccounts.purgeExpired();
+  await settled(deps);
   return call.reply.send({ value: deps.resources.deletedAccounts.list().map((d) => renderDeletedAccount(d, call.ctx)) });
 };
 
@@ -32,7 +32,7 @@ export const deletedAccount: ArmHandler<'deletedAccount'> = async (call, target,
   switch (call.method) {
     case 'GET':
       access.authorize(call, READ_ACTION, scope);
-      await deleted.purgeExpired();
+      await settled(deps);
       return call.reply.send(renderDeletedAccount(deleted.get(address), call.ctx));
     case 'DELETE': {
       access.authorize(call, PURGE_ACTION, scope);
@@ -44,6 +44,12 @@ export const deletedAccount: ArmHandler<'deletedAccount'> = async (call, target,
       throw armErrors.methodNotAllowed(call.method);
   }
 };
+
+/** Before a read: due long-running deletes and purges finish, expired deleted accounts are purged, so the answer shows where they ended. */
+async function settled(deps: ArmDeps): Promise<void> {
+  await deps.operations?.settleDue();
+  await deps.resources.deletedAccounts.purgeExpired();
+}
 
 /** Azure's account shape, with the deletedAccounts id and the two dates in its properties. */
 export function renderDeletedAccount(deleted: DeletedAccount, ctx: RenderContext): Record<string, unknown> {
