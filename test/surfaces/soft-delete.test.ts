@@ -100,6 +100,14 @@ describe('deleting an account keeps it, soft-deleted', () => {
     assert.deepEqual(dataPlane.json(), { error: { code: '404', message: 'Resource not found' } });
     assert.ok(names(await call('GET', `/providers/Microsoft.CognitiveServices/deletedAccounts?${CS}`)).includes('sd-gone'));
     assert.equal(account.name, 'sd-gone');
+    // Usages count live accounts only; posture finds what it finds on a live account's keys, nothing about the deleted one.
+    await json('openai', 'create', '-g', 'soft', '-n', 'sd-live');
+    const live = (await call('GET', `/providers/Microsoft.CognitiveServices/accounts?${CS}`)).json().value.filter((a: { location: string }) => a.location === 'eastus').length;
+    const usages = (await call('GET', `/providers/Microsoft.CognitiveServices/locations/eastus/usages?${CS}`)).json().value as { name: { value: string }; currentValue: number }[];
+    assert.deepEqual([usages.find((u) => u.name.value === 'AccountCount')?.currentValue, live], [1, 1], 'sd-live only');
+    const findings = (await json('posture')).value as { resource: string }[];
+    const about = (name: string) => findings.some((f) => f.resource.endsWith(`/accounts/${name}`));
+    assert.deepEqual([about('sd-live'), about('sd-gone')], [true, false]);
   });
 
   test('the list: every soft-deleted account of the subscription, in the same shape', async () => {
