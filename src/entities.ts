@@ -1,7 +1,7 @@
 import type { AnyEntityDeclaration } from './store/index.js';
 import { metaEntity } from './store/index.js';
 import { certificateEntity, federatedCredentialEntity, principalEntity, secretEntity } from './directory/index.js';
-import { groupEntity, hostSecretEntity, resourceEntity } from './resources/index.js';
+import { deletedAccountEntity, groupEntity, hostSecretEntity, resourceEntity } from './resources/index.js';
 import { accountKeyEntity } from './keys/index.js';
 import { assignmentEntity, roleDefinitionEntity } from './rbac/index.js';
 import { signingKeyEntity } from './tokens/index.js';
@@ -35,4 +35,5 @@ export const ENTITIES: readonly AnyEntityDeclaration[] = [
   providerRegistrationEntity,
   asyncOperationEntity,
   signInGrantEntity,
+  deletedAccountEntity,
 ];

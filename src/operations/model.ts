@@ -24,7 +24,8 @@ export interface AsyncOperation {
   readonly error: OperationError | null;
 }
 
-export type OperationAction = 'create' | 'delete';
+/** `purge`: a soft-deleted account's (its resource id is the deletedAccounts id, its key the account's). */
+export type OperationAction = 'create' | 'delete' | 'purge';
 
 /** The RPC's terminal values (Succeeded, Failed, Canceled) and the in-progress one ARM's providers commonly report. */
 export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
@@ -35,6 +36,6 @@ export interface OperationError {
 }
 
 /** The provisioningState a resource shows while an operation on it runs (Azure's Cognitive Services words). */
-export const RUNNING_STATE: Readonly<Record<OperationAction, string>> = { create: 'Creating', delete: 'Deleting' };
+export const RUNNING_STATE: Readonly<Record<OperationAction, string>> = { create: 'Creating', delete: 'Deleting', purge: 'Deleting' };
 
 export const isTerminal = (status: OperationStatus): boolean => status !== 'InProgress';

@@ -11,7 +11,8 @@ const succeeded: OperationOutcome = { status: 'Succeeded' };
  * does when it is due: a create has nothing left to do (the resource was
  * written when it started) unless the resource went away meanwhile (its group
  * was deleted); a delete deletes through the resources context, as a
- * synchronous DELETE does.
+ * synchronous DELETE does (an account's soft delete included); a purge purges
+ * the soft-deleted account.
  */
 export function openOperations(store: Store, model: ReadModel, clock: Clock, delayMs: number, resources: ResourceService): AsyncOperations {
   const resourceTable = model.table(resourceEntity);
@@ -34,6 +35,11 @@ export function openOperations(store: Store, model: ReadModel, clock: Clock, del
           // Its group is gone, and the resource with it.
           if (!(error instanceof NotFoundError)) throw error;
         }
+        return succeeded;
+      },
+      // Already purged (or restored, or expired) meanwhile: nothing is left to purge, which is what was asked.
+      purge: async (operation) => {
+        await resources.deletedAccounts.purgeKey(operation.resourceKey);
         return succeeded;
       },
     },

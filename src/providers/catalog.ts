@@ -29,6 +29,8 @@ export const PROVIDERS: readonly ProviderNamespace[] = [
       type('locations/models', false, versions.COGNITIVE_SERVICES_VERSIONS),
       type('locations/usages', false, versions.COGNITIVE_SERVICES_VERSIONS),
       type('locations/operationResults', false, versions.COGNITIVE_SERVICES_VERSIONS),
+      type('deletedAccounts', false, versions.COGNITIVE_SERVICES_VERSIONS),
+      type('locations/resourceGroups/deletedAccounts', false, versions.COGNITIVE_SERVICES_VERSIONS),
       type('skus', false, versions.COGNITIVE_SERVICES_VERSIONS),
     ],
     operations: ops.COGNITIVE_SERVICES_OPERATIONS,

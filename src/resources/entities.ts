@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { defineEntity } from '../store/index.js';
 import type { IdentityState, Resource, ResourceActor, ResourceGroup } from './model.js';
 import type { HostSecret } from './host-secret.js';
+import type { DeletedAccount } from './deleted-account.js';
 
 /** The resources context's entities as the store keeps them: tables, row mapping, read-model indexes. */
 
@@ -90,4 +91,36 @@ export const hostSecretEntity = defineEntity({
     to: (h: HostSecret): HostSecretRow => ({ resource_key: h.resourceKey, sealed: h.sealed, digest: h.digest, created_at: h.createdAt }),
   },
   indexes: { digest: (h: HostSecret) => h.digest },
+});
+
+type DeletedAccountRow = { key: string; id: string; location: string; account: string; deployments: string; deleted_at: string; purge_at: string };
+
+/**
+ * Soft-deleted accounts (0016): the account and its deployments as JSON, as
+ * `resources` keeps them; `id` and `location` are the account's, in columns
+ * for whoever reads the table by hand.
+ */
+export const deletedAccountEntity = defineEntity({
+  name: 'deletedAccount',
+  table: 'deleted_accounts',
+  key: ['key'],
+  codec: {
+    from: (r: DeletedAccountRow): DeletedAccount => ({
+      key: r.key,
+      account: JSON.parse(r.account) as Resource,
+      deployments: JSON.parse(r.deployments) as Resource[],
+      deletedAt: r.deleted_at,
+      purgeAt: r.purge_at,
+    }),
+    to: (d: DeletedAccount): DeletedAccountRow => ({
+      key: d.key, id: d.account.id, location: d.account.location, account: JSON.stringify(d.account),
+      deployments: JSON.stringify(d.deployments), deleted_at: d.deletedAt, purge_at: d.purgeAt,
+    }),
+  },
+  migrations: {
+    '0016_deleted_accounts': () => [
+      sql`create table deleted_accounts (key text primary key, id text not null, location text not null, account text not null,
+            deployments text not null, deleted_at text not null, purge_at text not null)`,
+    ],
+  },
 });

@@ -58,4 +58,28 @@ export const resourceErrors = {
     new InvalidInputError('DeploymentModelNotSupported', `The model 'Format:${format},Name:${name},Version:${version}' of account deployment is not supported.`),
   groupLocationConflict: (asked: string, existing: string) =>
     new ConflictError('InvalidResourceGroupLocation', `Invalid resource group location '${asked}'. The Resource group already exists in location '${existing}'.`),
+  /** Azure's answer to creating an account whose name a soft-deleted one holds (409; users' reports, e.g. Azure/azure-cli#18146). */
+  flagMustBeSetForRestore: (id: string) =>
+    new ConflictError(
+      'FlagMustBeSetForRestore',
+      `An existing resource with ID '${id}' has been soft-deleted. To restore the resource, you must specify 'restore' to be 'true' in the property. If you don't want to restore existing resource, please purge it first.`,
+    ),
+  /** Inferred: Azure's answer for a deleted account that is not there is not on record (docs/compatibility.md). */
+  deletedAccountNotFound: (name: string, group: string, location: string) =>
+    new NotFoundError(
+      'ResourceNotFound',
+      `The deleted account '${name}' under resource group '${group}' at location '${location}' was not found. It may never have existed, been restored, or been purged.`,
+    ),
+  /** Inferred, as above: a restore (properties.restore true) when no soft-deleted account holds the name. */
+  nothingToRestore: (id: string) =>
+    new NotFoundError(
+      'ResourceNotFound',
+      `There is no soft-deleted account with ID '${id}' to restore. It may never have existed, been restored already, been purged, or its retention may have ended.`,
+    ),
+  /** A custom subdomain held by a soft-deleted account until it is purged (the message is Keyless's; the code is the one for a live account). */
+  endpointHeldBySoftDeleted: (subdomain: string, id: string) =>
+    new ConflictError(
+      'CustomDomainInUse',
+      `The custom subdomain or account name '${subdomain}' is held by the soft-deleted account ${id}. Restore or purge it first.`,
+    ),
 };

@@ -19,6 +19,7 @@ import type { TypeContext } from './types.js';
 import { groupEntity, hostSecretEntity, resourceEntity } from './entities.js';
 import { ResourceReads } from './reads.js';
 import { parseTags, pickAssigned, type ResourceBody } from './body.js';
+import { DeletedAccounts, restoreRequested } from './soft-delete.js';
 
 export type { ResourceBody } from './body.js';
 
@@ -37,6 +38,9 @@ export interface ResourceAddress {
  * in one transaction.
  */
 export class ResourceService extends ResourceReads {
+  /** Soft-deleted accounts: what a delete keeps, a restore takes back, a purge removes. */
+  readonly deletedAccounts: DeletedAccounts;
+
   constructor(
     private readonly store: Store,
     model: ReadModel,
@@ -48,6 +52,7 @@ export class ResourceService extends ResourceReads {
     ids: { readonly subscriptionId: () => string; readonly tenantId: () => string },
   ) {
     super(model, ids);
+    this.deletedAccounts = new DeletedAccounts(store, model, directory, keys, upstreams, clock, ids.subscriptionId);
   }
 
   // Resource groups
@@ -96,9 +101,8 @@ export class ResourceService extends ResourceReads {
     const { value, revision } = await this.store.write(async (writer) => {
       const key = idKey(groupId(this.ids.subscriptionId(), name));
       if (!(await writer.get(groupEntity, key))) return false;
-      const resources = await writer.find(resourceEntity, 'group_key', key);
-      // Children first, so that a parent's onDelete finds nothing left to do twice.
-      resources.sort((a, b) => Number(b.parentKey !== null) - Number(a.parentKey !== null));
+      // Top-level ones only: each takes its children (an account soft-deleted with the group keeps its deployments for a restore).
+      const resources = (await writer.find(resourceEntity, 'group_key', key)).filter((r) => r.parentKey === null);
       for (const resource of resources) await this.deleteInWrite(writer, resource);
       await deleteAssignmentsUnder(writer, key);
       await writer.delete(groupEntity, key);
@@ -127,6 +131,7 @@ export class ResourceService extends ResourceReads {
     const tags = parseTags(body.tags);
     const identityRequest = this.identityRequestOf(address.type, body);
     const id = this.idOf(address);
+    const restore = handler.type === RESOURCE_TYPES.account && restoreRequested(body);
     const { value, revision } = await this.store.write(async (writer) => {
       const group = await writer.get(groupEntity, idKey(groupId(this.ids.subscriptionId(), address.group)));
       if (!group) throw resourceErrors.groupNotFound(address.group);
@@ -137,6 +142,13 @@ export class ResourceService extends ResourceReads {
       }
       const existing = await writer.get(resourceEntity, idKey(id));
       if (mode === 'patch' && !existing) throw resourceErrors.resourceNotFound(handler.type, name, address.group);
+      // A soft-deleted account holds its name: a create is refused, or is a restore (the rest of the body is not read).
+      const deleted = handler.type === RESOURCE_TYPES.account && !existing ? await this.deletedAccounts.claim(writer, idKey(id), id, restore) : undefined;
+      if (deleted) {
+        const restored = await this.deletedAccounts.restore(writer, deleted, actor);
+        await inWrite?.(writer, restored, true);
+        return { resource: restored, created: true };
+      }
       const prepared = handler.prepare({ kind: body.kind, sku: body.sku, properties: body.properties }, existing, mode, this.typeContext());
       const location = parent
         ? parent.location
@@ -239,9 +251,12 @@ export class ResourceService extends ResourceReads {
     if (taken) {
       throw new ConflictError('CustomDomainInUse', `The custom subdomain or account name '${subdomain}' is already used by another account (${taken.id}).`);
     }
+    const held = await this.deletedAccounts.holding(writer, account.key, subdomain);
+    if (held) throw resourceErrors.endpointHeldBySoftDeleted(subdomain, held.account.id);
   }
 
   private async deleteInWrite(writer: Writer, resource: Resource): Promise<void> {
+    if (resource.type === RESOURCE_TYPES.account) return this.deletedAccounts.keep(writer, resource);
     const handler = this.handler(resource.type);
     await handler.onDelete(this.typeContext(), writer, resource);
     if (resource.identity?.systemPrincipalId) await this.directory.deletePrincipal(writer, resource.identity.systemPrincipalId);

@@ -1,5 +1,4 @@
 import type { Writer } from '../store/index.js';
-import { resourceEntity } from './entities.js';
 import type { DirectoryService } from '../directory/index.js';
 import type { KeyService } from '../keys/index.js';
 import type { HostSecretService } from './host-secrets.js';
@@ -114,13 +113,8 @@ const account: ResourceTypeHandler = {
     await ctx.keys.createKeys(writer, resource.key);
     return {};
   },
-  async onDelete(ctx, writer, resource) {
-    for (const child of await writer.find(resourceEntity, 'parent_key', resource.key)) {
-      await deployment.onDelete(ctx, writer, child);
-      await writer.delete(resourceEntity, child.key);
-    }
-    await ctx.keys.deleteKeys(writer, resource.key);
-  },
+  // Not reached: accounts are soft-deleted (soft-delete.ts keeps them, their deployments and keys; its purge removes them).
+  onDelete: async () => undefined,
 };
 
 const deployment: ResourceTypeHandler = {

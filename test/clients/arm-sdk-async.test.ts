@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runAdminScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { assertSoftDelete } from './soft-delete-expected.js';
 
 /** @azure/arm-cognitiveservices's begin…AndWait pollers against `keyless up --async-operations --async-delay 1`. */
 let keyless: KeylessProcess;
@@ -24,4 +25,8 @@ test('the SDK polls Azure-AsyncOperation through InProgress to Succeeded for cre
   assert.equal(result['deployment']?.provisioningState, 'Succeeded');
   assert.equal(result['deploymentDelete']?.left, true);
   assert.equal(result['afterDelete'] as unknown, 404);
+});
+
+test('the soft delete scenario with long-running deletes, restores and purges: the SDK polls them to the same answers', async () => {
+  assertSoftDelete(await runAdminScenario(keyless, 'arm-soft-delete'), keyless.info.subscriptionId);
 });

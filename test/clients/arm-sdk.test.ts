@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runAdminScenario, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { assertSoftDelete } from './soft-delete-expected.js';
 
 let keyless: KeylessProcess;
 before(async () => {
@@ -67,4 +68,8 @@ test("@azure/arm-cognitiveservices's catalogue (models, resourceSkus, usages; ac
     accountUsages: [gpt4o(35)],
     unknownLocation: { statusCode: 400, code: 'NoRegisteredProviderFound' },
   });
+});
+
+test("@azure/arm-cognitiveservices's soft delete (deletedAccounts.list|get|beginPurgeAndWait, a create with restore) works unmodified", async () => {
+  assertSoftDelete(await runAdminScenario(keyless, 'arm-soft-delete'), keyless.info.subscriptionId);
 });

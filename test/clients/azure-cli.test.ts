@@ -293,6 +293,18 @@ describe('the Azure CLI (az 2.45)', { skip: azReady || ci ? false : 'az is not i
     const resources = await azJson('resource', 'list');
     assert.deepEqual(resources.filter((r: any) => /\/resourceGroups\/az-rg\//i.test(r.id)), []);
   });
+
+  test('az cognitiveservices account list-deleted, show-deleted, purge: the group delete soft-deleted its account', async () => {
+    const id = `/subscriptions/${sub}/providers/Microsoft.CognitiveServices/locations/eastus/resourceGroups/az-rg/deletedAccounts/az-openai`;
+    const listed = await azJson('cognitiveservices', 'account', 'list-deleted');
+    assert.deepEqual(listed.map((a: any) => a.id), [id]);
+    const shown = await azJson('cognitiveservices', 'account', 'show-deleted', '-g', 'az-rg', '-n', 'az-openai', '-l', 'eastus');
+    assert.equal(shown.id, id);
+    assert.equal(Date.parse(shown.properties.scheduledPurgeDate) - Date.parse(shown.properties.deletionDate), 48 * 3600_000);
+    const purged = await az('cognitiveservices', 'account', 'purge', '-g', 'az-rg', '-n', 'az-openai', '-l', 'eastus');
+    assert.deepEqual({ code: purged.code, stderr: purged.stderr }, { code: 0, stderr: '' });
+    assert.deepEqual(await azJson('cognitiveservices', 'account', 'list-deleted'), []);
+  });
 });
 
 describe('az login --identity inside a web app (keyless run --as)', { skip: azReady || ci ? false : 'az is not installed (apt-get install azure-cli)' }, () => {

@@ -704,8 +704,15 @@ describeEachDialect('store contract', (open, dialect) => {
       await a.resources.deleteGroup(rg);
       await b.model.catchUp();
       assert.throws(() => b.resources.getGroup(rg), { code: 'ResourceGroupNotFound' });
-      assert.equal(b.keys.match(keys.key1), undefined);
       assert.equal(b.directory.principal(principalId), undefined);
+      // Its account is soft-deleted (0016), seen by b too; b's purge takes its keys, seen by a.
+      const deleted = { location: 'eastus', group: rg, name: 'shared-aoai' };
+      assert.deepEqual(b.resources.deletedAccounts.get(deleted).account, account);
+      assert.equal(b.keys.match(keys.key1)?.accountKey, account.key);
+      assert.equal(await b.resources.deletedAccounts.purge(deleted), true);
+      await a.model.catchUp();
+      assert.throws(() => a.resources.deletedAccounts.get(deleted), { code: 'ResourceNotFound' });
+      assert.equal(a.keys.match(keys.key1), undefined);
       assert.deepEqual(snapshot(b), snapshot(a));
     });
 

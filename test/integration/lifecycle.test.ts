@@ -266,6 +266,10 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
     assert.equal(core.model.table(resourceEntity).has(deployment.resource.key), false, 'the deployment went with its account');
     assert.throws(() => core.resources.list(DEPLOYMENT, 'rg-aoai', ['aoai-life']), { code: 'ResourceNotFound' });
     assert.equal((await core.store.load(resourceEntity, deployment.resource.key)).value, undefined);
+    // Soft-deleted: the keys are kept for a restore (unreachable: no account answers for them) until the purge.
+    assert.deepEqual(core.keys.match(keys.key2), { accountKey: resource.key, keyName: 'key2' });
+    assert.deepEqual(core.resources.deletedAccounts.get({ location: 'eastus', group: 'rg-aoai', name: 'aoai-life' }).deployments.map((d) => d.name), ['chat']);
+    assert.equal(await core.resources.deletedAccounts.purge({ location: 'eastus', group: 'rg-aoai', name: 'aoai-life' }), true);
     assert.equal(core.keys.match(regenerated.key1), undefined);
     assert.equal(core.keys.match(keys.key2), undefined);
     assert.equal([...core.model.table(accountKeyEntity).values()].filter((k) => k.accountKey === resource.key).length, 0);
@@ -319,6 +323,9 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
       assert.equal(core.directory.principal(p), undefined);
       assert.equal(await storedPrincipal(p), undefined);
     }
+    // The account is soft-deleted with its group: its keys go with its purge.
+    assert.equal(core.keys.match(keys.key1)?.accountKey, account.resource.key);
+    assert.equal(await core.resources.deletedAccounts.purge({ location: 'eastus', group: 'rg-gone', name: 'aoai-gone' }), true);
     assert.equal(core.keys.match(keys.key1), undefined);
     assert.equal(core.keys.match(keys.key2), undefined);
 
@@ -445,11 +452,14 @@ describeEachDialect('resource and RBAC lifecycles', (open) => {
 
     const second = await deployed('a2', 'd2');
     await core.resources.delete(at(ACCOUNT, 'up-life', 'a2'));
-    assert.equal(await inDb(second.key), undefined, 'deleting the account deletes its deployments upstreams');
+    assert.ok((await inDb(second.key)) !== undefined, 'a soft-deleted account keeps its deployments upstreams for a restore');
+    await core.resources.deletedAccounts.purge({ location: 'eastus', group: 'up-life', name: 'a2' });
+    assert.equal(await inDb(second.key), undefined, 'purging the account deletes its deployments upstreams');
 
     const third = await deployed('a3', 'd3');
     await core.resources.deleteGroup('up-life');
-    assert.equal(await inDb(third.key), undefined, 'deleting the group deletes them too');
+    await core.resources.deletedAccounts.purge({ location: 'eastus', group: 'up-life', name: 'a3' });
+    assert.equal(await inDb(third.key), undefined, 'and after the group, too');
     assert.equal(core.upstreams.get(third.key), undefined);
   });
 });

@@ -133,6 +133,39 @@ test('a delete is 202 with Location and Azure-AsyncOperation; Location answers 2
   assert.equal((await arm('DELETE', `${accountPath('lro-x')}${API}`)).status, 204);
 });
 
+test("a soft-deleted account's purge is 202 as a delete; a restore is 201 Creating as a create", async () => {
+  await arm('PUT', `${accountPath('lro-p')}${API}`, ACCOUNT);
+  keyless.clock.advance(2000);
+  await arm('DELETE', `${accountPath('lro-p')}${API}`);
+  keyless.clock.advance(2000);
+  const deletedPath = `/subscriptions/${sub}/providers/Microsoft.CognitiveServices/locations/westus/resourceGroups/lro/deletedAccounts/lro-p`;
+  assert.equal((await arm('GET', `${deletedPath}${API}`)).status, 200, 'the finished delete soft-deleted it');
+
+  const restoring = await arm('PUT', `${accountPath('lro-p')}${API}`, { location: 'westus', properties: { restore: true } });
+  assert.equal(restoring.status, 201);
+  assert.equal(restoring.json().properties.provisioningState, 'Creating');
+  assert.equal(restoring.headers['azure-asyncoperation'], statusUrl(operationId(restoring)));
+  keyless.clock.advance(2000);
+  await arm('DELETE', `${accountPath('lro-p')}${API}`);
+  keyless.clock.advance(2000);
+
+  const start = keyless.clock.now();
+  const purging = await arm('DELETE', `${deletedPath}${API}`);
+  assert.equal(purging.status, 202);
+  assert.equal(purging.text, '');
+  const id = operationId(purging);
+  assert.equal(purging.headers['azure-asyncoperation'], statusUrl(id));
+  assert.equal(purging.headers['location'], `${statusUrl(id)}&operationResultResponseType=Location`);
+  assert.equal(purging.headers['retry-after'], '2');
+  assert.equal(operationId(await arm('DELETE', `${deletedPath}${API}`)), id, 'asked again, the same operation');
+  assert.equal((await arm('GET', `${deletedPath}${API}`)).json().properties.provisioningState, 'Deleting');
+  keyless.clock.advance(2000);
+  assert.deepEqual((await arm('GET', statusUrl(id))).json(), { id: operationPath(id), name: id, status: 'Succeeded', startTime: seconds(start), endTime: seconds(start + 2000) });
+  assert.equal((await arm('GET', String(purging.headers['location']))).status, 200);
+  assert.equal((await arm('GET', `${deletedPath}${API}`)).status, 404);
+  assert.equal((await arm('DELETE', `${deletedPath}${API}`)).status, 204, 'nothing left to purge: 204, synchronously');
+});
+
 test('an unknown operation id, or one asked for at another location, is 404 OperationNotFound', async () => {
   const unknown = '00000000-0000-0000-0000-000000000000';
   const res = await arm('GET', statusUrl(unknown));

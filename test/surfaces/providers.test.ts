@@ -27,7 +27,7 @@ const cognitiveTypes = (aliases: boolean) => [
     capabilities: 'CrossResourceGroupResourceMove, CrossSubscriptionResourceMove, SystemAssignedResourceIdentity, SupportsTags, SupportsLocation' },
   { resourceType: 'accounts/deployments', locations: [], apiVersions: COGNITIVE_VERSIONS.slice(0, 13), ...(aliases && { aliases: [] }), capabilities: 'None' },
   { resourceType: 'operations', locations: [], apiVersions: COGNITIVE_VERSIONS, ...(aliases && { aliases: [] }), capabilities: 'None' },
-  ...['locations', 'locations/models', 'locations/usages', 'locations/operationResults', 'skus'].map((resourceType) => (
+  ...['locations', 'locations/models', 'locations/usages', 'locations/operationResults', 'deletedAccounts', 'locations/resourceGroups/deletedAccounts', 'skus'].map((resourceType) => (
     { resourceType, locations: [], apiVersions: COGNITIVE_VERSIONS, ...(aliases && { aliases: [] }), capabilities: 'None' })),
 ];
 const NAMESPACES = ['Microsoft.CognitiveServices', 'Microsoft.ManagedIdentity', 'Microsoft.Web', 'Microsoft.Compute', 'Microsoft.Authorization', 'Microsoft.Resources'];

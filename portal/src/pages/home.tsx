@@ -142,8 +142,9 @@ export function Home() {
       {deleting !== undefined && (
         <Confirm title={`Delete resource group ${deleting}?`} action="Delete" onConfirm={() => void remove(deleting)} onCancel={() => setDeleting(undefined)}>
           <p>
-            Every resource in <strong>{deleting}</strong> is deleted with it: OpenAI accounts and their keys and deployments, web apps, VMs, user-assigned identities and the role
-            assignments on them. System-assigned identities are deleted too, so their access ends everywhere.
+            Every resource in <strong>{deleting}</strong> is deleted with it: web apps, VMs, user-assigned identities and the role assignments on them. OpenAI accounts are
+            soft-deleted, as in Azure: kept 48 hours with their keys and deployments (<code>keyless openai list-deleted</code>, <code>recover</code>, <code>purge</code>), then
+            gone. System-assigned identities are deleted too, so their access ends everywhere.
           </p>
         </Confirm>
       )}

@@ -13,6 +13,7 @@ import { ASSIGN_IDENTITY_HELP } from './host.js';
 import { identitySelection, registerHostIdentityCommands } from './host-identity.js';
 import { registerCatalogCommands } from './openai-catalog.js';
 import { registerDeploymentCommands } from './openai-deployment.js';
+import { registerDeletedAccountCommands } from './openai-deleted.js';
 import { networkProperties, registerNetworkRuleCommands, withNetworkFlags, type NetworkFlags } from './openai-network.js';
 
 export const ACCOUNT_KIND: ResourceKind = {
@@ -86,6 +87,7 @@ export function registerOpenAiCommands(program: Command): void {
   );
 
   registerReadAndDelete(openai, ACCOUNT_KIND, 'Azure OpenAI account');
+  registerDeletedAccountCommands(openai, ACCOUNT_KIND.columns);
   registerKeyCommands(openai);
   registerNetworkRuleCommands(openai, ACCOUNT_KIND);
   registerHostIdentityCommands(openai, ACCOUNT_KIND, 'Azure OpenAI account');

@@ -20,6 +20,10 @@ export type ArmTarget =
   | { kind: 'cognitiveCatalog'; subscription: string; list: 'models' | 'usages' | 'skus'; location: string | undefined }
   /** An account's catalogue: `{account id}/models|skus|usages`. */
   | { kind: 'accountCatalog'; subscription: string; group: string; account: string; list: 'models' | 'usages' | 'skus' }
+  /** Cognitive Services' soft-deleted accounts of a subscription: `…/providers/Microsoft.CognitiveServices/deletedAccounts`. */
+  | { kind: 'deletedAccounts'; subscription: string }
+  /** One soft-deleted account: `…/providers/Microsoft.CognitiveServices/locations/{l}/resourceGroups/{g}/deletedAccounts/{name}`. */
+  | { kind: 'deletedAccount'; subscription: string; location: string; group: string; name: string }
   /** A long-running operation's status or result: `/subscriptions/{s}/providers/{namespace}/locations/{l}/operationResults/{id}`. */
   | { kind: 'operationResult'; subscription: string; namespace: string; location: string; id: string }
   /** Keyless's own access questions on any scope: POST {scope}/providers/Keyless/checkAccess | whoCan. */
@@ -56,7 +60,7 @@ export function parseArmPath(segments: readonly string[]): ArmTarget | undefined
   if (subscription === undefined) return { kind: 'subscriptions' };
   if (segments.length === 2) return { kind: 'subscription', subscription };
   if (segments.length === 3 && lower[2] === 'resources') return { kind: 'genericResources', subscription, group: undefined };
-  const catalog = cognitiveCatalog(segments, lower, subscription);
+  const catalog = cognitiveCatalog(segments, lower, subscription) ?? deletedAccounts(segments, lower, subscription);
   if (catalog) return catalog;
   if (lower[2] === 'providers' && segments.length === 5) {
     return { kind: 'subscriptionResources', subscription, type: `${segments[3]}/${segments[4]}` };
@@ -106,6 +110,14 @@ function cognitiveCatalog(segments: readonly string[], lower: readonly string[],
   const list = lower[6];
   if (segments.length !== 7 || lower[4] !== 'locations' || (list !== 'models' && list !== 'usages')) return undefined;
   return { kind: 'cognitiveCatalog', subscription, list, location: segments[5] as string };
+}
+
+/** The deletedAccounts paths (Azure's DeletedAccounts_List, _Get and _Purge). */
+function deletedAccounts(segments: readonly string[], lower: readonly string[], subscription: string): ArmTarget | undefined {
+  if (lower[2] !== 'providers' || lower[3] !== COGNITIVE) return undefined;
+  if (segments.length === 5 && lower[4] === 'deletedaccounts') return { kind: 'deletedAccounts', subscription };
+  if (segments.length !== 10 || lower[4] !== 'locations' || lower[6] !== 'resourcegroups' || lower[8] !== 'deletedaccounts') return undefined;
+  return { kind: 'deletedAccount', subscription, location: segments[5] as string, group: segments[7] as string, name: segments[9] as string };
 }
 
 /** POST actions on a resource: Azure's key actions, and Keyless's host-identity actions (see docs/compatibility.md). */

@@ -1,7 +1,7 @@
 import type { AsyncOperation, AsyncOperations } from '../../../operations/index.js';
 import { operationErrors } from '../../../operations/index.js';
-import type { Resource, ResourceActor, ResourceAddress, ResourceBody } from '../../../resources/index.js';
-import { RESOURCE_TYPES, idKey } from '../../../resources/index.js';
+import type { DeletedAccountAddress, Resource, ResourceActor, ResourceAddress, ResourceBody } from '../../../resources/index.js';
+import { RESOURCE_TYPES, deletedAccountId, idKey } from '../../../resources/index.js';
 import type { ArmCall } from '../call.js';
 import { renderResource } from '../render.js';
 import type { ArmDeps } from './context.js';
@@ -58,6 +58,18 @@ export async function deleteLongRunning(call: ArmCall, address: ResourceAddress,
   let operation: AsyncOperation | undefined;
   await deps.resources.delete(address, async (writer, resource) => {
     operation = await operations.record(writer, 'delete', subjectOf(resource));
+  });
+  return operation ? accepted(call, operations, operation) : call.reply.code(204).send();
+}
+
+/** A soft-deleted account's purge (DeletedAccounts_Purge is long-running in Azure too): 202 as a delete, or 204 when there is none. */
+export async function purgeLongRunning(call: ArmCall, address: DeletedAccountAddress, operations: AsyncOperations, deps: ArmDeps): Promise<unknown> {
+  await operations.settleDue();
+  const running = operations.inFlight(deps.resources.deletedAccounts.keyOf(address));
+  if (running?.action === 'purge') return accepted(call, operations, running);
+  let operation: AsyncOperation | undefined;
+  await deps.resources.deletedAccounts.purge(address, async (writer, deleted) => {
+    operation = await operations.record(writer, 'purge', { id: deletedAccountId(deleted), key: deleted.key, location: deleted.account.location });
   });
   return operation ? accepted(call, operations, operation) : call.reply.code(204).send();
 }

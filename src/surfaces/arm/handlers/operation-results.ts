@@ -48,13 +48,13 @@ function renderStatus(subscription: string, operation: AsyncOperation): Record<s
   return out;
 }
 
-/** What the call would have answered had it been synchronous: the created resource, or a delete's empty 200. */
+/** What the call would have answered had it been synchronous: the created resource, or a delete's (or purge's) empty 200. */
 function locationResult(call: ArmCall, operation: AsyncOperation): unknown {
   if (operation.status !== 'Succeeded') {
     const error = operation.error ?? { code: 'OperationFailed', message: 'The operation failed.' };
     throw new ConflictError(error.code, error.message);
   }
-  if (operation.action === 'delete') return call.reply.code(200).send();
+  if (operation.action !== 'create') return call.reply.code(200).send();
   const resource = call.ctx.resource(operation.resourceKey);
   return resource ? call.reply.code(200).send(renderResource(resource, call.ctx)) : call.reply.code(204).send();
 }

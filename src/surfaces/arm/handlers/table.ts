@@ -12,6 +12,7 @@ import { providerOperations } from './provider-operations.js';
 import { providerRegistration, providers, tenantProviders } from './providers.js';
 import { systemIdentity } from './system-identity.js';
 import { operationResult } from './operation-results.js';
+import { deletedAccount, listDeletedAccounts } from './deleted-accounts.js';
 import { getSubscription, listGroups, listSubscriptionResources, listSubscriptions, subscriptionAction } from './subscriptions.js';
 
 /** From the kind of target a path addresses to its handler: adding a kind to ArmTarget fails to compile until it has one. */
@@ -37,4 +38,6 @@ export const ARM_HANDLERS: { readonly [K in ArmTarget['kind']]: ArmHandler<K> } 
   providerOperations,
   systemIdentity,
   operationResult,
+  deletedAccounts: listDeletedAccounts,
+  deletedAccount,
 };
