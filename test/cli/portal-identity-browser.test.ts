@@ -243,4 +243,34 @@ describe('the portal: resources and identities in chromium', { skip: missing }, 
   });
 });
 
+/** The same forms against Azure's long-running answers (201/202 and Azure-AsyncOperation): the portal waits as the CLI does. */
+describe('the portal: creates and deletes as long-running operations', { skip: missing }, () => {
+  before(async () => {
+    // The suite above has ended: its Keyless and browser are stopped, and these take their place for the helpers.
+    keyless = await startKeyless({ args: ['--async-operations', '--async-delay', '0.5'] });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } })).newPage();
+    await json('group', 'create', '-n', GROUP, '-l', 'eastus');
+    const run = await runCli(keyless.dataDir, ['portal']);
+    assert.equal(run.code, 0, run.stderr);
+    await page.goto(run.stdout.trim());
+    await page.getByRole('heading', { name: GROUP }).waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await keyless?.stop();
+  });
+
+  test('an account is created and deleted only once its operation has succeeded', async () => {
+    await page.getByRole('button', { name: `+ Create a resource in ${GROUP}` }).click();
+    await createResource('Azure OpenAI', 'slow-aoai');
+    // "Created" is said after the poll: the account is already provisioned.
+    assert.equal((await json('openai', 'show', '-g', GROUP, '-n', 'slow-aoai')).properties.provisioningState, 'Succeeded');
+    await page.getByRole('button', { name: 'Delete slow-aoai' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Delete slow-aoai' }).waitFor({ state: 'detached' });
+    assert.deepEqual(await json('openai', 'list', '-g', GROUP), []);
+  });
+});
+
 if (missing !== undefined) test(`the portal's identity pages in chromium: skipped, ${missing}`, { skip: missing }, () => undefined);
