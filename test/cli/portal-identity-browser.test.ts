@@ -137,9 +137,13 @@ describe('the portal: resources and identities in chromium', { skip: missing }, 
     const before = (await json('webapp', 'show', '-g', GROUP, '-n', 'id-app')).identity.principalId as string;
     await openBlade('id-app', 'Identity');
     await page.getByTestId('system-principal-id').filter({ hasText: before }).waitFor();
-    assert.equal(await page.getByRole('radio', { name: 'On' }).getAttribute('aria-checked'), 'true');
+    assert.equal(await page.getByRole('radio', { name: 'On' }).isChecked(), true);
     await shot('portal-identity-system');
-    await page.getByRole('radio', { name: 'Off' }).click();
+    // From the keyboard: the arrow keys move the status from On to Off, with the focus visible.
+    await page.getByRole('radio', { name: 'On' }).focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.getByRole('radio', { name: 'Off' }).isChecked(), true);
+    assert.equal(await page.evaluate("getComputedStyle(document.activeElement.nextElementSibling).outlineStyle"), 'solid');
     await page.getByRole('button', { name: 'Save' }).click();
     const dialog = page.getByRole('dialog', { name: 'Disable system assigned managed identity' });
     assert.match(await dialog.innerText(), /deletes the identity[\s\S]*role assignments stop granting anything[\s\S]*Identity not found/);

@@ -38,16 +38,16 @@ export function SystemAssigned({ resource, onChanged, onError }: { resource: Jso
         A system assigned managed identity is tied to this resource: it is created with it, can be given roles, and is deleted when the identity is turned off or the resource is
         deleted.
       </p>
-      <div class="status-toggle" role="radiogroup" aria-label="Status">
-        <span class="toggle-label" aria-hidden="true">
-          Status
-        </span>
+      {/* Native radios: arrow keys move between Off and On, as in any radio group. */}
+      <fieldset class="status-toggle">
+        <legend>Status</legend>
         {[false, true].map((on) => (
-          <button key={String(on)} type="button" role="radio" aria-checked={wanted === on} onClick={() => setWanted(on)}>
-            {on ? 'On' : 'Off'}
-          </button>
+          <label key={String(on)} class="segment">
+            <input type="radio" name="system-status" checked={wanted === on} onChange={() => setWanted(on)} />
+            <span>{on ? 'On' : 'Off'}</span>
+          </label>
         ))}
-      </div>
+      </fieldset>
       <div class="actions">
         <button type="button" class="primary" disabled={!dirty || busy} onClick={() => (wanted ? void save() : setConfirming(true))}>
           {busy ? 'Saving…' : 'Save'}
