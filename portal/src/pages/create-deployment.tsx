@@ -91,7 +91,7 @@ export function CreateDeployment({ accountId, onCreated, onClose }: { accountId:
       </div>
       <p id="deployment-capacity-help" class="muted small">
         {Number.isFinite(units) && units > 0 ? `${units.toLocaleString('en-US')} units = ${capacityMeaning(units)}. ` : ''}
-        Each unit is 1,000 tokens and 6 requests per minute, taken from the subscription's quota for this model and type in the account's region.
+        Each unit is 1,000 tokens and 6 requests per minute: the deployment's rate limit. Azure takes it from the subscription's quota for this model and type in the region; Keyless has no subscription-wide quota, only the SKU's bounds.
       </p>
       <div class="actions">
         <button type="submit" disabled={busy || name === '' || model === undefined}>
