@@ -6,6 +6,8 @@ export const API = {
   groups: '2021-04-01',
   identities: '2023-01-31',
   cognitive: '2024-10-01',
+  web: '2023-12-01',
+  compute: '2024-07-01',
   authorization: '2022-04-01',
   keyless: '2026-01-01',
   graph: 'v1.0',
@@ -15,6 +17,11 @@ export type Json = Record<string, unknown>;
 
 /** One call to an ARM, Graph or Keyless API on this origin with the session's token; a 401 renews once and retries. */
 export async function call(method: string, path: string, apiVersion: string | undefined, body?: unknown): Promise<Json> {
+  return (await callWithHeaders(method, path, apiVersion, body)).body;
+}
+
+/** As `call`, with the answer's headers too (a long-running operation's `Azure-AsyncOperation`). */
+export async function callWithHeaders(method: string, path: string, apiVersion: string | undefined, body?: unknown): Promise<{ body: Json; headers: Headers }> {
   const url = apiVersion === undefined ? path : `${path}${path.includes('?') ? '&' : '?'}api-version=${encodeURIComponent(apiVersion)}`;
   let res = await send(method, url, body);
   if (res.status === 401) {
@@ -29,7 +36,7 @@ export async function call(method: string, path: string, apiVersion: string | un
     parsed = text;
   }
   if (res.status < 200 || res.status >= 300) throw apiErrorFrom(res.status, parsed);
-  return (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Json;
+  return { body: (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Json, headers: res.headers };
 }
 
 function send(method: string, url: string, body: unknown): Promise<Response> {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { API, call, list, pick, str, type Json } from '../api.js';
+import { API, call, pick, str, type Json } from '../api.js';
 import { groupOf, typeLabel } from '../arm.js';
 import { Confirm } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
@@ -7,25 +7,35 @@ import { ErrorBox } from '../components/error-box.js';
 import { Tabs } from '../components/tabs.js';
 import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
+import { apiVersionOf, kindOfType } from '../kinds.js';
+import { AccountOverview } from './account-overview.js';
+import { HostOverview } from './host-overview.js';
 import { Iam } from './iam.js';
 import { hasNetworkRules, Networking } from './networking.js';
+import { IdentityBlade } from './identity-blade.js';
+import { UserIdentityOverview } from './user-identity.js';
 
-const COGNITIVE = 'microsoft.cognitiveservices/accounts';
-
-/** A resource's blade: an OpenAI account's Overview, Keys and Endpoint and IAM; any other resource's IAM. */
+/** A resource's blade: an OpenAI account's Overview, Keys and Endpoint, Identity and IAM; a web app's or VM's Overview, Identity and IAM; a user-assigned identity's Overview and IAM. */
 export function ResourceBlade({ id, tab }: { id: string; tab: string }) {
-  const state = useLoad(() => call('GET', id, API.cognitive), [id]);
+  const state = useLoad(() => call('GET', id, apiVersionOf(id)), [id]);
   const resource = state.data;
-  const isAccount = str(resource?.['type']).toLowerCase() === COGNITIVE;
-  const tabs = isAccount
-    ? [
-        { id: 'overview', label: 'Overview', href: href.resource(id, 'overview') },
-        { id: 'keys', label: 'Keys and Endpoint', href: href.resource(id, 'keys') },
-        ...(resource && hasNetworkRules(resource) ? [{ id: 'networking', label: 'Networking', href: href.resource(id, 'networking') }] : []),
-        { id: 'iam', label: 'Access control (IAM)', href: href.resource(id, 'iam') },
-      ]
-    : [{ id: 'iam', label: 'Access control (IAM)', href: href.resource(id, 'iam') }];
-  const current = isAccount ? tab : 'iam';
+  const kind = kindOfType(str(resource?.['type']))?.key;
+  const link = (tabId: string, label: string) => ({ id: tabId, label, href: href.resource(id, tabId) });
+  const tabs =
+    kind === 'account'
+      ? [
+          link('overview', 'Overview'),
+          link('keys', 'Keys and Endpoint'),
+          ...(resource && hasNetworkRules(resource) ? [link('networking', 'Networking')] : []),
+          link('identity', 'Identity'),
+          link('iam', 'Access control (IAM)'),
+        ]
+      : kind === 'site' || kind === 'vm'
+        ? [link('overview', 'Overview'), link('identity', 'Identity'), link('iam', 'Access control (IAM)')]
+        : kind === 'identity'
+          ? [link('overview', 'Overview'), link('iam', 'Access control (IAM)')]
+          : [link('iam', 'Access control (IAM)')];
+  const current = tabs.some((t) => t.id === tab) ? tab : (tabs[0]?.id ?? 'iam');
   return (
     <section aria-labelledby="blade-title">
       <p class="breadcrumb">
@@ -36,60 +46,14 @@ export function ResourceBlade({ id, tab }: { id: string; tab: string }) {
       </h1>
       <ErrorBox error={state.error} />
       {resource && <Tabs tabs={tabs} current={current} />}
-      {resource && current === 'overview' && <Overview account={resource} />}
+      {resource && current === 'overview' && kind === 'account' && <AccountOverview account={resource} />}
+      {resource && current === 'overview' && (kind === 'site' || kind === 'vm') && <HostOverview resource={resource} />}
+      {resource && current === 'overview' && kind === 'identity' && <UserIdentityOverview identity={resource} />}
       {resource && current === 'keys' && <Keys account={resource} />}
       {resource && current === 'networking' && <Networking account={resource} onChanged={state.reload} />}
+      {resource && current === 'identity' && <IdentityBlade resource={resource} onChanged={state.reload} />}
       {resource && current === 'iam' && <Iam scope={id} />}
     </section>
-  );
-}
-
-function Overview({ account }: { account: Json }) {
-  const id = str(account['id']);
-  const endpoint = str(pick(account, 'properties', 'endpoint'));
-  const deployments = useLoad(async () => list(await call('GET', `${id}/deployments`, API.cognitive)), [id]);
-  return (
-    <div class="panel">
-      <dl class="facts">
-        <dt>Endpoint</dt>
-        <dd>
-          <code>{endpoint}</code> <CopyButton value={endpoint} label="endpoint" />
-        </dd>
-        <dt>Location</dt>
-        <dd>{str(account['location'])}</dd>
-        <dt>Pricing tier</dt>
-        <dd>{str(pick(account, 'sku', 'name'))}</dd>
-        <dt>Local authentication (keys)</dt>
-        <dd>{pick(account, 'properties', 'disableLocalAuth') === true ? 'Disabled' : 'Enabled'}</dd>
-      </dl>
-      <h2>Deployments</h2>
-      <ErrorBox error={deployments.error} />
-      {deployments.data && deployments.data.length === 0 && <p class="muted">No deployments.</p>}
-      {deployments.data && deployments.data.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Model</th>
-              <th scope="col">Version</th>
-              <th scope="col">SKU</th>
-              <th scope="col">Capacity</th>
-            </tr>
-          </thead>
-          <tbody>
-            {deployments.data.map((d) => (
-              <tr key={str(d['name'])}>
-                <td>{str(d['name'])}</td>
-                <td>{str(pick(d, 'properties', 'model', 'name'))}</td>
-                <td>{str(pick(d, 'properties', 'model', 'version'))}</td>
-                <td>{str(pick(d, 'sku', 'name'))}</td>
-                <td>{str(pick(d, 'sku', 'capacity'))}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
   );
 }
 

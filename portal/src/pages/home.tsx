@@ -1,22 +1,15 @@
 import { useState } from 'preact/hooks';
-import { API, call, list, pick, str, type Json } from '../api.js';
-import { groupOf, subscriptionId, typeLabel } from '../arm.js';
+import { API, call, list, str } from '../api.js';
+import { groupOf, subscriptionId } from '../arm.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
 import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
+import { CreateResource } from './create-resource.js';
+import { LOCATIONS } from './locations.js';
+import { ResourceTable } from './resource-table.js';
 
-const LOCATIONS = ['eastus', 'eastus2', 'westus', 'westeurope', 'northeurope', 'swedencentral', 'uksouth', 'japaneast'];
-
-/** The identity block at a glance: system-assigned, user-assigned (how many), or none. */
-function identitySummary(resource: Json): string {
-  const type = str(pick(resource, 'identity', 'type'));
-  if (type === '' || type === 'None') return 'None';
-  const users = Object.keys((pick(resource, 'identity', 'userAssignedIdentities') as Json | undefined) ?? {}).length;
-  return type.replace('SystemAssigned', 'System assigned').replace('UserAssigned', users > 0 ? `User assigned (${users})` : 'User assigned').replace(', ', ' + ');
-}
-
-/** Home: the subscription, its resource groups and their resources; create and delete groups. */
+/** Home: the subscription, its resource groups and their resources; create and delete groups and resources. */
 export function Home() {
   const state = useLoad(async () => {
     const sub = await subscriptionId();
@@ -31,6 +24,7 @@ export function Home() {
   const [error, setError] = useState<unknown>(undefined);
   const [deleting, setDeleting] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const [creatingIn, setCreatingIn] = useState<string | undefined>(undefined);
 
   const create = async (event: Event) => {
     event.preventDefault();
@@ -97,45 +91,24 @@ export function Home() {
               <h2 id={`group-${gname}`}>{gname}</h2>
               <span class="muted">{str(group['location'])}</span>
               <a href={href.iam(str(group['id']))}>Access control (IAM)</a>
+              <button type="button" class="create-toggle" aria-expanded={creatingIn === gname} onClick={() => setCreatingIn(creatingIn === gname ? undefined : gname)}>
+                + Create a resource<span class="visually-hidden"> in {gname}</span>
+              </button>
               <button type="button" class="danger" onClick={() => setDeleting(gname)} aria-label={`Delete resource group ${gname}`}>
                 Delete
               </button>
             </header>
-            {resources.length === 0 ? (
-              <p class="muted">No resources.</p>
-            ) : (
-              <table>
-                <caption class="visually-hidden">Resources in {gname}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Location</th>
-                    <th scope="col">Identity</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {resources.map((r) => {
-                    const t = typeLabel(str(r['type']));
-                    return (
-                      <tr key={str(r['id'])}>
-                        <td>
-                          <a href={href.resource(str(r['id']))}>{str(r['name'])}</a>
-                        </td>
-                        <td>
-                          <span class="type-icon" aria-hidden="true">
-                            {t.icon}
-                          </span>{' '}
-                          {t.label}
-                        </td>
-                        <td>{str(r['location'])}</td>
-                        <td>{identitySummary(r)}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+            {creatingIn === gname && state.data && (
+              <CreateResource
+                sub={state.data.sub}
+                group={gname}
+                groupLocation={str(group['location'])}
+                identities={state.data.resources.filter((r) => str(r['type']).toLowerCase() === 'microsoft.managedidentity/userassignedidentities')}
+                onCreated={state.reload}
+                onClose={() => setCreatingIn(undefined)}
+              />
             )}
+            <ResourceTable group={gname} resources={resources} onChanged={state.reload} />
           </article>
         );
       })}
