@@ -72,8 +72,9 @@ describe('the portal session in chromium', { skip: missing }, () => {
     });
     await signIn(page);
     assert.deepEqual(grants, ['authorization_code']);
-    const first = bearers[0];
-    assert.ok(first);
+    // The page's first API calls may still be on their way when the heading shows.
+    await waitFor(() => bearers.length > 0, 'API call with a bearer token');
+    const first = bearers[0] as string;
     await clock('advance', '45s');
     await page.clock.fastForward((LIFETIME_S * 0.8 + 1) * 1000);
     await waitFor(() => grants.includes('refresh_token'), 'a refresh_token grant');
@@ -144,13 +145,13 @@ describe('the portal session in chromium', { skip: missing }, () => {
 
   test('the Keys blade of an account with disableLocalAuth says why keys are unavailable, and shows none', async () => {
     const sub = keyless.info.subscriptionId;
-    await page.goto(`${keyless.info.baseUrl}/portal/#/resource${accountPath(sub, 'entra-only-aoai')}?tab=keys`).catch(() => undefined);
+    await page.goto(`${keyless.info.baseUrl}/portal/#/resource${accountPath(sub, 'entra-only-aoai')}?tab=keys`);
     await page.getByText('Keys are unavailable.').waitFor();
     assert.match(await page.locator('main').innerText(), /Local authentication is disabled for this resource \(disableLocalAuth is on\)/);
     assert.equal(await page.locator('code[data-key]').count(), 0);
     assert.equal(await page.getByRole('button', { name: /^Regenerate/ }).count(), 0);
     // The same blade of an account that takes keys offers them.
-    await page.goto(`${keyless.info.baseUrl}/portal/#/resource${accountPath(sub, 'keyed-aoai')}?tab=keys`).catch(() => undefined);
+    await page.goto(`${keyless.info.baseUrl}/portal/#/resource${accountPath(sub, 'keyed-aoai')}?tab=keys`);
     await page.getByRole('button', { name: 'Show keys' }).waitFor();
   });
 });
