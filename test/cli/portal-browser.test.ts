@@ -2,10 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ROOT, runCli, startKeyless, type KeylessProcess } from '../fixtures/server.js';
+import { ROOT, startKeyless, type KeylessProcess } from '../fixtures/server.js';
 import { cliJson } from '../fixtures/cli-thread.js';
 import { request } from '../fixtures/http.js';
 import { browserMissing, openPortalPage, screenshotDir } from '../fixtures/browser.js';
+import { portalLink } from '../fixtures/portal-pages.js';
 
 /**
  * The web portal in a real browser (Debian's chromium through playwright-core) against a real `keyless up`:
@@ -21,14 +22,6 @@ let shots: string;
 let reader: string;
 const json = cliJson(() => keyless.dataDir);
 const ACCOUNT_PATH = (sub: string) => `/subscriptions/${sub}/resourceGroups/portal-rg/providers/Microsoft.CognitiveServices/accounts/portal-aoai`;
-
-async function signInLink(): Promise<string> {
-  const run = await runCli(keyless.dataDir, ['portal']);
-  assert.equal(run.code, 0, run.stderr);
-  const link = run.stdout.trim();
-  assert.match(link, /^https:\/\/localhost:\d+\/portal\/#code=/);
-  return link;
-}
 
 const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 
@@ -50,7 +43,7 @@ describe('the portal in chromium', { skip: missing }, () => {
 
   test('`keyless up` prints the portal address, and the one-time link signs in once', async () => {
     assert.match(keyless.output(), new RegExp(`  portal: +${keyless.info.baseUrl}/portal/ \\(sign in with \`keyless portal\`\\)\\n`));
-    const link = await signInLink();
+    const link = await portalLink(keyless.dataDir);
     await page.goto(link);
     await page.getByRole('heading', { name: 'Resource groups' }).waitFor();
     // The code left the address bar and the history at once.

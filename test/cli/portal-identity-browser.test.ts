@@ -6,6 +6,7 @@ import { ROOT, runCli, startKeyless, type KeylessProcess } from '../fixtures/ser
 import { cliJson } from '../fixtures/cli-thread.js';
 import { adminToken, request } from '../fixtures/http.js';
 import { browserMissing, newPortalContext, openPortalPage, screenshotDir } from '../fixtures/browser.js';
+import { createForm as createFormOf, createResource as createResourceIn, openBlade as openBladeOf } from '../fixtures/portal-pages.js';
 
 /**
  * The portal's resources and Identity blades in a real browser against a real `keyless up`: a group, identities,
@@ -22,24 +23,9 @@ const json = cliJson(() => keyless.dataDir);
 const GROUP = 'ident-rg';
 
 const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-const createForm = (): Locator => page.getByRole('form', { name: `Create a resource in ${GROUP}` });
-
-async function createResource(type: string, name: string, options: { system?: boolean; users?: string[] } = {}): Promise<void> {
-  const form = createForm();
-  await form.getByLabel('Resource type').selectOption({ label: type });
-  await form.getByLabel('Resource name').fill(name);
-  if (options.system === true) await form.getByLabel('System assigned managed identity').check();
-  for (const user of options.users ?? []) await form.getByLabel(user, { exact: true }).check();
-  await form.getByRole('button', { name: 'Create', exact: true }).click();
-  await form.getByRole('status').filter({ hasText: `Created ${name}.` }).waitFor();
-}
-
-async function openBlade(name: string, tab: string): Promise<void> {
-  await page.getByRole('link', { name: 'Resource groups' }).click();
-  await page.getByRole('link', { name, exact: true }).first().click();
-  await page.getByRole('heading', { level: 1, name: new RegExp(`^${name}`) }).waitFor();
-  await page.getByRole('navigation', { name: 'Blade sections' }).getByRole('link', { name: tab }).click();
-}
+const createForm = (): Locator => createFormOf(page, GROUP);
+const createResource = (type: string, name: string, options: { system?: boolean; users?: string[] } = {}) => createResourceIn(page, GROUP, type, name, options);
+const openBlade = (name: string, tab: string) => openBladeOf(page, name, tab);
 
 describe('the portal: resources and identities in chromium', { skip: missing }, () => {
   before(async () => {

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { runCli, startKeyless, type KeylessProcess } from '../fixtures/server.js';
 import { cliJson } from '../fixtures/cli-thread.js';
 import { browserMissing, openPortalPage } from '../fixtures/browser.js';
+import { signInPortal } from '../fixtures/portal-pages.js';
 import { request } from '../fixtures/http.js';
 
 /**
@@ -20,12 +21,7 @@ let page: Page;
 const json = cliJson(() => keyless.dataDir);
 const accountPath = (sub: string, name: string) => `/subscriptions/${sub}/resourceGroups/session-rg/providers/Microsoft.CognitiveServices/accounts/${name}`;
 
-async function signIn(target: Page): Promise<void> {
-  const run = await runCli(keyless.dataDir, ['portal']);
-  assert.equal(run.code, 0, run.stderr);
-  await target.goto(run.stdout.trim());
-  await target.getByRole('heading', { name: 'Resource groups' }).waitFor();
-}
+const signIn = (target: Page) => signInPortal(target, keyless.dataDir);
 
 async function clock(...args: string[]): Promise<void> {
   const run = await runCli(keyless.dataDir, ['clock', ...args]);
