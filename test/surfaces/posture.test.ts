@@ -49,7 +49,7 @@ describe('keyless posture', () => {
     assert.deepEqual(report.summary, { high: 0, medium: 2, low: 2 });
     assert.deepEqual(codes(report.value), ['KeyAuthenticationEnabled', 'KeyNeverRegenerated', 'KeyNeverRegenerated', 'NetworkOpenToAll']);
     const keyAuth = report.value.find((f) => f.code === 'KeyAuthenticationEnabled')!;
-    assert.deepEqual(Object.keys(keyAuth), ['code', 'severity', 'resource', 'summary', 'why', 'fix']);
+    assert.deepEqual(Object.keys(keyAuth), ['code', 'severity', 'resource', 'summary', 'why', 'fix', 'action']);
     assert.equal(keyAuth.resource, account);
     assert.equal(keyAuth.severity, 'medium');
     assert.deepEqual(keyAuth.fix, ['keyless openai update -g pz -n pz-acct --disable-local-auth true']);
