@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cliJson, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
+import { createHash } from 'node:crypto';
+import { cliJson, runCli, startInProcess, type InProcessKeyless } from '../fixtures/in-process.js';
 import { adminToken, request } from '../fixtures/http.js';
 
 /**
@@ -12,7 +13,7 @@ let sub: string;
 let admin: string;
 const json = cliJson(() => keyless.dataDir);
 
-type Action = { method: string; path: string; apiVersion: string | null; body?: unknown; summary: string };
+type Action = { id: string; method: string; path: string; apiVersion: string | null; body?: unknown; summary: string };
 type Finding = { code: string; resource: string; summary: string; fix: string[]; action?: Action };
 
 before(async () => {
@@ -22,6 +23,10 @@ before(async () => {
   await json('group', 'create', '-n', 'pa');
 });
 after(async () => keyless.stop());
+
+/** The documented id: the first 12 hex digits of SHA-256 of `METHOD path-in-lowercase JSON(body)`. */
+const fixId = (method: string, path: string, body: unknown = null): string =>
+  createHash('sha256').update(`${method} ${path.toLowerCase()} ${JSON.stringify(body)}`).digest('hex').slice(0, 12);
 
 async function findings(): Promise<Finding[]> {
   const res = await request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}${sub}/providers/Keyless/posture?api-version=2026-01-01`, { headers: { authorization: `Bearer ${admin}` } });
@@ -42,6 +47,7 @@ test('an account: disabling local auth and regenerating a key are actions; an op
   let report = await findings();
   const keyAuth = report.find((f) => f.code === 'KeyAuthenticationEnabled')!;
   assert.deepEqual(keyAuth.action, {
+    id: fixId('PATCH', account, { properties: { disableLocalAuth: true } }),
     method: 'PATCH',
     path: account,
     apiVersion: '2024-10-01',
@@ -50,6 +56,7 @@ test('an account: disabling local auth and regenerating a key are actions; an op
   });
   const key1 = report.find((f) => f.code === 'KeyNeverRegenerated' && f.summary.startsWith('key1'))!;
   assert.deepEqual(key1.action, {
+    id: fixId('POST', `${account}/regenerateKey`, { keyName: 'Key1' }),
     method: 'POST',
     path: `${account}/regenerateKey`,
     apiVersion: '2024-10-01',
@@ -72,6 +79,7 @@ test('an unattached identity is deleted by its action; its assignment, now orpha
   await json('role', 'assignment', 'create', '--assignee', uai.properties.principalId, '--role', 'Cognitive Services OpenAI User', '--scope', account);
   const unattached = (await findings()).find((f) => f.code === 'UnattachedUserAssignedIdentity')!;
   assert.deepEqual(unattached.action, {
+    id: fixId('DELETE', uai.id),
     method: 'DELETE',
     path: uai.id,
     apiVersion: '2023-01-31',
@@ -80,6 +88,7 @@ test('an unattached identity is deleted by its action; its assignment, now orpha
   await apply(unattached.action!);
   const orphan = (await findings()).find((f) => f.code === 'OrphanedRoleAssignment')!;
   assert.deepEqual(orphan.action, {
+    id: fixId('DELETE', orphan.resource),
     method: 'DELETE',
     path: orphan.resource,
     apiVersion: '2022-04-01',
@@ -98,6 +107,7 @@ test("a client secret: no action while it is the app's only credential; with a f
   const application = await json('ad', 'app', 'show', '--id', app.appId);
   const secret = (await findings()).find((f) => f.code === 'ApplicationUsesClientSecret')!;
   assert.deepEqual(secret.action, {
+    id: fixId('POST', `/v1.0/applications/${application.id}/removePassword`, { keyId: credential.keyId }),
     method: 'POST',
     path: `/v1.0/applications/${application.id}/removePassword`,
     apiVersion: null,
@@ -106,4 +116,22 @@ test("a client secret: no action while it is the app's only credential; with a f
   });
   assert.equal(await apply(secret.action!), 204);
   assert.deepEqual((await findings()).map((f) => f.code), ['NetworkOpenToAll']);
+});
+
+test('keyless posture --fix ID applies that one-call fix and prints what it changed; an unknown id fails, --fix with --fail-on is a usage error', async () => {
+  const account = (await json('openai', 'create', '-g', 'pa', '-n', 'pa-cli')).id as string;
+  const keyAuth = (await findings()).find((f) => f.code === 'KeyAuthenticationEnabled' && f.resource === account)!;
+  const table = await runCli(keyless.dataDir, ['posture']);
+  assert.match(table.stdout, new RegExp(`^medium\\s+KeyAuthenticationEnabled\\s+${account}\\s.*\\s${keyAuth.action!.id}$`, 'm'));
+  const fixed = await json('posture', '--fix', keyAuth.action!.id.toUpperCase());
+  assert.deepEqual(fixed, keyAuth);
+  assert.equal((await json('openai', 'show', '-g', 'pa', '-n', 'pa-cli')).properties.disableLocalAuth, true);
+  assert.equal((await findings()).some((f) => f.code === 'KeyAuthenticationEnabled'), false);
+
+  const again = await runCli(keyless.dataDir, ['posture', '--fix', keyAuth.action!.id]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, new RegExp(`No finding has a one-call fix with id '${keyAuth.action!.id}'; \`keyless posture\` lists the current ones \\(FixId\\)\\.`));
+  const both = await runCli(keyless.dataDir, ['posture', '--fix', keyAuth.action!.id, '--fail-on', 'high']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--fix and --fail-on exclude each other/);
 });

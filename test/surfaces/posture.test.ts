@@ -64,8 +64,8 @@ describe('keyless posture', () => {
     const medium = await cli('posture', '--fail-on', 'medium');
     assert.equal(medium.code, 3);
     assert.equal(medium.stderr, 'posture: 2 finding(s) at or above medium\n');
-    assert.match(medium.stdout, /^Severity\s+Finding\s+Resource\s+Summary\s+Why\s+Fix$/m);
-    assert.match(medium.stdout, /^medium\s+KeyAuthenticationEnabled\s+\/subscriptions\/.*keyless openai update -g pz -n pz-acct --disable-local-auth true$/m);
+    assert.match(medium.stdout, /^Severity\s+Finding\s+Resource\s+Summary\s+Why\s+Fix\s+FixId$/m);
+    assert.match(medium.stdout, /^medium\s+KeyAuthenticationEnabled\s+\/subscriptions\/.*keyless openai update -g pz -n pz-acct --disable-local-auth true\s+[0-9a-f]{12}$/m);
   });
 
   test('keys: older than --max-key-age after 100 days, gone once regenerated; disabling keys and a Deny rule clear the account', async () => {
