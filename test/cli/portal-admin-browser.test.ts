@@ -99,6 +99,12 @@ describe('the portal admin pages in chromium', { skip: missing }, () => {
     assert.match(await dialog.innerText(), /Sets disableLocalAuth on account 'adm-aoai': from then on every call that sends an API key gets 401[\s\S]*PATCH \/subscriptions\/.*\/accounts\/adm-aoai/);
     // Cancel first: nothing changes.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // Focus is back on the button that opened it; from the keyboard, Enter opens the dialog again and Escape cancels.
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Apply fix');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     assert.equal((await json('openai', 'show', '-g', 'adm-rg', '-n', 'adm-aoai')).properties.disableLocalAuth, false);
     await finding.getByRole('button', { name: 'Apply fix' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Apply fix' }).click();

@@ -21,6 +21,7 @@ export function Audit() {
   const [updated, setUpdated] = useState('');
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const generation = useRef(0);
+  const loadedQuery = useRef<string | undefined>(undefined);
   const options = useLoad(async () => {
     const sub = await subscriptionId();
     const [principals, accounts] = await Promise.all([
@@ -46,7 +47,9 @@ export function Audit() {
         if (mine === generation.current) setError(e);
       }
     };
-    void load();
+    // Turning auto-refresh off loads nothing: the rows stay as they were when it was switched off.
+    if (auto || loadedQuery.current !== query) void load();
+    loadedQuery.current = query;
     if (!auto) return undefined;
     const timer = setInterval(() => void load(), REFRESH_MS);
     return () => clearInterval(timer);

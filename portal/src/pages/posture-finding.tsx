@@ -3,6 +3,7 @@ import { call, pick, str, type Json } from '../api.js';
 import { Confirm } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
 import { ErrorBox } from '../components/error-box.js';
+import { href } from '../router.js';
 
 /** The one API call a finding's `action` describes (docs/how-to/posture-and-leak-drills.md); sent with the session's own token. */
 interface FixAction {
@@ -51,7 +52,7 @@ export function FindingCard({ finding, id, onFixed }: { finding: Json; id: strin
       </h3>
       <p id={`${id}-summary`}>{str(finding['summary'])}</p>
       <p class="small">
-        Resource: <code>{str(finding['resource'])}</code>
+        Resource: <ResourceRef id={str(finding['resource'])} />
       </p>
       <p class="explanation">
         <strong>Why it matters: </strong>
@@ -85,4 +86,24 @@ export function FindingCard({ finding, id, onFixed }: { finding: Json; id: strin
       )}
     </article>
   );
+}
+
+/** A finding's resource, linked where the portal has a blade: a role assignment to its scope's IAM, any other ARM resource to its own. */
+function ResourceRef({ id }: { id: string }) {
+  const assignment = /^(\/subscriptions\/.+?)\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i.exec(id);
+  if (assignment?.[1]) {
+    return (
+      <>
+        <code>{id}</code> (<a href={href.iam(assignment[1])}>Access control (IAM) of its scope</a>)
+      </>
+    );
+  }
+  if (/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+$/i.test(id)) {
+    return (
+      <a href={href.resource(id)}>
+        <code>{id}</code>
+      </a>
+    );
+  }
+  return <code>{id}</code>;
 }
