@@ -118,6 +118,10 @@ describe('the portal admin pages in chromium', { skip: missing }, () => {
 
   test('applications: create, a secret shown once (it works, and is gone after Done and after a reload), a certificate, a federated credential, delete', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Applications' }).click();
+    // The CLI's admin application (this session's principal) is listed, without a Delete button.
+    const adminRow = page.locator('table.applications tbody tr', { hasText: 'Keyless admin (you)' });
+    await adminRow.waitFor();
+    assert.equal(await adminRow.getByRole('button', { name: /^Delete/ }).count(), 0);
     await page.getByLabel('Display name').fill('browser-app');
     await page.getByRole('button', { name: 'New registration' }).click();
     await page.getByRole('heading', { name: 'browser-app', level: 1 }).waitFor();
@@ -131,6 +135,7 @@ describe('the portal admin pages in chromium', { skip: missing }, () => {
     const value = page.locator('code[data-secret-value]');
     await value.waitFor();
     const secret = await value.innerText();
+    assert.equal(await page.evaluate("document.activeElement?.getAttribute('aria-labelledby')"), 'new-secret-title', 'focus moves to the new value');
     assert.match(secret, /^.{30,}$/);
     const row = page.locator('table.secrets tbody tr', { hasText: 'ci' });
     await row.waitFor();

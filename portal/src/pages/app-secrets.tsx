@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, str, type Json } from '../api.js';
 import { Confirm } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
@@ -25,6 +25,11 @@ export function Secrets({ app, onChange }: { app: Json; onChange: () => void }) 
   const [removing, setRemoving] = useState<Json | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const panel = useRef<HTMLDivElement>(null);
+  // Focus moves to the new value's panel (a region, not a live one: a screen reader should not read a secret out unasked).
+  useEffect(() => {
+    if (created !== undefined) panel.current?.focus();
+  }, [created?.keyId]);
 
   const add = async (event: Event) => {
     event.preventDefault();
@@ -59,9 +64,9 @@ export function Secrets({ app, onChange }: { app: Json; onChange: () => void }) 
       <p class="muted">A secret is a password the app signs in with, from anywhere, until it expires. Prefer a federated credential or a certificate.</p>
       <ErrorBox error={error} />
       {created && (
-        <div class="notice new-secret" role="status">
+        <div class="notice new-secret" role="region" aria-labelledby="new-secret-title" tabIndex={-1} ref={panel}>
           <p>
-            <strong>Copy the new secret's value now.</strong> It is never shown again: not after you leave this page, and not by any API.
+            <strong id="new-secret-title">Copy the new secret's value now.</strong> It is never shown again: not after you leave this page, and not by any API.
           </p>
           <p>
             <code data-secret-value>{created.value}</code> <CopyButton value={created.value} label="secret value" />

@@ -3,6 +3,7 @@ import { CopyButton } from '../components/copy-button.js';
 import { ErrorBox } from '../components/error-box.js';
 import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
+import { signedInClientId } from '../session.js';
 import { Certificates } from './app-certificates.js';
 import { FederatedCredentials } from './app-federated.js';
 import { Secrets } from './app-secrets.js';
@@ -20,6 +21,11 @@ export function Application({ objectId }: { objectId: string }) {
       <ErrorBox error={state.error} />
       {app && (
         <>
+          {str(app['appId']) === signedInClientId() && (
+            <div class="notice" role="note">
+              This is Keyless's admin application: the principal the CLI and this session sign in as. Graph refuses to change or delete it, since Keyless could not be run without it.
+            </div>
+          )}
           <dl class="facts panel">
             <dt>Application (client) ID</dt>
             <dd>

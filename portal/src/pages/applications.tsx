@@ -4,6 +4,7 @@ import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
 import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
+import { signedInClientId } from '../session.js';
 import { expired } from './credential-dates.js';
 
 /** App registrations (Graph GET|POST|DELETE /v1.0/applications, as `keyless ad app`): list, create, delete. */
@@ -78,9 +79,14 @@ export function Applications() {
                 <td>{str(app['createdDateTime']).slice(0, 10)}</td>
                 <td>{credentialSummary(app)}</td>
                 <td>
-                  <button type="button" class="danger" onClick={() => setDeleting(app)} aria-label={`Delete ${str(app['displayName'])}`}>
-                    Delete
-                  </button>
+                  {/* The CLI's admin application (this session's principal) cannot be changed through Graph. */}
+                  {str(app['appId']) === signedInClientId() ? (
+                    <span class="muted small">Keyless admin (you)</span>
+                  ) : (
+                    <button type="button" class="danger" onClick={() => setDeleting(app)} aria-label={`Delete ${str(app['displayName'])}`}>
+                      Delete
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
