@@ -54,7 +54,7 @@ export const deleteAssignmentAction = (assignmentId: string, what: string): FixA
     method: 'DELETE',
     path: assignmentId,
     apiVersion: AUTHORIZATION,
-    summary: `Deletes the role assignment (${what}): its principal loses what it granted at once.`,
+    summary: `Deletes the role assignment (${what}): the principal loses that access at once.`,
   });
 
 export const deleteIdentityAction = (identityId: string, name: string): FixAction =>

@@ -92,7 +92,7 @@ test('an unattached identity is deleted by its action; its assignment, now orpha
     method: 'DELETE',
     path: orphan.resource,
     apiVersion: '2022-04-01',
-    summary: `Deletes the role assignment (Cognitive Services OpenAI User of deleted principal ${uai.properties.principalId} at ${account}): its principal loses what it granted at once.`,
+    summary: `Deletes the role assignment (Cognitive Services OpenAI User of deleted principal ${uai.properties.principalId} at ${account}): the principal loses that access at once.`,
   });
   await apply(orphan.action!);
   assert.deepEqual((await findings()).map((f) => f.code), ['NetworkOpenToAll']);

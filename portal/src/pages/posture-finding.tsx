@@ -7,6 +7,7 @@ import { href } from '../router.js';
 
 /** The one API call a finding's `action` describes (docs/how-to/posture-and-leak-drills.md); sent with the session's own token. */
 interface FixAction {
+  id: string;
   method: string;
   path: string;
   apiVersion: string | null;
@@ -21,7 +22,7 @@ function actionOf(finding: Json): FixAction | undefined {
   const path = pick(a, 'path');
   if (typeof method !== 'string' || typeof path !== 'string') return undefined;
   const apiVersion = pick(a, 'apiVersion');
-  return { method, path, apiVersion: typeof apiVersion === 'string' ? apiVersion : null, body: pick(a, 'body'), summary: str(pick(a, 'summary')) };
+  return { id: str(pick(a, 'id')), method, path, apiVersion: typeof apiVersion === 'string' ? apiVersion : null, body: pick(a, 'body'), summary: str(pick(a, 'summary')) };
 }
 
 /** One finding: what, why, the fix commands (copyable), and Apply fix after a confirmation when the fix is one call. */
@@ -75,6 +76,12 @@ export function FindingCard({ finding, id, onFixed }: { finding: Json; id: strin
         <button type="button" class="danger" onClick={() => setConfirming(true)} disabled={busy} aria-describedby={`${id}-summary`}>
           {busy ? 'Applying…' : 'Apply fix'}
         </button>
+      )}
+      {action && (
+        <span class="muted small">
+          {' '}
+          or <code>keyless posture --fix {action.id}</code>
+        </span>
       )}
       {action && confirming && (
         <Confirm title={`Apply the fix for ${code}?`} action="Apply fix" onConfirm={() => void apply(action)} onCancel={() => setConfirming(false)}>
