@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorBox } from './components/error-box.js';
+import { Application } from './pages/application.js';
+import { Applications } from './pages/applications.js';
 import { Audit } from './pages/audit.js';
 import { Home } from './pages/home.js';
 import { Iam } from './pages/iam.js';
+import { Posture } from './pages/posture.js';
 import { ResourceBlade } from './pages/account.js';
 import { href, useRoute } from './router.js';
 import { onSessionChange, signOut } from './session.js';
@@ -32,8 +35,14 @@ export function App({ initiallySignedIn, signInError }: { initiallySignedIn: boo
             <a href={href.home()} aria-current={route.page === 'home' ? 'page' : undefined}>
               Resource groups
             </a>
+            <a href={href.applications()} aria-current={route.page === 'applications' || route.page === 'application' ? 'page' : undefined}>
+              Applications
+            </a>
             <a href={href.audit()} aria-current={route.page === 'audit' ? 'page' : undefined}>
               Audit
+            </a>
+            <a href={href.posture()} aria-current={route.page === 'posture' ? 'page' : undefined}>
+              Posture
             </a>
             <button type="button" onClick={signOut}>
               Sign out
@@ -53,6 +62,12 @@ export function App({ initiallySignedIn, signInError }: { initiallySignedIn: boo
           </section>
         ) : route.page === 'audit' ? (
           <Audit />
+        ) : route.page === 'posture' ? (
+          <Posture />
+        ) : route.page === 'applications' ? (
+          <Applications />
+        ) : route.page === 'application' ? (
+          <Application objectId={route.id} />
         ) : route.page === 'iam' ? (
           <section aria-labelledby="iam-title">
             <p class="breadcrumb">

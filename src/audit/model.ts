@@ -10,8 +10,12 @@ export interface TokenUsage {
 /** `arm`: the control plane's denials, and its calls that act as a host (listIdentityEnvironment, rotateIdentitySecret); `graph`: its refused writes; `drill`: a leak drill's start and end. */
 export type AuditSurface = 'openai' | 'identity' | 'entra' | 'arm' | 'graph' | 'drill';
 
+export const AUDIT_SURFACES: readonly AuditSurface[] = ['openai', 'identity', 'entra', 'arm', 'graph', 'drill'];
+
 /** `injected`: the answer came from a fault (`keyless fault add`), not from a decision. */
 export type AuditDecision = 'allowed' | 'denied' | 'injected';
+
+export const AUDIT_DECISIONS: readonly AuditDecision[] = ['allowed', 'denied', 'injected'];
 
 /** One authentication or authorization decision on the data plane. */
 export interface AuditRecord {
@@ -48,6 +52,12 @@ export interface AuditQuery {
   /** ISO time; records at or after it. */
   readonly since?: string;
   readonly principalId?: string;
+  /** Only the decisions of this surface. */
+  readonly surface?: AuditSurface;
+  /** Only the records of this account (its ARM id, compared in any case). */
+  readonly account?: string;
+  /** Only this decision. */
+  readonly decision?: AuditDecision;
   /** Only denials when true. */
   readonly denied?: boolean;
   /** Only the records of this drill (its start and end, and the requests that carried its id). */

@@ -1,5 +1,6 @@
 import { KEY_NAMES } from '../keys/index.js';
 import { allowsKeys, openToEveryAddress, RESOURCE_TYPES, type Resource } from '../resources/index.js';
+import { disableLocalAuthAction, regenerateKeyAction } from './actions.js';
 import { command, groupAndName } from './commands.js';
 import { daysSince, type PostureInput } from './input.js';
 import type { Finding } from './model.js';
@@ -19,6 +20,7 @@ export function accountFindings(input: PostureInput): Finding[] {
         summary: `account '${account.name}' accepts API keys (disableLocalAuth is false)`,
         why: 'a key is a bearer secret with no identity and no expiry: whoever copies it calls every deployment until it is regenerated, and the audit cannot say who it was',
         fix: [command('openai', 'update', ...where, '--disable-local-auth', 'true')],
+        action: disableLocalAuthAction(account.id, account.name),
       });
       findings.push(...keyAgeFindings(input, account, keysByAccount));
     }
@@ -44,6 +46,7 @@ function keyAgeFindings(input: PostureInput, account: Resource, keys: ReadonlyMa
     if (key === undefined) continue;
     const age = daysSince(key.createdAt, input.now);
     const fix = [command('openai', 'keys', 'regenerate', ...groupAndName(account.id), '--key-name', keyName)];
+    const action = regenerateKeyAction(account.id, account.name, keyName);
     if (age > input.maxKeyAgeDays) {
       findings.push({
         code: 'KeyOlderThanMaxAge',
@@ -52,6 +55,7 @@ function keyAgeFindings(input: PostureInput, account: Resource, keys: ReadonlyMa
         summary: `${keyName} of account '${account.name}' is ${age} days old (more than ${input.maxKeyAgeDays})`,
         why: 'the older a key, the more places it has been copied to; regenerating it ends every copy you do not know about',
         fix,
+        action,
       });
     } else if (key.generation <= 1) {
       findings.push({
@@ -61,6 +65,7 @@ function keyAgeFindings(input: PostureInput, account: Resource, keys: ReadonlyMa
         summary: `${keyName} of account '${account.name}' has never been regenerated (${age} days old)`,
         why: 'a rotation that has never been rehearsed is one that breaks apps on the day it is needed',
         fix,
+        action,
       });
     }
   }

@@ -1,3 +1,4 @@
+import { removeSecretAction } from './actions.js';
 import { command } from './commands.js';
 import { DAY_MS, type PostureInput } from './input.js';
 import type { Finding } from './model.js';
@@ -16,6 +17,7 @@ export function credentialFindings(input: PostureInput): Finding[] {
     const alternative = federated.has(principal.objectId.toLowerCase())
       ? 'it already has a federated credential'
       : certified.has(principal.objectId.toLowerCase()) ? 'it already has a certificate' : 'a federated credential or a certificate would do';
+    const hasAlternative = federated.has(principal.objectId.toLowerCase()) || certified.has(principal.objectId.toLowerCase());
     findings.push({
       code: 'ApplicationUsesClientSecret',
       severity: 'medium',
@@ -23,11 +25,13 @@ export function credentialFindings(input: PostureInput): Finding[] {
       summary: `application '${principal.displayName}' (${app}) signs in with client secret ${secret.hint}… (key id ${secret.id}), valid until ${secret.expiresAt}; ${alternative}`,
       why: 'a client secret is a password that works from anywhere until it expires; a federated credential has no secret to leak, and a certificate key need not leave its host',
       fix: [
-        ...(federated.has(principal.objectId.toLowerCase()) || certified.has(principal.objectId.toLowerCase())
+        ...(hasAlternative
           ? []
           : [command('ad', 'app', 'federated-credential', 'create', '--id', app, '-n', 'NAME', '--issuer', 'ISSUER_URL', '--subject', 'SUBJECT')]),
         command('ad', 'sp', 'credential', 'delete', '--id', app, '--key-id', secret.id),
       ],
+      // With a federated credential or a certificate in place, removing the secret is the whole fix.
+      ...(hasAlternative && principal.applicationObjectId !== null ? { action: removeSecretAction(principal.applicationObjectId, secret.id, principal.displayName) } : {}),
     });
     findings.push(...expiryFinding(input, principal.objectId, `client secret ${secret.hint}… (key id ${secret.id}) of application '${principal.displayName}' (${app})`, expires, [
       command('ad', 'sp', 'credential', 'reset', '--id', app, '--append'),

@@ -1,4 +1,5 @@
 import { idKey, RESOURCE_TYPES } from '../resources/index.js';
+import { deleteIdentityAction } from './actions.js';
 import { command, groupAndName } from './commands.js';
 import type { PostureInput } from './input.js';
 import type { Finding } from './model.js';
@@ -19,6 +20,7 @@ export function identityFindings(input: PostureInput): Finding[] {
       summary: `user-assigned identity '${identity.name}' is attached to nothing${roles > 0 ? ` and still holds ${roles} role assignment(s)` : ''}`,
       why: 'an identity nobody runs as still holds its roles and federated credentials: access with no owner to notice its misuse',
       fix: [command('identity', 'delete', ...groupAndName(identity.id))],
+      action: deleteIdentityAction(identity.id, identity.name),
     });
   }
   return findings;

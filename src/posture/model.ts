@@ -1,3 +1,5 @@
+import type { FixAction } from './actions.js';
+
 /** Posture: what is loose in a subscription, ranked, each with why it matters and the commands that fix it. */
 
 /** `high`: access someone could use or gain today; `medium`: a standing weakness; `low`: hygiene. */
@@ -46,6 +48,8 @@ export interface Finding {
   readonly why: string;
   /** The commands that fix it, in order (`keyless …`); a placeholder is in CAPITALS. */
   readonly fix: readonly string[];
+  /** Set when the fix is one API call (the commands' effect, as data a client can send after a confirmation). */
+  readonly action?: FixAction;
   /** Set on HostEscalationPath: principal → host → identity → role. */
   readonly path?: EscalationPath;
 }

@@ -1,5 +1,6 @@
 import { isWithinScope, PRIVILEGED_ROLE_IDS, type RoleAssignment, type RoleDefinition } from '../rbac/index.js';
 import { parseResourceId, RESOURCE_TYPES } from '../resources/index.js';
+import { deleteAssignmentAction } from './actions.js';
 import { createAssignment, deleteAssignment } from './commands.js';
 import type { PostureInput } from './input.js';
 import type { Finding } from './model.js';
@@ -37,6 +38,7 @@ export function roleFindings(input: PostureInput): Finding[] {
         summary: `${roleName} at ${assignment.scope} is assigned to principal ${assignment.principalId}, which no longer exists`,
         why: 'it grants nothing today, but it hides real access among dead entries and is what an auditor asks about first',
         fix: [deleteAssignment(assignment.id)],
+        action: deleteAssignmentAction(assignment.id, `${roleName} of deleted principal ${assignment.principalId} at ${assignment.scope}`),
       });
       continue;
     }
@@ -49,6 +51,7 @@ export function roleFindings(input: PostureInput): Finding[] {
         summary: `${principalLabel(principal.kind)} '${principal.displayName}' (${principal.objectId}) holds ${role.roleName} at ${level} scope ${assignment.scope}`,
         why: `whoever gets its credential (or acts as its host) controls every resource in the ${level}${role.roleName === 'Contributor' ? ', keys included (listKeys)' : ' and may grant any role to anyone'}`,
         fix: [deleteAssignment(assignment.id)],
+        action: deleteAssignmentAction(assignment.id, `${role.roleName} of '${principal.displayName}' at ${assignment.scope}`),
       });
     }
     if (reachesAccountData(role) && level !== 'resource') {
@@ -60,6 +63,8 @@ export function roleFindings(input: PostureInput): Finding[] {
         summary: `${principalLabel(principal.kind)} '${principal.displayName}' (${principal.objectId}) holds data role ${role.roleName} at ${level} scope ${assignment.scope} (${accounts.length} account(s) there today, and every future one)`,
         why: 'a data role at a group or subscription reaches every account created there later; grant it on the accounts the workload calls',
         fix: [...accounts.map((a) => createAssignment(principal.objectId, role.roleName, a.id)), deleteAssignment(assignment.id)],
+        // One call only when no account is there yet: otherwise the narrower grants come first.
+        ...(accounts.length === 0 ? { action: deleteAssignmentAction(assignment.id, `${role.roleName} of '${principal.displayName}' at ${assignment.scope}`) } : {}),
       });
     }
     if (hasWildcardDataActions(role)) {

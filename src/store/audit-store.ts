@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from './schema.js';
 import type { DatabaseHandle } from './database.js';
 import type { AuditDecision, AuditQuery, AuditRecord, AuditSink, AuditSurface } from '../audit/index.js';
@@ -73,6 +73,10 @@ export class AuditStore implements AuditSink {
     let query = this.db.selectFrom('audit_records').selectAll();
     if (q.since !== undefined) query = query.where('at', '>=', canonicalTime(q.since));
     if (q.principalId !== undefined) query = query.where('principal_id', '=', q.principalId.toLowerCase());
+    if (q.surface !== undefined) query = query.where('surface', '=', q.surface);
+    // ARM ids compare in any case; records keep the casing the request used.
+    if (q.account !== undefined) query = query.where(sql<string>`lower(account)`, '=', q.account.toLowerCase());
+    if (q.decision !== undefined) query = query.where('decision', '=', q.decision);
     if (q.denied === true) query = query.where('decision', '=', 'denied');
     if (q.drill !== undefined) query = query.where('drill', '=', q.drill.toLowerCase());
     if (q.injected === true) query = query.where('decision', '=', 'injected');

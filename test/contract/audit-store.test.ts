@@ -85,6 +85,23 @@ describeEachDialect('audit store', (open) => {
     assert.deepEqual(await store.query({ principalId: randomUUID() }), []);
   });
 
+  test('filters: surface, account (any case), decision; combined with principal', async () => {
+    const other = ACCOUNT.replace('acct1', 'acct2');
+    const alice = randomUUID();
+    await store.append([
+      record(10),
+      record(20, { account: other, decision: 'denied' }),
+      record(30, { surface: 'arm', account: ACCOUNT.replace('/accounts/acct1', '/ACCOUNTS/ACCT1'), decision: 'denied', principalId: alice }),
+      record(40, { surface: 'entra', account: null, decision: 'injected' }),
+    ]);
+    assert.deepEqual(reqs(await store.query({ surface: 'openai' })), ['req-20', 'req-10']);
+    assert.deepEqual(reqs(await store.query({ account: ACCOUNT.toUpperCase() })), ['req-30', 'req-10']);
+    assert.deepEqual(reqs(await store.query({ decision: 'denied' })), ['req-30', 'req-20']);
+    assert.deepEqual(reqs(await store.query({ decision: 'injected' })), ['req-40']);
+    assert.deepEqual(reqs(await store.query({ surface: 'arm', account: ACCOUNT, principalId: alice })), ['req-30']);
+    assert.deepEqual(await store.query({ surface: 'graph' }), []);
+  });
+
   test('newest first by insertion order; limit defaults to 100 and stops at 1000', async () => {
     // 1205 records in one append: three chunks in one transaction.
     await store.append(Array.from({ length: 1205 }, (_, i) => record(i)));

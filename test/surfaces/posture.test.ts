@@ -49,7 +49,7 @@ describe('keyless posture', () => {
     assert.deepEqual(report.summary, { high: 0, medium: 2, low: 2 });
     assert.deepEqual(codes(report.value), ['KeyAuthenticationEnabled', 'KeyNeverRegenerated', 'KeyNeverRegenerated', 'NetworkOpenToAll']);
     const keyAuth = report.value.find((f) => f.code === 'KeyAuthenticationEnabled')!;
-    assert.deepEqual(Object.keys(keyAuth), ['code', 'severity', 'resource', 'summary', 'why', 'fix']);
+    assert.deepEqual(Object.keys(keyAuth), ['code', 'severity', 'resource', 'summary', 'why', 'fix', 'action']);
     assert.equal(keyAuth.resource, account);
     assert.equal(keyAuth.severity, 'medium');
     assert.deepEqual(keyAuth.fix, ['keyless openai update -g pz -n pz-acct --disable-local-auth true']);
@@ -64,8 +64,8 @@ describe('keyless posture', () => {
     const medium = await cli('posture', '--fail-on', 'medium');
     assert.equal(medium.code, 3);
     assert.equal(medium.stderr, 'posture: 2 finding(s) at or above medium\n');
-    assert.match(medium.stdout, /^Severity\s+Finding\s+Resource\s+Summary\s+Why\s+Fix$/m);
-    assert.match(medium.stdout, /^medium\s+KeyAuthenticationEnabled\s+\/subscriptions\/.*keyless openai update -g pz -n pz-acct --disable-local-auth true$/m);
+    assert.match(medium.stdout, /^Severity\s+Finding\s+Resource\s+Summary\s+Why\s+Fix\s+FixId$/m);
+    assert.match(medium.stdout, /^medium\s+KeyAuthenticationEnabled\s+\/subscriptions\/.*keyless openai update -g pz -n pz-acct --disable-local-auth true\s+[0-9a-f]{12}$/m);
   });
 
   test('keys: older than --max-key-age after 100 days, gone once regenerated; disabling keys and a Deny rule clear the account', async () => {

@@ -5,8 +5,13 @@ import { useEffect, useRef } from 'preact/hooks';
 export function Confirm(props: { title: string; children: ComponentChildren; action: string; onConfirm: () => void; onCancel: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
+    // Keyboard users go back to the control that opened the dialog when it closes (if that control is still there).
+    const opener = document.activeElement;
     const d = dialog.current;
     if (d && !d.open) d.showModal();
+    return () => {
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog ref={dialog} class="confirm" aria-labelledby="confirm-title" onCancel={props.onCancel}>

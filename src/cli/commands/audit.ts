@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import type { Json } from '../arm.js';
 import { listValue, subscriptionPath } from '../arm.js';
 import { nounCommand, run } from '../context.js';
-import { parsePositiveInt } from '../flags.js';
+import { UsageError } from '../errors.js';
+import { parsePositiveInt, requireArmPath } from '../flags.js';
 import type { Column } from '../output.js';
 import { printResult } from '../output.js';
 import { leaf, subscriptionOf } from '../resources.js';
@@ -64,9 +65,20 @@ export function tokensCell(r: Json): string {
   return typeof prompt === 'number' && typeof completion === 'number' ? `${prompt}+${completion}` : '';
 }
 
+const SURFACES = ['openai', 'identity', 'entra', 'arm', 'graph', 'drill'];
+
+function parseSurface(value: string): string {
+  const v = value.trim().toLowerCase();
+  if (!SURFACES.includes(v)) throw new InvalidArgumentError(`allowed values are ${SURFACES.join(', ')}, got '${value}'.`);
+  return v;
+}
+
 interface ListOptions {
   since?: string;
   principal?: string;
+  surface?: string;
+  account?: string;
+  allowed?: boolean;
   denied?: boolean;
   drill?: string;
   injected?: boolean;
@@ -78,6 +90,9 @@ export function registerAuditCommands(program: Command): void {
   leaf(audit, 'list', 'List audit records, newest first.')
     .option('--since <time>', 'only records from this ISO time, or this long ago (e.g. 15m, 2h, 1d)', (v: string) => parseSince(v))
     .option('--principal <id>', 'only records of this principal (object id)')
+    .option('--surface <surface>', `only the decisions of this surface (${SURFACES.join(', ')})`, parseSurface)
+    .option('--account <id>', "only the records of this account (its ARM id)", (v: string) => requireArmPath('--account', v))
+    .option('--allowed', 'only allowed decisions')
     .option('--denied', 'only denials, each with why it was refused and the fix')
     .option('--drill <id>', 'only the records of this leak drill (its start and end, and the requests that carried its id)')
     .option('--injected', 'only answers injected by faults (`keyless fault add`)')
@@ -87,6 +102,10 @@ export function registerAuditCommands(program: Command): void {
         const query = new URLSearchParams();
         if (o.since !== undefined) query.set('since', o.since);
         if (o.principal !== undefined) query.set('principalId', o.principal);
+        if (o.surface !== undefined) query.set('surface', o.surface);
+        if (o.account !== undefined) query.set('account', o.account);
+        if (o.allowed && o.denied) throw new UsageError('usage error: --allowed and --denied exclude each other.');
+        if (o.allowed) query.set('decision', 'allowed');
         if (o.denied) query.set('denied', 'true');
         if (o.drill !== undefined) query.set('drill', o.drill);
         if (o.injected) query.set('injected', 'true');
