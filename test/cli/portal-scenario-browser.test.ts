@@ -153,12 +153,19 @@ describe("issue 13's scenario in chromium", { skip: missing }, () => {
     assert.match(orphaned.chat.failed?.message ?? '', /ManagedIdentityCredential: Authentication failed[\s\S]*Unable to load the proper Managed Identity\./, JSON.stringify(orphaned));
   });
 
-  test('the audit page shows the old key refused, with its explanation', async () => {
-    await page.getByRole('link', { name: 'Audit' }).click();
+  test("the audit page shows the denials: the old key's, with its explanation and fix, and the app's before its role", async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
     await page.getByLabel('Decision').selectOption('denied');
-    const row = page.locator('table.audit tbody tr', { hasText: 'openai' }).filter({ hasText: 'denied' }).first();
-    await row.waitFor({ timeout: 10_000 });
-    assert.match(await row.innerText(), /denied/);
+    await page.getByLabel('Surface').selectOption('openai');
+    await page.getByLabel('Account').selectOption({ label: 'story-aoai' });
+    const rows = page.locator('table.audit tbody tr');
+    // Newest first: the old key1, then the app's call before it had a role.
+    await rows.nth(1).waitFor();
+    assert.equal(await rows.count(), 2, (await rows.allInnerTexts()).join('\n'));
+    assert.match(await rows.nth(1).innerText(), new RegExp(`denied[\\s\\S]*story-aoai[\\s\\S]*${appPrincipal}`));
+    await rows.first().locator('summary').click();
+    const opened = page.locator('table.audit tbody tr details[open]');
+    assert.match(await opened.innerText(), /key[\s\S]*Fix: /i);
   });
 });
 
