@@ -1,11 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { KEYLESS_BIN, ROOT, startKeyless, tempDataDir, type CliResult, type KeylessProcess } from '../fixtures/server.js';
+import { ROOT, type KeylessProcess } from '../fixtures/server.js';
 import { cliJson } from '../fixtures/cli-thread.js';
+import { az, azJson, azReady, azSkip, ci, claims, pythonEnv, pythonReady, refused, run, startAzureCliHarness, signedInAccount } from '../fixtures/azure-cli.js';
 
 /**
  * The real Azure CLI (Debian's azure-cli 2.45, on /usr/bin/python3) and
@@ -13,33 +12,12 @@ import { cliJson } from '../fixtures/cli-thread.js';
  * `keyless up`, unmodified: az registers Keyless as a cloud from its
  * /metadata/endpoints, signs in as a service principal, and manages groups,
  * identities, accounts, keys and deployments, then calls the data plane.
- *
- * Staying on loopback: every Python process (az, its child processes, the SDK
- * scenario) starts with `scenarios/loopback_guard` on PYTHONPATH, whose
- * sitecustomize.py wraps socket.getaddrinfo and socket.connect: any name but
- * localhost, or any address outside loopback, is refused (as an unreachable
- * network) and written to a log that every step asserts empty. So instance
- * discovery, IMDS, telemetry, az's update check or its "AI knowledge base"
- * lookups fail the step that tried them. A network namespace (`unshare -n`)
- * would need root and Keyless inside it; the guard needs neither. az's own
- * chatter is configured off as a user would (telemetry, survey, error
- * recommendations), and its first-run version check is answered in advance
- * with a versionCheck.json naming the installed version.
- *
- * The CA bundle is Keyless's CA alone (REQUESTS_CA_BUNDLE), so a TLS
- * connection to any other server would fail as well.
+ * How every Python process is kept on loopback: test/fixtures/azure-cli.ts.
+ * `az login --identity` inside a web app: azure-cli-identity.test.ts.
  */
-const GUARD = path.join(ROOT, 'test/clients/scenarios/loopback_guard');
 const PYTHON_MGMT = path.join(ROOT, 'test/clients/scenarios/python_mgmt.py');
 
-const which = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
-const azReady = which('az') && spawnSync('/usr/bin/python3', ['-c', 'import azure.cli.core'], { stdio: 'ignore' }).status === 0;
-const pythonReady = spawnSync('/usr/bin/python3', ['-c', 'import azure.identity, azure.mgmt.resource, azure.mgmt.cognitiveservices'], { stdio: 'ignore' }).status === 0;
-const ci = process.env['CI'] === 'true';
-
 let keyless: KeylessProcess;
-let work: string;
-let guardLog: string;
 let origin: string;
 let sub: string;
 let tenant: string;
@@ -47,103 +25,21 @@ let sp: { appId: string; password: string };
 let spObjectId: string;
 const json = cliJson(() => keyless.dataDir);
 
-/** The environment of every Python process: private config, Keyless's CA only, no proxy, the guard. */
-function pythonEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  // Only what a shell needs: no AZURE_* or proxy settings of the machine leak in.
-  for (const name of ['PATH', 'HOME', 'LANG', 'TMPDIR']) if (process.env[name] !== undefined) env[name] = process.env[name];
-  return {
-    ...env,
-    PYTHONPATH: GUARD,
-    KEYLESS_GUARD_LOG: guardLog,
-    REQUESTS_CA_BUNDLE: keyless.info.caPath,
-    AZURE_CONFIG_DIR: path.join(work, 'azure'),
-    AZURE_CORE_COLLECT_TELEMETRY: 'false',
-    AZURE_CORE_SURVEY_MESSAGE: 'false',
-    AZURE_CORE_ERROR_RECOMMENDATION: 'off',
-    AZURE_CORE_NO_COLOR: 'true',
-    AZURE_CORE_ONLY_SHOW_ERRORS: 'true',
-    NO_PROXY: '*',
-    ...extra,
-  };
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** What the guard refused so far (and empties the log, so each step answers for itself). */
-function refused(): string {
-  const text = fs.existsSync(guardLog) ? fs.readFileSync(guardLog, 'utf8') : '';
-  fs.writeFileSync(guardLog, '');
-  return text;
-}
-
-/** `az …` as a user types it; asserts that nothing left loopback. */
-async function az(...args: string[]): Promise<CliResult> {
-  const result = await run('az', args, pythonEnv());
-  assert.equal(refused(), '', `az ${args.join(' ')} tried to leave loopback`);
-  return result;
-}
-
-/** `az … -o json` that must succeed: its parsed output (undefined when it printed nothing). */
-async function azJson(...args: string[]): Promise<any> {
-  const result = await az(...args, '-o', 'json');
-  assert.equal(result.code, 0, `az ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout);
-}
-
-/** What `az login` prints for Keyless's one subscription; the cloud's key and the user differ by kind of login. */
-const signedInAccount = (cloudKey: 'cloudName' | 'environmentName', name: string, user: Record<string, string>) => ({
-  [cloudKey]: 'keyless',
-  homeTenantId: tenant,
-  id: sub,
-  isDefault: true,
-  managedByTenants: [],
-  name,
-  state: 'Enabled',
-  tenantId: tenant,
-  user,
-});
-
-const claims = (token: string): Record<string, any> => JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
 const roleId = (guid: string) => `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
 before(async () => {
   if (!azReady && !pythonReady) return;
-  keyless = await startKeyless();
-  work = tempDataDir();
-  guardLog = path.join(work, 'guard.log');
-  fs.writeFileSync(guardLog, '');
-  // az is given the loopback address, as a user would write it.
-  origin = `https://127.0.0.1:${keyless.info.port}`;
+  ({ keyless, origin } = await startAzureCliHarness());
   sub = keyless.info.subscriptionId;
   tenant = keyless.info.tenantId;
   sp = await json('ad', 'sp', 'create-for-rbac', '-n', 'az-cli', '--role', 'Owner', '--scopes', `/subscriptions/${sub}`);
   spObjectId = (await json('ad', 'sp', 'show', '--id', sp.appId)).id;
-  if (azReady) prepareConfigDir(path.join(work, 'azure'));
 });
-
-/** A fresh az config folder: az checks GitHub for a newer version on its first run in one, unless it knows the versions already. */
-function prepareConfigDir(dir: string): void {
-  const version = spawnSync('/usr/bin/python3', ['-c', 'from azure.cli.core import __version__; print(__version__)'], { encoding: 'utf8' }).stdout.trim();
-  fs.mkdirSync(dir, { recursive: true });
-  const local = { local: version, pypi: version };
-  const now = new Date().toISOString().replace('T', ' ').replace('Z', '000');
-  fs.writeFileSync(path.join(dir, 'versionCheck.json'), JSON.stringify({ versions: { 'azure-cli': local, core: local, telemetry: { local: '1.0.8', pypi: '1.0.8' } }, update_time: now }));
-}
 after(async () => {
   await keyless?.stop();
 });
 
-describe('the Azure CLI (az 2.45)', { skip: azReady || ci ? false : 'az is not installed (apt-get install azure-cli)' }, () => {
+describe('the Azure CLI (az 2.45)', { skip: azSkip }, () => {
   let endpoint: string;
   let keys: { key1: string; key2: string };
 
@@ -175,7 +71,7 @@ describe('the Azure CLI (az 2.45)', { skip: azReady || ci ? false : 'az is not i
 
   test('az login --service-principal with a secret and the tenant id: no instance discovery', async () => {
     const accounts = await azJson('login', '--service-principal', '-u', sp.appId, '-p', sp.password, '--tenant', tenant);
-    assert.deepEqual(accounts, [signedInAccount('cloudName', accounts[0].name, { name: sp.appId, type: 'servicePrincipal' })]);
+    assert.deepEqual(accounts, [signedInAccount(keyless, 'cloudName', accounts[0].name, { name: sp.appId, type: 'servicePrincipal' })]);
   });
 
   test('az group create, az identity create', async () => {
@@ -306,77 +202,6 @@ describe('the Azure CLI (az 2.45)', { skip: azReady || ci ? false : 'az is not i
     assert.deepEqual(await azJson('cognitiveservices', 'account', 'list-deleted'), []);
   });
 });
-
-describe('az login --identity inside a web app (keyless run --as)', { skip: azReady || ci ? false : 'az is not installed (apt-get install azure-cli)' }, () => {
-  // A user who only has the web app: az in its own config folder, Keyless registered as its cloud, no secret anywhere.
-  let config: string;
-  let principalId: string;
-  let endpoint: string;
-
-  /**
-   * `az …` inside the web app's host: `keyless run` gives it App Service's variables. It drops every AZURE_*
-   * variable it inherits, so az's own settings (its config folder, telemetry off) go after `--`, as app settings do.
-   */
-  async function azInApp(...args: string[]): Promise<CliResult> {
-    const env = pythonEnv({ AZURE_CONFIG_DIR: config, KEYLESS_DATA: keyless.dataDir });
-    const settings = Object.entries(env).filter(([name]) => name.startsWith('AZURE_')).map(([name, value]) => `${name}=${value}`);
-    const result = await run(process.execPath, [KEYLESS_BIN, 'run', '--as', 'mi-app', '-g', 'az-mi', '--', 'env', ...settings, 'az', ...args], env);
-    assert.equal(refused(), '', `az ${args.join(' ')} tried to leave loopback`);
-    return result;
-  }
-  async function azInAppJson(...args: string[]): Promise<any> {
-    const result = await azInApp(...args, '-o', 'json');
-    assert.equal(result.code, 0, `az ${args.join(' ')}: ${result.stderr}`);
-    return JSON.parse(result.stdout);
-  }
-
-  before(async () => {
-    if (!azReady) return;
-    await json('group', 'create', '-n', 'az-mi', '-l', 'eastus');
-    principalId = (await json('webapp', 'create', '-g', 'az-mi', '-n', 'mi-app', '--assign-identity', 'system')).identity.principalId;
-    endpoint = (await json('openai', 'create', '-g', 'az-mi', '-n', 'mi-openai')).properties.endpoint;
-    await json('openai', 'deployment', 'create', '-g', 'az-mi', '-n', 'mi-openai', '--deployment-name', 'chat', '--model-name', 'gpt-4o-mini');
-    await json('role', 'assignment', 'create', '--assignee', principalId, '--role', 'Reader', '--scope', `/subscriptions/${sub}/resourceGroups/az-mi`);
-    await json('role', 'assignment', 'create', '--assignee', principalId, '--role', 'Cognitive Services OpenAI User', '--scope', `/subscriptions/${sub}/resourceGroups/az-mi/providers/Microsoft.CognitiveServices/accounts/mi-openai`);
-    config = path.join(work, 'azure-mi');
-    prepareConfigDir(config);
-    for (const args of [
-      ['cloud', 'register', '-n', 'keyless', '--endpoint-resource-manager', `${origin}/`],
-      ['cloud', 'update', '-n', 'keyless', '--cloud-config', JSON.stringify({ endpoints: { microsoftGraphResourceId: `${origin}/` } })],
-      ['cloud', 'set', '-n', 'keyless'],
-    ]) {
-      const result = await run('az', args, pythonEnv({ AZURE_CONFIG_DIR: config }));
-      assert.equal(result.code, 0, result.stderr);
-    }
-  });
-
-  test('az login --identity: App Service’s 2017-09-01 protocol (MSI_ENDPOINT, MSI_SECRET), the app’s subscription', async () => {
-    const accounts = await azInAppJson('login', '--identity');
-    // az names the cloud `environmentName` here, `cloudName` after a service principal's login.
-    assert.deepEqual(accounts, [signedInAccount('environmentName', accounts[0].name, { assignedIdentityInfo: 'MSI', name: 'systemAssignedIdentity', type: 'servicePrincipal' })]);
-  });
-
-  test('az account get-access-token inside the app: a token for the app’s own identity', async () => {
-    const token = await azInAppJson('account', 'get-access-token', '--resource', 'https://cognitiveservices.azure.com');
-    const c = claims(token.accessToken);
-    assert.equal(c.aud, 'https://cognitiveservices.azure.com');
-    assert.equal(c.oid, principalId);
-    assert.equal(c.tid, tenant);
-    assert.match(c.xms_mirid, /\/providers\/Microsoft\.Web\/sites\/mi-app$/);
-  });
-
-  test('az rest to the data plane inside the app: allowed by its role; outside the app there is no identity', async () => {
-    const url = `${endpoint}openai/deployments/chat/chat/completions?api-version=2024-10-21`;
-    const body = JSON.stringify({ messages: [{ role: 'user', content: 'Hello from a web app' }] });
-    const answer = await azInAppJson('rest', '--method', 'post', '--url', url, '--resource', 'https://cognitiveservices.azure.com', '--body', body);
-    assert.equal(answer.object, 'chat.completion');
-    // The same config folder outside the host: the identity endpoint is not there, so az cannot get a token.
-    const outside = await run('az', ['account', 'get-access-token', '--resource', 'https://cognitiveservices.azure.com', '-o', 'json'], pythonEnv({ AZURE_CONFIG_DIR: config }));
-    assert.equal(refused().split('\n').filter((l) => l !== '' && !l.includes('169.254.169.254')).join('\n'), '', 'only IMDS may be tried outside a host');
-    assert.notEqual(outside.code, 0);
-  });
-});
-
 describe("Python's management SDKs (Debian's python3-azure)", { skip: pythonReady || ci ? false : 'python3-azure is not installed' }, () => {
   let steps: Record<string, { ok: boolean; value?: any; error?: string }>;
   const ok = (name: string): any => {
