@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks';
 import { API, call, list, pick, str, type Json } from '../api.js';
+import { ActionsHeader } from '../components/actions-header.js';
 import { Confirm } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { useLoad } from '../components/use-load.js';
 import { deleteAndWait } from '../long-running.js';
 import { capacityMeaning, CreateDeployment } from './create-deployment.js';
@@ -14,16 +16,13 @@ export function AccountOverview({ account }: { account: Json }) {
   const deployments = useLoad(async () => list(await call('GET', `${id}/deployments`, API.cognitive)), [id]);
   const [adding, setAdding] = useState(false);
   const [deleting, setDeleting] = useState<string | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, run } = useAction();
   const remove = async (name: string) => {
     setDeleting(undefined);
-    setError(undefined);
-    try {
+    await run(async () => {
       await deleteAndWait(`${id}/deployments/${encodeURIComponent(name)}`, API.cognitive);
       deployments.reload();
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
   return (
     <div class="panel">
@@ -59,9 +58,7 @@ export function AccountOverview({ account }: { account: Json }) {
               <th scope="col">Deployment type</th>
               <th scope="col">Capacity (quota)</th>
               <th scope="col">Upstream</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -5,6 +5,7 @@ import { Confirm } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
 import { ErrorBox } from '../components/error-box.js';
 import { Tabs } from '../components/tabs.js';
+import { useAction } from '../components/use-action.js';
 import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
 import { apiVersionOf, kindOfType } from '../kinds.js';
@@ -64,18 +65,15 @@ function Keys({ account }: { account: Json }) {
   const keys = useLoad(async () => (localAuthOff ? undefined : call('POST', `${id}/listKeys`, API.cognitive)), [id, localAuthOff]);
   const [shown, setShown] = useState(false);
   const [confirming, setConfirming] = useState<'Key1' | 'Key2' | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, run } = useAction();
   const [done, setDone] = useState('');
   const regenerate = async (keyName: 'Key1' | 'Key2') => {
     setConfirming(undefined);
-    setError(undefined);
-    try {
+    await run(async () => {
       await call('POST', `${id}/regenerateKey`, API.cognitive, { keyName });
       setDone(`${keyName} was regenerated.`);
       keys.reload();
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
   if (localAuthOff) {
     return (

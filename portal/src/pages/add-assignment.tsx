@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { API, call, pick, str, type Json } from '../api.js';
 import { nameOf } from '../arm.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { useLoad } from '../components/use-load.js';
 import { loadMembers } from '../members.js';
 import { isPrivileged } from '../privileged.js';
@@ -17,26 +18,19 @@ export function AddAssignment(props: { scope: string; subscription: string; role
   const [roleId, setRoleId] = useState('');
   const [memberId, setMemberId] = useState('');
   const [reviewing, setReviewing] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const role = props.roles.find((r) => str(r['id']) === roleId);
   const member = members.data?.find((m) => m.id === memberId);
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!reviewing) return setReviewing(true);
     if (role === undefined) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const roleDefinitionId = `/subscriptions/${props.subscription}/providers/Microsoft.Authorization/roleDefinitions/${str(role['name'])}`;
       const body = { properties: { roleDefinitionId, principalId: memberId, principalType: 'ServicePrincipal' } };
       await call('PUT', `${props.scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`, API.authorization, body);
       props.onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="card wide" onSubmit={(e) => void submit(e)} aria-labelledby="add-title">

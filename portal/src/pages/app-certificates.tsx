@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { call, str, type Json } from '../api.js';
+import { ActionsHeader } from '../components/actions-header.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { certificateBase64 } from '../pem.js';
 import { day, expired } from './credential-dates.js';
 
@@ -16,15 +18,12 @@ export function Certificates({ app, onChange }: { app: Json; onChange: () => voi
   const [file, setFile] = useState<File | undefined>(undefined);
   const [description, setDescription] = useState('');
   const [removing, setRemoving] = useState<Json | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   const upload = async (event: Event) => {
     event.preventDefault();
     if (file === undefined) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const key = certificateBase64(new Uint8Array(await file.arrayBuffer()));
       const entry: Json = { type: 'AsymmetricX509Cert', usage: 'Verify', key };
       if (description.trim() !== '') entry['displayName'] = description.trim();
@@ -33,21 +32,17 @@ export function Certificates({ app, onChange }: { app: Json; onChange: () => voi
       setDescription('');
       (event.target as HTMLFormElement).reset();
       onChange();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const remove = async (certificate: Json) => {
     setRemoving(undefined);
-    setError(undefined);
-    try {
-      await call('PATCH', path, undefined, { keyCredentials: keep(str(certificate['keyId'])) });
-      onChange();
-    } catch (e) {
-      setError(e);
-    }
+    await run(
+      async () => {
+        await call('PATCH', path, undefined, { keyCredentials: keep(str(certificate['keyId'])) });
+        onChange();
+      },
+      { busy: false },
+    );
   };
   return (
     <section aria-labelledby="certificates-title" class="panel">
@@ -65,9 +60,7 @@ export function Certificates({ app, onChange }: { app: Json; onChange: () => voi
               <th scope="col">Start</th>
               <th scope="col">Expires</th>
               <th scope="col">Certificate ID</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

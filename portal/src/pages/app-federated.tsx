@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { call, list, str, type Json } from '../api.js';
+import { ActionsHeader } from '../components/actions-header.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { useLoad } from '../components/use-load.js';
 
 const TOKEN_EXCHANGE = 'api://AzureADTokenExchange';
@@ -12,8 +14,7 @@ export function FederatedCredentials({ objectId }: { objectId: string }) {
   const state = useLoad(async () => list(await call('GET', base, undefined)), [base]);
   const [form, setForm] = useState({ name: '', issuer: '', subject: '', audiences: TOKEN_EXCHANGE, description: '' });
   const [removing, setRemoving] = useState<Json | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const field = (name: keyof typeof form) => ({
     value: form[name],
     onInput: (e: Event) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value }),
@@ -21,30 +22,24 @@ export function FederatedCredentials({ objectId }: { objectId: string }) {
 
   const add = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const audiences = form.audiences.split(',').map((a) => a.trim()).filter((a) => a !== '');
       const body: Json = { name: form.name.trim(), issuer: form.issuer.trim(), subject: form.subject.trim(), audiences };
       if (form.description.trim() !== '') body['description'] = form.description.trim();
       await call('POST', base, undefined, body);
       setForm({ name: '', issuer: '', subject: '', audiences: TOKEN_EXCHANGE, description: '' });
       state.reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const remove = async (credential: Json) => {
     setRemoving(undefined);
-    setError(undefined);
-    try {
-      await call('DELETE', `${base}/${encodeURIComponent(str(credential['name']))}`, undefined);
-      state.reload();
-    } catch (e) {
-      setError(e);
-    }
+    await run(
+      async () => {
+        await call('DELETE', `${base}/${encodeURIComponent(str(credential['name']))}`, undefined);
+        state.reload();
+      },
+      { busy: false },
+    );
   };
   const credentials = state.data ?? [];
   return (
@@ -61,9 +56,7 @@ export function FederatedCredentials({ objectId }: { objectId: string }) {
               <th scope="col">Issuer</th>
               <th scope="col">Subject</th>
               <th scope="col">Audiences</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

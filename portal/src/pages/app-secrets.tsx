@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call, str, type Json } from '../api.js';
+import { ActionsHeader } from '../components/actions-header.js';
 import { Confirm } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { day, expired } from './credential-dates.js';
 
 const EXPIRIES = [
@@ -23,8 +25,7 @@ export function Secrets({ app, onChange }: { app: Json; onChange: () => void }) 
   const [days, setDays] = useState(180);
   const [created, setCreated] = useState<{ value: string; keyId: string } | undefined>(undefined);
   const [removing, setRemoving] = useState<Json | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const panel = useRef<HTMLDivElement>(null);
   // Focus moves to the new value's panel (a region, not a live one: a screen reader should not read a secret out unasked).
   useEffect(() => {
@@ -33,30 +34,24 @@ export function Secrets({ app, onChange }: { app: Json; onChange: () => void }) 
 
   const add = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const endDateTime = new Date(Date.now() + days * 86_400_000).toISOString();
       const answer = await call('POST', `${base}/addPassword`, undefined, { passwordCredential: { displayName: description.trim() || null, endDateTime } });
       setCreated({ value: str(answer['secretText']), keyId: str(answer['keyId']) });
       setDescription('');
       onChange();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const remove = async (secret: Json) => {
     setRemoving(undefined);
-    setError(undefined);
-    try {
-      await call('POST', `${base}/removePassword`, undefined, { keyId: str(secret['keyId']) });
-      if (created?.keyId === str(secret['keyId'])) setCreated(undefined);
-      onChange();
-    } catch (e) {
-      setError(e);
-    }
+    await run(
+      async () => {
+        await call('POST', `${base}/removePassword`, undefined, { keyId: str(secret['keyId']) });
+        if (created?.keyId === str(secret['keyId'])) setCreated(undefined);
+        onChange();
+      },
+      { busy: false },
+    );
   };
   return (
     <section aria-labelledby="secrets-title" class="panel">
@@ -86,9 +81,7 @@ export function Secrets({ app, onChange }: { app: Json; onChange: () => void }) 
               <th scope="col">Expires</th>
               <th scope="col">Value</th>
               <th scope="col">Secret ID</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

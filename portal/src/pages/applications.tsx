@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { call, list, str, type Json } from '../api.js';
+import { ActionsHeader } from '../components/actions-header.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
 import { signedInClientId } from '../session.js';
@@ -11,33 +13,26 @@ import { expired } from './credential-dates.js';
 export function Applications() {
   const state = useLoad(async () => list(await call('GET', '/v1.0/applications', undefined)), []);
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const [deleting, setDeleting] = useState<Json | undefined>(undefined);
 
   const create = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const app = await call('POST', '/v1.0/applications', undefined, { displayName: name.trim() });
       setName('');
       location.hash = href.application(str(app['id']));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const remove = async (app: Json) => {
     setDeleting(undefined);
-    setError(undefined);
-    try {
-      await call('DELETE', `/v1.0/applications/${encodeURIComponent(str(app['id']))}`, undefined);
-      state.reload();
-    } catch (e) {
-      setError(e);
-    }
+    await run(
+      async () => {
+        await call('DELETE', `/v1.0/applications/${encodeURIComponent(str(app['id']))}`, undefined);
+        state.reload();
+      },
+      { busy: false },
+    );
   };
   const apps = [...(state.data ?? [])].sort((a, b) => str(a['displayName']).localeCompare(str(b['displayName'])));
   return (
@@ -62,9 +57,7 @@ export function Applications() {
               <th scope="col">Application (client) ID</th>
               <th scope="col">Created</th>
               <th scope="col">Credentials</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

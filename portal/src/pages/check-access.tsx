@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { API, call, list, pick, str, type Json } from '../api.js';
 import { nameOf, roleDefinitions } from '../arm.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { useLoad } from '../components/use-load.js';
 import { loadMembers } from '../members.js';
 import { href } from '../router.js';
@@ -30,7 +31,7 @@ export function CheckAccess({ scope }: { scope: string }) {
   const [preset, setPreset] = useState('0');
   const [otherKind, setOtherKind] = useState<Kind>('action');
   const [otherValue, setOtherValue] = useState('');
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, run } = useAction();
   const [answer, setAnswer] = useState<Json | undefined>(undefined);
   const question = preset === OTHER ? { kind: otherKind, value: otherValue.trim() } : PRESETS[Number(preset)];
   const pickMember = (id: string) => {
@@ -40,13 +41,8 @@ export function CheckAccess({ scope }: { scope: string }) {
   const check = async (event: Event) => {
     event.preventDefault();
     if (question === undefined) return;
-    setError(undefined);
     setAnswer(undefined);
-    try {
-      setAnswer(await call('POST', `${scope}/providers/Keyless/checkAccess`, API.keyless, { principalId: memberId, [question.kind]: question.value }));
-    } catch (e) {
-      setError(e);
-    }
+    await run(async () => setAnswer(await call('POST', `${scope}/providers/Keyless/checkAccess`, API.keyless, { principalId: memberId, [question.kind]: question.value })));
   };
   return (
     <div>

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { API, call, list, pick, str, type Json } from '../api.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { useLoad } from '../components/use-load.js';
 import { putAndWait } from '../long-running.js';
 
@@ -19,8 +20,7 @@ export function CreateDeployment({ accountId, onCreated, onClose }: { accountId:
   const [modelKey, setModelKey] = useState('');
   const [skuName, setSkuName] = useState('Standard');
   const [capacity, setCapacity] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const keyOf = (m: Json) => `${str(m['name'])}@${str(m['version'])}`;
   const model = useMemo(() => models.data?.find((m) => keyOf(m) === modelKey), [models.data, modelKey]);
   const skus = (Array.isArray(model?.['skus']) ? (model['skus'] as Json[]) : []).map((s) => str(s['name']));
@@ -31,18 +31,12 @@ export function CreateDeployment({ accountId, onCreated, onClose }: { accountId:
   const submit = async (event: Event) => {
     event.preventDefault();
     if (model === undefined) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const body = { sku: { name: skuName, capacity: units }, properties: { model: { format: str(model['format']) || 'OpenAI', name: str(model['name']), version: str(model['version']) } } };
       await putAndWait(`${accountId}/deployments/${encodeURIComponent(name)}`, API.cognitive, body);
       setName('');
       onCreated();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const chooseModel = (key: string) => {
     setModelKey(key);

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { str, type Json } from '../api.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { createIdentityBlock } from '../identity-block.js';
 import { KINDS, type Kind } from '../kinds.js';
 import { putAndWait } from '../long-running.js';
@@ -19,16 +20,13 @@ export function CreateResource(props: { sub: string; group: string; groupLocatio
   const [system, setSystem] = useState(false);
   const [users, setUsers] = useState<readonly string[]>([]);
   const [noKeys, setNoKeys] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const [created, setCreated] = useState<Json | undefined>(undefined);
   const prefix = `create-${props.group}`;
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const body: Json = { location };
       if (kind.key === 'account') {
         body['kind'] = 'OpenAI';
@@ -42,11 +40,7 @@ export function CreateResource(props: { sub: string; group: string; groupLocatio
       setUsers([]);
       setSystem(false);
       props.onCreated();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const toggleUser = (id: string, on: boolean) => setUsers(on ? [...users, id] : users.filter((u) => u !== id));
 

@@ -3,6 +3,7 @@ import { API, call, list, str } from '../api.js';
 import { groupOf, subscriptionId } from '../arm.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
 import { CreateResource } from './create-resource.js';
@@ -21,36 +22,31 @@ export function Home() {
   }, []);
   const [name, setName] = useState('');
   const [location, setLocation] = useState('eastus');
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const [deleting, setDeleting] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
   const [creatingIn, setCreatingIn] = useState<string | undefined>(undefined);
 
   const create = async (event: Event) => {
     event.preventDefault();
     if (state.data === undefined) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await call('PUT', `/subscriptions/${state.data.sub}/resourcegroups/${encodeURIComponent(name)}`, API.groups, { location });
+    const { sub } = state.data;
+    await run(async () => {
+      await call('PUT', `/subscriptions/${sub}/resourcegroups/${encodeURIComponent(name)}`, API.groups, { location });
       setName('');
       state.reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const remove = async (group: string) => {
     if (state.data === undefined) return;
+    const { sub } = state.data;
     setDeleting(undefined);
-    setError(undefined);
-    try {
-      await call('DELETE', `/subscriptions/${state.data.sub}/resourcegroups/${encodeURIComponent(group)}`, API.groups);
-      state.reload();
-    } catch (e) {
-      setError(e);
-    }
+    await run(
+      async () => {
+        await call('DELETE', `/subscriptions/${sub}/resourcegroups/${encodeURIComponent(group)}`, API.groups);
+        state.reload();
+      },
+      { busy: false },
+    );
   };
 
   return (

@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import { API, call, list, pick, str, type Json } from '../api.js';
 import { nameOf, principalNames, roleDefinitions, subscriptionId } from '../arm.js';
+import { ActionsHeader } from '../components/actions-header.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
 import { Tablist } from '../components/tablist.js';
+import { useAction } from '../components/use-action.js';
 import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
 import { CheckAccess } from './check-access.js';
@@ -43,17 +45,14 @@ function Assignments({ scope }: { scope: string }) {
   }, [scope]);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Json | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, run } = useAction();
 
   const remove = async (assignment: Json) => {
     setRemoving(undefined);
-    setError(undefined);
-    try {
+    await run(async () => {
       await call('DELETE', str(assignment['id']), API.authorization);
       state.reload();
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
 
   const data = state.data;
@@ -98,9 +97,7 @@ function Assignments({ scope }: { scope: string }) {
                 <th scope="col">Name</th>
                 <th scope="col">Type</th>
                 <th scope="col">Scope</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { API, call, list, str, type Json } from '../api.js';
 import { groupOf, nameOf, subscriptionId } from '../arm.js';
+import { ActionsHeader } from '../components/actions-header.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
 import { useLoad } from '../components/use-load.js';
@@ -84,9 +85,7 @@ export function UserAssigned({ resource, onChanged, onError }: { resource: Json;
               <th scope="col">Resource group</th>
               <th scope="col">Client ID</th>
               <th scope="col">Object (principal) ID</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

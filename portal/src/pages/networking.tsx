@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { API, call, pick, str, type Json } from '../api.js';
+import { ActionsHeader } from '../components/actions-header.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 
 /** Whether the account has network rules, the condition for its Networking blade. */
 export function hasNetworkRules(account: Json): boolean {
@@ -23,24 +25,16 @@ export function Networking({ account, onChanged }: { account: Json; onChanged: (
   const vnetRules = rulesOf(acls, 'virtualNetworkRules');
   const [address, setAddress] = useState('');
   const [removing, setRemoving] = useState<string | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const write = async (rules: Json[]) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const write = (rules: Json[]) =>
+    run(async () => {
       // As the CLI: rules without a default action are made Deny, or the new rule would change nothing.
       const networkAcls = { defaultAction: acls?.['defaultAction'] ?? 'Deny', ...(acls?.['bypass'] === undefined ? {} : { bypass: acls['bypass'] }), ipRules: rules, virtualNetworkRules: [] };
       await call('PATCH', id, API.cognitive, { properties: { networkAcls } });
       setAddress('');
       onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const add = (event: Event) => {
     event.preventDefault();
     void write([...ipRules, { value: address.trim() }]);
@@ -71,9 +65,7 @@ export function Networking({ account, onChanged }: { account: Json; onChanged: (
         <thead>
           <tr>
             <th scope="col">Address range</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>

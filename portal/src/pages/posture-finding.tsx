@@ -3,6 +3,7 @@ import { call, pick, str, type Json } from '../api.js';
 import { Confirm } from '../components/confirm.js';
 import { CopyButton } from '../components/copy-button.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { href } from '../router.js';
 
 /** The one API call a finding's `action` describes (docs/how-to/posture-and-leak-drills.md); sent with the session's own token. */
@@ -30,21 +31,14 @@ export function FindingCard({ finding, id, onFixed }: { finding: Json; id: strin
   const action = actionOf(finding);
   const fix = Array.isArray(finding['fix']) ? (finding['fix'] as unknown[]).map(str) : [];
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const code = str(finding['code']);
   const apply = async (a: FixAction) => {
     setConfirming(false);
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await call(a.method, a.path, a.apiVersion ?? undefined, a.body);
       onFixed(`Fixed ${code}: ${a.summary}`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <article class="finding" aria-labelledby={`${id}-title`} data-code={code}>

@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks';
 import { pick, str, type Json } from '../api.js';
 import { nameOf, typeLabel } from '../arm.js';
+import { ActionsHeader } from '../components/actions-header.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { apiVersionOf, kindOfType } from '../kinds.js';
 import { deleteAndWait } from '../long-running.js';
 import { href } from '../router.js';
@@ -10,16 +12,13 @@ import { href } from '../router.js';
 /** A group's resources: type icon, location, the identity at a glance (user-assigned ones linked), delete after a confirmation. */
 export function ResourceTable({ group, resources, onChanged }: { group: string; resources: readonly Json[]; onChanged: () => void }) {
   const [deleting, setDeleting] = useState<Json | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
+  const { error, run } = useAction();
   const remove = async (resource: Json) => {
     setDeleting(undefined);
-    setError(undefined);
-    try {
+    await run(async () => {
       await deleteAndWait(str(resource['id']), apiVersionOf(str(resource['id'])));
       onChanged();
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
   return (
     <>
@@ -35,9 +34,7 @@ export function ResourceTable({ group, resources, onChanged }: { group: string; 
               <th scope="col">Type</th>
               <th scope="col">Location</th>
               <th scope="col">Identity</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
