@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { ROOT, runCli, startKeyless, type KeylessProcess } from '../fixtures/server.js';
 import { cliJson } from '../fixtures/cli-thread.js';
+import { request } from '../fixtures/http.js';
 import { browserMissing, openPortalPage, screenshotDir } from '../fixtures/browser.js';
 
 /**
@@ -280,6 +281,34 @@ describe('the portal IAM and Networking blades in chromium', { skip: missing }, 
     const code = await alert.locator('.error-code').innerText();
     assert.match(code, /^[A-Z][A-Za-z]+$/, `an ARM error code, got ${code}`);
     assert.match(await alert.locator('.error-message').innerText(), /not-an-address/);
+  });
+
+  test('Allow access from: all networks, then disabled, each after a confirmation saying who is refused; the data plane follows', async () => {
+    const key = (await json('openai', 'keys', 'list', '-g', 'iam-rg', '-n', 'iam-aoai')).key1 as string;
+    const endpoint = (await json('openai', 'show', '-g', 'iam-rg', '-n', 'iam-aoai')).properties.endpoint as string;
+    const chat = () => request(keyless.info.caPath, 'POST', `${endpoint}openai/deployments/none/chat/completions?api-version=2024-10-21`, { headers: { 'api-key': key }, body: { messages: [] } });
+    // Selected networks without loopback among the rules: this test's own address is refused.
+    assert.equal((await chat()).status, 403);
+    const choose = async (label: string, effect: RegExp) => {
+      await page.getByRole('radio', { name: label, exact: true }).check();
+      await page.getByRole('form', { name: 'Allow access from' }).getByRole('button', { name: 'Save' }).click();
+      const dialog = page.getByRole('dialog', { name: `Allow access from: ${label}?` });
+      assert.match(await dialog.innerText(), effect);
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('radio', { name: label, exact: true }).and(page.locator(':checked')).waitFor();
+      await page.getByRole('form', { name: 'Allow access from' }).getByRole('button', { name: 'Save' }).and(page.locator(':disabled')).waitFor();
+    };
+    await choose('All networks', /Every address may call/);
+    await page.locator('.networking dl dd', { hasText: /^Allow$/ }).waitFor();
+    const open = (await json('openai', 'network-rule', 'list', '-g', 'iam-rg', '-n', 'iam-aoai')) as { defaultAction: string; ipRules: { value: string }[] };
+    assert.deepEqual({ defaultAction: open.defaultAction, ipRules: open.ipRules.map((r) => r.value) }, { defaultAction: 'Allow', ipRules: ['198.51.100.0/24', '192.0.2.1'] });
+    assert.equal((await chat()).status, 404, 'past the network check: the deployment does not exist');
+    await choose('Disabled', /Every caller is refused with 403/);
+    assert.equal((await json('openai', 'show', '-g', 'iam-rg', '-n', 'iam-aoai')).properties.publicNetworkAccess, 'Disabled');
+    assert.equal((await chat()).status, 403);
+    await choose('Selected networks and IP addresses', /Only addresses in the IP rules may call/);
+    const back = await json('openai', 'show', '-g', 'iam-rg', '-n', 'iam-aoai');
+    assert.deepEqual([back.properties.publicNetworkAccess, back.properties.networkAcls.defaultAction], ['Enabled', 'Deny']);
   });
 
   test('a narrow window: the Add role assignment form fits without scrolling sideways', async () => {

@@ -4,6 +4,7 @@ import { ActionsHeader } from '../components/actions-header.js';
 import { Confirm } from '../components/confirm.js';
 import { ErrorBox } from '../components/error-box.js';
 import { useAction } from '../components/use-action.js';
+import { NetworkAccess } from './network-access.js';
 
 /** Whether the account has network rules, the condition for its Networking blade. */
 export function hasNetworkRules(account: Json): boolean {
@@ -13,8 +14,9 @@ export function hasNetworkRules(account: Json): boolean {
 const rulesOf = (acls: Json | undefined, key: string): Json[] => ((acls?.[key] as Json[] | undefined) ?? []);
 
 /**
- * Networking: public network access, the default action, IP and virtual network rules. IP rules are added
- * and removed with the PATCH `keyless openai network-rule add|remove` sends (networkAcls written whole).
+ * Networking: public network access, the default action, IP and virtual network rules. Where access comes from
+ * is chosen in NetworkAccess; IP rules are added and removed with the PATCH `keyless openai network-rule
+ * add|remove` sends (networkAcls written whole).
  */
 export function Networking({ account, onChanged }: { account: Json; onChanged: () => void }) {
   const id = str(account['id']);
@@ -60,6 +62,7 @@ export function Networking({ account, onChanged }: { account: Json; onChanged: (
           </>
         )}
       </dl>
+      <NetworkAccess account={account} onChanged={onChanged} />
       <table class="ip-rules">
         <caption>Firewall: IP rules ({ipRules.length})</caption>
         <thead>
