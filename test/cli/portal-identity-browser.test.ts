@@ -183,6 +183,30 @@ describe('the portal: resources and identities in chromium', { skip: missing }, 
     await shot('portal-user-identity');
   });
 
+  test("a federated credential is added to the identity in its blade, and deleted after a confirmation (ARM's API, as the CLI's)", async () => {
+    const form = page.getByRole('form', { name: 'Add a federated credential' });
+    await form.getByLabel('Name').fill('aks-web');
+    await form.getByLabel('Issuer').fill('https://oidc.example.test/cluster');
+    await form.getByLabel('Subject').fill('system:serviceaccount:web:app');
+    await form.getByRole('button', { name: 'Add federated credential' }).click();
+    await page.locator('table.federated tbody tr', { hasText: 'aks-web' }).waitFor();
+    const listed = (await json('identity', 'federated-credential', 'list', '-g', GROUP, '--identity-name', 'id-two')) as { name: string; properties: { issuer: string; subject: string; audiences: string[] } }[];
+    assert.deepEqual(listed.find((c) => c.name === 'aks-web')?.properties, { issuer: 'https://oidc.example.test/cluster', subject: 'system:serviceaccount:web:app', audiences: ['api://AzureADTokenExchange'] });
+    // ARM's refusal of a bad issuer is shown as ARM gave it.
+    await form.getByLabel('Name').fill('plain-http');
+    await form.getByLabel('Issuer').fill('http://oidc.example.test/');
+    await form.getByLabel('Subject').fill('x');
+    await form.getByRole('button', { name: 'Add federated credential' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByRole('button', { name: 'Delete federated credential aks-web' }).click();
+    const dialog = page.getByRole('dialog');
+    assert.match(await dialog.innerText(), /system:serviceaccount:web:app[\s\S]*fails to sign in/);
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.locator('table.federated tbody tr', { hasText: 'aks-web' }).waitFor({ state: 'detached' });
+    const after = (await json('identity', 'federated-credential', 'list', '-g', GROUP, '--identity-name', 'id-two')) as { name: string }[];
+    assert.deepEqual(after.map((c) => c.name), ['github-main']);
+  });
+
   test("without `…/userAssignedIdentities/assign/action` on the identity, adding it is refused by ARM and the blade shows LinkedAuthorizationFailed", async () => {
     // A principal that may change web apps and read everything, but not assign identities; it signs in to the portal itself.
     const sub = keyless.info.subscriptionId;

@@ -5,7 +5,7 @@ import { useLoad } from '../components/use-load.js';
 import { href } from '../router.js';
 import { signedInClientId } from '../session.js';
 import { Certificates } from './app-certificates.js';
-import { FederatedCredentials } from './app-federated.js';
+import { FederatedCredentials } from './federated-credentials.js';
 import { Secrets } from './app-secrets.js';
 
 /** One app registration (Graph GET /v1.0/applications/{id}): its ids, then Certificates & secrets and Federated credentials, as Azure's blade. */

@@ -6,11 +6,12 @@ import { useLoad } from '../components/use-load.js';
 import { userAssignedOf } from '../identity-actions.js';
 import { sameId } from '../kinds.js';
 import { href } from '../router.js';
+import { IdentityFederatedCredentials } from './federated-credentials.js';
 
 /**
  * A user-assigned identity's Overview: its ids, the resources it is attached to (the identity blocks of
  * ARM's generic resource list, as `az resource list` shows them) and its federated credentials
- * (`identity federated-credential list`).
+ * (list, add, delete: `identity federated-credential`).
  */
 export function UserIdentityOverview({ identity }: { identity: Json }) {
   const id = str(identity['id']);
@@ -18,7 +19,6 @@ export function UserIdentityOverview({ identity }: { identity: Json }) {
     const resources = list(await call('GET', `/subscriptions/${await subscriptionId()}/resources`, API.groups));
     return resources.filter((r) => userAssignedOf(r).some(([userId]) => sameId(userId, id)));
   }, [id]);
-  const federated = useLoad(async () => list(await call('GET', `${id}/federatedIdentityCredentials`, API.identities)), [id]);
   const facts: [string, string][] = [
     ['Client ID', str(pick(identity, 'properties', 'clientId'))],
     ['Object (principal) ID', str(pick(identity, 'properties', 'principalId'))],
@@ -64,39 +64,7 @@ export function UserIdentityOverview({ identity }: { identity: Json }) {
           </tbody>
         </table>
       )}
-      <h2>Federated credentials</h2>
-      <p class="muted small">
-        External issuers (a Kubernetes cluster, GitHub Actions…) whose tokens this identity trusts. Add one with <code>keyless identity federated-credential create</code>.
-      </p>
-      <ErrorBox error={federated.error} />
-      {federated.data?.length === 0 && <p class="muted">No federated credentials.</p>}
-      {federated.data && federated.data.length > 0 && (
-        <table class="federated">
-          <caption class="visually-hidden">Federated credentials</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Issuer</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Audiences</th>
-            </tr>
-          </thead>
-          <tbody>
-            {federated.data.map((f) => (
-              <tr key={str(f['name'])}>
-                <td>{str(f['name'])}</td>
-                <td>
-                  <code>{str(pick(f, 'properties', 'issuer'))}</code>
-                </td>
-                <td>
-                  <code>{str(pick(f, 'properties', 'subject'))}</code>
-                </td>
-                <td>{((pick(f, 'properties', 'audiences') as string[] | undefined) ?? []).join(', ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <IdentityFederatedCredentials identityId={id} />
     </div>
   );
 }
