@@ -5,14 +5,16 @@
  * when there is one (as Keyless must), and answers every request with the same
  * bytes, a response captured from Keyless beforehand. No routing, no checks.
  *
- *   node dist/bench/baseline-server.js --body FILE [--cert PEM --key PEM] [--audit DIR] [--exit-with-stdin]
+ *   node dist/bench/baseline-server.js --body FILE [--cert PEM --key PEM] [--audit DIR] [--checks] [--exit-with-stdin]
  *
  * With --cert and --key it serves HTTPS (keep-alive, as node:https does by
  * default), else plain HTTP. With --audit it also keeps one audit record per
  * request the way Keyless does (src/audit/log.ts and src/store/audit-store.ts:
  * queued, written in batches by the writer thread to a SQLite database made
  * in DIR), so that the cost of a durable record can be told apart from the
- * rest of Keyless's work. Listens on 127.0.0.1 on a free port and prints
+ * rest of Keyless's work. With --checks (and the key in BENCH_API_KEY) it is
+ * the floor of the benchmark, (f): it also does the least the data plane's
+ * contract requires per call (bench/floor-checks.ts). Listens on 127.0.0.1 on a free port and prints
  * one line, {"port":N}, once listening. SIGTERM or SIGINT closes it (and,
  * with --exit-with-stdin, the end of its stdin).
  */
@@ -25,6 +27,7 @@ import { AuditStore } from '../src/store/audit-store.js';
 import { openDatabase } from '../src/store/database.js';
 import { ENTITIES } from '../src/entities.js';
 import http from 'node:http';
+import { floorChecks } from './floor-checks.js';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -60,6 +63,7 @@ const record = () => ({
   ...spent,
 });
 const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(answer.length) };
+const checks = process.argv.includes('--checks') ? floorChecks(process.env['BENCH_API_KEY'] ?? '', answer.toString('utf8')) : undefined;
 
 function usageOf(body: Buffer): { promptTokens: number; completionTokens: number } | Record<string, never> {
   try {
@@ -77,14 +81,26 @@ function handle(request: http.IncomingMessage, response: http.ServerResponse): v
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
+    let body: unknown;
+    let length = 0;
     if (chunks.length > 0) {
       try {
-        // The parsed value is not used: this is the work every JSON API does.
-        JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const text = Buffer.concat(chunks).toString('utf8');
+        length = text.length;
+        // Without --checks the parsed value is not used: this is the work every JSON API does.
+        body = JSON.parse(text);
       } catch {
         response.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end('{"error":"bad json"}');
         return;
       }
+    }
+    if (checks !== undefined) {
+      const checked = checks(request.headers, typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}, length);
+      if (checked.status === 200) audit?.record(record());
+      checked.headers['content-type'] = 'application/json; charset=utf-8';
+      checked.headers['content-length'] = Buffer.byteLength(checked.body);
+      response.writeHead(checked.status, checked.headers).end(checked.body);
+      return;
     }
     audit?.record(record());
     response.writeHead(200, headers).end(answer);

@@ -51,7 +51,7 @@ export interface Keyless {
 /** `more`: further `keyless up` arguments (e.g. --database) and environment (e.g. KEYLESS_KEK, set after the caller's KEYLESS_* are dropped). */
 export async function startKeyless(dataDir: string, profileDir: string | undefined, more: { args?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Keyless> {
   // With --profile, V8 writes the Keyless process's CPU profile there when it exits (after the SIGTERM at the end).
-  const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
+  const nodeArgs = profileDir === undefined ? benchNodeArgs() : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   // Self-contained: no KEYLESS_* setting of the caller's (a KEYLESS_DATABASE would put the benchmark in that database).
   const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYLESS_'))), ...more.env };
   const child = track(
@@ -111,9 +111,9 @@ export interface Baseline {
 }
 
 /** `nodeArgs` go to node before the script (e.g. --cpu-prof). */
-export async function startBaseline(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<Baseline> {
+export async function startBaseline(script: string, args: readonly string[], nodeArgs: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<Baseline> {
   // stdin stays open (a pipe): the baseline exits by itself if this process dies.
-  const child = track(spawn(process.execPath, [...nodeArgs, script, ...args, '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [...nodeArgs, ...benchNodeArgs(), script, ...args, '--exit-with-stdin'], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
   let out = '';
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
   const port = await new Promise<number>((resolve, reject) => {
@@ -165,4 +165,13 @@ export async function startModelServe(): Promise<ModelServe> {
     });
   });
   return { child, pid, baseUrl };
+}
+
+/**
+ * node options for every server the benchmarks start, from BENCH_NODE_ARGS
+ * (space-separated), e.g. `--perf-basic-prof` so that `perf record` names
+ * their JavaScript frames (docs/performance.md).
+ */
+function benchNodeArgs(): string[] {
+  return (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 }
