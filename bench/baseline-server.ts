@@ -27,7 +27,7 @@ import { AuditStore } from '../src/store/audit-store.js';
 import { openDatabase } from '../src/store/database.js';
 import { ENTITIES } from '../src/entities.js';
 import http from 'node:http';
-import { floorChecks } from './floor-checks.js';
+import { floorChecks, keyCredential, withFreshId } from './floor-checks.js';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -63,7 +63,8 @@ const record = () => ({
   ...spent,
 });
 const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(answer.length) };
-const checks = process.argv.includes('--checks') ? floorChecks(process.env['BENCH_API_KEY'] ?? '', answer.toString('utf8')) : undefined;
+const checks = process.argv.includes('--checks') ? floorChecks(keyCredential(process.env['BENCH_API_KEY'] ?? '')) : undefined;
+const fill = withFreshId(answer.toString('utf8'));
 
 function usageOf(body: Buffer): { promptTokens: number; completionTokens: number } | Record<string, never> {
   try {
@@ -96,10 +97,15 @@ function handle(request: http.IncomingMessage, response: http.ServerResponse): v
     }
     if (checks !== undefined) {
       const checked = checks(request.headers, typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}, length);
-      if (checked.status === 200) audit?.record(record());
+      if (!checked.allowed) {
+        response.writeHead(checked.status, { 'content-type': 'application/json; charset=utf-8' }).end(checked.body);
+        return;
+      }
+      audit?.record(record());
+      const filled = fill(checked.requestId);
       checked.headers['content-type'] = 'application/json; charset=utf-8';
-      checked.headers['content-length'] = Buffer.byteLength(checked.body);
-      response.writeHead(checked.status, checked.headers).end(checked.body);
+      checked.headers['content-length'] = Buffer.byteLength(filled);
+      response.writeHead(200, checked.headers).end(filled);
       return;
     }
     audit?.record(record());

@@ -2,7 +2,7 @@
  * Benchmark (not a test): what Keyless costs in front of a real model server,
  * against the least any Node reverse proxy can do in its place.
  *
- *   npm run bench:gateway        (npm run build first; about 2 minutes)
+ *   npm run bench:gateway        (npm run build first; about 3 minutes)
  *   node dist/bench/gateway.js [--profile DIR]   (Keyless, and the bare proxy in DIR/proxy, under node --cpu-prof; see bench/profile-summary.ts)
  *
  * 1. Starts a separate `keyless model serve --port 0` (the upstream: the
@@ -12,10 +12,16 @@
  *    app whose managed identity has "Cognitive Services OpenAI User".
  * 2. Starts the bare proxy (bench/proxy-server.ts) in its own process, with
  *    Keyless's certificate so that its TLS work is Keyless's.
- * 3. Sends the same chat body, interleaved (A B C, then C B A), to
+ *    And the floor, (f): the same proxy plus the least the data plane's
+ *    contract requires per call (the token known, the quota counted, Azure's
+ *    headers, a durable audit record with the tokens spent;
+ *    bench/floor-checks.ts), so that what the contract costs on this machine
+ *    can be told from what Keyless's design costs.
+ * 3. Sends the same chat body, interleaved (A B C F, then F C B A), to
  *      (a) Keyless with the managed identity's bearer token (TLS),
  *      (b) the bare proxy, same path and body (TLS) — the target's baseline,
  *      (c) the upstream directly (plain HTTP; the body names the model),
+ *      (f) the floor, with the same token (TLS),
  *    in three phases: saturation (autocannon, same connections and duration
  *    for each), latency at a fixed rate below saturation (the paced open-loop
  *    client of bench/load.ts; p99 paired per round), and streaming time to
@@ -59,8 +65,8 @@ const CHAT = {
 /** 150,000 units: 15,000 requests per 10 s and 150 M tokens per minute, far above what this machine serves through a proxy. */
 const CAPACITY = 150_000;
 
-// Time budget (seconds): saturation 3 × 4 s warm-up + 3 × 6 rounds × 3 s; fixed rate 3 × 1 s + 3 × 10 rounds × 1 s;
-// first byte 3 × 50 warm-up + 3 × 10 rounds × 100 requests of a few ms. About 110 s of load, plus 10 s of set-up.
+// Time budget (seconds): saturation 4 × 4 s warm-up + 4 × 6 rounds × 3 s; fixed rate 4 × 1 s + 4 × 10 rounds × 1 s;
+// first byte 4 × 50 warm-up + 4 × 10 rounds × 100 requests of a few ms. About 145 s of load, plus 10 s of set-up.
 // The warm-up is longer than data-plane.ts's: Keyless's first seconds of relayed load ran at a third of its later
 // rate in trials (code still being optimised, presumably), which 2 s did not cover.
 const SATURATION = { connections: 50, warmup: 4, round: 3, rounds: 6 } as const;
@@ -84,13 +90,14 @@ async function main(): Promise<void> {
   let keyless: Keyless | undefined;
   let upstream: ModelServe | undefined;
   let proxy: Baseline | undefined;
+  let floor: Baseline | undefined;
   const agents: http.Agent[] = [];
   let cleaned = false;
   async function cleanup(): Promise<void> {
     if (cleaned) return;
     cleaned = true;
     for (const agent of agents) agent.destroy();
-    await Promise.all([keyless, upstream, proxy].flatMap((p) => (p ? [stopChild(p.child)] : [])));
+    await Promise.all([keyless, upstream, proxy, floor].flatMap((p) => (p ? [stopChild(p.child)] : [])));
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   const interrupted = (): void => {
@@ -115,6 +122,8 @@ async function main(): Promise<void> {
     const tls = ['--cert', path.join(dataDir, 'server.pem'), '--key', path.join(dataDir, 'server-key.pem')];
     const proxyProfile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, 'proxy')];
     proxy = await startBaseline(PROXY_SERVER, ['--upstream', upstream.baseUrl, '--model', MODEL, ...tls], proxyProfile);
+    const floorDir = fs.mkdtempSync(path.join(dataDir, 'floor-'));
+    floor = await startBaseline(PROXY_SERVER, ['--upstream', upstream.baseUrl, '--model', MODEL, ...tls, '--audit', floorDir, '--checks'], [], { ...process.env, BENCH_TOKEN: token });
 
     const chatPath = `openai/deployments/chat/chat/completions?api-version=${API_VERSION}`;
     const json = { 'content-type': 'application/json' };
@@ -133,11 +142,15 @@ async function main(): Promise<void> {
         label: '(c) upstream direct', url: `${upstream?.baseUrl}/chat/completions`,
         method: 'POST', headers: json, body: body({ ...s, model: MODEL }), pid: upstream?.pid, agent: agent(false),
       };
-      return [a, b, c] as const;
+      const f: Target = {
+        label: '(f) floor', url: new URL(`/${chatPath}`, `https://127.0.0.1:${floor?.port}`).toString(),
+        method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: body(s), pid: floor?.child.pid, agent: agent(true),
+      };
+      return [a, b, c, f] as const;
     };
     const plain = targets(false);
     const streaming = targets(true);
-    const [a, b, c] = plain;
+    const [a, b, c, f] = plain;
 
     // Every target answers alike before anything is measured.
     const answers = await Promise.all(plain.map((t) => send(t.url, { method: 'POST', headers: { ...t.headers }, body: t.body ?? '', agent: t.agent })));
@@ -249,7 +262,7 @@ async function main(): Promise<void> {
         if (into) into.bad += r.bad;
       }
     }
-    const [sa, sb, sc] = streaming;
+    const [sa, sb, sc, sf] = streaming;
     const ttfbVsB = added(ttfbP50, sa, sb);
     const ttfbVsC = added(ttfbP50, sa, sc);
     console.log(`\nStreaming time to first body byte: \`stream: true\`, one request at a time, ${FIRST_BYTE.rounds} rounds × ${FIRST_BYTE.perRound} per target after ${FIRST_BYTE.warmup} warm-up, interleaved (ms)`);
@@ -268,6 +281,7 @@ async function main(): Promise<void> {
     console.log(`  p99 added a − b < ${TARGET_ADDED_MS} ms at ${fixedRate} req/s:     ${fmt(addedP99).padStart(7)} ms  ${verdict(addedP99 < TARGET_ADDED_MS)}`);
     console.log(`  first byte added a − c < ${TARGET_ADDED_MS} ms (median):   ${fmt(ttfbVsC).padStart(7)} ms  ${verdict(ttfbVsC < TARGET_ADDED_MS)}`);
     console.log(`  (no target: first byte added a − b ${fmt(ttfbVsB)} ms, b − c ${fmt(added(ttfbP50, sb, sc))} ms; throughput b/c ${fmt(rps(b) / rps(c), 3)}, a/c ${fmt(rps(a) / rps(c), 3)})`);
+    console.log(`  (the floor: throughput f/b ${fmt(median(roundRatio(f, b)), 3)}, a/f ${fmt(median(roundRatio(a, f)), 3)}; p99 added f − b ${fmt(added(p99s, f, b))} ms, a − f ${fmt(added(p99s, a, f))} ms; first byte added f − c ${fmt(added(ttfbP50, sf, sc))} ms)`);
     console.log(`\ntotal run time ${((Date.now() - began) / 1000).toFixed(1)} s`);
   } catch (error) {
     process.stderr.write(`benchmark failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -8,7 +8,15 @@
  * answer's status, content type and bytes are piped back as they arrive
  * (streams included). No authentication, quota, audit or error shaping.
  *
- *   node dist/bench/proxy-server.js --upstream URL --model NAME [--client undici|http] [--cert PEM --key PEM] [--exit-with-stdin]
+ *   node dist/bench/proxy-server.js --upstream URL --model NAME [--client undici|http] [--cert PEM --key PEM]
+ *                                   [--audit DIR --checks] [--exit-with-stdin]
+ *
+ * With --audit DIR and --checks (the bearer token in BENCH_TOKEN; undici
+ * only) it is the gateway's floor, (f): the same proxy plus the least the
+ * data plane's contract requires per call (bench/floor-checks.ts: the caller
+ * known, the quota counted, Azure's headers) and the durable audit record of
+ * each allowed call with the tokens the answer reports, kept as Keyless keeps
+ * it (src/audit/log.ts, the writer thread, SQLite in DIR).
  *
  * --client picks the upstream client: undici's Agent (the default, what
  * Keyless's relay uses) or node:http with a keep-alive Agent. With --cert and
@@ -18,7 +26,13 @@
  */
 import { serveChild } from './child-lifecycle.js';
 import http from 'node:http';
+import path from 'node:path';
 import { Agent } from 'undici';
+import { AuditLog } from '../src/audit/log.js';
+import { ENTITIES } from '../src/entities.js';
+import { AuditStore } from '../src/store/audit-store.js';
+import { openDatabase } from '../src/store/database.js';
+import { floorChecks, tokenCredential, type FloorCheck } from './floor-checks.js';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -39,6 +53,10 @@ const keyFile = option('--key');
 const undici = new Agent({ keepAliveTimeout: 30_000, connections: 512 });
 const nodeAgent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 const useUndici = (option('--client') ?? 'undici') === 'undici';
+const auditDir = option('--audit');
+const database = auditDir === undefined ? undefined : await openDatabase({ url: path.join(auditDir, 'floor-audit.db'), entities: ENTITIES });
+const audit = database === undefined ? undefined : new AuditLog(new AuditStore(database));
+const checks = process.argv.includes('--checks') ? floorChecks(tokenCredential(process.env['BENCH_TOKEN'] ?? '')) : undefined;
 
 /** `/openai/deployments/{d}/chat/completions?…` → `{basePath}/chat/completions`. */
 function upstreamPath(url: string): string {
@@ -53,26 +71,36 @@ function handle(request: http.IncomingMessage, response: http.ServerResponse): v
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     let body: string;
+    let checked: FloorCheck | undefined;
     try {
-      body = JSON.stringify({ ...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as object), model });
+      const text = Buffer.concat(chunks).toString('utf8');
+      const parsed = JSON.parse(text) as Record<string, unknown>;
+      checked = checks?.(request.headers, parsed, text.length);
+      body = JSON.stringify({ ...parsed, model });
     } catch {
       response.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"bad json"}');
       return;
     }
+    if (checked !== undefined && !checked.allowed) {
+      response.writeHead(checked.status, { 'content-type': 'application/json' }).end(checked.body);
+      return;
+    }
     const path = upstreamPath(request.url ?? '/');
     const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
-    if (useUndici) viaUndici(path, headers, body, response);
+    if (useUndici) viaUndici(path, headers, body, response, checked);
     else viaNodeHttp(path, headers, body, response);
   });
 }
 
-function viaUndici(path: string, headers: Record<string, string>, body: string, response: http.ServerResponse): void {
+function viaUndici(path: string, headers: Record<string, string>, body: string, response: http.ServerResponse, checked: FloorCheck | undefined): void {
   undici.request({ origin: upstream.origin, path, method: 'POST', headers, body }).then(
     (answer) => {
-      const out: Record<string, string> = { 'content-type': String(answer.headers['content-type'] ?? 'application/json') };
+      const out: Record<string, string | number> = checked?.allowed === true ? checked.headers : {};
+      out['content-type'] = String(answer.headers['content-type'] ?? 'application/json');
       const length = answer.headers['content-length'];
       if (length !== undefined) out['content-length'] = String(length);
       response.writeHead(answer.statusCode, out);
+      if (checked?.allowed === true) recordWhenOver(answer.body, checked.requestId);
       answer.body.pipe(response);
     },
     () => response.writeHead(502).end(),
@@ -90,7 +118,33 @@ function viaNodeHttp(path: string, headers: Record<string, string>, body: string
   req.end(body);
 }
 
+/** The allowed call's record, once its answer is over, with the tokens its last chunk reports (none when a stream does not). */
+function recordWhenOver(answer: NodeJS.ReadableStream, requestId: string): void {
+  let last = '';
+  answer.on('data', (chunk: Buffer) => (last = chunk.toString('latin1')));
+  answer.on('end', () => {
+    const prompt = /"prompt_tokens":(\d+)/.exec(last)?.[1];
+    const completion = /"completion_tokens":(\d+)/.exec(last)?.[1];
+    audit?.record({
+      at: new Date().toISOString(),
+      surface: 'openai',
+      operation: 'POST /openai/deployments/{deployment-id}/chat/completions',
+      account: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/bench/providers/Microsoft.CognitiveServices/accounts/bench-openai',
+      principalId: '00000000-0000-0000-0000-000000000001',
+      principalType: 'ManagedIdentity',
+      keyName: null,
+      decision: 'allowed',
+      reason: 'role grants the data action',
+      requestId,
+      deployment: 'chat',
+      ...(prompt !== undefined && completion !== undefined ? { promptTokens: Number(prompt), completionTokens: Number(completion) } : {}),
+    });
+  });
+}
+
 serveChild(handle, { certFile, keyFile }, async () => {
   await undici.close();
   nodeAgent.destroy();
+  await audit?.close();
+  await database?.db.destroy();
 });
