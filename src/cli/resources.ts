@@ -63,14 +63,18 @@ export function printMany(ctx: CommandContext, kind: ResourceKind, resources: re
   printResult(ctx, resources, resources, kind.columns);
 }
 
-/** show / delete / list for a top-level resource noun, shared by identity, openai, webapp and vm. */
-export function registerReadAndDelete(noun: Command, kind: ResourceKind, label: string): void {
-  leaf(noun, 'show', `Show a ${label}.`)
+/**
+ * show / delete / list for a top-level resource noun, shared by identity, openai, webapp and vm.
+ * `afterDelete` completes the delete's description with what deleting leaves behind (an account's soft delete).
+ */
+export function registerReadAndDelete(noun: Command, kind: ResourceKind, label: string, afterDelete = ''): void {
+  const a = /^[aeio]/i.test(label) ? 'an' : 'a'; // 'a user-assigned …'
+  leaf(noun, 'show', `Show ${a} ${label}.`)
     .requiredOption('-g, --resource-group <name>', 'resource group')
     .requiredOption('-n, --name <name>', `${label} name`)
     .action(run(async (ctx, o: GroupAndName) => printOne(ctx, kind, await getResource(ctx, kind, o.resourceGroup, o.name))));
 
-  withNoWait(leaf(noun, 'delete', `Delete a ${label}.`))
+  withNoWait(leaf(noun, 'delete', `Delete ${a} ${label}.${afterDelete === '' ? '' : ` ${afterDelete}`}`))
     .requiredOption('-g, --resource-group <name>', 'resource group')
     .requiredOption('-n, --name <name>', `${label} name`)
     .option('-y, --yes', 'accepted for az compatibility; never prompts')

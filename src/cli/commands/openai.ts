@@ -86,7 +86,7 @@ export function registerOpenAiCommands(program: Command): void {
     }),
   );
 
-  registerReadAndDelete(openai, ACCOUNT_KIND, 'Azure OpenAI account');
+  registerReadAndDelete(openai, ACCOUNT_KIND, 'Azure OpenAI account', 'As in Azure it is soft-deleted: kept 48 hours with its keys and deployments (openai list-deleted, recover), its name held until then (openai purge frees it).');
   registerDeletedAccountCommands(openai, ACCOUNT_KIND.columns);
   registerKeyCommands(openai);
   registerNetworkRuleCommands(openai, ACCOUNT_KIND);
