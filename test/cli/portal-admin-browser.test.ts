@@ -9,7 +9,7 @@ import { webcrypto } from 'node:crypto';
 import { issue } from '../fixtures/certificates.js';
 import { loadX509 } from '../../src/runtime/tls.js';
 import { browserMissing, openPortalPage, screenshotDir } from '../fixtures/browser.js';
-import { signInPortal } from '../fixtures/portal-pages.js';
+import { auditRowsWhen, signInPortal } from '../fixtures/portal-pages.js';
 
 /**
  * The portal's admin pages in a real browser (Debian's chromium through playwright-core) against a real
@@ -44,16 +44,7 @@ const dataPlane = (account: string, headers: Record<string, string>) =>
   request(keyless.info.caPath, 'GET', `${keyless.info.baseUrl}/accounts/${account}/openai/deployments?api-version=2022-12-01`, { headers });
 
 /** The audit table's rows once `check` holds for their texts (the page refreshes on its own; this only waits). */
-async function rowsWhen(check: (rows: string[]) => boolean, what: string, timeoutMs = 15_000): Promise<string[]> {
-  const end = Date.now() + timeoutMs;
-  let rows: string[] = [];
-  while (Date.now() < end) {
-    rows = await page.locator('table.audit tbody tr').allInnerTexts();
-    if (check(rows)) return rows;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`audit rows never ${what}:\n${rows.join('\n')}`);
-}
+const rowsWhen = (check: (rows: string[]) => boolean, what: string, timeoutMs?: number): Promise<string[]> => auditRowsWhen(page, check, what, timeoutMs);
 
 describe('the portal admin pages in chromium', { skip: missing }, () => {
   before(async () => {

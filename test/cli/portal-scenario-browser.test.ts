@@ -6,7 +6,7 @@ import { ROOT, runCli, startKeyless, type KeylessProcess } from '../fixtures/ser
 import { cliJson } from '../fixtures/cli-thread.js';
 import { request } from '../fixtures/http.js';
 import { browserMissing, openPortalPage } from '../fixtures/browser.js';
-import { createResource, openBlade, portalLink } from '../fixtures/portal-pages.js';
+import { auditRowsWhen, createResource, openBlade, portalLink } from '../fixtures/portal-pages.js';
 
 /**
  * Issue 13's scenario end to end, as one person would click it, against a real `keyless up`: sign in with the
@@ -159,10 +159,9 @@ describe("issue 13's scenario in chromium", { skip: missing }, () => {
     await page.getByLabel('Surface').selectOption('openai');
     await page.getByLabel('Account').selectOption({ label: 'story-aoai' });
     const rows = page.locator('table.audit tbody tr');
-    // Newest first: the old key1, then the app's call before it had a role.
-    await rows.nth(1).waitFor();
-    assert.equal(await rows.count(), 2, (await rows.allInnerTexts()).join('\n'));
-    assert.match(await rows.nth(1).innerText(), new RegExp(`denied[\\s\\S]*story-aoai[\\s\\S]*${appPrincipal}`));
+    // Newest first: the old key1, then the app's call before it had a role (each filter reloads the list: waited for).
+    const denials = await auditRowsWhen(page, (texts) => texts.length === 2 && texts.every((t) => /\tdenied\topenai\t[^\n]*\tstory-aoai\t/.test(t)), 'narrowed to the two denials');
+    assert.match(denials[1]!, new RegExp(`denied[\\s\\S]*story-aoai[\\s\\S]*${appPrincipal}`));
     await rows.first().locator('summary').click();
     const opened = page.locator('table.audit tbody tr details[open]');
     assert.match(await opened.innerText(), /key[\s\S]*Fix: /i);
