@@ -3,7 +3,7 @@
  * `keyless` CLI, the bench's own baseline servers, and `keyless model serve`.
  * Every child is tracked so that none outlives the benchmark, even if it crashes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,9 @@ process.on('exit', () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-export function track(child: ChildProcess): ChildProcess {
+/** `underTest`: a server whose cost is measured (pinned with BENCH_SERVER_CPUS); the gateway's upstream is not. */
+export function track(child: ChildProcess, underTest = true): ChildProcess {
+  if (underTest) pinToServerCpus(child.pid);
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
@@ -149,7 +151,7 @@ export interface ModelServe {
 
 /** A real `keyless model serve --port 0`: the simulator alone, as an OpenAI-compatible upstream. */
 export async function startModelServe(): Promise<ModelServe> {
-  const child = track(spawn(process.execPath, [KEYLESS_BIN, 'model', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [KEYLESS_BIN, 'model', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }), false);
   let out = '';
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
   const [pid, baseUrl] = await new Promise<[number, string]>((resolve, reject) => {
@@ -174,4 +176,18 @@ export async function startModelServe(): Promise<ModelServe> {
  */
 function benchNodeArgs(): string[] {
   return (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+}
+
+/**
+ * With BENCH_SERVER_CPUS (a CPU list, e.g. `1`), every server under test a
+ * benchmark starts (Keyless and the baselines; not the gateway's upstream,
+ * which stays with the benchmark) runs on those CPUs only, all its threads (`taskset -a`; threads
+ * started later inherit it), so that with the benchmark itself on the others
+ * (`taskset -c 0 node dist/bench/…`) the load generator and the server under
+ * test no longer take turns on the same CPUs (docs/performance.md).
+ */
+function pinToServerCpus(pid: number | undefined): void {
+  const cpus = process.env['BENCH_SERVER_CPUS'];
+  if (cpus === undefined || cpus === '' || pid === undefined) return;
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
 }
