@@ -82,8 +82,17 @@ export class UpstreamRelay {
       abort();
     }, upstream.timeoutMs);
     const done = () => clearTimeout(timer);
-    // Why an upstream request ended early: the caller left, the whole-answer timer ran out, or the upstream failed.
-    const cause = (error: unknown): RelayFailure => (gone ? 'callerGone' : timedOut ? 'timeout' : failureOf(error));
+    // A stream owes its headers within the first-byte timeout. Timed here, to the millisecond: undici's own
+    // headersTimeout (kept as a backstop) runs on its coarse timers, which may let a 1 s limit run to 2 s.
+    let firstByteMissed = false;
+    const firstByte = stream
+      ? setTimeout(() => {
+          firstByteMissed = true;
+          abort();
+        }, upstream.firstByteTimeoutMs)
+      : undefined;
+    // Why an upstream request ended early: the caller left, a timer ran out, or the upstream failed.
+    const cause = (error: unknown): RelayFailure => (gone ? 'callerGone' : timedOut ? 'timeout' : firstByteMissed ? 'firstByteTimeout' : failureOf(error));
     const outcome = this.agent
       .request({
         origin: target.origin,
@@ -97,8 +106,12 @@ export class UpstreamRelay {
         bodyTimeout: upstream.timeoutMs,
       })
       .then(
-        (answer) => judge(answer, stream, done, cause),
+        (answer) => {
+          clearTimeout(firstByte);
+          return judge(answer, stream, done, cause);
+        },
         (error: unknown): RelayOutcome => {
+          clearTimeout(firstByte);
           done();
           return { kind: 'failed', failure: cause(error) };
         },

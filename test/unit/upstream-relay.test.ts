@@ -10,15 +10,23 @@ import { RelayStreamError, UpstreamRelay, type Upstream } from '../../src/upstre
  * surface tests cover the rest with a real upstream process.
  */
 
-/** Answers headers at once, then one chunk, then never finishes; resolves `closed` when Keyless's connection goes. */
-async function stallingUpstream(contentType: string) {
+/**
+ * Answers headers (at once, or after `headersAfterMs`), then one chunk, then never finishes; resolves `gone`
+ * when Keyless's connection goes.
+ */
+async function stallingUpstream(contentType: string, headersAfterMs = 0) {
   let closed!: () => void;
   const gone = new Promise<void>((resolve) => (closed = resolve));
   const server = http.createServer((request, response) => {
     request.resume();
-    response.writeHead(200, { 'content-type': contentType });
-    response.write(contentType.startsWith('text/event-stream') ? 'data: {"choices":[]}\n\n' : '{"partial":');
     response.on('close', () => closed());
+    const answer = (): void => {
+      if (response.destroyed) return;
+      response.writeHead(200, { 'content-type': contentType });
+      response.write(contentType.startsWith('text/event-stream') ? 'data: {"choices":[]}\n\n' : '{"partial":');
+    };
+    if (headersAfterMs === 0) answer();
+    else setTimeout(answer, headersAfterMs).unref();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -61,6 +69,24 @@ test('a stream cut by the whole-answer timeout ends with a timeout after its fir
       (error: unknown) => error instanceof RelayStreamError && error.failure === 'timeout',
     );
     assert.match(Buffer.concat(chunks).toString(), /^data: /);
+    await upstream.gone;
+  } finally {
+    await relay.close();
+    await upstream.close();
+  }
+});
+
+test('a stream whose headers are late fails at its first-byte limit, timed by the relay itself', async () => {
+  const upstream = await stallingUpstream('text/event-stream', 1400);
+  const relay = new UpstreamRelay();
+  try {
+    const started = performance.now();
+    const call = relay.post({ ...upstreamAt(upstream.url, 60_000), firstByteTimeoutMs: 1000 }, '/chat/completions', '{}', undefined, true, () => undefined);
+    assert.deepEqual(await call.outcome, { kind: 'failed', failure: 'firstByteTimeout' });
+    const elapsed = performance.now() - started;
+    // undici's own headersTimeout runs on its coarse timers for limits of a second or more (a tick every ~0.5 s,
+    // later under load): a CI run saw a 1 s limit let through headers sent at 1.5 s. The relay's own timer is exact.
+    assert.ok(elapsed >= 990 && elapsed < 1300, `failed after ${Math.round(elapsed)} ms`);
     await upstream.gone;
   } finally {
     await relay.close();
