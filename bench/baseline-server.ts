@@ -28,6 +28,8 @@ import { openDatabase } from '../src/store/database.js';
 import { ENTITIES } from '../src/entities.js';
 import http from 'node:http';
 import { floorChecks, keyCredential, withFreshId } from './floor-checks.js';
+import { allowedCallRecord } from './allowed-record.js';
+import { usageFromJson } from '../src/models/index.js';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -46,37 +48,11 @@ const auditDir = option('--audit');
 const database = auditDir === undefined ? undefined : await openDatabase({ url: path.join(auditDir, 'baseline-audit.db'), entities: ENTITIES });
 const audit = database === undefined ? undefined : new AuditLog(new AuditStore(database));
 /** The tokens the captured answer reports, which Keyless records with each allowed model call. */
-const spent = usageOf(answer);
-/** What Keyless records for an allowed api-key call (src/surfaces/openai/data-plane.ts, AuditRecorder.recordUsage). */
-const record = () => ({
-  at: new Date().toISOString(),
-  surface: 'openai' as const,
-  operation: 'POST /openai/deployments/{deployment-id}/chat/completions',
-  account: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/bench/providers/Microsoft.CognitiveServices/accounts/bench-openai',
-  principalId: null,
-  principalType: null,
-  keyName: 'key1' as const,
-  decision: 'allowed' as const,
-  reason: 'key1 of the account',
-  requestId: randomUUID(),
-  deployment: 'chat',
-  ...spent,
-});
+const spent = usageFromJson(answer.toString('utf8'));
+const record = () => allowedCallRecord('key', randomUUID(), spent);
 const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(answer.length) };
 const checks = process.argv.includes('--checks') ? floorChecks(keyCredential(process.env['BENCH_API_KEY'] ?? '')) : undefined;
 const fill = withFreshId(answer.toString('utf8'));
-
-function usageOf(body: Buffer): { promptTokens: number; completionTokens: number } | Record<string, never> {
-  try {
-    const usage = (JSON.parse(body.toString('utf8')) as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
-    if (typeof usage?.prompt_tokens === 'number' && typeof usage.completion_tokens === 'number') {
-      return { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens };
-    }
-  } catch {
-    // Not a model answer (the identity endpoint's): no usage.
-  }
-  return {};
-}
 
 function handle(request: http.IncomingMessage, response: http.ServerResponse): void {
   const chunks: Buffer[] = [];

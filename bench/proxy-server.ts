@@ -33,6 +33,8 @@ import { ENTITIES } from '../src/entities.js';
 import { AuditStore } from '../src/store/audit-store.js';
 import { openDatabase } from '../src/store/database.js';
 import { floorChecks, tokenCredential, type FloorCheck } from './floor-checks.js';
+import { allowedCallRecord } from './allowed-record.js';
+import { usageFromJson } from '../src/models/index.js';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -121,25 +123,8 @@ function viaNodeHttp(path: string, headers: Record<string, string>, body: string
 /** The allowed call's record, once its answer is over, with the tokens its last chunk reports (none when a stream does not). */
 function recordWhenOver(answer: NodeJS.ReadableStream, requestId: string): void {
   let last = '';
-  answer.on('data', (chunk: Buffer) => (last = chunk.toString('latin1')));
-  answer.on('end', () => {
-    const prompt = /"prompt_tokens":(\d+)/.exec(last)?.[1];
-    const completion = /"completion_tokens":(\d+)/.exec(last)?.[1];
-    audit?.record({
-      at: new Date().toISOString(),
-      surface: 'openai',
-      operation: 'POST /openai/deployments/{deployment-id}/chat/completions',
-      account: '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/bench/providers/Microsoft.CognitiveServices/accounts/bench-openai',
-      principalId: '00000000-0000-0000-0000-000000000001',
-      principalType: 'ManagedIdentity',
-      keyName: null,
-      decision: 'allowed',
-      reason: 'role grants the data action',
-      requestId,
-      deployment: 'chat',
-      ...(prompt !== undefined && completion !== undefined ? { promptTokens: Number(prompt), completionTokens: Number(completion) } : {}),
-    });
-  });
+  answer.on('data', (chunk: Buffer) => (last = chunk.toString('utf8')));
+  answer.on('end', () => audit?.record(allowedCallRecord('token', requestId, usageFromJson(last))));
 }
 
 serveChild(handle, { certFile, keyFile }, async () => {
